@@ -1,0 +1,25 @@
+package org.tatami.callbacks;
+
+import java.util.Map;
+
+/** Hooks into {@code fit}, as Keras's callbacks. Logs map metric names (loss, accuracy, ...) to values. */
+public interface Callback {
+    /** Called once before the first epoch with the run's size. */
+    default void onTrainBegin(int epochs, int stepsPerEpoch, int samples) {
+    }
+
+    /** {@code epoch} counts from 0. */
+    default void onEpochBegin(int epoch) {
+    }
+
+    /** After each batch; {@code step} counts from 1; logs hold the running means of the epoch so far. */
+    default void onBatchEnd(int step, Map<String, Double> logs) {
+    }
+
+    /** After the epoch's validation; logs hold the epoch's final figures. */
+    default void onEpochEnd(int epoch, Map<String, Double> logs) {
+    }
+
+    default void onTrainEnd() {
+    }
+}

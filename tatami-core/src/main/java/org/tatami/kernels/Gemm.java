@@ -1,0 +1,36 @@
+package org.tatami.kernels;
+
+/**
+ * Single-threaded matrix products on row-major float arrays: {@code C (+)= op(A) * B}.
+ *
+ * <p>{@code A} is addressed by a row stride and a column stride, so one kernel serves both
+ * {@code A * B} ({@link #nn}) and {@code A^T * B} ({@link #tn}). Each element of C is a sum over k in
+ * ascending order, so results do not depend on how callers split the work. The SIMD path (Vector API)
+ * is used when the {@code jdk.incubator.vector} module is present; the scalar path gives the same
+ * results within float rounding.
+ */
+public final class Gemm {
+    private Gemm() {
+    }
+
+    /** {@code C[m,n] (+)= A[m,k] * B[k,n]}. */
+    public static void nn(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float[] c, int cOff, int ldc, boolean accumulate) {
+        multiply(m, n, k, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /** {@code C[m,n] (+)= A^T * B} where A is stored as [k,m]. */
+    public static void tn(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float[] c, int cOff, int ldc, boolean accumulate) {
+        multiply(m, n, k, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    static void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
+                         int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        if (Simd.ENABLED) {
+            VectorGemm.multiply(m, n, k, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else {
+            ScalarGemm.multiply(m, n, k, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, accumulate);
+        }
+    }
+}

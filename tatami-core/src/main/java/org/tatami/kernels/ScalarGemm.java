@@ -1,0 +1,25 @@
+package org.tatami.kernels;
+
+/** The plain-Java matrix product behind {@link Gemm}, for JVMs without the Vector API. */
+final class ScalarGemm {
+    private ScalarGemm() {
+    }
+
+    static void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
+                         int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (!accumulate) {
+                java.util.Arrays.fill(c, ci, ci + n, 0f);
+            }
+            int ai = aOff + i * aRow;
+            for (int p = 0; p < k; p++) {
+                float av = a[ai + p * aCol];
+                int bp = bOff + p * ldb;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += av * b[bp + j];
+                }
+            }
+        }
+    }
+}

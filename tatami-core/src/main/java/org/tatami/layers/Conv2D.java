@@ -1,0 +1,142 @@
+package org.tatami.layers;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tatami.kernels.Gemm;
+import org.tatami.tensor.Shape;
+
+/**
+ * 2-d convolution over NHWC input with a kernel of shape (kh, kw, in_channels, filters), as Keras's
+ * Conv2D. Computed as im2col followed by one matrix product, so the kernel is used as stored.
+ */
+public final class Conv2D extends KernelLayer<Conv2D> {
+    private final int filters;
+    private final int kh;
+    private final int kw;
+    private int sh = 1;
+    private int sw = 1;
+    private Padding padding = Padding.VALID;
+    private Geometry g;
+
+    /** {@code filters} filters of size {@code kernelSize} x {@code kernelSize}. */
+    public Conv2D(int filters, int kernelSize) {
+        this(filters, kernelSize, kernelSize);
+    }
+
+    public Conv2D(int filters, int kernelHeight, int kernelWidth) {
+        if (filters <= 0 || kernelHeight <= 0 || kernelWidth <= 0) {
+            throw new IllegalArgumentException("Conv2D filters and kernel size must be positive, got filters="
+                    + filters + ", kernel_size=(" + kernelHeight + ", " + kernelWidth + ")");
+        }
+        this.filters = filters;
+        this.kh = kernelHeight;
+        this.kw = kernelWidth;
+    }
+
+    public Conv2D strides(int stride) {
+        return strides(stride, stride);
+    }
+
+    public Conv2D strides(int strideHeight, int strideWidth) {
+        if (strideHeight <= 0 || strideWidth <= 0) {
+            throw new IllegalArgumentException("Conv2D strides must be positive, got (" + strideHeight + ", "
+                    + strideWidth + ")");
+        }
+        this.sh = strideHeight;
+        this.sw = strideWidth;
+        return this;
+    }
+
+    public Conv2D padding(String mode) {
+        return padding(Padding.of(mode));
+    }
+
+    public Conv2D padding(Padding mode) {
+        this.padding = mode;
+        return this;
+    }
+
+    public int filters() {
+        return filters;
+    }
+
+    @Override
+    public String className() {
+        return "Conv2D";
+    }
+
+    @Override
+    protected String baseName() {
+        return "conv2d";
+    }
+
+    @Override
+    protected int[] computeOutputShape(int[] in) {
+        if (in.length != 3) {
+            throw new IllegalArgumentException(name() + " (Conv2D) expects input of shape (height, width, channels),"
+                    + " got " + Shape.withBatch(in));
+        }
+        g = Geometry.of(name(), in, kh, kw, sh, sw, padding);
+        return new int[] {g.oh(), g.ow(), filters};
+    }
+
+    @Override
+    protected int[] kernelShape() {
+        return new int[] {kh, kw, g.c(), filters};
+    }
+
+    @Override
+    protected int outputs() {
+        return filters;
+    }
+
+    private int patch() {
+        return kh * kw * g.c();
+    }
+
+    /** Scratch: the im2col matrix (reused for its gradient) and the transposed kernel. */
+    private record Scratch(float[] cols, float[] kernelT) {
+    }
+
+    @Override
+    public Object createScratch(int maxBatch) {
+        return new Scratch(new float[maxBatch * g.oh() * g.ow() * patch()], new float[patch() * filters]);
+    }
+
+    @Override
+    public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
+        float[] cols = ((Scratch) scratch).cols;
+        g.im2col(x, n, cols);
+        int rows = n * g.oh() * g.ow();
+        Gemm.nn(rows, filters, patch(), cols, 0, patch(), kernelData(), 0, filters, y, 0, filters, false);
+        addBias(y, rows);
+    }
+
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch, float[][] grads) {
+        Scratch s = (Scratch) scratch;
+        int rows = n * g.oh() * g.ow();
+        int p = patch();
+        Gemm.tn(p, filters, rows, s.cols, 0, p, dy, 0, filters, grads[0], 0, filters, false);
+        biasGradient(dy, rows, grads);
+        if (dx != null) {
+            transposedKernel(s.kernelT);
+            Gemm.nn(rows, p, filters, dy, 0, filters, s.kernelT, 0, p, s.cols, 0, p, false);
+            g.col2im(s.cols, n, dx);
+        }
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = super.config();
+        c.put("filters", filters);
+        c.put("kernel_size", List.of(kh, kw));
+        c.put("strides", List.of(sh, sw));
+        c.put("padding", padding.kerasName());
+        c.put("data_format", "channels_last");
+        c.put("dilation_rate", List.of(1, 1));
+        c.put("groups", 1);
+        return c;
+    }
+}

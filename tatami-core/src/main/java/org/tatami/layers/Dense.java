@@ -1,0 +1,92 @@
+package org.tatami.layers;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tatami.kernels.Gemm;
+
+/**
+ * A fully connected layer: {@code y = activation(x . kernel + bias)} on the last axis, kernel (in, units).
+ */
+public final class Dense extends KernelLayer<Dense> {
+    private final int units;
+    private int in;
+    // Dense acts on the last axis: every other axis is a batch of rows.
+    private int rowsPerSample;
+
+    public Dense(int units) {
+        if (units <= 0) {
+            throw new IllegalArgumentException("Dense units must be positive, got " + units);
+        }
+        this.units = units;
+    }
+
+    public int units() {
+        return units;
+    }
+
+    @Override
+    public String className() {
+        return "Dense";
+    }
+
+    @Override
+    protected String baseName() {
+        return "dense";
+    }
+
+    @Override
+    protected int[] computeOutputShape(int[] inputShape) {
+        if (inputShape.length < 1) {
+            throw new IllegalArgumentException(name() + " (Dense) needs an input with at least one axis, got a scalar");
+        }
+        in = inputShape[inputShape.length - 1];
+        rowsPerSample = 1;
+        for (int i = 0; i < inputShape.length - 1; i++) {
+            rowsPerSample *= inputShape[i];
+        }
+        int[] out = inputShape.clone();
+        out[out.length - 1] = units;
+        return out;
+    }
+
+    @Override
+    protected int[] kernelShape() {
+        return new int[] {in, units};
+    }
+
+    @Override
+    protected int outputs() {
+        return units;
+    }
+
+    @Override
+    public Object createScratch(int maxBatch) {
+        return new float[in * units];
+    }
+
+    @Override
+    public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
+        int rows = n * rowsPerSample;
+        Gemm.nn(rows, units, in, x, 0, in, kernelData(), 0, units, y, 0, units, false);
+        addBias(y, rows);
+    }
+
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch, float[][] grads) {
+        int rows = n * rowsPerSample;
+        Gemm.tn(in, units, rows, x, 0, in, dy, 0, units, grads[0], 0, units, false);
+        biasGradient(dy, rows, grads);
+        if (dx != null) {
+            float[] kernelT = (float[]) scratch;
+            transposedKernel(kernelT);
+            Gemm.nn(rows, in, units, dy, 0, units, kernelT, 0, in, dx, 0, in, false);
+        }
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = super.config();
+        c.put("units", units);
+        return c;
+    }
+}

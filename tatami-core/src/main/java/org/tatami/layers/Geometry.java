@@ -1,0 +1,72 @@
+package org.tatami.layers;
+
+import java.util.Arrays;
+
+/**
+ * The sliding-window arithmetic shared by convolution and pooling on NHWC data: output size, padding,
+ * and the im2col / col2im copies between images and rows of patches.
+ */
+record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int oh, int ow, int padTop, int padLeft) {
+
+    static Geometry of(String layer, int[] in, int kh, int kw, int sh, int sw, Padding padding) {
+        int oh = padding.outputLength(layer, "height", in[0], kh, sh);
+        int ow = padding.outputLength(layer, "width", in[1], kw, sw);
+        return new Geometry(in[0], in[1], in[2], kh, kw, sh, sw, oh, ow,
+                padding.padBefore(in[0], kh, sh, oh), padding.padBefore(in[1], kw, sw, ow));
+    }
+
+    /**
+     * Writes one row per output position and sample, holding the (kh, kw, c) patch under it in the
+     * kernel's own order; positions in the padding are zero.
+     */
+    void im2col(float[] x, int n, float[] cols) {
+        int patch = kh * kw * c;
+        int r = 0;
+        for (int b = 0; b < n; b++) {
+            int xb = b * h * w * c;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++, r++) {
+                    int o = r * patch;
+                    for (int ky = 0; ky < kh; ky++) {
+                        int iy = oy * sh - padTop + ky;
+                        for (int kx = 0; kx < kw; kx++, o += c) {
+                            int ix = ox * sw - padLeft + kx;
+                            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                                Arrays.fill(cols, o, o + c, 0f);
+                            } else {
+                                System.arraycopy(x, xb + (iy * w + ix) * c, cols, o, c);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The adjoint of {@link #im2col}: sums each patch row back into the image positions it came from. */
+    void col2im(float[] cols, int n, float[] dx) {
+        Arrays.fill(dx, 0, n * h * w * c, 0f);
+        int patch = kh * kw * c;
+        int r = 0;
+        for (int b = 0; b < n; b++) {
+            int xb = b * h * w * c;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++, r++) {
+                    int o = r * patch;
+                    for (int ky = 0; ky < kh; ky++) {
+                        int iy = oy * sh - padTop + ky;
+                        for (int kx = 0; kx < kw; kx++, o += c) {
+                            int ix = ox * sw - padLeft + kx;
+                            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                int xi = xb + (iy * w + ix) * c;
+                                for (int ch = 0; ch < c; ch++) {
+                                    dx[xi + ch] += cols[o + ch];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package org.tatami.layers;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tatami.activations.ActivationFunction;
+import org.tatami.initializers.GlorotUniform;
+import org.tatami.initializers.Initializer;
+import org.tatami.initializers.Zeros;
+
+/**
+ * What Conv2D and Dense share: a kernel of shape (..., in, out), an optional bias, an activation,
+ * and their initializers. {@code T} is the concrete class, so that setters chain.
+ */
+public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
+    private ActivationFunction activation = ActivationFunction.LINEAR;
+    private boolean useBias = true;
+    private Initializer kernelInitializer = new GlorotUniform();
+    private Initializer biasInitializer = new Zeros();
+    private Parameter kernel;
+    private Parameter bias;
+
+    @SuppressWarnings("unchecked")
+    private T self() {
+        return (T) this;
+    }
+
+    public T activation(String name) {
+        return activation(ActivationFunction.of(name));
+    }
+
+    public T activation(ActivationFunction function) {
+        this.activation = function;
+        return self();
+    }
+
+    public T useBias(boolean use) {
+        requireUnbuilt();
+        this.useBias = use;
+        return self();
+    }
+
+    public T kernelInitializer(String name) {
+        return kernelInitializer(Initializer.of(name));
+    }
+
+    public T kernelInitializer(Initializer init) {
+        requireUnbuilt();
+        this.kernelInitializer = init;
+        return self();
+    }
+
+    public T biasInitializer(String name) {
+        return biasInitializer(Initializer.of(name));
+    }
+
+    public T biasInitializer(Initializer init) {
+        requireUnbuilt();
+        this.biasInitializer = init;
+        return self();
+    }
+
+    private void requireUnbuilt() {
+        if (isBuilt()) {
+            throw new IllegalStateException(name() + " is already built: set its options before building it");
+        }
+    }
+
+    @Override
+    public ActivationFunction activation() {
+        return activation;
+    }
+
+    public boolean useBias() {
+        return useBias;
+    }
+
+    /** The kernel's shape, known once the input shape is. */
+    protected abstract int[] kernelShape();
+
+    /** Number of outputs per position (filters or units): the bias length. */
+    protected abstract int outputs();
+
+    @Override
+    protected void createParameters(SplittableRandom random) {
+        kernel = addParameter("kernel", kernelShape(), kernelInitializer, random);
+        if (useBias) {
+            bias = addParameter("bias", new int[] {outputs()}, biasInitializer, random);
+        }
+    }
+
+    protected final float[] kernelData() {
+        return kernel.value().data();
+    }
+
+    /** Adds the bias to each of {@code rows} rows of y. */
+    protected final void addBias(float[] y, int rows) {
+        if (bias == null) {
+            return;
+        }
+        float[] b = bias.value().data();
+        int w = b.length;
+        for (int r = 0; r < rows; r++) {
+            int o = r * w;
+            for (int j = 0; j < w; j++) {
+                y[o + j] += b[j];
+            }
+        }
+    }
+
+    /** The bias gradient: column sums of dz over {@code rows} rows, in row order. */
+    protected final void biasGradient(float[] dz, int rows, float[][] grads) {
+        if (bias == null) {
+            return;
+        }
+        float[] g = grads[1];
+        int w = g.length;
+        java.util.Arrays.fill(g, 0f);
+        for (int r = 0; r < rows; r++) {
+            int o = r * w;
+            for (int j = 0; j < w; j++) {
+                g[j] += dz[o + j];
+            }
+        }
+    }
+
+    /** Writes the kernel, seen as a [rows, cols] matrix, transposed into {@code dst} [cols, rows]. */
+    protected final void transposedKernel(float[] dst) {
+        float[] k = kernelData();
+        int cols = outputs();
+        int rows = k.length / cols;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                dst[c * rows + r] = k[r * cols + c];
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = super.config();
+        c.put("activation", activation.kerasName());
+        c.put("use_bias", useBias);
+        c.put("kernel_initializer", initializerConfig(kernelInitializer));
+        c.put("bias_initializer", initializerConfig(biasInitializer));
+        c.put("kernel_regularizer", null);
+        c.put("bias_regularizer", null);
+        c.put("activity_regularizer", null);
+        c.put("kernel_constraint", null);
+        c.put("bias_constraint", null);
+        return c;
+    }
+}

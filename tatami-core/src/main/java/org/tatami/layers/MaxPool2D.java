@@ -1,0 +1,132 @@
+package org.tatami.layers;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tatami.tensor.Shape;
+
+/** Max pooling over NHWC windows, as Keras's MaxPool2D (strides default to the pool size). */
+public final class MaxPool2D extends Layer {
+    private final int ph;
+    private final int pw;
+    private int sh;
+    private int sw;
+    private Padding padding = Padding.VALID;
+    private Geometry g;
+
+    /** 2 x 2 pooling, Keras's default. */
+    public MaxPool2D() {
+        this(2, 2);
+    }
+
+    public MaxPool2D(int poolSize) {
+        this(poolSize, poolSize);
+    }
+
+    public MaxPool2D(int poolHeight, int poolWidth) {
+        if (poolHeight <= 0 || poolWidth <= 0) {
+            throw new IllegalArgumentException("MaxPool2D pool size must be positive, got (" + poolHeight + ", "
+                    + poolWidth + ")");
+        }
+        this.ph = poolHeight;
+        this.pw = poolWidth;
+        this.sh = poolHeight;
+        this.sw = poolWidth;
+    }
+
+    public MaxPool2D strides(int strideHeight, int strideWidth) {
+        if (strideHeight <= 0 || strideWidth <= 0) {
+            throw new IllegalArgumentException("MaxPool2D strides must be positive, got (" + strideHeight + ", "
+                    + strideWidth + ")");
+        }
+        this.sh = strideHeight;
+        this.sw = strideWidth;
+        return this;
+    }
+
+    public MaxPool2D padding(String mode) {
+        this.padding = Padding.of(mode);
+        return this;
+    }
+
+    @Override
+    public String className() {
+        return "MaxPooling2D";
+    }
+
+    @Override
+    protected String baseName() {
+        return "max_pooling2d";
+    }
+
+    @Override
+    protected int[] computeOutputShape(int[] in) {
+        if (in.length != 3) {
+            throw new IllegalArgumentException(name() + " (MaxPooling2D) expects input of shape (height, width,"
+                    + " channels), got " + Shape.withBatch(in));
+        }
+        g = Geometry.of(name(), in, ph, pw, sh, sw, padding);
+        return new int[] {g.oh(), g.ow(), g.c()};
+    }
+
+    /** Scratch: for each output value, the input index it was taken from. */
+    @Override
+    public Object createScratch(int maxBatch) {
+        return new int[maxBatch * g.oh() * g.ow() * g.c()];
+    }
+
+    @Override
+    public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
+        int[] argmax = (int[]) scratch;
+        int c = g.c();
+        int o = 0;
+        for (int b = 0; b < n; b++) {
+            int xb = b * g.h() * g.w() * c;
+            for (int oy = 0; oy < g.oh(); oy++) {
+                int y0 = Math.max(oy * sh - g.padTop(), 0);
+                int y1 = Math.min(oy * sh - g.padTop() + ph, g.h());
+                for (int ox = 0; ox < g.ow(); ox++) {
+                    int x0 = Math.max(ox * sw - g.padLeft(), 0);
+                    int x1 = Math.min(ox * sw - g.padLeft() + pw, g.w());
+                    for (int ch = 0; ch < c; ch++, o++) {
+                        int best = xb + (y0 * g.w() + x0) * c + ch;
+                        for (int iy = y0; iy < y1; iy++) {
+                            for (int ix = x0; ix < x1; ix++) {
+                                int i = xb + (iy * g.w() + ix) * c + ch;
+                                if (x[i] > x[best]) {
+                                    best = i;
+                                }
+                            }
+                        }
+                        argmax[o] = best;
+                        y[o] = x[best];
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch, float[][] grads) {
+        if (dx == null) {
+            return;
+        }
+        int[] argmax = (int[]) scratch;
+        Arrays.fill(dx, 0, n * g.h() * g.w() * g.c(), 0f);
+        int outs = n * g.oh() * g.ow() * g.c();
+        for (int o = 0; o < outs; o++) {
+            dx[argmax[o]] += dy[o];
+        }
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = super.config();
+        c.put("pool_size", List.of(ph, pw));
+        c.put("padding", padding.kerasName());
+        c.put("strides", List.of(sh, sw));
+        c.put("data_format", "channels_last");
+        return c;
+    }
+}

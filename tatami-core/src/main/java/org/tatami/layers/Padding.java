@@ -1,0 +1,33 @@
+package org.tatami.layers;
+
+/** Keras's padding modes: {@code valid} (no padding) and {@code same} (output size = ceil(input / stride)). */
+public enum Padding {
+    VALID, SAME;
+
+    public static Padding of(String name) {
+        return switch (name) {
+            case "valid" -> VALID;
+            case "same" -> SAME;
+            default -> throw new IllegalArgumentException("unknown padding '" + name + "': expected valid or same");
+        };
+    }
+
+    public String kerasName() {
+        return this == VALID ? "valid" : "same";
+    }
+
+    /** Output length along one axis, or an exception if the window does not fit. */
+    int outputLength(String layer, String axis, int input, int window, int stride) {
+        int out = this == SAME ? (input + stride - 1) / stride : (input - window) / stride + 1;
+        if (out < 1 || (this == VALID && input < window)) {
+            throw new IllegalArgumentException(layer + ": input " + axis + " " + input + " is smaller than the window "
+                    + window + " with padding 'valid'");
+        }
+        return out;
+    }
+
+    /** Padding before the first element, as TensorFlow splits it (the extra one goes after). */
+    int padBefore(int input, int window, int stride, int output) {
+        return this == SAME ? Math.max((output - 1) * stride + window - input, 0) / 2 : 0;
+    }
+}

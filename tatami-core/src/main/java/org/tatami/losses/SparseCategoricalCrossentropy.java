@@ -1,0 +1,68 @@
+package org.tatami.losses;
+
+/**
+ * Cross-entropy between integer class labels and predicted class probabilities (or logits with
+ * {@code fromLogits}), as Keras's {@code sparse_categorical_crossentropy}.
+ */
+public final class SparseCategoricalCrossentropy extends Loss {
+    private final boolean fromLogits;
+
+    public SparseCategoricalCrossentropy() {
+        this(false);
+    }
+
+    public SparseCategoricalCrossentropy(boolean fromLogits) {
+        this.fromLogits = fromLogits;
+    }
+
+    public boolean fromLogits() {
+        return fromLogits;
+    }
+
+    @Override
+    public String name() {
+        return "sparse_categorical_crossentropy";
+    }
+
+    @Override
+    public int targetWidth(int outputWidth) {
+        return 1;
+    }
+
+    @Override
+    public double compute(float[] yPred, float[] yTrue, int rows, int width, float[] grad, float scale) {
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            int o = r * width;
+            int label = label(yTrue, r, width);
+            if (fromLogits) {
+                total += CrossEntropy.logits(yPred, o, width, label, grad, scale);
+            } else {
+                total += CrossEntropy.probabilities(yPred, o, width, label, grad, scale);
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public boolean fusesWithSoftmax() {
+        return !fromLogits;
+    }
+
+    @Override
+    public double computeFromSoftmax(float[] probs, float[] yTrue, int rows, int width, float[] gradLogits,
+                                     float scale) {
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            int o = r * width;
+            int label = label(yTrue, r, width);
+            total -= Math.log(clip(probs[o + label]));
+            if (gradLogits != null) {
+                for (int j = 0; j < width; j++) {
+                    gradLogits[o + j] = (probs[o + j] - (j == label ? 1f : 0f)) * scale;
+                }
+            }
+        }
+        return total;
+    }
+}

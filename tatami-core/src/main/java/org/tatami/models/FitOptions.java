@@ -1,0 +1,100 @@
+package org.tatami.models;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tatami.callbacks.Callback;
+import org.tatami.tensor.IntTensor;
+import org.tatami.tensor.Tensor;
+
+/**
+ * The keyword arguments of Keras's {@code fit}, with Keras's defaults: batch size 32, 1 epoch,
+ * verbose 1, shuffle every epoch, no validation data.
+ *
+ * <pre>{@code
+ * model.fit(xTrain, tTrain, new FitOptions().batchSize(4096).epochs(30).validationData(xTest, tTest));
+ * }</pre>
+ */
+public final class FitOptions {
+    private int batchSize = 32;
+    private int epochs = 1;
+    private int verbose = 1;
+    private boolean shuffle = true;
+    private Tensor validationX;
+    private Tensor validationY;
+    private final List<Callback> callbacks = new ArrayList<>();
+
+    public FitOptions batchSize(int size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, got " + size);
+        }
+        this.batchSize = size;
+        return this;
+    }
+
+    public FitOptions epochs(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("epochs must be >= 0, got " + count);
+        }
+        this.epochs = count;
+        return this;
+    }
+
+    /** 0: silent; 1: progress bar (one line per epoch when not on a terminal); 2: one line per epoch. */
+    public FitOptions verbose(int level) {
+        if (level < 0 || level > 2) {
+            throw new IllegalArgumentException("verbose must be 0, 1 or 2, got " + level);
+        }
+        this.verbose = level;
+        return this;
+    }
+
+    public FitOptions shuffle(boolean on) {
+        this.shuffle = on;
+        return this;
+    }
+
+    /** Data evaluated at the end of every epoch (val_loss, val_accuracy); labels as class indices. */
+    public FitOptions validationData(Tensor x, IntTensor y) {
+        return validationData(x, y.toFloat());
+    }
+
+    /** Data evaluated at the end of every epoch, with float targets (one-hot rows, regression values). */
+    public FitOptions validationData(Tensor x, Tensor y) {
+        this.validationX = x;
+        this.validationY = y;
+        return this;
+    }
+
+    public FitOptions callbacks(Callback... more) {
+        callbacks.addAll(List.of(more));
+        return this;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public int epochs() {
+        return epochs;
+    }
+
+    public int verbose() {
+        return verbose;
+    }
+
+    public boolean shuffle() {
+        return shuffle;
+    }
+
+    public Tensor validationX() {
+        return validationX;
+    }
+
+    public Tensor validationY() {
+        return validationY;
+    }
+
+    public List<Callback> callbacks() {
+        return List.copyOf(callbacks);
+    }
+}
