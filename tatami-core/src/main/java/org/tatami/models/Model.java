@@ -1,6 +1,8 @@
 package org.tatami.models;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,6 +13,7 @@ import org.tatami.Tatami;
 import org.tatami.callbacks.Callback;
 import org.tatami.callbacks.ProgressBar;
 import org.tatami.layers.Layer;
+import org.tatami.io.Safetensors;
 import org.tatami.layers.Parameter;
 import org.tatami.losses.Loss;
 import org.tatami.metrics.Accuracy;
@@ -348,6 +351,92 @@ public abstract class Model {
             }
         }
         return out;
+    }
+
+    /**
+     * Writes every weight to a safetensors file, named {@code layer/kernel}, {@code layer/bias}, in Keras's
+     * shapes (as Keras's {@code save_weights}). The write is atomic.
+     */
+    public void saveWeights(Path file) throws IOException {
+        Safetensors.write(file, namedWeights(), Map.of("format", "tatami", "model", name));
+    }
+
+    /**
+     * Loads weights written by {@link #saveWeights} into this model. Every tensor of the model must be
+     * in the file with the same shape, and the file must hold nothing else; otherwise nothing is changed
+     * and the exception names the file, the tensor and the difference.
+     */
+    public void loadWeights(Path file) throws IOException {
+        setNamedWeights(Safetensors.read(file).tensors(), file.getFileName().toString());
+    }
+
+    /**
+     * Sets weights from named tensors, checking everything before changing anything. Tensors are
+     * matched by name; when the names differ but count and shapes agree in order (the same
+     * architecture built in another session, where Keras would have named it {@code dense_2}), they
+     * are matched by position, as Keras's {@code load_weights} does.
+     */
+    public void setNamedWeights(Map<String, Tensor> tensors, String source) throws IOException {
+        Map<String, Tensor> mine = namedWeights();
+        List<Tensor> targets = new ArrayList<>(mine.values());
+        List<Tensor> sources = new ArrayList<>();
+        if (tensors.keySet().equals(mine.keySet())) {
+            mine.keySet().forEach(k -> sources.add(tensors.get(k)));
+        } else if (sameShapesInOrder(new ArrayList<>(tensors.values()), targets)) {
+            sources.addAll(tensors.values());
+        } else {
+            throw new WeightsMismatchException(source + ": " + describeMismatch(tensors, mine));
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            if (!Arrays.equals(sources.get(i).shape(), targets.get(i).shape())) {
+                String k = new ArrayList<>(mine.keySet()).get(i);
+                throw new WeightsMismatchException(source + ": tensor '" + k + "' has shape "
+                        + Shape.toString(sources.get(i).shape()) + ", model '" + name + "' expects "
+                        + Shape.toString(targets.get(i).shape()));
+            }
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            System.arraycopy(sources.get(i).data(), 0, targets.get(i).data(), 0, targets.get(i).size());
+        }
+    }
+
+    private static boolean sameShapesInOrder(List<Tensor> a, List<Tensor> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!Arrays.equals(a.get(i).shape(), b.get(i).shape())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String describeMismatch(Map<String, Tensor> file, Map<String, Tensor> mine) {
+        for (Map.Entry<String, Tensor> e : mine.entrySet()) {
+            Tensor t = file.get(e.getKey());
+            if (t == null) {
+                return "tensor '" + e.getKey() + "' of model '" + name + "' is missing; the file has "
+                        + describe(file);
+            }
+            if (!Arrays.equals(t.shape(), e.getValue().shape())) {
+                return "tensor '" + e.getKey() + "' has shape " + Shape.toString(t.shape()) + ", model '" + name
+                        + "' expects " + Shape.toString(e.getValue().shape());
+            }
+        }
+        for (String k : file.keySet()) {
+            if (!mine.containsKey(k)) {
+                return "tensor '" + k + "' is not a weight of model '" + name + "', whose weights are "
+                        + describe(mine);
+            }
+        }
+        return "the weights do not match model '" + name + "'";
+    }
+
+    private static String describe(Map<String, Tensor> tensors) {
+        List<String> parts = new ArrayList<>();
+        tensors.forEach((k, v) -> parts.add(k + " " + Shape.toString(v.shape())));
+        return parts.toString();
     }
 
     // ---- summary ----

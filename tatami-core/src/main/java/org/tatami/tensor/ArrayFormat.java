@@ -1,5 +1,6 @@
 package org.tatami.tensor;
 
+import java.util.Locale;
 import java.util.function.IntFunction;
 
 /** NumPy-like text for arrays: nested brackets, and "..." past 1000 elements (3 items per axis end). */
@@ -10,15 +11,19 @@ final class ArrayFormat {
     private ArrayFormat() {
     }
 
+    /** NumPy's default: up to 8 decimals without trailing zeros; scientific for very small or large. */
     static String formatFloat(float v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e16) {
             return ((long) v) + ".";
         }
-        String s = String.format("%.8g", v);
-        if (s.contains("e")) {
-            return s;
+        float a = Math.abs(v);
+        if (Float.isNaN(v) || Float.isInfinite(v)) {
+            return Float.toString(v).replace("Infinity", "inf").replace("NaN", "nan");
         }
-        return s.replaceAll("0+$", "");
+        if (a < 1e-4f || a >= 1e8f) {
+            return String.format(Locale.ROOT, "%.8e", v).replaceAll("0+e", "e").replace(".e", "e");
+        }
+        return String.format(Locale.ROOT, "%.8f", v).replaceAll("0+$", "");
     }
 
     static String format(int[] shape, IntFunction<String> item, int size) {
