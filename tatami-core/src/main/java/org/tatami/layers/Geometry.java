@@ -21,20 +21,31 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int oh, int
      */
     void im2col(float[] x, int n, float[] cols) {
         int patch = kh * kw * c;
+        int run = kw * c;
         int r = 0;
         for (int b = 0; b < n; b++) {
             int xb = b * h * w * c;
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++, r++) {
                     int o = r * patch;
-                    for (int ky = 0; ky < kh; ky++) {
+                    int ix0 = ox * sw - padLeft;
+                    boolean inside = ix0 >= 0 && ix0 + kw <= w;
+                    for (int ky = 0; ky < kh; ky++, o += run) {
                         int iy = oy * sh - padTop + ky;
-                        for (int kx = 0; kx < kw; kx++, o += c) {
-                            int ix = ox * sw - padLeft + kx;
-                            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-                                Arrays.fill(cols, o, o + c, 0f);
-                            } else {
-                                System.arraycopy(x, xb + (iy * w + ix) * c, cols, o, c);
+                        if (iy < 0 || iy >= h) {
+                            Arrays.fill(cols, o, o + run, 0f);
+                        } else if (inside) {
+                            // The kw pixels of a window row are adjacent in NHWC: one short run to copy.
+                            int src = xb + (iy * w + ix0) * c;
+                            for (int t = 0; t < run; t++) {
+                                cols[o + t] = x[src + t];
+                            }
+                        } else {
+                            for (int kx = 0; kx < kw; kx++) {
+                                int ix = ix0 + kx;
+                                for (int ch = 0; ch < c; ch++) {
+                                    cols[o + kx * c + ch] = ix < 0 || ix >= w ? 0f : x[xb + (iy * w + ix) * c + ch];
+                                }
                             }
                         }
                     }
