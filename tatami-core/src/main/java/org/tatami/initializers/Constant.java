@@ -28,6 +28,7 @@ public final class Constant implements Initializer {
 
     @Override
     public Map<String, Object> config() {
-        return value == 1f ? Map.of() : Map.of("value", (double) value);
+        // The float's shortest decimal, so that a value of 0.1 is written as 0.1.
+        return value == 1f ? Map.of() : Map.of("value", Double.parseDouble(Float.toString(value)));
     }
 }

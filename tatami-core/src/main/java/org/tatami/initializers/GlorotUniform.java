@@ -1,5 +1,7 @@
 package org.tatami.initializers;
 
+import java.util.Collections;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /** Uniform in [-limit, limit] with limit = sqrt(6 / (fan_in + fan_out)): Keras's default for kernels. */
@@ -16,5 +18,11 @@ public final class GlorotUniform implements Initializer {
     @Override
     public String className() {
         return "GlorotUniform";
+    }
+
+    /** Keras's config, whose seed is null: tatami draws from {@code Tatami.newRandom()} instead. */
+    @Override
+    public Map<String, Object> config() {
+        return Collections.singletonMap("seed", null);
     }
 }

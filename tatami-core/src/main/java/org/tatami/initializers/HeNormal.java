@@ -1,5 +1,7 @@
 package org.tatami.initializers;
 
+import java.util.Collections;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -31,5 +33,11 @@ public final class HeNormal implements Initializer {
     @Override
     public String className() {
         return "HeNormal";
+    }
+
+    /** Keras's config, whose seed is null: tatami draws from {@code Tatami.newRandom()} instead. */
+    @Override
+    public Map<String, Object> config() {
+        return Collections.singletonMap("seed", null);
     }
 }

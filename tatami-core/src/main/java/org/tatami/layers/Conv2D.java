@@ -137,6 +137,7 @@ public final class Conv2D extends KernelLayer<Conv2D> {
         c.put("data_format", "channels_last");
         c.put("dilation_rate", List.of(1, 1));
         c.put("groups", 1);
+        putKernelConfig(c, true);
         return c;
     }
 }

@@ -87,6 +87,7 @@ public final class Dense extends KernelLayer<Dense> {
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
         c.put("units", units);
+        putKernelConfig(c, false);
         return c;
     }
 }

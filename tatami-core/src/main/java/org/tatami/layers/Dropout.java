@@ -77,9 +77,10 @@ public final class Dropout extends Layer {
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
-        c.put("rate", (double) rate);
-        c.put("noise_shape", null);
+        // The float's shortest decimal, so that a rate of 0.15 is written as 0.15.
+        c.put("rate", Double.parseDouble(Float.toString(rate)));
         c.put("seed", null);
+        c.put("noise_shape", null);
         return c;
     }
 }

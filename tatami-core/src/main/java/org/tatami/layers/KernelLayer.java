@@ -135,18 +135,22 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         }
     }
 
-    @Override
-    public Map<String, Object> config() {
-        Map<String, Object> c = super.config();
+    /**
+     * Appends the activation, bias and kernel settings, which Keras lists after the layer's own
+     * (filters, units, ...). Keras's Conv2D always lists {@code activity_regularizer}; Keras 3's Dense
+     * only when one is set.
+     */
+    protected final void putKernelConfig(Map<String, Object> c, boolean withActivityRegularizer) {
         c.put("activation", activation.kerasName());
         c.put("use_bias", useBias);
         c.put("kernel_initializer", initializerConfig(kernelInitializer));
         c.put("bias_initializer", initializerConfig(biasInitializer));
         c.put("kernel_regularizer", null);
         c.put("bias_regularizer", null);
-        c.put("activity_regularizer", null);
+        if (withActivityRegularizer) {
+            c.put("activity_regularizer", null);
+        }
         c.put("kernel_constraint", null);
         c.put("bias_constraint", null);
-        return c;
     }
 }

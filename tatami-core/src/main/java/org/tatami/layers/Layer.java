@@ -233,10 +233,13 @@ public abstract class Layer {
         return c;
     }
 
+    /** An initializer as Keras 3 serializes it (Keras 2 readers ignore "module" and "registered_name"). */
     protected static Map<String, Object> initializerConfig(Initializer init) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("module", "keras.initializers");
         m.put("class_name", init.className());
         m.put("config", init.config());
+        m.put("registered_name", null);
         return m;
     }
 

@@ -13,6 +13,7 @@ import org.tatami.Tatami;
 import org.tatami.callbacks.Callback;
 import org.tatami.callbacks.ProgressBar;
 import org.tatami.layers.Layer;
+import org.tatami.io.ModelFile;
 import org.tatami.io.Safetensors;
 import org.tatami.layers.Parameter;
 import org.tatami.losses.Loss;
@@ -33,6 +34,7 @@ public abstract class Model {
     private boolean accuracy;
     private Engine engine;
     private SplittableRandom shuffleRandom;
+    private History history;
 
     protected Model(String name) {
         this.name = name;
@@ -207,6 +209,7 @@ public abstract class Model {
             callbacks.forEach(c -> c.onEpochEnd(ep, logs));
         }
         callbacks.forEach(Callback::onTrainEnd);
+        this.history = history;
         return history;
     }
 
@@ -437,6 +440,21 @@ public abstract class Model {
         List<String> parts = new ArrayList<>();
         tensors.forEach((k, v) -> parts.add(k + " " + Shape.toString(v.shape())));
         return parts.toString();
+    }
+
+    /** The history of this model's last {@code fit} in this session (Keras's {@code model.history}); or null. */
+    public History history() {
+        return history;
+    }
+
+    /** Saves architecture, weights, compile settings and history as a {@code .tatami} file (atomic). */
+    public void save(Path file) throws IOException {
+        ModelFile.save(this, file);
+    }
+
+    /** Loads a model saved with {@link #save}, as Keras's {@code load_model}. */
+    public static Sequential load(Path file) throws IOException {
+        return ModelFile.load(file);
     }
 
     // ---- summary ----

@@ -1,0 +1,209 @@
+package org.tatami.io;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonPrimitive;
+import java.util.Locale;
+import org.tatami.activations.ActivationFunction;
+import org.tatami.initializers.Constant;
+import org.tatami.initializers.GlorotUniform;
+import org.tatami.initializers.HeNormal;
+import org.tatami.initializers.Initializer;
+import org.tatami.initializers.Zeros;
+import org.tatami.layers.Padding;
+
+/** Readers for the values Keras configs share: shapes, dtypes, activations, initializers, ... */
+final class KerasValues {
+    private static final JsonPrimitive FLOAT32 = new JsonPrimitive("float32");
+
+    private KerasValues() {
+    }
+
+    /**
+     * Checks that a serialized object ({@code class_name} already read) is one of Keras's own:
+     * Keras 3 names its module and leaves {@code registered_name} null (early Keras 3 releases repeat
+     * the class name there); a custom object has another module or a {@code package>Name} registration.
+     */
+    static void requireKerasObject(Fields f, String className) {
+        String module = f.string("module", null);
+        if (module != null && !isKerasModule(module)) {
+            throw f.unsupported("module", "tatami reads only Keras's own classes, not custom ones");
+        }
+        String registered = f.string("registered_name", null);
+        if (registered != null && !registered.equals(className)) {
+            throw f.unsupported("registered_name", "tatami reads only Keras's own classes, not registered custom"
+                    + " ones");
+        }
+    }
+
+    private static boolean isKerasModule(String module) {
+        for (String root : new String[] {"keras", "tf_keras"}) {
+            if (module.equals(root) || module.startsWith(root + ".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code "float32"} or a float32 dtype policy object; anything else is unsupported. */
+    static void requireFloat32(Fields f, String key) {
+        if (f.isNull(key)) {
+            f.take(key);
+            return;
+        }
+        JsonElement e = f.take(key);
+        if (e.equals(FLOAT32)) {
+            return;
+        }
+        if (e.isJsonObject()) {
+            Fields policy = f.object(key);
+            String cls = policy.string("class_name");
+            // Keras 3 writes DTypePolicy (FloatDTypePolicy in some releases), Keras 2 a mixed precision Policy.
+            if (cls.equals("DTypePolicy") || cls.equals("FloatDTypePolicy") || cls.equals("Policy")) {
+                requireKerasObject(policy, cls);
+                Fields config = policy.object("config");
+                if (config.string("name").equals("float32")) {
+                    config.finish();
+                    policy.finish();
+                    return;
+                }
+            }
+        }
+        throw f.unsupported(key, "tatami computes in float32 only");
+    }
+
+    /** data_format: channels_last, or null for Keras's default (channels_last). */
+    static void requireChannelsLast(Fields f) {
+        String format = f.string("data_format", "channels_last");
+        if (!format.equals("channels_last")) {
+            throw f.unsupported("data_format", "tatami's layers take channels_last (NHWC) input only");
+        }
+    }
+
+    static Padding padding(Fields f) {
+        String mode = f.string("padding", "valid");
+        return switch (mode.toLowerCase(Locale.ROOT)) {
+            case "valid" -> Padding.VALID;
+            case "same" -> Padding.SAME;
+            default -> throw f.unsupported("padding", "tatami pads 'valid' or 'same'");
+        };
+    }
+
+    /** A string activation name ({@code null} means linear, as in Keras). */
+    static ActivationFunction activation(Fields f, String key, ActivationFunction absent) {
+        if (!f.has(key)) {
+            return absent;
+        }
+        JsonElement e = f.take(key);
+        if (e.isJsonNull()) {
+            return ActivationFunction.LINEAR;
+        }
+        if (!Fields.isString(e)) {
+            throw f.invalid(key, "an activation name (a string)");
+        }
+        try {
+            return ActivationFunction.of(e.getAsString());
+        } catch (IllegalArgumentException unknown) {
+            throw f.unsupported(key, unknown.getMessage());
+        }
+    }
+
+    /**
+     * An initializer: a name such as {@code "glorot_uniform"}, or Keras's object
+     * {@code {"class_name": "GlorotUniform", "config": {"seed": null}}} (with "module" in Keras 3).
+     */
+    static Initializer initializer(Fields f, String key, Initializer absent) {
+        if (!f.has(key)) {
+            return absent;
+        }
+        JsonElement e = f.take(key);
+        if (Fields.isString(e)) {
+            try {
+                return Initializer.of(e.getAsString());
+            } catch (IllegalArgumentException unknown) {
+                throw f.unsupported(key, unknown.getMessage());
+            }
+        }
+        if (!e.isJsonObject()) {
+            throw f.invalid(key, "an initializer (a name or a Keras initializer object)");
+        }
+        Fields init = f.object(key);
+        String cls = init.string("class_name");
+        requireKerasObject(init, cls);
+        Fields config = init.objectOrEmpty("config");
+        Initializer result = switch (cls) {
+            case "GlorotUniform", "glorot_uniform" -> new GlorotUniform();
+            case "HeNormal", "he_normal" -> new HeNormal();
+            case "Zeros", "zeros" -> new Zeros();
+            case "Ones", "ones" -> new Constant(1f);
+            case "Constant", "constant" -> new Constant((float) config.number("value"));
+            default -> throw f.unsupported(key, "tatami's initializers are GlorotUniform, HeNormal, Zeros, Ones"
+                    + " and Constant");
+        };
+        if (result instanceof GlorotUniform || result instanceof HeNormal) {
+            config.expectNull("seed", "tatami draws every initializer from Tatami.setRandomSeed's stream");
+        }
+        config.finish();
+        init.finish();
+        return result;
+    }
+
+    /** {@link #batchShape}, or null if the key is absent or null. */
+    static int[] optionalBatchShape(Fields f, String key) {
+        if (f.isNull(key)) {
+            f.take(key);
+            return null;
+        }
+        return batchShape(f, key);
+    }
+
+    /** Keras 3's {@code "build_config": {"input_shape": [null, ...]}} (without the batch axis), or null. */
+    static int[] buildInputShape(Fields f) {
+        if (f.isNull("build_config")) {
+            f.take("build_config");
+            return null;
+        }
+        Fields build = f.object("build_config");
+        int[] shape = batchShape(build, "input_shape");
+        build.finish();
+        return shape;
+    }
+
+    /**
+     * A Keras batch shape such as {@code [null, 28, 28, 1]}, returned without its batch axis. The
+     * batch must be free and every other dimension known, as tatami's shapes are.
+     */
+    static int[] batchShape(Fields f, String key) {
+        JsonElement e = f.take(key);
+        String expected = "a batch shape such as [null, 28, 28, 1]";
+        if (e == null || !e.isJsonArray() || e.getAsJsonArray().size() < 2) {
+            throw f.invalid(key, expected);
+        }
+        JsonArray a = e.getAsJsonArray();
+        if (!a.get(0).isJsonNull()) {
+            if (a.get(0).isJsonPrimitive() && a.get(0).getAsJsonPrimitive().isNumber()) {
+                throw f.unsupported(key, "a fixed batch size: tatami models take batches of any size");
+            }
+            throw f.invalid(key, expected);
+        }
+        int[] shape = new int[a.size() - 1];
+        for (int i = 1; i < a.size(); i++) {
+            JsonElement d = a.get(i);
+            if (d.isJsonNull()) {
+                throw f.unsupported(key, "a dimension of unknown size: tatami builds layers for one input shape");
+            }
+            if (!d.isJsonPrimitive() || !d.getAsJsonPrimitive().isNumber()) {
+                throw f.invalid(key, expected);
+            }
+            try {
+                shape[i - 1] = d.getAsJsonPrimitive().getAsBigDecimal().intValueExact();
+            } catch (ArithmeticException notAnInt) {
+                throw f.invalid(key, expected);
+            }
+            if (shape[i - 1] <= 0) {
+                throw f.invalid(key, expected);
+            }
+        }
+        return shape;
+    }
+}

@@ -1,0 +1,171 @@
+package org.tatami.io;
+
+import com.google.gson.JsonPrimitive;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
+import org.tatami.activations.ActivationFunction;
+import org.tatami.initializers.GlorotUniform;
+import org.tatami.initializers.Zeros;
+import org.tatami.layers.Activation;
+import org.tatami.layers.Conv2D;
+import org.tatami.layers.Dense;
+import org.tatami.layers.Dropout;
+import org.tatami.layers.Flatten;
+import org.tatami.layers.KernelLayer;
+import org.tatami.layers.Layer;
+import org.tatami.layers.MaxPool2D;
+import org.tatami.layers.Padding;
+
+/** Reads one layer entry of a Keras model config into a tatami layer, checking every option. */
+final class LayerReader {
+    private static final JsonPrimitive TRUE = new JsonPrimitive(true);
+    private static final JsonPrimitive FALSE = new JsonPrimitive(false);
+    private static final int[] ONES = {1, 1};
+    /** The layer classes besides InputLayer, by Keras's class names (MaxPool2D is MaxPooling2D's alias). */
+    private static final Map<String, Function<Fields, Layer>> READERS = Map.of(
+            "Conv2D", LayerReader::conv2d,
+            "MaxPooling2D", LayerReader::maxPool2d,
+            "MaxPool2D", LayerReader::maxPool2d,
+            "Flatten", LayerReader::flatten,
+            "Dense", LayerReader::dense,
+            "Activation", LayerReader::activation,
+            "Dropout", LayerReader::dropout);
+
+    /**
+     * One entry of the config's layer list.
+     *
+     * @param name            the name in the config, or null if it gives none
+     * @param where           the source and the layer, for messages
+     * @param layer           the layer, or null for an InputLayer
+     * @param batchInputShape an InputLayer's shape, or a layer's Keras 2 {@code batch_input_shape}
+     *                        (without the batch axis), or null
+     * @param buildInputShape Keras 3's {@code build_config} input shape (without the batch axis), or null
+     */
+    record Entry(String name, String where, Layer layer, int[] batchInputShape, int[] buildInputShape) {
+        boolean isInput() {
+            return layer == null;
+        }
+    }
+
+    private LayerReader() {
+    }
+
+    /**
+     * @param entry  the entry ({@code class_name}, {@code config}, ...); the caller reads and checks
+     *               the keys of Functional models ({@code name}, {@code inbound_nodes})
+     * @param config the entry's config, its {@code name} already read
+     * @param name   the layer's name, or null to let tatami name it
+     */
+    static Entry read(Fields entry, Fields config, String className, String name) {
+        Function<Fields, Layer> reader = READERS.get(className);
+        if (reader == null && !className.equals("InputLayer")) {
+            throw entry.unsupported("class_name", "tatami reads the layers InputLayer, Conv2D, MaxPooling2D"
+                    + " (MaxPool2D), Flatten, Dense, Activation and Dropout");
+        }
+        KerasValues.requireKerasObject(entry, className);
+        int[] buildShape = KerasValues.buildInputShape(entry);
+        if (className.equals("InputLayer")) {
+            int[] shape = inputShape(config);
+            config.finish();
+            return new Entry(name, entry.where(), null, shape, buildShape);
+        }
+        config.expect("trainable", TRUE, "tatami trains every layer");
+        KerasValues.requireFloat32(config, "dtype");
+        int[] batchInputShape = KerasValues.optionalBatchShape(config, "batch_input_shape");
+        config.expectNull("activity_regularizer", "tatami has no activity regularizers");
+        Layer layer;
+        try {
+            layer = reader.apply(config);
+            if (name != null) {
+                layer.name(name);
+            }
+        } catch (ModelConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            // The layer's own check (e.g. a negative size): prefix the source and the layer.
+            throw new ModelConfigException(entry.where() + ": " + e.getMessage(), e);
+        }
+        config.finish();
+        return new Entry(name, entry.where(), layer, batchInputShape, buildShape);
+    }
+
+    /** Keras 3 writes {@code batch_shape}, Keras 2 {@code batch_input_shape}. */
+    private static int[] inputShape(Fields config) {
+        int[] shape = KerasValues.batchShape(config, config.has("batch_shape") ? "batch_shape" : "batch_input_shape");
+        KerasValues.requireFloat32(config, "dtype");
+        config.expect("sparse", FALSE, "tatami's inputs are dense");
+        config.expect("ragged", FALSE, "tatami's inputs are dense");
+        config.expect("optional", FALSE, "tatami models need their input");
+        return shape;
+    }
+
+    private static Conv2D conv2d(Fields c) {
+        int filters = c.integer("filters");
+        int[] kernel = c.pair("kernel_size", null);
+        if (kernel == null) {
+            throw c.invalid("kernel_size", "a positive integer or two");
+        }
+        int[] strides = c.pair("strides", ONES);
+        Padding padding = KerasValues.padding(c);
+        KerasValues.requireChannelsLast(c);
+        if (!Arrays.equals(c.pair("dilation_rate", ONES), ONES)) {
+            throw c.unsupported("dilation_rate", "tatami's Conv2D has no dilation");
+        }
+        if (c.integer("groups", 1) != 1) {
+            throw c.unsupported("groups", "tatami's Conv2D has no grouped convolution");
+        }
+        Conv2D conv = new Conv2D(filters, kernel[0], kernel[1]).strides(strides[0], strides[1]).padding(padding);
+        kernelOptions(c, conv);
+        return conv;
+    }
+
+    private static Dense dense(Fields c) {
+        Dense dense = new Dense(c.integer("units"));
+        kernelOptions(c, dense);
+        c.expectNull("quantization_config", "tatami computes in float32 only");
+        return dense;
+    }
+
+    /** What Conv2D and Dense share, with Keras's defaults for the options left out. */
+    private static void kernelOptions(Fields c, KernelLayer<?> layer) {
+        layer.activation(KerasValues.activation(c, "activation", ActivationFunction.LINEAR));
+        layer.useBias(c.bool("use_bias", true));
+        layer.kernelInitializer(KerasValues.initializer(c, "kernel_initializer", new GlorotUniform()));
+        layer.biasInitializer(KerasValues.initializer(c, "bias_initializer", new Zeros()));
+        c.expectNull("kernel_regularizer", "tatami has no weight regularizers");
+        c.expectNull("bias_regularizer", "tatami has no weight regularizers");
+        c.expectNull("kernel_constraint", "tatami has no weight constraints");
+        c.expectNull("bias_constraint", "tatami has no weight constraints");
+        c.expectNull("lora_rank", "tatami has no LoRA");
+        c.expectNull("lora_alpha", "tatami has no LoRA");
+    }
+
+    private static MaxPool2D maxPool2d(Fields c) {
+        int[] pool = c.pair("pool_size", new int[] {2, 2});
+        // Keras's strides default (null) is the pool size.
+        int[] strides = c.pair("strides", pool);
+        Padding padding = KerasValues.padding(c);
+        KerasValues.requireChannelsLast(c);
+        return new MaxPool2D(pool[0], pool[1]).strides(strides[0], strides[1]).padding(padding.kerasName());
+    }
+
+    private static Flatten flatten(Fields c) {
+        KerasValues.requireChannelsLast(c);
+        return new Flatten();
+    }
+
+    private static Activation activation(Fields c) {
+        if (!c.has("activation")) {
+            throw c.invalid("activation", "an activation name (a string)");
+        }
+        return new Activation(KerasValues.activation(c, "activation", null));
+    }
+
+    private static Dropout dropout(Fields c) {
+        Dropout dropout = new Dropout(c.number("rate"));
+        c.expectNull("noise_shape", "tatami drops each value independently");
+        c.expectNull("seed", "tatami draws dropout masks from Tatami.setRandomSeed's stream");
+        return dropout;
+    }
+}

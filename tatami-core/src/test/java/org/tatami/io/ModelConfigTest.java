@@ -1,0 +1,630 @@
+package org.tatami.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.tatami.Tatami;
+import org.tatami.activations.ActivationFunction;
+import org.tatami.initializers.Constant;
+import org.tatami.layers.Activation;
+import org.tatami.layers.Conv2D;
+import org.tatami.layers.Dense;
+import org.tatami.layers.Dropout;
+import org.tatami.layers.Flatten;
+import org.tatami.layers.Layer;
+import org.tatami.layers.MaxPool2D;
+import org.tatami.models.Model;
+import org.tatami.models.Sequential;
+
+class ModelConfigTest {
+    @BeforeEach
+    void freshNames() {
+        Tatami.clearSession();
+    }
+
+    /** The seed tutorial's CNN. */
+    private static Sequential seedModel() {
+        return new Sequential(
+                new Conv2D(3, 3).activation("relu").inputShape(28, 28, 1),
+                new MaxPool2D(2),
+                new Flatten(),
+                new Dense(100).activation("relu"),
+                new Dense(10).activation("softmax"));
+    }
+
+    private static void assertSameModel(Model expected, Model actual) {
+        assertEquals(expected.name(), actual.name());
+        assertEquals(expected.layers().size(), actual.layers().size());
+        assertEquals(expected.isBuilt(), actual.isBuilt());
+        for (int i = 0; i < expected.layers().size(); i++) {
+            Layer e = expected.layers().get(i);
+            Layer a = actual.layers().get(i);
+            assertEquals(e.name(), a.name());
+            assertEquals(e.className(), a.className());
+            assertEquals(e.config(), a.config(), e.name());
+            if (e.isBuilt()) {
+                assertArrayEquals(e.inputShape(), a.inputShape(), e.name());
+                assertArrayEquals(e.outputShape(), a.outputShape(), e.name());
+                assertEquals(e.countParams(), a.countParams(), e.name());
+            }
+        }
+        if (expected.isBuilt()) {
+            assertEquals(expected.countParams(), actual.countParams());
+        }
+    }
+
+    /** Asserts the seed model's layers, shapes and parameter count, whatever the JSON named it. */
+    private static void assertSeedModel(Model m, String... names) {
+        assertEquals(List.of(names), m.layers().stream().map(Layer::name).toList());
+        assertEquals(List.of("Conv2D", "MaxPooling2D", "Flatten", "Dense", "Dense"),
+                m.layers().stream().map(Layer::className).toList());
+        assertArrayEquals(new int[] {28, 28, 1}, m.inputShape());
+        assertArrayEquals(new int[] {26, 26, 3}, m.layers().get(0).outputShape());
+        assertArrayEquals(new int[] {507}, m.layers().get(2).outputShape());
+        assertArrayEquals(new int[] {10}, m.outputShape());
+        assertEquals(51_840, m.countParams());
+        assertEquals(ActivationFunction.RELU, m.layers().get(0).activation());
+        assertEquals(ActivationFunction.SOFTMAX, m.layers().get(4).activation());
+    }
+
+    private static ModelConfigException rejected(String json, String... fragments) {
+        ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfig.fromJson(json, "test.json"));
+        assertTrue(e.getMessage().startsWith("test.json: "), e.getMessage());
+        for (String f : fragments) {
+            assertTrue(e.getMessage().contains(f), "message lacks '" + f + "': " + e.getMessage());
+        }
+        return e;
+    }
+
+    /** The seed model's Keras 3 JSON, with its default names, changed by {@code edit}. */
+    private static String seedJsonWith(Consumer<JsonObject> edit) {
+        Tatami.clearSession();
+        JsonObject doc = JsonParser.parseString(ModelConfig.toJson(seedModel())).getAsJsonObject();
+        edit.accept(doc);
+        return doc.toString();
+    }
+
+    /** {@code text} with {@code from} replaced, which must occur in it. */
+    private static String swap(String text, String from, String to) {
+        assertTrue(text.contains(from), from);
+        return text.replace(from, to);
+    }
+
+    private static JsonArray layers(JsonObject doc) {
+        return doc.getAsJsonObject("config").getAsJsonArray("layers");
+    }
+
+    /** Entry i of config.layers: 0 is the InputLayer, 1 conv2d, 2 max_pooling2d, 3 flatten, 4 dense, 5 dense_1. */
+    private static JsonObject layerConfig(JsonObject doc, int i) {
+        return layers(doc).get(i).getAsJsonObject().getAsJsonObject("config");
+    }
+
+    // ---- writing ----
+
+    private static final String SEED_KERAS3 = """
+            {"module": "keras", "class_name": "Sequential", "config": {"name": "sequential", "trainable": true,
+             "dtype": "float32", "layers": [
+              {"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 28, 28, 1],
+               "dtype": "float32", "sparse": false, "name": "input_layer"}, "registered_name": null},
+              {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true,
+               "dtype": "float32", "filters": 3, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid",
+               "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu",
+               "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform",
+               "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers",
+               "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null,
+               "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null,
+               "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 1]}},
+              {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d",
+               "trainable": true, "dtype": "float32", "pool_size": [2, 2], "padding": "valid", "strides": [2, 2],
+               "data_format": "channels_last"}, "registered_name": null},
+              {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true,
+               "dtype": "float32", "data_format": "channels_last"}, "registered_name": null,
+               "build_config": {"input_shape": [null, 13, 13, 3]}},
+              {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true,
+               "dtype": "float32", "units": 100, "activation": "relu", "use_bias": true,
+               "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform",
+               "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers",
+               "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null,
+               "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null},
+               "registered_name": null, "build_config": {"input_shape": [null, 507]}},
+              {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true,
+               "dtype": "float32", "units": 10, "activation": "softmax", "use_bias": true,
+               "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform",
+               "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers",
+               "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null,
+               "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null},
+               "registered_name": null, "build_config": {"input_shape": [null, 100]}}],
+             "build_input_shape": [null, 28, 28, 1]},
+             "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 1]},
+             "keras_version": "3.3.3", "backend": "tensorflow"}
+            """;
+
+    @Test
+    void writesTheSeedModelAsKeras3DoesKeyForKey() {
+        String json = ModelConfig.toJson(seedModel());
+        // Re-printing the expected text the same way compares values and key order alike.
+        String expected = new GsonBuilder().serializeNulls().setPrettyPrinting().disableHtmlEscaping().create()
+                .toJson(JsonParser.parseString(SEED_KERAS3));
+        assertEquals(expected, json);
+        assertTrue(json.contains("\n  \"config\": {\n"), "pretty-printed");
+    }
+
+    @Test
+    void writesAnUnbuiltModelWithoutInputLayerOrBuildConfig() {
+        Sequential model = new Sequential(new Dense(4).activation("relu"), new Dense(2));
+        JsonObject doc = JsonParser.parseString(ModelConfig.toJson(model)).getAsJsonObject();
+        assertEquals(2, layers(doc).size());
+        assertEquals("Dense", layers(doc).get(0).getAsJsonObject().get("class_name").getAsString());
+        assertFalse(doc.has("build_config"));
+        assertFalse(doc.getAsJsonObject("config").has("build_input_shape"));
+        assertFalse(layers(doc).get(0).getAsJsonObject().has("build_config"));
+    }
+
+    // ---- round trips ----
+
+    @Test
+    void seedModelRoundTrips() {
+        Sequential model = seedModel();
+        Sequential read = ModelConfig.fromJson(ModelConfig.toJson(model), "seed.json");
+        assertSameModel(model, read);
+        assertSeedModel(read, "conv2d", "max_pooling2d", "flatten", "dense", "dense_1");
+    }
+
+    @Test
+    void everyLayerAndOptionRoundTrips() {
+        Sequential model = new Sequential("options",
+                new Conv2D(8, 5, 3).strides(2, 1).padding("same").activation("tanh").kernelInitializer("he_normal")
+                        .biasInitializer(new Constant(0.1f)).name("features").inputShape(20, 18, 2),
+                new MaxPool2D(3, 2).strides(1, 2).padding("same"),
+                new Dropout(0.15),
+                new Flatten(),
+                new Dense(16).useBias(false).activation("sigmoid").kernelInitializer("zeros"),
+                new Activation("softmax"));
+        String json = ModelConfig.toJson(model);
+        assertTrue(json.contains("\"rate\": 0.15,"), "a float rate is written as its decimal");
+        assertTrue(json.contains("\"value\": 0.1\n"), "a float constant is written as its decimal");
+        assertSameModel(model, ModelConfig.fromJson(json, "options.json"));
+    }
+
+    @Test
+    void unbuiltModelRoundTripsUnbuilt() {
+        Sequential model = new Sequential(new Dense(4).activation("relu"), new Dropout(0.5), new Dense(2));
+        Sequential read = ModelConfig.fromJson(ModelConfig.toJson(model), "unbuilt.json");
+        assertFalse(read.isBuilt());
+        assertSameModel(model, read);
+    }
+
+    // ---- reading what Keras writes ----
+
+    /** As tf.keras 2.x writes it: an InputLayer, and batch_input_shape again on the first layer. */
+    private static final String SEED_TF_KERAS2 = """
+            {"class_name": "Sequential", "config": {"name": "sequential", "layers": [
+              {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 28, 28, 1], "dtype": "float32",
+               "sparse": false, "ragged": false, "name": "conv2d_input"}},
+              {"class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true, "dtype": "float32",
+               "batch_input_shape": [null, 28, 28, 1], "filters": 3, "kernel_size": [3, 3], "strides": [1, 1],
+               "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1,
+               "activation": "relu", "use_bias": true,
+               "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": null}},
+               "bias_initializer": {"class_name": "Zeros", "config": {}}, "kernel_regularizer": null,
+               "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null,
+               "bias_constraint": null}},
+              {"class_name": "MaxPooling2D", "config": {"name": "max_pooling2d", "trainable": true, "dtype": "float32",
+               "pool_size": [2, 2], "padding": "valid", "strides": [2, 2], "data_format": "channels_last"}},
+              {"class_name": "Flatten", "config": {"name": "flatten", "trainable": true, "dtype": "float32",
+               "data_format": "channels_last"}},
+              {"class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": "float32", "units": 100,
+               "activation": "relu", "use_bias": true,
+               "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": null}},
+               "bias_initializer": {"class_name": "Zeros", "config": {}}, "kernel_regularizer": null,
+               "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null,
+               "bias_constraint": null}},
+              {"class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": "float32",
+               "units": 10, "activation": "softmax", "use_bias": true,
+               "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": null}},
+               "bias_initializer": {"class_name": "Zeros", "config": {}}, "kernel_regularizer": null,
+               "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null,
+               "bias_constraint": null}}]},
+             "keras_version": "2.12.0", "backend": "tensorflow"}
+            """;
+
+    @Test
+    void readsTfKeras2Json() {
+        Sequential m = ModelConfig.fromJson(SEED_TF_KERAS2, "tf2.json");
+        assertEquals("sequential", m.name());
+        assertSeedModel(m, "conv2d", "max_pooling2d", "flatten", "dense", "dense_1");
+        assertSameModel(seedModel(), m);
+    }
+
+    @Test
+    void readsKeras2JsonWithTheInputShapeOnTheFirstLayerOnly() {
+        // Keras 2 without an InputLayer, with the MaxPool2D alias, initializers by name and own layer names.
+        String json = """
+                {"class_name": "Sequential", "config": {"name": "digits", "layers": [
+                  {"class_name": "Conv2D", "config": {"name": "features", "trainable": true,
+                   "batch_input_shape": [null, 28, 28, 1], "dtype": "float32", "filters": 3, "kernel_size": [3, 3],
+                   "strides": [1, 1], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1],
+                   "activation": "relu", "use_bias": true, "kernel_initializer": "he_normal",
+                   "bias_initializer": {"class_name": "Constant", "config": {"value": 0.5}},
+                   "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null,
+                   "kernel_constraint": null, "bias_constraint": null}},
+                  {"class_name": "MaxPool2D", "config": {"name": "pool", "trainable": true, "dtype": "float32",
+                   "pool_size": [2, 2], "padding": "valid", "strides": null, "data_format": "channels_last"}},
+                  {"class_name": "Flatten", "config": {"name": "flat", "trainable": true, "dtype": "float32"}},
+                  {"class_name": "Dense", "config": {"name": "hidden", "trainable": true, "dtype": "float32",
+                   "units": 100, "activation": "relu"}},
+                  {"class_name": "Dense", "config": {"name": "out", "trainable": true, "dtype": "float32",
+                   "units": 10, "activation": "softmax"}}]},
+                 "keras_version": "2.2.4", "backend": "tensorflow"}
+                """;
+        Sequential m = ModelConfig.fromJson(json, "keras2.json");
+        assertEquals("digits", m.name());
+        assertSeedModel(m, "features", "pool", "flat", "hidden", "out");
+        Conv2D conv = (Conv2D) m.getLayer("features");
+        assertEquals("HeNormal", ((java.util.Map<?, ?>) conv.config().get("kernel_initializer")).get("class_name"));
+        assertEquals(0.5f, conv.getWeights().get(1).data()[0]);
+        assertEquals(List.of(2, 2), m.getLayer("pool").config().get("strides"));
+    }
+
+    /** As recent Keras 3 releases write it: dtype policy objects, ragged on the InputLayer, a compile_config. */
+    private static final String SEED_KERAS3_POLICIES = """
+            {"module": "keras", "class_name": "Sequential", "config": {"name": "sequential", "trainable": true,
+             "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"},
+             "registered_name": null}, "layers": [
+              {"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 28, 28, 1],
+               "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer"}, "registered_name": null},
+              {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv2d", "trainable": true,
+               "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"},
+               "registered_name": null}, "filters": 3, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid",
+               "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "relu",
+               "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform",
+               "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers",
+               "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null,
+               "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null,
+               "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 1]}},
+              {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "max_pooling2d",
+               "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy",
+               "config": {"name": "float32"}, "registered_name": null}, "pool_size": [2, 2], "padding": "valid",
+               "strides": [2, 2], "data_format": "channels_last"}, "registered_name": null},
+              {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flatten", "trainable": true,
+               "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"},
+               "registered_name": null}, "data_format": "channels_last"}, "registered_name": null,
+               "build_config": {"input_shape": [null, 13, 13, 3]}},
+              {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true,
+               "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"},
+               "registered_name": null}, "units": 100, "activation": "relu", "use_bias": true,
+               "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform",
+               "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers",
+               "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null,
+               "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null,
+               "quantization_config": null}, "registered_name": null, "build_config": {"input_shape": [null, 507]}},
+              {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense_1", "trainable": true,
+               "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"},
+               "registered_name": null}, "units": 10, "activation": "softmax", "use_bias": true,
+               "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform",
+               "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers",
+               "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null,
+               "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null,
+               "quantization_config": null}, "registered_name": null, "build_config": {"input_shape": [null, 100]}}],
+             "build_input_shape": [null, 28, 28, 1]}, "registered_name": null,
+             "build_config": {"input_shape": [null, 28, 28, 1]},
+             "compile_config": {"optimizer": {"module": "keras.optimizers", "class_name": "Adam",
+              "config": {"name": "adam", "learning_rate": 0.001}, "registered_name": null},
+              "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]}}
+            """;
+
+    @Test
+    void readsKeras3JsonWithDtypePolicies() {
+        Sequential m = ModelConfig.fromJson(SEED_KERAS3_POLICIES, "keras3.json");
+        assertSeedModel(m, "conv2d", "max_pooling2d", "flatten", "dense", "dense_1");
+        assertSameModel(seedModel(), m);
+    }
+
+    /** A Keras 3 Functional chain: Input > Conv2D > MaxPooling2D > Flatten > Dropout > Dense > Activation. */
+    private static final String FUNCTIONAL_KERAS3 = """
+            {"module": "keras.src.models.functional", "class_name": "Functional", "config": {"name": "chain",
+             "trainable": true, "layers": [
+              {"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 28, 28, 1],
+               "dtype": "float32", "sparse": false, "name": "image"}, "registered_name": null, "name": "image",
+               "inbound_nodes": []},
+              {"module": "keras.layers", "class_name": "Conv2D", "config": {"name": "conv", "trainable": true,
+               "dtype": "float32", "filters": 3, "kernel_size": [3, 3], "activation": "relu"},
+               "registered_name": null, "build_config": {"input_shape": [null, 28, 28, 1]}, "name": "conv",
+               "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 28, 28, 1],
+               "dtype": "float32", "keras_history": ["image", 0, 0]}}], "kwargs": {}}]},
+              {"module": "keras.layers", "class_name": "MaxPooling2D", "config": {"name": "pool", "trainable": true,
+               "dtype": "float32", "pool_size": [2, 2], "padding": "valid", "strides": [2, 2],
+               "data_format": "channels_last"}, "registered_name": null, "name": "pool",
+               "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 26, 26, 3],
+               "dtype": "float32", "keras_history": ["conv", 0, 0]}}], "kwargs": {}}]},
+              {"module": "keras.layers", "class_name": "Flatten", "config": {"name": "flat", "trainable": true,
+               "dtype": "float32", "data_format": "channels_last"}, "registered_name": null, "name": "flat",
+               "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 13, 13, 3],
+               "dtype": "float32", "keras_history": ["pool", 0, 0]}}], "kwargs": {}}]},
+              {"module": "keras.layers", "class_name": "Dropout", "config": {"name": "drop", "trainable": true,
+               "dtype": "float32", "rate": 0.25, "seed": null, "noise_shape": null}, "registered_name": null,
+               "name": "drop", "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__",
+               "config": {"shape": [null, 507], "dtype": "float32", "keras_history": ["flat", 0, 0]}}],
+               "kwargs": {}}]},
+              {"module": "keras.layers", "class_name": "Dense", "config": {"name": "logits", "trainable": true,
+               "dtype": "float32", "units": 10}, "registered_name": null, "build_config": {"input_shape": [null, 507]},
+               "name": "logits", "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__",
+               "config": {"shape": [null, 507], "dtype": "float32", "keras_history": ["drop", 0, 0]}}],
+               "kwargs": {}}]},
+              {"module": "keras.layers", "class_name": "Activation", "config": {"name": "probs", "trainable": true,
+               "dtype": "float32", "activation": "softmax"}, "registered_name": null, "name": "probs",
+               "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 10],
+               "dtype": "float32", "keras_history": ["logits", 0, 0]}}], "kwargs": {}}]}],
+             "input_layers": ["image", 0, 0], "output_layers": ["probs", 0, 0]},
+             "registered_name": "Functional", "keras_version": "3.3.3", "backend": "jax"}
+            """;
+
+    private static void assertFunctionalChain(Sequential m) {
+        assertEquals("chain", m.name());
+        assertEquals(List.of("conv", "pool", "flat", "drop", "logits", "probs"),
+                m.layers().stream().map(Layer::name).toList());
+        assertEquals(List.of("Conv2D", "MaxPooling2D", "Flatten", "Dropout", "Dense", "Activation"),
+                m.layers().stream().map(Layer::className).toList());
+        assertArrayEquals(new int[] {28, 28, 1}, m.inputShape());
+        assertArrayEquals(new int[] {10}, m.outputShape());
+        assertEquals(30 + 5_080, m.countParams());
+        assertEquals(0.25f, ((Dropout) m.getLayer("drop")).rate());
+        assertEquals(ActivationFunction.SOFTMAX, m.getLayer("probs").activation());
+        assertEquals(ActivationFunction.LINEAR, m.getLayer("logits").activation());
+    }
+
+    @Test
+    void readsKeras3FunctionalChain() {
+        assertFunctionalChain(ModelConfig.fromJson(FUNCTIONAL_KERAS3, "functional.json"));
+    }
+
+    /** The same chain as tf.keras 2.x writes it. */
+    private static final String FUNCTIONAL_KERAS2 = """
+            {"class_name": "Functional", "config": {"name": "chain", "layers": [
+              {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 28, 28, 1], "dtype": "float32",
+               "sparse": false, "ragged": false, "name": "image"}, "name": "image", "inbound_nodes": []},
+              {"class_name": "Conv2D", "config": {"name": "conv", "trainable": true, "dtype": "float32",
+               "filters": 3, "kernel_size": [3, 3], "activation": "relu"}, "name": "conv",
+               "inbound_nodes": [[["image", 0, 0, {}]]]},
+              {"class_name": "MaxPooling2D", "config": {"name": "pool", "trainable": true, "dtype": "float32",
+               "pool_size": [2, 2]}, "name": "pool", "inbound_nodes": [[["conv", 0, 0, {}]]]},
+              {"class_name": "Flatten", "config": {"name": "flat", "trainable": true, "dtype": "float32"},
+               "name": "flat", "inbound_nodes": [[["pool", 0, 0, {}]]]},
+              {"class_name": "Dropout", "config": {"name": "drop", "trainable": true, "dtype": "float32",
+               "rate": 0.25, "noise_shape": null, "seed": null}, "name": "drop",
+               "inbound_nodes": [[["flat", 0, 0, {}]]]},
+              {"class_name": "Dense", "config": {"name": "logits", "trainable": true, "dtype": "float32",
+               "units": 10, "activation": "linear"}, "name": "logits", "inbound_nodes": [[["drop", 0, 0, {}]]]},
+              {"class_name": "Activation", "config": {"name": "probs", "trainable": true, "dtype": "float32",
+               "activation": "softmax"}, "name": "probs", "inbound_nodes": [[["logits", 0, 0, {}]]]}],
+             "input_layers": [["image", 0, 0]], "output_layers": [["probs", 0, 0]]},
+             "keras_version": "2.12.0", "backend": "tensorflow"}
+            """;
+
+    @Test
+    void readsKeras2FunctionalChain() {
+        assertFunctionalChain(ModelConfig.fromJson(FUNCTIONAL_KERAS2, "functional2.json"));
+    }
+
+    // ---- graphs that are not chains ----
+
+    @Test
+    void rejectsALayerThatSkipsTheOneBeforeIt() {
+        rejected(swap(FUNCTIONAL_KERAS3, "\"keras_history\": [\"drop\", 0, 0]", "\"keras_history\": [\"flat\", 0, 0]"),
+                "layer 'logits' (Dense)", "inbound_nodes", "'flat'", "'drop'");
+        rejected(swap(FUNCTIONAL_KERAS2, "[[[\"drop\", 0, 0, {}]]]", "[[[\"flat\", 0, 0, {}]]]"),
+                "layer 'logits' (Dense)", "inbound_nodes", "'flat'", "'drop'");
+    }
+
+    @Test
+    void rejectsALayerWithTwoInputsOrTwoCalls() {
+        rejected(swap(FUNCTIONAL_KERAS2, "[[[\"drop\", 0, 0, {}]]]", "[[[\"drop\", 0, 0, {}], [\"flat\", 0, 0, {}]]]"),
+                "layer 'logits' (Dense)", "inbound_nodes", "one input");
+        rejected(swap(FUNCTIONAL_KERAS2, "[[[\"drop\", 0, 0, {}]]]", "[[[\"drop\", 0, 0, {}]], [[\"flat\", 0, 0, {}]]]"),
+                "layer 'logits' (Dense)", "inbound_nodes", "called 2 times");
+        rejected(swap(FUNCTIONAL_KERAS3, "\"keras_history\": [\"drop\", 0, 0]", "\"keras_history\": [\"drop\", 1, 0]"),
+                "layer 'logits' (Dense)", "keras_history", "[\"drop\",1,0]", "later call");
+        rejected(swap(FUNCTIONAL_KERAS2, "[[[\"drop\", 0, 0, {}]]]", "[[[\"drop\", \"0\", 0, {}]]]"),
+                "layer 'logits' (Dense)", "inbound_nodes must be a layer reference");
+    }
+
+    @Test
+    void rejectsCallArguments() {
+        rejected(swap(FUNCTIONAL_KERAS2, "[[[\"flat\", 0, 0, {}]]]", "[[[\"flat\", 0, 0, {\"training\": true}]]]"),
+                "layer 'drop' (Dropout)", "inbound_nodes", "training");
+        JsonObject doc = JsonParser.parseString(FUNCTIONAL_KERAS3).getAsJsonObject();
+        layers(doc).get(4).getAsJsonObject().getAsJsonArray("inbound_nodes").get(0).getAsJsonObject()
+                .getAsJsonObject("kwargs").addProperty("training", true);
+        rejected(doc.toString(), "layer 'drop' (Dropout)", "kwargs.training", "true");
+    }
+
+    @Test
+    void rejectsOutputsOtherThanTheLastLayer() {
+        rejected(swap(FUNCTIONAL_KERAS3, "\"output_layers\": [\"probs\", 0, 0]", "\"output_layers\": [\"logits\", 0, 0]"),
+                "output_layers", "logits");
+        rejected(swap(FUNCTIONAL_KERAS2, "\"output_layers\": [[\"probs\", 0, 0]]",
+                "\"output_layers\": [[\"probs\", 0, 0], [\"logits\", 0, 0]]"), "output_layers", "one output");
+    }
+
+    // ---- unsupported options ----
+
+    @ParameterizedTest(name = "{1} = {2} on layer {0}")
+    @CsvSource(delimiter = '|', value = {
+        "1 | dilation_rate       | [2,2]",
+        "1 | groups              | 3",
+        "1 | data_format         | \"channels_first\"",
+        "2 | data_format         | \"channels_first\"",
+        "3 | data_format         | \"channels_first\"",
+        "1 | padding             | \"causal\"",
+        "1 | kernel_regularizer  | {\"module\":\"keras.regularizers\",\"class_name\":\"L2\",\"config\":{\"l2\":0.01},\"registered_name\":null}",
+        "4 | bias_regularizer    | {\"class_name\":\"L1\",\"config\":{\"l1\":0.01}}",
+        "4 | activity_regularizer | {\"class_name\":\"L2\",\"config\":{\"l2\":0.01}}",
+        "4 | kernel_constraint   | {\"class_name\":\"MaxNorm\",\"config\":{\"max_value\":2,\"axis\":0}}",
+        "1 | bias_constraint     | {\"class_name\":\"NonNeg\",\"config\":{}}",
+        "4 | activation          | \"swish\"",
+        "1 | kernel_initializer  | {\"module\":\"keras.initializers\",\"class_name\":\"RandomNormal\",\"config\":{\"mean\":0.0,\"stddev\":0.05,\"seed\":null},\"registered_name\":null}",
+        "5 | bias_initializer    | \"lecun_normal\"",
+        "4 | trainable           | false",
+        "4 | dtype               | \"float16\"",
+        "5 | dtype               | {\"module\":\"keras\",\"class_name\":\"DTypePolicy\",\"config\":{\"name\":\"mixed_float16\"},\"registered_name\":null}",
+        "4 | lora_rank           | 4",
+        "4 | quantization_config | {\"mode\":\"int8\"}",
+        "2 | pool_size_typo      | 2",
+        "0 | sparse              | true",
+        "0 | batch_shape         | [32,28,28,1]",
+        "0 | batch_shape         | [null,null,null,1]",
+    })
+    void rejectsUnsupportedOptions(int layer, String option, String value) {
+        JsonElement v = JsonParser.parseString(value);
+        String json = seedJsonWith(doc -> layerConfig(doc, layer).add(option, v));
+        String[] names = {"'input_layer' (InputLayer)", "'conv2d' (Conv2D)", "'max_pooling2d' (MaxPooling2D)",
+            "'flatten' (Flatten)", "'dense' (Dense)", "'dense_1' (Dense)"};
+        rejected(json, "layer " + names[layer], option, v.toString());
+    }
+
+    @Test
+    void rejectsInitializerSeedsAndDropoutSeeds() {
+        rejected(seedJsonWith(doc -> layerConfig(doc, 1).getAsJsonObject("kernel_initializer")
+                        .getAsJsonObject("config").addProperty("seed", 42)),
+                "layer 'conv2d' (Conv2D)", "kernel_initializer.config.seed", "42");
+        rejected(swap(FUNCTIONAL_KERAS2, "\"rate\": 0.25, \"noise_shape\": null, \"seed\": null",
+                "\"rate\": 0.25, \"noise_shape\": null, \"seed\": 7"), "layer 'drop' (Dropout)", "seed", "7");
+        rejected(swap(FUNCTIONAL_KERAS2, "\"noise_shape\": null", "\"noise_shape\": [null, 1]"),
+                "layer 'drop' (Dropout)", "noise_shape", "[null,1]");
+    }
+
+    @Test
+    void rejectsCustomClasses() {
+        rejected(seedJsonWith(doc -> layers(doc).get(4).getAsJsonObject().addProperty("module", "my_package.layers")),
+                "layer 'dense' (Dense)", "module", "my_package.layers");
+        rejected(seedJsonWith(doc -> layers(doc).get(4).getAsJsonObject()
+                        .addProperty("registered_name", "my_package>Dense")),
+                "layer 'dense' (Dense)", "registered_name", "my_package>Dense");
+    }
+
+    @Test
+    void rejectsUnknownLayerClasses() {
+        JsonObject lstm = JsonParser.parseString("""
+                {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true,
+                 "dtype": "float32", "units": 32}, "registered_name": null}
+                """).getAsJsonObject();
+        rejected(seedJsonWith(doc -> layers(doc).set(4, lstm)), "layer 'lstm' (LSTM)", "class_name", "\"LSTM\"");
+    }
+
+    @Test
+    void rejectsUnknownModelClasses() {
+        rejected(swap(SEED_KERAS3, "\"class_name\": \"Sequential\"", "\"class_name\": \"MyModel\""),
+                "class_name", "\"MyModel\"");
+    }
+
+    // ---- inconsistent shapes ----
+
+    @Test
+    void rejectsInputShapesThatDisagree() {
+        rejected(seedJsonWith(doc -> doc.getAsJsonObject("config").add("build_input_shape",
+                JsonParser.parseString("[null, 32, 32, 1]"))), "(None, 28, 28, 1)", "(None, 32, 32, 1)",
+                "build_input_shape");
+        rejected(swap(SEED_TF_KERAS2, "\"batch_input_shape\": [null, 28, 28, 1], \"filters\"",
+                "\"batch_input_shape\": [null, 28, 28, 3], \"filters\""), "(None, 28, 28, 1)", "(None, 28, 28, 3)");
+    }
+
+    @Test
+    void rejectsABuildShapeThatDisagreesWithTheLayersInput() {
+        rejected(seedJsonWith(doc -> layers(doc).get(4).getAsJsonObject().add("build_config",
+                JsonParser.parseString("{\"input_shape\": [null, 500]}"))),
+                "layer 'dense' (Dense)", "(None, 500)", "(None, 507)");
+    }
+
+    @Test
+    void rejectsShapesTheLayersCannotTake() {
+        rejected(swap(SEED_TF_KERAS2, "[null, 28, 28, 1]", "[null, 2, 2, 1]"), "layer 'conv2d' (Conv2D)",
+                "smaller than the window");
+    }
+
+    @Test
+    void rejectsDuplicateLayerNames() {
+        rejected(seedJsonWith(doc -> layerConfig(doc, 5).addProperty("name", "dense")), "layer 'dense' (Dense)",
+                "already has a layer named 'dense'");
+    }
+
+    // ---- malformed JSON and wrong types ----
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"class_name\": \"Sequential\", \"config\": {",
+        "{'class_name': 'Sequential', 'config': {}}",
+        "{\"class_name\": \"Sequential\"} trailing",
+    })
+    void rejectsMalformedJson(String text) {
+        ModelConfigException e = rejected(text, "not valid JSON", "at line 1 column");
+        assertFalse(e.getMessage().contains("Exception"), e.getMessage());
+    }
+
+    @Test
+    void rejectsEmptyTextAndNonObjects() {
+        rejected("  ", "empty");
+        rejected("[1, 2]", "the model config must be a JSON object", "[1,2]");
+        rejected("{\"class_name\": \"Sequential\", \"config\": {\"layers\": \"conv2d\"}}", "config.layers",
+                "a JSON array", "\"conv2d\"");
+        rejected("{\"class_name\": \"Sequential\", \"config\": {\"layers\": [5]}}", "config.layers[0]", "5");
+        rejected("{\"class_name\": \"Sequential\", \"config\": {\"layers\": []}}", "config.layers is empty");
+        rejected("{\"config\": {\"layers\": []}}", "class_name", "missing");
+    }
+
+    @ParameterizedTest(name = "{1} = {2} on layer {0}")
+    @CsvSource(delimiter = '|', value = {
+        "1 | filters     | \"3\"         | an integer",
+        "1 | filters     | 2.5           | an integer",
+        "1 | kernel_size | [3,\"3\"]     | two positive integers",
+        "1 | kernel_size | [3,3,3]       | two positive integers",
+        "1 | strides     | 0             | a positive integer",
+        "2 | pool_size   | \"2\"         | a positive integer",
+        "4 | units       | 2.5           | an integer",
+        "4 | units       | null          | an integer",
+        "4 | use_bias    | \"yes\"       | true or false",
+        "4 | activation  | 3             | an activation name",
+        "4 | kernel_initializer | 5      | an initializer",
+        "4 | name        | 5             | a string",
+        "1 | padding     | 1             | a string",
+        "0 | batch_shape | \"28x28\"     | a batch shape",
+        "0 | batch_shape | [null,28,-1,1] | a batch shape",
+    })
+    void rejectsWrongTypes(int layer, String option, String value, String expected) {
+        JsonElement v = JsonParser.parseString(value);
+        String json = seedJsonWith(doc -> layerConfig(doc, layer).add(option, v));
+        ModelConfigException e = rejected(json, option, "must be " + expected, "got " + v);
+        // Until the name is known to be a string, the layer is named by its place in the list.
+        assertTrue(e.getMessage().contains(option.equals("name") ? "config.layers[4]" : "(" + List.of(
+                "InputLayer", "Conv2D", "MaxPooling2D", "Flatten", "Dense", "Dense").get(layer) + ")"), e.getMessage());
+    }
+
+    @Test
+    void rejectsAMissingRequiredOption() {
+        rejected(seedJsonWith(doc -> layerConfig(doc, 4).remove("units")), "layer 'dense' (Dense)", "units",
+                "missing");
+        rejected(seedJsonWith(doc -> layerConfig(doc, 1).remove("kernel_size")), "layer 'conv2d' (Conv2D)",
+                "kernel_size", "missing");
+    }
+
+    @Test
+    void rejectsLayerValuesTheLayerItselfRefuses() {
+        ModelConfigException e = rejected(seedJsonWith(doc -> layerConfig(doc, 4).addProperty("units", 0)),
+                "layer 'dense' (Dense)", "units must be positive");
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
+    }
+}
