@@ -1,6 +1,7 @@
 package org.tatami.callbacks;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ import java.util.Map;
  */
 public final class ProgressBar implements Callback {
     private static final int WIDTH = 30;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean live;
     private int epochs;
     private int steps;
@@ -23,6 +24,11 @@ public final class ProgressBar implements Callback {
     }
 
     public ProgressBar(PrintStream out, boolean live) {
+        this(new PrintWriter(out, true), live);
+    }
+
+    /** Prints to {@code out}; {@code live} redraws the bar after every batch (for terminals). */
+    public ProgressBar(PrintWriter out, boolean live) {
         this.out = out;
         this.live = live;
     }
@@ -62,7 +68,7 @@ public final class ProgressBar implements Callback {
     private String bar(int step) {
         String count = String.valueOf(steps);
         int filled = steps == 0 ? WIDTH : (int) ((long) WIDTH * step / steps);
-        StringBuilder b = new StringBuilder(String.format("%" + count.length() + "d/%s [", step, count));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%" + count.length() + "d/%s [", step, count));
         if (filled > 0) {
             b.append("=".repeat(filled - 1)).append(step < steps ? '>' : '=');
         }

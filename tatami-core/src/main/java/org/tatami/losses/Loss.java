@@ -39,6 +39,13 @@ public abstract class Loss {
         throw new UnsupportedOperationException(name() + " does not fuse with softmax");
     }
 
+    /**
+     * Checks all {@code rows} target rows up front, so that a bad target is reported with its index in
+     * the caller's data (the loss itself only sees shuffled chunks); nothing to check by default.
+     */
+    public void checkTargets(float[] yTrue, int rows, int width) {
+    }
+
     /** The losses Keras names by string. */
     public static Loss of(String name) {
         return switch (name) {

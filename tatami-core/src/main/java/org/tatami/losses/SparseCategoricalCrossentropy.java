@@ -45,6 +45,13 @@ public final class SparseCategoricalCrossentropy extends Loss {
     }
 
     @Override
+    public void checkTargets(float[] yTrue, int rows, int width) {
+        for (int r = 0; r < rows; r++) {
+            label(yTrue, r, width);
+        }
+    }
+
+    @Override
     public boolean fusesWithSoftmax() {
         return !fromLogits;
     }

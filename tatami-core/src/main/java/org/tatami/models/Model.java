@@ -312,6 +312,7 @@ public abstract class Model {
                     + loss.name() + " needs " + perSample + " target value(s) per sample for output shape "
                     + Shape.withBatch(outputShape()));
         }
+        loss.checkTargets(y.data(), samples * e.outputRows(), e.outputWidth());
         return samples;
     }
 

@@ -124,6 +124,9 @@ public final class Tensor {
 
     /** Item {@code i} of axis 0 without that axis, copied: {@code x[i]}. */
     public Tensor get(int i) {
+        if (shape.length > 0 && (i < 0 || i >= shape[0])) {
+            throw new IndexOutOfBoundsException("index " + i + " is out of bounds for axis 0 with size " + shape[0]);
+        }
         Tensor t = slice(i, i + 1);
         return new Tensor(t.data, Arrays.copyOfRange(shape, 1, shape.length));
     }

@@ -1,0 +1,52 @@
+package org.tatami.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.tatami.Tatami;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Options every command has, and its output streams. */
+abstract class BaseCommand implements Callable<Integer> {
+    static final Gson JSON = new GsonBuilder().serializeNulls().disableHtmlEscaping()
+            .serializeSpecialFloatingPointValues().create();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print machine-readable JSON instead of text.")
+    boolean json;
+
+    @Option(names = "--verbose", description = "On failure, print the whole stack trace.")
+    boolean verbose;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Worker threads (default: all cores). Results do not depend on it.")
+    Integer threads;
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    @Override
+    public final Integer call() throws Exception {
+        if (threads != null) {
+            if (threads < 1) {
+                throw new UsageException("--threads must be at least 1, got " + threads);
+            }
+            Tatami.setThreads(threads);
+        }
+        execute();
+        out().flush();
+        return 0;
+    }
+
+    abstract void execute() throws Exception;
+
+    void printJson(Object value) {
+        out().println(JSON.toJson(value));
+    }
+}

@@ -1,0 +1,40 @@
+package org.tatami.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.tatami.data.Mnist;
+import org.tatami.tensor.IntTensor;
+import org.tatami.tensor.Tensor;
+
+/** Data for the commands: MNIST-layout IDX folders, prepared as the seed prepares them. */
+final class Datasets {
+    private Datasets() {
+    }
+
+    /** Images scaled to [0, 1] with a channel axis, (N, H, W, 1), and their labels. */
+    record Split(Tensor images, IntTensor labels) {
+        int size() {
+            return labels.size();
+        }
+
+        Split first(int n) {
+            return n >= size() ? this : new Split(images.slice(0, n), labels.slice(0, n));
+        }
+    }
+
+    record Data(Split train, Split test) {
+    }
+
+    /** The bundled MNIST, or a folder with MNIST's four file names (Fashion-MNIST, for one). */
+    static Data load(Path dir) throws IOException {
+        Mnist.Data d = dir == null ? Mnist.load() : Mnist.load(dir);
+        return new Data(prepare(d.train()), prepare(d.test()));
+    }
+
+    // The seed's x.reshape(N, 28, 28, 1) / 255.
+    private static Split prepare(Mnist.Split s) {
+        int[] shape = s.images().shape();
+        Tensor x = s.images().reshape(shape[0], shape[1], shape[2], 1).div(255f);
+        return new Split(x, s.labels());
+    }
+}

@@ -1,0 +1,44 @@
+package org.tatami.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.tatami.losses.SparseCategoricalCrossentropy;
+import org.tatami.models.Model;
+import org.tatami.optimizers.Adam;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tatami evaluate}: loss and accuracy of a saved model on the test set. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Loss and accuracy of a trained model on the test set (model.evaluate).")
+final class EvaluateCommand extends BaseCommand {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The trained model (.tatami).")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Folder of IDX files named as MNIST's. Default: the bundled MNIST test set.")
+    Path data;
+
+    @Override
+    void execute() throws Exception {
+        Model net = ModelFiles.load(model);
+        if (net.loss() == null) {
+            net.compile(new Adam(), new SparseCategoricalCrossentropy(), "accuracy");
+        }
+        Datasets.Split test = Datasets.load(data).test();
+        long start = System.nanoTime();
+        Map<String, Double> result = net.evaluate(test.images(), test.labels().toFloat());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>(result);
+            o.put("samples", test.size());
+            o.put("seconds", seconds);
+            printJson(o);
+        } else {
+            out().printf(Locale.ROOT, "%,d test samples in %.2f s - loss: %.4f - accuracy: %.4f%n", test.size(), seconds,
+                    result.get("loss"), result.get("accuracy"));
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package org.tatami.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tatami.cli.report.FeatureMaps;
+import org.tatami.data.Images;
+import org.tatami.data.Invert;
+import org.tatami.io.AtomicFiles;
+import org.tatami.layers.Layer;
+import org.tatami.layers.Parameter;
+import org.tatami.models.Model;
+import org.tatami.tensor.Shape;
+import org.tatami.tensor.Tensor;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tatami inspect}: every layer's output for one input, as pictures, and every layer's weights as text. */
+@Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run one input through the model layer by layer (the seed's model.layers[0](x_sample)):",
+                "each layer's output shape, one grey PNG per channel of image-shaped outputs, and each layer's",
+                "weights as text (weights/<layer>.txt)."})
+final class InspectCommand extends BaseCommand {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A .tatami model or .json config.")
+    Path model;
+
+    static final class Input {
+        @Option(names = "--image", paramLabel = "FILE", description = "A picture of a digit (made MNIST-style).")
+        Path image;
+
+        @Option(names = "--sample", paramLabel = "N", description = "Test sample N of MNIST (default: 0).")
+        Integer sample;
+    }
+
+    @ArgGroup(exclusive = true)
+    Input input = new Input();
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Folder of IDX files for --sample (default: bundled MNIST).")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the pictures and weights.")
+    Path outDir;
+
+    @Override
+    void execute() throws Exception {
+        Model net = ModelFiles.load(model);
+        Tensor x;
+        String source;
+        if (input.image != null) {
+            x = Images.loadDigit(input.image, Invert.AUTO).expandDims(0);
+            source = input.image.toString();
+        } else {
+            int n = input.sample == null ? 0 : input.sample;
+            Datasets.Split test = Datasets.load(data).test();
+            if (n < 0 || n >= test.size()) {
+                throw new UsageException("--sample must be in [0, " + test.size() + "), got " + n);
+            }
+            x = test.images().slice(n, n + 1);
+            source = "test sample " + n + " (label " + test.labels().get(n) + ")";
+        }
+        List<FeatureMaps.LayerOutput> outputs = FeatureMaps.write(net, x, outDir);
+        List<String> weightFiles = new ArrayList<>();
+        for (Layer l : net.layers()) {
+            if (l.parameters().isEmpty()) {
+                continue;
+            }
+            StringBuilder b = new StringBuilder();
+            for (Parameter p : l.parameters()) {
+                b.append(l.name()).append('/').append(p.name()).append(' ')
+                        .append(Shape.toString(p.value().shape())).append('\n').append(p.value()).append("\n\n");
+            }
+            String file = "weights/" + l.name() + ".txt";
+            AtomicFiles.writeString(outDir.resolve(file), b.toString());
+            weightFiles.add(file);
+        }
+        Tensor probs = net.predict(x);
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("input", source);
+            o.put("layers", outputs);
+            o.put("weights", weightFiles);
+            o.put("predicted_class", probs.argmax().get(0));
+            printJson(o);
+            return;
+        }
+        out().println("input: " + source);
+        for (FeatureMaps.LayerOutput o : outputs) {
+            out().printf("%-24s %-14s %-20s %s%n", o.name(), o.className(), o.shapeText(),
+                    o.files().isEmpty() ? "" : o.files().size() + " picture(s) in " + parent(o.files().get(0)));
+        }
+        out().println("weights: " + String.join(", ", weightFiles));
+        out().println("predicted class: " + probs.argmax().get(0) + " (probability "
+                + probs.data()[probs.argmax().get(0)] + ")");
+        out().println("written to " + outDir);
+    }
+
+    private static String parent(String file) {
+        int slash = file.lastIndexOf('/');
+        return slash < 0 ? "." : file.substring(0, slash) + "/";
+    }
+}

@@ -1,0 +1,67 @@
+package org.tatami.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.tatami.io.ModelConfig;
+import org.tatami.io.ModelFile;
+import org.tatami.layers.Conv2D;
+import org.tatami.layers.Dense;
+import org.tatami.layers.Flatten;
+import org.tatami.layers.MaxPool2D;
+import org.tatami.models.Model;
+import org.tatami.models.Sequential;
+
+/** Finding models for the commands: the seed's model, model configs and saved models. */
+final class ModelFiles {
+    private ModelFiles() {
+    }
+
+    /** The seed tutorial's CNN: 51,840 parameters. */
+    static Sequential seedModel() {
+        return new Sequential(
+                new Conv2D(3, 3).activation("relu").inputShape(28, 28, 1),
+                new MaxPool2D(2),
+                new Flatten(),
+                new Dense(100).activation("relu"),
+                new Dense(10).activation("softmax"));
+    }
+
+    /** A model architecture in Keras's JSON format ({@code model.to_json()}). */
+    static Sequential fromConfig(Path file) throws IOException {
+        requireFile(file);
+        if (!lowerName(file).endsWith(".json")) {
+            throw new UsageException(file + ": expected a model config in Keras's JSON format (.json), as"
+                    + " model.to_json() writes it");
+        }
+        return ModelConfig.fromJson(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
+    }
+
+    /** A trained model: a {@code .tatami} file (or, for an untrained architecture, a {@code .json} config). */
+    static Model load(Path file) throws IOException {
+        requireFile(file);
+        String name = lowerName(file);
+        if (name.endsWith(".json")) {
+            return fromConfig(file);
+        }
+        if (name.endsWith(".tatami")) {
+            return ModelFile.load(file);
+        }
+        throw new UsageException(file + ": unknown model file type: expected a .tatami model (written by"
+                + " 'tatami train' or Model.save) or a .json model config");
+    }
+
+    private static void requireFile(Path file) throws NoSuchFileException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, Files.isDirectory(file) ? "a folder, not a model file"
+                    : null);
+        }
+    }
+
+    private static String lowerName(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,93 @@
+package org.tatami.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.tatami.data.Images;
+import org.tatami.data.Invert;
+import org.tatami.models.Model;
+import org.tatami.tensor.Shape;
+import org.tatami.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tatami predict}: classify pictures of digits. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Classify pictures (PNG, JPEG, GIF, BMP; any size or colour). Each is made into an MNIST-style",
+                "input: grey, digit white on black, cropped, scaled to 20x20 and centred by mass in 28x28."})
+final class PredictCommand extends BaseCommand {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The trained model (.tatami).")
+    Path model;
+
+    @Option(names = "--invert", defaultValue = "auto", paramLabel = "auto|yes|no",
+            description = "Invert the picture's greys: auto does it for a light background (default: ${DEFAULT-VALUE}).")
+    String invert;
+
+    @Option(names = "--top", defaultValue = "3", paramLabel = "K", description = "Classes to show per picture (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Pictures to classify.")
+    List<Path> images;
+
+    @Override
+    void execute() throws Exception {
+        Invert mode = switch (invert.toLowerCase(Locale.ROOT)) {
+            case "auto" -> Invert.AUTO;
+            case "yes" -> Invert.YES;
+            case "no" -> Invert.NO;
+            default -> throw new UsageException("--invert must be auto, yes or no, got '" + invert + "'");
+        };
+        if (top < 1) {
+            throw new UsageException("--top must be at least 1, got " + top);
+        }
+        Model net = ModelFiles.load(model);
+        int[] input = net.inputShape();
+        if (!Arrays.equals(input, new int[] {28, 28, 1})) {
+            throw new UsageException(model + ": the model takes input " + Shape.withBatch(input)
+                    + "; predict feeds MNIST-style pictures of shape (None, 28, 28, 1)");
+        }
+        float[] batch = new float[images.size() * 784];
+        for (int i = 0; i < images.size(); i++) {
+            Tensor digit = Images.loadDigit(images.get(i), mode);
+            System.arraycopy(digit.data(), 0, batch, i * 784, 784);
+        }
+        Tensor probs = net.predict(Tensor.of(batch, images.size(), 28, 28, 1));
+        int classes = probs.shape(1);
+        for (int i = 0; i < images.size(); i++) {
+            List<Map<String, Object>> ranked = rank(probs.data(), i * classes, classes, Math.min(top, classes));
+            if (json) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("file", images.get(i).toString());
+                o.put("predictions", ranked);
+                printJson(o);
+            } else {
+                StringBuilder b = new StringBuilder(images.get(i) + ": " + ranked.get(0).get("class"));
+                b.append("  (");
+                for (int k = 0; k < ranked.size(); k++) {
+                    b.append(k == 0 ? "" : ", ").append(ranked.get(k).get("class")).append(": ")
+                            .append(String.format(Locale.ROOT, "%.4f", (Double) ranked.get(k).get("probability")));
+                }
+                out().println(b.append(')'));
+            }
+        }
+    }
+
+    private static List<Map<String, Object>> rank(float[] p, int off, int classes, int k) {
+        Integer[] order = new Integer[classes];
+        Arrays.setAll(order, j -> j);
+        Arrays.sort(order, (a, b) -> Float.compare(p[off + b], p[off + a]));
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("class", order[j]);
+            m.put("probability", (double) p[off + order[j]]);
+            out.add(m);
+        }
+        return out;
+    }
+}

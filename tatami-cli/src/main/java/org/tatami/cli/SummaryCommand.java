@@ -1,0 +1,54 @@
+package org.tatami.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tatami.layers.Layer;
+import org.tatami.models.Model;
+import org.tatami.models.Sequential;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tatami summary}: Keras's summary table. */
+@Command(name = "summary", mixinStandardHelpOptions = true,
+        description = "Print the model's summary table, as Keras's model.summary().")
+final class SummaryCommand extends BaseCommand {
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "A .tatami model or a .json model config. Default: the seed tutorial's CNN.")
+    Path model;
+
+    @Override
+    void execute() throws Exception {
+        Model net = model == null ? ModelFiles.seedModel() : ModelFiles.load(model);
+        if (!json) {
+            out().print(TrainCommand.summaryText((Sequential) net));
+            return;
+        }
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (Layer l : net.layers()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", l.name());
+            m.put("class_name", l.className());
+            m.put("output_shape", l.isBuilt() ? withBatch(l.outputShape()) : null);
+            m.put("params", l.countParams());
+            layers.add(m);
+        }
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("name", net.name());
+        o.put("input_shape", net.isBuilt() ? withBatch(net.inputShape()) : null);
+        o.put("layers", layers);
+        o.put("total_params", net.isBuilt() ? net.countParams() : 0);
+        printJson(o);
+    }
+
+    static List<Integer> withBatch(int[] shape) {
+        List<Integer> s = new ArrayList<>();
+        s.add(null);
+        for (int d : shape) {
+            s.add(d);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,184 @@
+package org.tatami.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.tatami.Tatami;
+import org.tatami.callbacks.Callback;
+import org.tatami.callbacks.ProgressBar;
+import org.tatami.losses.SparseCategoricalCrossentropy;
+import org.tatami.models.FitOptions;
+import org.tatami.models.History;
+import org.tatami.models.Sequential;
+import org.tatami.optimizers.Adam;
+import org.tatami.optimizers.Optimizer;
+import org.tatami.optimizers.RMSprop;
+import org.tatami.optimizers.SGD;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tatami train}: with no options, the seed tutorial exactly; leaves a run folder with everything it shows. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a model on MNIST (or a folder of IDX files in MNIST's layout) and leave a run folder",
+                "with the model, its weights, the history, plots, feature maps and an HTML report.",
+                "With no options this is the seed tutorial: its CNN, Adam 0.01, batch 4096, 30 epochs, seed 0."})
+final class TrainCommand extends BaseCommand {
+    enum OptimizerName { adam, sgd, rmsprop }
+
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "Model architecture in Keras's JSON format (model.to_json()). Default: the seed's CNN.")
+    Path model;
+
+    @Option(names = "--epochs", defaultValue = "30", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "4096", description = "Samples per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "0.01", description = "Step size (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--optimizer", defaultValue = "adam",
+            description = "adam, sgd or rmsprop, with Keras's other defaults (default: ${DEFAULT-VALUE}).")
+    OptimizerName optimizer;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Random seed: same seed, same weights (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Folder of IDX files named as MNIST's (.gz or plain). Default: the bundled MNIST.")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<date>-<time>).")
+    Path out;
+
+    @Option(names = "--initial-weights", paramLabel = "FILE",
+            description = "Start from these weights (safetensors, as saveWeights writes) instead of a random init.")
+    Path initialWeights;
+
+    @Option(names = "--no-shuffle", description = "Keep the training data in order instead of shuffling every epoch.")
+    boolean noShuffle;
+
+    @Option(names = "--train-limit", paramLabel = "N", description = "Use only the first N training samples.")
+    Integer trainLimit;
+
+    @Option(names = "--quiet", description = "Print nothing but errors (and the JSON with --json).")
+    boolean quiet;
+
+    @Override
+    void execute() throws Exception {
+        check(epochs >= 1, "--epochs must be at least 1, got " + epochs);
+        check(batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
+        check(learningRate > 0 && Double.isFinite(learningRate), "--learning-rate must be positive, got " + learningRate);
+        check(trainLimit == null || trainLimit >= 1, "--train-limit must be at least 1, got " + trainLimit);
+        boolean text = !quiet && !json;
+        Tatami.setRandomSeed(seed);
+        Datasets.Data d = Datasets.load(data);
+        Datasets.Split train = trainLimit == null ? d.train() : d.train().first(trainLimit);
+        Datasets.Split test = d.test();
+
+        Sequential net = model == null ? ModelFiles.seedModel() : ModelFiles.fromConfig(model);
+        if (!net.isBuilt()) {
+            int[] s = train.images().shape();
+            net.build(s[1], s[2], s[3]);
+        }
+        if (initialWeights != null) {
+            net.loadWeights(initialWeights);
+        }
+        net.compile(optimizer(), new SparseCategoricalCrossentropy(), "accuracy");
+        Path dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        String summary = summaryText(net);
+        if (text) {
+            out().print(summary);
+            out().printf("Training on %,d samples, validating on %,d, run folder %s%n", train.size(), test.size(), dir);
+            out().flush();
+        }
+
+        TrainTimer timer = new TrainTimer();
+        FitOptions fit = new FitOptions().batchSize(batchSize).epochs(epochs).shuffle(!noShuffle).verbose(0)
+                .validationData(test.images(), test.labels()).callbacks(timer);
+        if (text) {
+            fit.callbacks(new ProgressBar(out(), System.console() != null));
+        }
+        long start = System.nanoTime();
+        History history = net.fit(train.images(), train.labels(), fit);
+        double wall = (System.nanoTime() - start) / 1e9;
+
+        Map<String, Object> settings = settings(train.size(), test.size());
+        RunFolder.Result result = new RunFolder(dir).write(net, history, summary, settings, wall,
+                (double) train.size() * epochs / timer.trainSeconds, test);
+        if (json) {
+            printJson(result.metrics());
+        } else if (!quiet) {
+            out().printf("%nDone in %.1f s. Run folder: %s%n", wall, dir);
+            result.files().forEach(f -> out().println("  " + f));
+        }
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new UsageException(message);
+        }
+    }
+
+    private Optimizer optimizer() {
+        return switch (optimizer) {
+            case adam -> new Adam(learningRate);
+            case sgd -> new SGD(learningRate);
+            case rmsprop -> new RMSprop(learningRate);
+        };
+    }
+
+    private Map<String, Object> settings(int trainSamples, int testSamples) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("model", model == null ? "seed CNN" : model.toString());
+        s.put("data", data == null ? "MNIST (bundled)" : data.toString());
+        s.put("train_samples", trainSamples);
+        s.put("validation_samples", testSamples);
+        s.put("epochs", epochs);
+        s.put("batch_size", batchSize);
+        s.put("optimizer", optimizer.name());
+        s.put("learning_rate", learningRate);
+        s.put("loss", "sparse_categorical_crossentropy");
+        s.put("seed", seed);
+        s.put("shuffle", !noShuffle);
+        s.put("threads", Tatami.threads());
+        s.put("initial_weights", initialWeights == null ? null : initialWeights.toString());
+        return s;
+    }
+
+    static String summaryText(Sequential net) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        net.summary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Time spent in training steps only: from each epoch's start to its last batch, validation excluded. */
+    private static final class TrainTimer implements Callback {
+        private int steps;
+        private long epochStart;
+        double trainSeconds;
+
+        @Override
+        public void onTrainBegin(int epochCount, int stepsPerEpoch, int samples) {
+            steps = stepsPerEpoch;
+        }
+
+        @Override
+        public void onEpochBegin(int epoch) {
+            epochStart = System.nanoTime();
+        }
+
+        @Override
+        public void onBatchEnd(int step, Map<String, Double> logs) {
+            if (step == steps) {
+                trainSeconds += (System.nanoTime() - epochStart) / 1e9;
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package org.tatami.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code Gemm.nn} and {@code Gemm.tn}, and both paths behind them (scalar, and SIMD when the Vector
+ * API is present), against a double-precision triple loop.
+ *
+ * <p>Operands sit at offsets inside larger arrays with leading dimensions wider than a row; every
+ * unused cell of A and B is NaN (reading one poisons the result) and every cell of C outside the
+ * block is a sentinel that must survive. Without {@code accumulate} the block of C starts as NaN,
+ * so it must be overwritten, not read.
+ *
+ * <p>Tolerance: the classic bound for a float32 sum of k products onto c0, |error| <= (k+1) u
+ * (|c0| + sum |a b|) with u = 2^-24, with one extra u of slack for the rounding of the reference;
+ * it holds for fused and unfused multiply-adds alike, so it never flakes, and any indexing mistake
+ * is off by whole products, far outside it.
+ */
+class GemmTest {
+    private static final float OUTSIDE = -12345.5f;
+
+    /** A matrix product implementation under test: one of the paths, or the public dispatch. */
+    @FunctionalInterface
+    interface Kernel {
+        void multiply(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+                      int ldb, float[] c, int cOff, int ldc, boolean accumulate);
+    }
+
+    private static final Kernel PUBLIC = (t, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, acc) -> {
+        if (t) {
+            Gemm.tn(m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, acc);
+        } else {
+            Gemm.nn(m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, acc);
+        }
+    };
+
+    private static final Kernel SCALAR = (t, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, acc) ->
+            ScalarGemm.multiply(m, n, k, a, ao, t ? 1 : lda, t ? lda : 1, b, bo, ldb, c, co, ldc, acc);
+
+    private static final Kernel VECTOR = (t, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, acc) ->
+            VectorGemm.multiply(m, n, k, a, ao, t ? 1 : lda, t ? lda : 1, b, bo, ldb, c, co, ldc, acc);
+
+    /** The paths; the public entry points are one of them, checked on their own in {@link #namedSizes}. */
+    private static List<Kernel> paths() {
+        List<Kernel> out = new ArrayList<>(List.of(SCALAR));
+        if (Simd.ENABLED) {
+            out.add(VECTOR);
+        }
+        return out;
+    }
+
+    @Test
+    void namedSizes() {
+        int[][] sizes = {{1, 1, 1}, {3, 5, 7}, {17, 33, 9}, {64, 100, 507}, {4, 16, 8}, {5, 2, 3}, {1, 67, 2},
+            {67, 1, 5}, {2, 3, 0}};
+        SplittableRandom rnd = new SplittableRandom(1);
+        List<Kernel> kernels = new ArrayList<>(paths());
+        kernels.add(PUBLIC);
+        for (Kernel kernel : kernels) {
+            for (int[] s : sizes) {
+                for (boolean transA : new boolean[] {false, true}) {
+                    for (boolean acc : new boolean[] {false, true}) {
+                        // The largest size once per layout and path: before the JIT has compiled the SIMD
+                        // kernel it runs slowly, and this size would dominate the test's time.
+                        if (s[2] < 500 || acc == transA && kernel != PUBLIC) {
+                            check(kernel, transA, s[0], s[1], s[2], acc, rnd);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Every row count against the 4-row blocks and every width against 1 and 2 vectors plus tails. */
+    @Test
+    void allSmallShapes() {
+        SplittableRandom rnd = new SplittableRandom(2);
+        for (Kernel kernel : paths()) {
+            for (int m = 1; m <= 9; m++) {
+                for (int n = 1; n <= 2 * Simd.lanes() + Math.max(Simd.lanes(), 8) + 1; n++) {
+                    check(kernel, m % 2 == 0, m, n, 1 + (m + n) % 4, n % 3 == 0, rnd);
+                }
+            }
+        }
+    }
+
+    /**
+     * Each element of C is summed over k in ascending order whatever block it falls in, so computing
+     * C row by row gives the same bits as in one call: the engine's results must not depend on how
+     * a batch is cut into chunks.
+     */
+    @Test
+    void splittingTheRowsChangesNoBits() {
+        int m = 13;
+        int n = 2 * Simd.lanes() + 5;
+        int k = 29;
+        SplittableRandom rnd = new SplittableRandom(3);
+        float[] a = random(rnd, m * k);
+        float[] b = random(rnd, k * n);
+        for (Kernel kernel : paths()) {
+            for (boolean transA : new boolean[] {false, true}) {
+                int lda = transA ? m : k;
+                float[] whole = new float[m * n];
+                kernel.multiply(transA, m, n, k, a, 0, lda, b, 0, n, whole, 0, n, false);
+                float[] rows = new float[m * n];
+                for (int i = 0; i < m; i++) {
+                    kernel.multiply(transA, 1, n, k, a, transA ? i : i * k, lda, b, 0, n, rows, i * n, n, false);
+                }
+                assertArrayEquals(whole, rows);
+            }
+        }
+    }
+
+    @Test
+    void handExample() {
+        // [1 2 3; 4 5 6] * [1 0; 0 1; 1 1] = [4 5; 10 11]; the same A stored transposed gives the same.
+        float[] a = {1, 2, 3, 4, 5, 6};
+        float[] at = {1, 4, 2, 5, 3, 6};
+        float[] b = {1, 0, 0, 1, 1, 1};
+        float[] c = new float[4];
+        Gemm.nn(2, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false);
+        assertArrayEquals(new float[] {4, 5, 10, 11}, c);
+        Gemm.tn(2, 2, 3, at, 0, 2, b, 0, 2, c, 0, 2, true);
+        assertArrayEquals(new float[] {8, 10, 20, 22}, c);
+    }
+
+    private static void check(Kernel kernel, boolean transA, int m, int n, int k, boolean accumulate,
+                              SplittableRandom rnd) {
+        String what = (transA ? "tn " : "nn ") + m + "x" + n + "x" + k + (accumulate ? " accumulate" : "");
+        // A is [m,k] (nn) or stored as [k,m] (tn), with 2 spare columns per row.
+        int aRows = transA ? k : m;
+        int aCols = transA ? m : k;
+        int aOff = 3;
+        int lda = aCols + 2;
+        float[] a = filled(aOff + aRows * lda + 4, Float.NaN);
+        int bOff = 5;
+        int ldb = n + 3;
+        float[] b = filled(bOff + k * ldb + 4, Float.NaN);
+        for (int r = 0; r < aRows; r++) {
+            for (int s = 0; s < aCols; s++) {
+                a[aOff + r * lda + s] = (float) rnd.nextDouble(-1, 1);
+            }
+        }
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                b[bOff + p * ldb + j] = (float) rnd.nextDouble(-1, 1);
+            }
+        }
+        int cOff = 7;
+        int ldc = n + 4;
+        float[] c = filled(cOff + m * ldc + 6, OUTSIDE);
+        float[] c0 = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c0[i * n + j] = (float) rnd.nextDouble(-1, 1);
+                c[cOff + i * ldc + j] = accumulate ? c0[i * n + j] : Float.NaN;
+            }
+        }
+
+        kernel.multiply(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+
+        double u = Math.ulp(1f) / 2;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double start = accumulate ? c0[i * n + j] : 0;
+                double sum = start;
+                double abs = Math.abs(start);
+                for (int p = 0; p < k; p++) {
+                    double av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    double prod = av * b[bOff + p * ldb + j];
+                    sum += prod;
+                    abs += Math.abs(prod);
+                }
+                double bound = (k + 2) * u * abs;
+                float got = c[cOff + i * ldc + j];
+                assertTrue(Math.abs(got - sum) <= bound, what + " C[" + i + "," + j + "] = " + got + ", expected "
+                        + sum + " within " + bound);
+            }
+        }
+        for (int idx = 0; idx < c.length; idx++) {
+            int rel = idx - cOff;
+            boolean inside = rel >= 0 && rel / ldc < m && rel % ldc < n;
+            if (!inside) {
+                assertEquals(OUTSIDE, c[idx], what + ": C[" + idx + "] outside the block was written");
+            }
+        }
+    }
+
+    private static float[] filled(int n, float value) {
+        float[] v = new float[n];
+        Arrays.fill(v, value);
+        return v;
+    }
+
+    private static float[] random(SplittableRandom rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        return v;
+    }
+}

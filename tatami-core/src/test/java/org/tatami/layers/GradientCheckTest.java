@@ -1,0 +1,356 @@
+package org.tatami.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tatami.activations.ActivationFunction;
+
+/**
+ * Every layer's backward against central finite differences (see {@link GradientCheck} for the
+ * functional, the step and the tolerance). Batches have several samples, so per-sample offsets and
+ * the summing of parameter gradients over the batch are checked too.
+ */
+class GradientCheckTest {
+    private static final double H = GradientCheck.H;
+
+    // ---- Conv2D ----
+
+    static Stream<Arguments> convolutions() {
+        return Stream.of(
+                // name, filters, kh, kw, sh, sw, padding, bias, input (h, w, c)
+                Arguments.of("3x3 valid s1, 1->1", 1, 3, 3, 1, 1, "valid", true, new int[] {5, 5, 1}),
+                Arguments.of("3x3 same s1, 2->3", 3, 3, 3, 1, 1, "same", true, new int[] {5, 6, 2}),
+                Arguments.of("3x3 valid s2, 3->2, no bias", 2, 3, 3, 2, 2, "valid", false, new int[] {7, 6, 3}),
+                // Even input, stride 2: the one padding row/column goes after, none before.
+                Arguments.of("3x2 same s2, 2->4", 4, 3, 2, 2, 2, "same", true, new int[] {6, 5, 2}),
+                Arguments.of("2x3 same s(2,1), 1->2, no bias", 2, 2, 3, 2, 1, "same", false, new int[] {5, 4, 1}),
+                Arguments.of("1x1 valid s1, 3->2", 2, 1, 1, 1, 1, "valid", true, new int[] {3, 4, 3}),
+                // Even kernel: padding 1 before and 2 after on each axis.
+                Arguments.of("4x4 same s3, 2->2", 2, 4, 4, 3, 3, "same", true, new int[] {7, 8, 2}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("convolutions")
+    void conv2d(String name, int filters, int kh, int kw, int sh, int sw, String padding, boolean bias, int[] in) {
+        Conv2D conv = new Conv2D(filters, kh, kw).strides(sh, sw).padding(padding).useBias(bias);
+        assertPasses(check(conv, in, 2, 11));
+    }
+
+    @Test
+    void conv2dWithActivations() {
+        for (String act : new String[] {"sigmoid", "tanh", "softmax"}) {
+            Conv2D conv = new Conv2D(3, 2, 3).padding("same").activation(act);
+            assertPasses(check(conv, new int[] {4, 5, 2}, 2, 12));
+        }
+        assertPasses(reluCheck(() -> new Conv2D(3, 3, 2).strides(1, 2).activation("relu"), new int[] {5, 6, 2}, 2));
+    }
+
+    // ---- Dense ----
+
+    @Test
+    void denseOnVectors() {
+        assertPasses(check(new Dense(4), new int[] {7}, 3, 21));
+        assertPasses(check(new Dense(3).useBias(false), new int[] {5}, 3, 22));
+        assertPasses(check(new Dense(1), new int[] {1}, 2, 23));
+    }
+
+    /** On (2, 3, 5) Dense acts on the last axis: 6 rows per sample share one (5, 4) kernel. */
+    @Test
+    void denseOnTheLastAxisOfARank3Input() {
+        Dense dense = new Dense(4);
+        assertPasses(check(dense, new int[] {2, 3, 5}, 2, 24));
+        assertArrayEquals(new int[] {2, 3, 4}, dense.outputShape());
+        assertArrayEquals(new int[] {5, 4}, dense.parameters().get(0).value().shape());
+    }
+
+    @Test
+    void denseWithActivations() {
+        for (String act : new String[] {"linear", "sigmoid", "tanh", "softmax"}) {
+            assertPasses(check(new Dense(4).activation(act), new int[] {6}, 3, 25));
+            // Softmax over the last axis of each of the 3 rows of a sample.
+            assertPasses(check(new Dense(4).activation(act), new int[] {3, 5}, 2, 26));
+        }
+        assertPasses(reluCheck(() -> new Dense(5).activation("relu"), new int[] {6}, 3));
+    }
+
+    // ---- MaxPool2D ----
+
+    static Stream<Arguments> poolings() {
+        return Stream.of(
+                // name, ph, pw, sh, sw, padding, input (h, w, c)
+                Arguments.of("2x2 valid", 2, 2, 2, 2, "valid", new int[] {4, 4, 2}),
+                Arguments.of("2x2 valid, odd input (last row and column unused)", 2, 2, 2, 2, "valid",
+                        new int[] {5, 5, 1}),
+                Arguments.of("3x3 same", 3, 3, 3, 3, "same", new int[] {5, 7, 2}),
+                // Overlapping windows: an input that wins two windows gets both gradients.
+                Arguments.of("3x3 s2 valid", 3, 3, 2, 2, "valid", new int[] {7, 7, 1}),
+                Arguments.of("3x3 s1 same", 3, 3, 1, 1, "same", new int[] {4, 5, 2}),
+                // Stride larger than the pool: skipped inputs get zero.
+                Arguments.of("2x2 s3 valid", 2, 2, 3, 3, "valid", new int[] {7, 8, 1}),
+                Arguments.of("2x2 s3 same", 2, 2, 3, 3, "same", new int[] {7, 8, 1}),
+                Arguments.of("2x3 s(1,2) same", 2, 3, 1, 2, "same", new int[] {5, 6, 2}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("poolings")
+    void maxPool2d(String name, int ph, int pw, int sh, int sw, String padding, int[] in) {
+        MaxPool2D pool = new MaxPool2D(ph, pw).strides(sh, sw).padding(padding);
+        pool.build(in, new SplittableRandom(1));
+        int n = 2;
+        SplittableRandom rnd = new SplittableRandom(31);
+        assertPasses(new GradientCheck(pool, n, distinct(rnd, n * size(in)), uniform(rnd, n * size(pool.outputShape()),
+                -1, 1), false, 0).run());
+    }
+
+    // ---- Flatten, Activation, Dropout ----
+
+    @Test
+    void flatten() {
+        assertPasses(check(new Flatten(), new int[] {3, 2, 4}, 2, 41));
+    }
+
+    /** Each function's backward, through the Activation layer; softmax normalises rows of 5. */
+    @ParameterizedTest
+    @EnumSource(ActivationFunction.class)
+    void activation(ActivationFunction function) {
+        Activation layer = new Activation(function);
+        int[] in = {3, 5};
+        layer.build(in, new SplittableRandom(1));
+        SplittableRandom rnd = new SplittableRandom(51 + function.ordinal());
+        int n = 2;
+        // ReLU's kink at 0: no input within 0.1 (= 10h) of it. Range ±2 covers sigmoid and tanh's curvature.
+        float[] x = awayFromZero(rnd, n * size(in), 0.1, 2);
+        assertPasses(new GradientCheck(layer, n, x, uniform(rnd, x.length, -1, 1), false, 0).run());
+    }
+
+    @Test
+    void dropoutInTraining() {
+        Dropout dropout = new Dropout(0.4);
+        int[] in = {4, 5};
+        dropout.build(in, new SplittableRandom(1));
+        int n = 3;
+        SplittableRandom rnd = new SplittableRandom(61);
+        float[] x = uniform(rnd, n * size(in), -1, 1);
+        GradientCheck check = new GradientCheck(dropout, n, x, uniform(rnd, x.length, -1, 1), true, 99);
+        assertPasses(check.run());
+        // The mask is not trivial: some inputs are dropped, the others scaled by 1 / (1 - 0.4).
+        float[] y = check.preActivation();
+        int dropped = 0;
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] == 0f) {
+                dropped++;
+            } else {
+                assertTrue(Math.abs(y[i] - x[i] / 0.6f) <= 1e-6f, "kept value " + i);
+            }
+        }
+        assertTrue(dropped > 5 && dropped < 55, dropped + " of 60 dropped");
+    }
+
+    @Test
+    void dropoutAtInferenceIsTheIdentity() {
+        Dropout dropout = new Dropout(0.5);
+        dropout.build(new int[] {6}, new SplittableRandom(1));
+        SplittableRandom rnd = new SplittableRandom(62);
+        float[] x = uniform(rnd, 12, -1, 1);
+        GradientCheck check = new GradientCheck(dropout, 2, x, uniform(rnd, 12, -1, 1), false, 99);
+        assertArrayEquals(x, check.preActivation());
+        assertPasses(check.run());
+    }
+
+    // ---- the check itself: mistakes must fail it ----
+
+    @Test
+    void aGradientOffByAFewPercentFails() {
+        GradientCheck check = setUp(new Conv2D(2, 3).padding("same"), new int[] {4, 4, 2}, 2, 71);
+        assertPasses(check.run());
+        assertFails(check.run((x, y, d, dx, g) -> {
+            check.engineBackward(x, y, d, dx, g);
+            scale(g[0], 1.03f);
+        }));
+    }
+
+    @Test
+    void anInputGradientAtTheWrongIndexFails() {
+        GradientCheck check = setUp(new Conv2D(2, 3).strides(2, 2), new int[] {5, 5, 1}, 2, 72);
+        assertFails(check.run((x, y, d, dx, g) -> {
+            check.engineBackward(x, y, d, dx, g);
+            if (dx != null) {
+                float first = dx[0];
+                System.arraycopy(dx, 1, dx, 0, dx.length - 1);
+                dx[dx.length - 1] = first;
+            }
+        }));
+    }
+
+    /** Bias gradient averaged instead of summed over the batch (3 samples). */
+    @Test
+    void aBiasGradientNotSummedOverTheBatchFails() {
+        GradientCheck check = setUp(new Dense(3), new int[] {4}, 3, 73);
+        assertFails(check.run((x, y, d, dx, g) -> {
+            check.engineBackward(x, y, d, dx, g);
+            scale(g[1], 1f / 3);
+        }));
+    }
+
+    /** Gradients added to stale values instead of overwriting them. */
+    @Test
+    void accumulatingIntoTheGradientBuffersFails() {
+        GradientCheck check = setUp(new Dense(3), new int[] {4}, 2, 74);
+        assertFails(check.run((x, y, d, dx, g) -> {
+            float[][] fresh = new float[g.length][];
+            for (int p = 0; p < g.length; p++) {
+                fresh[p] = new float[g[p].length];
+            }
+            check.engineBackward(x, y, d, dx, fresh);
+            for (int p = 0; p < g.length; p++) {
+                for (int i = 0; i < g[p].length; i++) {
+                    g[p][i] = (Float.isNaN(g[p][i]) ? 0.5f : g[p][i]) + fresh[p][i];
+                }
+            }
+        }));
+    }
+
+    /** Softmax's backward taken element-wise, y(1 - y), instead of with its full Jacobian. */
+    @Test
+    void anElementWiseSoftmaxBackwardFails() {
+        Activation softmax = new Activation("softmax");
+        softmax.build(new int[] {5}, new SplittableRandom(1));
+        SplittableRandom rnd = new SplittableRandom(75);
+        GradientCheck check = new GradientCheck(softmax, 2, uniform(rnd, 10, -2, 2), uniform(rnd, 10, -1, 1), false, 0);
+        assertFails(check.run((x, y, d, dx, g) -> {
+            ActivationFunction.SIGMOID.backward(y, d, 0, 2, 5);
+            System.arraycopy(d, 0, dx, 0, d.length);
+        }));
+    }
+
+    /** Dropout's gradient without the mask (all ones). */
+    @Test
+    void dropoutIgnoringItsMaskFails() {
+        Dropout dropout = new Dropout(0.4);
+        dropout.build(new int[] {8}, new SplittableRandom(1));
+        SplittableRandom rnd = new SplittableRandom(76);
+        GradientCheck check = new GradientCheck(dropout, 2, uniform(rnd, 16, -1, 1), uniform(rnd, 16, -1, 1), true, 5);
+        assertFails(check.run((x, y, d, dx, g) -> System.arraycopy(d, 0, dx, 0, d.length)));
+    }
+
+    /** MaxPool's gradient sent to the first element of each window instead of the largest. */
+    @Test
+    void maxPoolRoutingToTheWrongElementFails() {
+        MaxPool2D pool = new MaxPool2D(2);
+        pool.build(new int[] {4, 4, 1}, new SplittableRandom(1));
+        SplittableRandom rnd = new SplittableRandom(77);
+        GradientCheck check = new GradientCheck(pool, 1, distinct(rnd, 16), uniform(rnd, 4, -1, 1), false, 0);
+        assertPasses(check.run());
+        assertFails(check.run((x, y, d, dx, g) -> {
+            java.util.Arrays.fill(dx, 0f);
+            for (int oy = 0; oy < 2; oy++) {
+                for (int ox = 0; ox < 2; ox++) {
+                    dx[(2 * oy) * 4 + 2 * ox] += d[oy * 2 + ox];
+                }
+            }
+        }));
+    }
+
+    // ---- helpers ----
+
+    private static void assertPasses(GradientCheck.Result result) {
+        assertTrue(result.checked() > 0, "nothing checked");
+        assertTrue(result.passed(), () -> "worst at " + result.where() + " (error / tolerance = " + result.ratio()
+                + ")");
+    }
+
+    private static void assertFails(GradientCheck.Result result) {
+        assertFalse(result.passed(), () -> "a wrong gradient passed; closest: " + result.where());
+    }
+
+    /** A built layer with random parameters (bias too), random inputs and r. */
+    private static GradientCheck setUp(Layer layer, int[] in, int n, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        layer.build(in, rnd);
+        for (Parameter p : layer.parameters()) {
+            float[] v = p.value().data();
+            float[] u = uniform(rnd, v.length, -1, 1);
+            System.arraycopy(u, 0, v, 0, v.length);
+        }
+        float[] x = uniform(rnd, n * size(in), -1, 1);
+        int outs = n * size(layer.outputShape());
+        return new GradientCheck(layer, n, x, uniform(rnd, outs, -1, 1), false, 0);
+    }
+
+    private static GradientCheck.Result check(Layer layer, int[] in, int n, long seed) {
+        return setUp(layer, in, n, seed).run();
+    }
+
+    /**
+     * A ReLU layer is only differentiable where no pre-activation z is 0. Perturbing one input or
+     * weight by h moves z by at most h * max(1, |x|, |w|) <= h (all drawn in [-1, 1]); a draw is kept
+     * only if every |z| is above twice that, else the next seed is tried.
+     */
+    private static GradientCheck.Result reluCheck(java.util.function.Supplier<Layer> layer, int[] in, int n) {
+        for (long seed = 1; seed < 200; seed++) {
+            GradientCheck check = setUp(layer.get(), in, n, 1000 + seed);
+            if (check.minAbsPreActivation() > 2 * H) {
+                return check.run();
+            }
+        }
+        throw new AssertionError("no draw keeps the pre-activations away from 0");
+    }
+
+    private static int size(int[] shape) {
+        int s = 1;
+        for (int d : shape) {
+            s *= d;
+        }
+        return s;
+    }
+
+    static float[] uniform(SplittableRandom rnd, int n, double lo, double hi) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) rnd.nextDouble(lo, hi);
+        }
+        return v;
+    }
+
+    private static float[] awayFromZero(SplittableRandom rnd, int n, double min, double max) {
+        float[] v = uniform(rnd, n, min, max);
+        for (int i = 0; i < n; i++) {
+            if (rnd.nextBoolean()) {
+                v[i] = -v[i];
+            }
+        }
+        return v;
+    }
+
+    /**
+     * Values 0.05 apart in random order: no two within 2h, so perturbing one by ±h never changes
+     * which element of a pooling window is the largest.
+     */
+    static float[] distinct(SplittableRandom rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (i - n / 2) * 0.05f;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            float t = v[i];
+            v[i] = v[j];
+            v[j] = t;
+        }
+        return v;
+    }
+
+    private static void scale(float[] v, float factor) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= factor;
+        }
+    }
+}

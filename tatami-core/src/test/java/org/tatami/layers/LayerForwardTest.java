@@ -1,0 +1,250 @@
+package org.tatami.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tatami.tensor.Tensor;
+
+/** Forward passes against values worked out by hand, and output shapes and parameter counts. */
+class LayerForwardTest {
+    /** x[i][j] = 4i + j + 1: the 4x4 image 1..16, one channel. */
+    private static final float[] IMAGE = {
+        1, 2, 3, 4,
+        5, 6, 7, 8,
+        9, 10, 11, 12,
+        13, 14, 15, 16};
+
+    /**
+     * 3x3, neither symmetric nor transpose-symmetric, so a flipped (true convolution) or transposed
+     * kernel gives other numbers: k[0][0] = 1, k[1][2] = 2, k[2][1] = -1; bias 0.5.
+     */
+    private static Conv2D conv3x3(String padding) {
+        Conv2D conv = new Conv2D(1, 3).padding(padding);
+        conv.build(4, 4, 1);
+        float[] k = new float[9];
+        k[0] = 1;
+        k[1 * 3 + 2] = 2;
+        k[2 * 3 + 1] = -1;
+        conv.setWeights(List.of(Tensor.of(k, 3, 3, 1, 1), Tensor.vector(0.5f)));
+        return conv;
+    }
+
+    @Test
+    void conv2dValid() {
+        // y[i][j] = x[i][j] + 2 x[i+1][j+2] - x[i+2][j+1] + 0.5
+        //         = (4i+j+1) + 2(4i+j+7) - (4i+j+10) + 0.5 = 8i + 2j + 5.5
+        Tensor y = conv3x3("valid").call(Tensor.of(IMAGE.clone(), 1, 4, 4, 1));
+        assertArrayEquals(new int[] {1, 2, 2, 1}, y.shape());
+        assertArrayEquals(new float[] {5.5f, 7.5f, 13.5f, 15.5f}, y.data());
+    }
+
+    @Test
+    void conv2dSame() {
+        // One row/column of zeros on each side: y[i][j] = x[i-1][j-1] + 2 x[i][j+1] - x[i+1][j] + 0.5,
+        // x = 0 outside. E.g. y[0][0] = 0 + 2*2 - 5 + 0.5 = -0.5, y[3][3] = x[2][2] + 0.5 = 11.5; the
+        // centre 2x2 is the valid result.
+        Tensor y = conv3x3("same").call(Tensor.of(IMAGE.clone(), 1, 4, 4, 1));
+        assertArrayEquals(new int[] {1, 4, 4, 1}, y.shape());
+        assertArrayEquals(new float[] {
+            -0.5f, 0.5f, 1.5f, -7.5f,
+            3.5f, 5.5f, 7.5f, -8.5f,
+            7.5f, 13.5f, 15.5f, -8.5f,
+            28.5f, 39.5f, 42.5f, 11.5f}, y.data());
+    }
+
+    /** The kernel is (kh, kw, in_channels, filters), row-major, filters fastest; images are NHWC. */
+    @Test
+    void conv2dKernelLayoutWithTwoChannels() {
+        Conv2D conv = new Conv2D(2, 2).useBias(false);
+        conv.build(2, 2, 2);
+        // x(i, j, c) is at (i*2 + j)*2 + c: the values 1..8.
+        float[] x = {1, 2, 3, 4, 5, 6, 7, 8};
+        // Filter 0 reads x(0, 1, 1) = 4; filter 1 reads x(1, 0, 0) = 5 and 10 x(1, 1, 1) = 80.
+        // k(ky, kx, c, f) is at ((ky*2 + kx)*2 + c)*2 + f.
+        float[] k = new float[16];
+        k[((0 * 2 + 1) * 2 + 1) * 2 + 0] = 1;
+        k[((1 * 2 + 0) * 2 + 0) * 2 + 1] = 1;
+        k[((1 * 2 + 1) * 2 + 1) * 2 + 1] = 10;
+        conv.setWeights(List.of(Tensor.of(k, 2, 2, 2, 2)));
+        Tensor y = conv.call(Tensor.of(x, 1, 2, 2, 2));
+        assertArrayEquals(new int[] {1, 1, 1, 2}, y.shape());
+        assertArrayEquals(new float[] {4, 85}, y.data());
+    }
+
+    @Test
+    void conv2dStrideTwoSamePadsAfter() {
+        // 4x4, 3x3 kernel of ones, stride 2, same: output 2x2, total padding 1, all of it after
+        // (TensorFlow's split), so windows start at rows/columns 0 and 2.
+        Conv2D conv = new Conv2D(1, 3).strides(2).padding("same").useBias(false);
+        conv.build(4, 4, 1);
+        float[] ones = new float[9];
+        java.util.Arrays.fill(ones, 1f);
+        conv.setWeights(List.of(Tensor.of(ones, 3, 3, 1, 1)));
+        Tensor y = conv.call(Tensor.of(IMAGE.clone(), 1, 4, 4, 1));
+        // rows 0-2 x cols 0-2: 1+2+3+5+6+7+9+10+11 = 54; cols 2-3: 3+4+7+8+11+12 = 45;
+        // rows 2-3 x cols 0-2: 9+10+11+13+14+15 = 72; cols 2-3: 11+12+15+16 = 54.
+        assertArrayEquals(new float[] {54, 45, 72, 54}, y.data());
+    }
+
+    @Test
+    void maxPool2dOnAKnownInput() {
+        // Channel 0 is v, channel 1 is -v (per-channel pooling).
+        float[] v = {
+            1, 5, 2, 12,
+            3, 4, 8, 1,
+            9, 13, 6, 7,
+            2, 11, 3, 10};
+        float[] x = new float[32];
+        for (int i = 0; i < 16; i++) {
+            x[2 * i] = v[i];
+            x[2 * i + 1] = -v[i];
+        }
+        Tensor y = new MaxPool2D(2).call(Tensor.of(x, 1, 4, 4, 2));
+        assertArrayEquals(new int[] {1, 2, 2, 2}, y.shape());
+        // Windows {1,5,3,4} {2,12,8,1} {9,13,2,11} {6,7,3,10}: maxima 5 12 13 10, minima 1 1 2 3.
+        assertArrayEquals(new float[] {5, -1, 12, -1, 13, -2, 10, -3}, y.data());
+
+        Tensor overlapping = new MaxPool2D(2).strides(1, 1).call(Tensor.of(v.clone(), 1, 4, 4, 1));
+        assertArrayEquals(new float[] {5, 8, 12, 13, 13, 8, 13, 13, 10}, overlapping.data());
+    }
+
+    /** Same padding pools over the real inputs only (as if padded with -inf), never over zeros. */
+    @Test
+    void maxPool2dSameIgnoresThePadding() {
+        float[] x = {-1, -2, -3, -4, -5, -6, -7, -8, -9};
+        // 3x3, pool 2, stride 2: windows start at 0 and 2 (the padding goes after).
+        Tensor y = new MaxPool2D(2).padding("same").call(Tensor.of(x.clone(), 1, 3, 3, 1));
+        assertArrayEquals(new int[] {1, 2, 2, 1}, y.shape());
+        assertArrayEquals(new float[] {-1, -3, -7, -9}, y.data());
+        // Pool 3, stride 1: one row/column of padding on each side.
+        Tensor z = new MaxPool2D(3).strides(1, 1).padding("same").call(Tensor.of(x.clone(), 1, 3, 3, 1));
+        assertArrayEquals(new float[] {-1, -1, -2, -1, -1, -2, -4, -4, -5}, z.data());
+    }
+
+    private static Dense dense3to2() {
+        Dense dense = new Dense(2);
+        dense.build(3);
+        // Kernel (in, out): column j holds the weights of unit j.
+        dense.setWeights(List.of(Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2), Tensor.vector(0.5f, -1f)));
+        return dense;
+    }
+
+    @Test
+    void denseWithKnownKernelAndBias() {
+        // [1 2 3] . [[1 2] [3 4] [5 6]] = [1+6+15, 2+8+18] = [22, 28]; + [0.5, -1].
+        Tensor y = dense3to2().call(Tensor.of(new float[] {1, 2, 3}, 1, 3));
+        assertArrayEquals(new float[] {22.5f, 27f}, y.data());
+    }
+
+    @Test
+    void denseOnTheLastAxis() {
+        Dense dense = new Dense(2);
+        dense.build(2, 3);
+        dense.setWeights(List.of(Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2), Tensor.vector(0.5f, -1f)));
+        Tensor y = dense.call(Tensor.of(new float[] {1, 2, 3, 0, 1, 0}, 1, 2, 3));
+        assertArrayEquals(new int[] {1, 2, 2}, y.shape());
+        // Second row [0 1 0] picks the kernel's row 1: [3, 4] + bias.
+        assertArrayEquals(new float[] {22.5f, 27f, 3.5f, 3f}, y.data());
+    }
+
+    /** Flatten keeps NHWC row-major order: (i, j, c) goes to (i*W + j)*C + c, not channels first. */
+    @Test
+    void flattenOrder() {
+        int h = 2;
+        int w = 3;
+        int c = 2;
+        Tensor x = Tensor.zeros(2, h, w, c);
+        for (int b = 0; b < 2; b++) {
+            for (int i = 0; i < h; i++) {
+                for (int j = 0; j < w; j++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        x.set(1000 * b + 100 * i + 10 * j + ch, b, i, j, ch);
+                    }
+                }
+            }
+        }
+        Tensor y = new Flatten().call(x);
+        assertArrayEquals(new int[] {2, 12}, y.shape());
+        for (int b = 0; b < 2; b++) {
+            for (int i = 0; i < h; i++) {
+                for (int j = 0; j < w; j++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        assertEquals(1000 * b + 100 * i + 10 * j + ch, y.get(b, (i * w + j) * c + ch));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void callRunsABatchAndAppliesTheActivation() {
+        Conv2D conv = new Conv2D(1, 3).activation("relu");
+        conv.build(4, 4, 1);
+        conv.setWeights(conv3x3("valid").getWeights());
+        float[] x = new float[32];
+        for (int i = 0; i < 16; i++) {
+            x[i] = IMAGE[i];
+            x[16 + i] = -IMAGE[i];
+        }
+        // Sample 1 is -x: 1 - (8i + 2j + 5.5) < 0 everywhere, so ReLU gives zeros.
+        Tensor y = conv.call(Tensor.of(x, 2, 4, 4, 1));
+        assertArrayEquals(new int[] {2, 2, 2, 1}, y.shape());
+        assertArrayEquals(new float[] {5.5f, 7.5f, 13.5f, 15.5f, 0, 0, 0, 0}, y.data());
+
+        Dense dense = dense3to2().activation("softmax");
+        Tensor p = dense.call(Tensor.of(new float[] {1, 2, 3, 0, 0, 0}, 2, 3));
+        // Logits [22.5, 27] and [0.5, -1]: softmax = [1, e^4.5] / (1 + e^4.5) and [1, e^-1.5] / (1 + e^-1.5).
+        assertArrayEquals(new float[] {0.010986943f, 0.98901306f, 0.81757448f, 0.18242552f}, p.data(), 1e-6f);
+    }
+
+    @Test
+    void callChecksTheInputShape() {
+        Conv2D conv = conv3x3("valid");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> conv.call(Tensor.zeros(1, 5, 5, 1)));
+        assertTrue(e.getMessage().contains("expected input shape (None, 4, 4, 1), got (1, 5, 5, 1)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Conv2D(3, 5).build(4, 4, 1));
+    }
+
+    @Test
+    void shapesAndParameterCounts() {
+        Conv2D conv = new Conv2D(3, 3);
+        conv.build(28, 28, 1);
+        assertArrayEquals(new int[] {26, 26, 3}, conv.outputShape());
+        assertEquals(30, conv.countParams());
+        assertArrayEquals(new int[] {3, 3, 1, 3}, conv.getWeights().get(0).shape());
+        assertArrayEquals(new int[] {3}, conv.getWeights().get(1).shape());
+
+        assertOutput(new int[] {28, 28, 3}, new Conv2D(3, 3).padding("same"), 28, 28, 1);
+        assertOutput(new int[] {14, 14, 3}, new Conv2D(3, 3).padding("same").strides(2), 28, 28, 1);
+        assertOutput(new int[] {13, 13, 3}, new Conv2D(3, 3).strides(2), 28, 28, 1);
+        Conv2D rect = new Conv2D(8, 5, 3).useBias(false);
+        assertOutput(new int[] {6, 10, 8}, rect, 10, 12, 4);
+        assertEquals(5 * 3 * 4 * 8, rect.countParams());
+
+        MaxPool2D pool = new MaxPool2D(2);
+        assertOutput(new int[] {13, 13, 3}, pool, 26, 26, 3);
+        assertEquals(0, pool.countParams());
+        assertOutput(new int[] {13, 13, 3}, new MaxPool2D(2), 27, 27, 3);
+        assertOutput(new int[] {14, 14, 3}, new MaxPool2D(2).padding("same"), 27, 27, 3);
+        assertOutput(new int[] {3, 3, 1}, new MaxPool2D(3).strides(2, 2), 7, 7, 1);
+        assertOutput(new int[] {4, 4, 1}, new MaxPool2D(3).strides(2, 2).padding("same"), 7, 7, 1);
+
+        assertOutput(new int[] {507}, new Flatten(), 13, 13, 3);
+        Dense dense = new Dense(100);
+        assertOutput(new int[] {100}, dense, 507);
+        assertEquals(50_800, dense.countParams());
+        Dense last = new Dense(4);
+        assertOutput(new int[] {2, 3, 4}, last, 2, 3, 5);
+        assertEquals(5 * 4 + 4, last.countParams());
+    }
+
+    private static void assertOutput(int[] expected, Layer layer, int... in) {
+        layer.build(in);
+        assertArrayEquals(expected, layer.outputShape());
+    }
+}
