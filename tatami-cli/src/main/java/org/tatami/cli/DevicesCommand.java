@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 
 /** {@code tatami devices}: what the seed's device check shows. */
 @Command(name = "devices", mixinStandardHelpOptions = true,
-        description = "The compute devices: CPU model, cores, SIMD width in use, JVM and memory. tatami has no GPU backend.")
+        description = {"List the compute devices: CPU, cores, SIMD width in use, JVM and memory.",
+                "tatami computes on the CPU; it has no GPU backend."})
 final class DevicesCommand extends BaseCommand {
     @Override
     void execute() {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code tatami evaluate}: loss and accuracy of a saved model on the test set. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Loss and accuracy of a trained model on the test set (model.evaluate).")
+        description = "Compute a trained model's loss and accuracy on the test set (model.evaluate).")
 final class EvaluateCommand extends BaseCommand {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "The trained model (.tatami).")
     Path model;

@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
 
 /** {@code tatami inspect}: every layer's output for one input, as pictures, and every layer's weights as text. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run one input through the model layer by layer (the seed's model.layers[0](x_sample)):",
-                "each layer's output shape, one grey PNG per channel of image-shaped outputs, and each layer's",
-                "weights as text (weights/<layer>.txt)."})
+        description = {"Show what each layer makes of one input: shapes, feature maps and weights.",
+                "Runs the input through the model layer by layer (the seed's model.layers[0](x_sample)) and",
+                "writes one grey PNG per channel of image-shaped outputs and each layer's weights as text."})
 final class InspectCommand extends BaseCommand {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A .tatami model or .json config.")
     Path model;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code tatami plot}: the model diagram. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = "Draw the model's layer graph with shapes, as Keras's plot_model(model, show_shapes=True).")
+        description = "Draw the model's layer graph with shapes (plot_model with show_shapes=True).")
 final class PlotCommand extends BaseCommand {
     @Option(names = "--model", paramLabel = "FILE",
             description = "A .tatami model or a .json model config. Default: the seed tutorial's CNN.")

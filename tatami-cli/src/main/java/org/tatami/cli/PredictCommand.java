@@ -18,8 +18,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tatami predict}: classify pictures of digits. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Classify pictures (PNG, JPEG, GIF, BMP; any size or colour). Each is made into an MNIST-style",
-                "input: grey, digit white on black, cropped, scaled to 20x20 and centred by mass in 28x28."})
+        description = {"Classify pictures of digits with a trained model.",
+                "PNG, JPEG, GIF or BMP of any size or colour; each is made into an MNIST-style input: grey,",
+                "digit white on black, cropped, scaled to 20x20 and centred by mass in 28x28."})
 final class PredictCommand extends BaseCommand {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "The trained model (.tatami).")
     Path model;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code tatami summary}: Keras's summary table. */
 @Command(name = "summary", mixinStandardHelpOptions = true,
-        description = "Print the model's summary table, as Keras's model.summary().")
+        description = "Print the model's summary table, as Keras's model.summary() does.")
 final class SummaryCommand extends BaseCommand {
     @Option(names = "--model", paramLabel = "FILE",
             description = "A .tatami model or a .json model config. Default: the seed tutorial's CNN.")

@@ -24,8 +24,9 @@ import picocli.CommandLine.Option;
 
 /** {@code tatami train}: with no options, the seed tutorial exactly; leaves a run folder with everything it shows. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a model on MNIST (or a folder of IDX files in MNIST's layout) and leave a run folder",
-                "with the model, its weights, the history, plots, feature maps and an HTML report.",
+        description = {"Train a model and leave a run folder with its files, plots and an HTML report.",
+                "Trains on MNIST (or a folder of IDX files in MNIST's layout) with validation on the test set.",
+                "The run folder holds the model, its weights, the history, plots, feature maps and report.html.",
                 "With no options this is the seed tutorial: its CNN, Adam 0.01, batch 4096, 30 epochs, seed 0."})
 final class TrainCommand extends BaseCommand {
     enum OptimizerName { adam, sgd, rmsprop }
