@@ -168,6 +168,15 @@ public abstract class Layer {
         return ActivationFunction.LINEAR;
     }
 
+    /**
+     * Whether training needs statistics over the whole batch (batch normalization): the engine then
+     * runs each training batch as one piece instead of in parallel chunks, so the statistics are
+     * exactly the batch's.
+     */
+    public boolean usesBatchStatistics() {
+        return false;
+    }
+
     /** Per-thread working memory for batches of up to {@code maxBatch} samples, or null if none is needed. */
     public Object createScratch(int maxBatch) {
         return null;

@@ -31,6 +31,8 @@ final class Engine {
     private final int[] widths;
     private final int outputWidth;
     private final int outputRows;
+    /** True when a layer needs whole-batch statistics: training batches then run as one chunk. */
+    private final boolean wholeBatch;
     private Worker[] workers = new Worker[0];
     /** Gradients per chunk, layer and parameter: [chunk][layer][param][]. */
     private float[][][][] chunkGrads = new float[0][][][];
@@ -47,6 +49,7 @@ final class Engine {
             widths[l + 1] = out.length == 0 ? 1 : out[out.length - 1];
         }
         outputWidth = widths[layers.size()];
+        wholeBatch = layers.stream().anyMatch(Layer::usesBatchStatistics);
         outputRows = outputWidth == 0 ? 0 : sizes[layers.size()] / outputWidth;
     }
 
@@ -69,29 +72,33 @@ final class Engine {
 
     /** One worker's buffers: activations and their gradients per layer, and each layer's scratch. */
     private final class Worker {
+        final int capacity;
+        final int targetSize;
         final float[][] acts = new float[sizes.length][];
         final float[][] deltas = new float[sizes.length][];
         final Object[] scratch = new Object[layers.size()];
         final float[] targets;
 
-        Worker(int targetSize) {
+        Worker(int capacity, int targetSize) {
+            this.capacity = capacity;
+            this.targetSize = targetSize;
             for (int i = 0; i < sizes.length; i++) {
-                acts[i] = new float[CHUNK * sizes[i]];
-                deltas[i] = new float[CHUNK * sizes[i]];
+                acts[i] = new float[capacity * sizes[i]];
+                deltas[i] = new float[capacity * sizes[i]];
             }
             for (int l = 0; l < layers.size(); l++) {
-                scratch[l] = layers.get(l).createScratch(CHUNK);
+                scratch[l] = layers.get(l).createScratch(capacity);
             }
-            targets = new float[CHUNK * targetSize];
+            targets = new float[capacity * targetSize];
         }
     }
 
-    private void ensureWorkers(int targetSize) {
+    private void ensureWorkers(int capacity, int targetSize) {
         int threads = Parallel.threads();
-        if (workers.length != threads || workers[0].targets.length != CHUNK * targetSize) {
+        if (workers.length != threads || workers[0].capacity < capacity || workers[0].targetSize != targetSize) {
             workers = new Worker[threads];
             for (int w = 0; w < threads; w++) {
-                workers[w] = new Worker(targetSize);
+                workers[w] = new Worker(Math.max(capacity, CHUNK), targetSize);
             }
         }
     }
@@ -126,16 +133,17 @@ final class Engine {
      */
     Totals trainStep(float[] x, float[] y, int targetSize, int[] order, int from, int count, Loss loss,
                      Accuracy accuracy, long seed) {
-        ensureWorkers(targetSize);
-        int chunks = (count + CHUNK - 1) / CHUNK;
+        int chunk = wholeBatch ? count : CHUNK;
+        ensureWorkers(chunk, targetSize);
+        int chunks = (count + chunk - 1) / chunk;
         ensureGradSlots(chunks);
         double[] losses = new double[chunks];
         long[] correct = new long[chunks];
         float scale = 1f / ((float) count * outputRows);
         Parallel.forEach(chunks, (c, w) -> {
             Worker wk = workers[w];
-            int start = from + c * CHUNK;
-            int n = Math.min(CHUNK, from + count - start);
+            int start = from + c * chunk;
+            int n = Math.min(chunk, from + count - start);
             gather(x, sizes[0], order, start, n, wk.acts[0]);
             gather(y, targetSize, order, start, n, wk.targets);
             SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (c + 1)));
@@ -187,7 +195,7 @@ final class Engine {
      * {@code out} if not null, and returns loss and accuracy totals if {@code y} is given.
      */
     Totals infer(float[] x, int samples, float[] y, int targetSize, Loss loss, Accuracy accuracy, float[] out) {
-        ensureWorkers(Math.max(targetSize, 1));
+        ensureWorkers(CHUNK, Math.max(targetSize, 1));
         int chunks = (samples + CHUNK - 1) / CHUNK;
         double[] losses = new double[chunks];
         long[] correct = new long[chunks];
