@@ -12,7 +12,8 @@ final class Errors {
     static String oneLine(Throwable e) {
         String message;
         if (e instanceof NoSuchFileException n) {
-            message = n.getFile() + ": no such file" + (n.getReason() == null ? "" : " (" + n.getReason() + ")");
+            String reason = n.getReason();
+            message = n.getFile() + ": " + (reason == null || reason.isBlank() ? "no such file" : reason);
         } else if (e instanceof AccessDeniedException a) {
             message = a.getFile() + ": permission denied";
         } else if (e instanceof FileAlreadyExistsException f) {
