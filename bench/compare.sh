@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Measures tatami against the PyTorch peer on the same workloads. The two run alternately, so that
+# load from other processes on a shared machine falls on both alike, and the table gives medians.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: bench/compare.sh [options]
+
+Runs tatami's EndToEnd and the PyTorch peer alternately (tatami, torch, tatami, torch, ...) on each
+workload, every run under `flock /tmp/cpu-bench.lock`, then prints per workload the median over the
+rounds of each engine's seconds per epoch, inference images/s (batches of 1000), single-image latency
+and peak RSS, with the ratios tatami/torch, and this machine's FMA peak.
+
+options:
+  --epochs N        training epochs per run of seed and convnet (default 2); seconds per epoch is the
+                    median over the epochs after the first when there are several
+  --rounds N        runs of each engine per workload (default 2)
+  --workloads LIST  comma-separated, from seed,convnet,inference (default: all three); inference
+                    trains the seed model for 1 epoch, then measures inference only
+  --threads T       threads of both engines (default: all processors)
+  --out DIR         folder for the runs' logs (default: a new temporary folder)
+  --no-build        use tatami-bench/target/benchmarks.jar as it is instead of building it
+  -h, --help        this help
+
+environment:
+  PEERS_DIR     the peer scripts (default: ../shared/peers beside the repository)
+  MNIST_DIR     the MNIST folder the peer reads (default: the copy bundled in tatami-core)
+  TORCH_PYTHON  a Python with torch (default: /usr/bin/python3, for Debian's python3-torch)
+  JAVA_OPTS     extra JVM options for tatami's runs
+  BENCH_LOCK    the lock file shared by timed runs (default: /tmp/cpu-bench.lock)
+
+exit status: 0 done; 1 a run failed; 2 bad option, or the peer scripts or torch are missing
+(Debian's python3-torch is installed with apt-get when it is missing and the script runs as root).
+USAGE
+}
+
+die() {
+  echo "compare.sh: $1" >&2
+  exit "${2:-2}"
+}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+EPOCHS=2
+ROUNDS=2
+WORKLOADS=seed,convnet,inference
+THREADS=$(nproc)
+OUT=
+BUILD=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --epochs) EPOCHS=${2:?--epochs needs a value}; shift 2 ;;
+    --rounds) ROUNDS=${2:?--rounds needs a value}; shift 2 ;;
+    --workloads) WORKLOADS=${2:?--workloads needs a value}; shift 2 ;;
+    --threads) THREADS=${2:?--threads needs a value}; shift 2 ;;
+    --out) OUT=${2:?--out needs a value}; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown option $1" ;;
+  esac
+done
+for n in "$EPOCHS" "$ROUNDS" "$THREADS"; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "epochs, rounds and threads must be positive integers, got '$n'"
+done
+IFS=, read -r -a WORKLOAD_LIST <<< "$WORKLOADS"
+for w in "${WORKLOAD_LIST[@]}"; do
+  case "$w" in seed|convnet|inference) ;; *) die "unknown workload '$w' (expected seed, convnet, inference)" ;; esac
+done
+
+PEERS_DIR=${PEERS_DIR:-$ROOT/../shared/peers}
+if [ ! -f "$PEERS_DIR/torch/seed_workload.py" ] || [ ! -f "$PEERS_DIR/torch/convnet_workload.py" ]; then
+  die "the PyTorch peer scripts are not there: expected $PEERS_DIR/torch/seed_workload.py and convnet_workload.py; set PEERS_DIR to the peers folder"
+fi
+TORCH_PYTHON=${TORCH_PYTHON:-/usr/bin/python3}
+# Debian's python3-torch is the PyTorch peer; install it when it is missing and apt-get can.
+if ! "$TORCH_PYTHON" -c 'import torch' 2>/dev/null && [ "$TORCH_PYTHON" = /usr/bin/python3 ] \
+    && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  echo "compare.sh: installing Debian's python3-torch (once)..." >&2
+  { apt-get update -qq && apt-get install -y -qq python3-torch python3-numpy; } >&2 \
+    || die "could not install python3-torch with apt-get"
+fi
+"$TORCH_PYTHON" -c 'import torch' 2>/dev/null \
+  || die "$TORCH_PYTHON cannot import torch: on Debian, apt-get install -y python3-torch python3-numpy (or set TORCH_PYTHON)"
+export MNIST_DIR=${MNIST_DIR:-$ROOT/tatami-core/src/main/resources/org/tatami/data/mnist}
+LOCK=${BENCH_LOCK:-/tmp/cpu-bench.lock}
+JAR=$ROOT/tatami-bench/target/benchmarks.jar
+OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/tatami-compare.XXXXXX")}
+mkdir -p "$OUT"
+echo "logs in $OUT" >&2
+
+if [ "$BUILD" = 1 ]; then
+  echo "building tatami-bench ..." >&2
+  if ! (cd "$ROOT" && mvn -B -q -DskipTests package -pl tatami-bench -am) > "$OUT/build.log" 2>&1; then
+    tail -30 "$OUT/build.log" >&2
+    die "the build failed (log: $OUT/build.log)" 1
+  fi
+fi
+[ -f "$JAR" ] || die "$JAR is missing: build it with mvn -B package -pl tatami-bench -am" 1
+
+# Runs a command under the lock with its output in a log; on failure shows the log's end.
+run() {
+  local log=$1
+  shift
+  if ! flock "$LOCK" "$@" > "$log" 2>&1; then
+    tail -20 "$log" >&2
+    die "failed: $* (log: $log)" 1
+  fi
+}
+
+java_cmd=(java --add-modules jdk.incubator.vector ${JAVA_OPTS:-} -cp "$JAR")
+run "$OUT/peak.log" "${java_cmd[@]}" org.tatami.bench.Peak --threads "$THREADS"
+for w in "${WORKLOAD_LIST[@]}"; do
+  case "$w" in
+    seed) tatami_args=(--workload seed --epochs "$EPOCHS"); torch_args=(seed_workload.py --epochs "$EPOCHS") ;;
+    convnet) tatami_args=(--workload convnet --epochs "$EPOCHS"); torch_args=(convnet_workload.py --epochs "$EPOCHS") ;;
+    inference) tatami_args=(--workload inference --epochs 1); torch_args=(seed_workload.py --epochs 1) ;;
+  esac
+  for r in $(seq 1 "$ROUNDS"); do
+    log=$OUT/$w.tatami.$r.log
+    run "$log" "${java_cmd[@]}" org.tatami.bench.EndToEnd "${tatami_args[@]}" --threads "$THREADS"
+    echo "$w round $r/$ROUNDS tatami: $(python3 "$ROOT/bench/results.py" summary "$log")" >&2
+    log=$OUT/$w.torch.$r.log
+    run "$log" "$TORCH_PYTHON" "$PEERS_DIR/torch/${torch_args[0]}" "${torch_args[@]:1}" --threads "$THREADS"
+    echo "$w round $r/$ROUNDS torch:  $(python3 "$ROOT/bench/results.py" summary "$log")" >&2
+  done
+done
+
+python3 "$ROOT/bench/results.py" table "$OUT" "$ROUNDS" "$EPOCHS" "$THREADS" "${WORKLOAD_LIST[@]}"

@@ -1,0 +1,33 @@
+package org.tatami.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EndToEndTest {
+    @Test
+    void workloadsMatchThePeersParameterCounts() {
+        assertEquals(51_840, EndToEnd.seed().countParams());
+        assertEquals(34_826, EndToEnd.convnet().countParams());
+    }
+
+    @Test
+    void options() {
+        EndToEnd.Options o = EndToEnd.Options.parse(new String[] {"--workload", "convnet", "--epochs", "2",
+                "--threads", "1"});
+        assertEquals(new EndToEnd.Options("convnet", 2, 1, 0), o);
+        assertEquals(0, EndToEnd.Options.parse(new String[] {"--workload", "inference", "--epochs", "0"}).epochs());
+        assertThrows(IllegalArgumentException.class, () -> EndToEnd.Options.parse(new String[] {"--workload", "x"}));
+        assertThrows(IllegalArgumentException.class, () -> EndToEnd.Options.parse(new String[] {"--epochs"}));
+        assertThrows(IllegalArgumentException.class, () -> EndToEnd.Options.parse(new String[] {"--epochs", "0"}));
+    }
+
+    @Test
+    void medianSkipsTheFirstEpoch() {
+        assertEquals(2.0, EndToEnd.medianAfterFirst(List.of(9.0, 1.0, 2.0, 3.0)));
+        assertEquals(1.5, EndToEnd.medianAfterFirst(List.of(9.0, 1.0, 2.0)));
+        assertEquals(9.0, EndToEnd.medianAfterFirst(List.of(9.0)));
+    }
+}
