@@ -25,6 +25,22 @@ public final class Gemm {
         multiply(m, n, k, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
+    /**
+     * {@code C[m,n] (+)= A * B^T} where B is stored as [n,k]: dot products along k, for products whose
+     * n is too small to fill a vector (the weight gradient of a convolution with few filters).
+     */
+    public static void nt(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float dot = Simd.ENABLED ? VectorGemm.dot(k, a, aOff + i * lda, b, bOff + j * ldb)
+                        : ScalarGemm.dot(k, a, aOff + i * lda, b, bOff + j * ldb);
+                int ci = cOff + i * ldc + j;
+                c[ci] = accumulate ? c[ci] + dot : dot;
+            }
+        }
+    }
+
     static void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
                          int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         if (Simd.ENABLED) {

@@ -5,6 +5,14 @@ final class ScalarGemm {
     private ScalarGemm() {
     }
 
+    static float dot(int k, float[] a, int aOff, float[] b, int bOff) {
+        float s = 0f;
+        for (int p = 0; p < k; p++) {
+            s += a[aOff + p] * b[bOff + p];
+        }
+        return s;
+    }
+
     static void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
                          int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         for (int i = 0; i < m; i++) {

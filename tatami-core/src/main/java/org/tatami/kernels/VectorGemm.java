@@ -1,6 +1,7 @@
 package org.tatami.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -94,6 +95,7 @@ final class VectorGemm {
             s2.intoArray(c, c2 + j);
             s3.intoArray(c, c3 + j);
         }
+        // The last columns one by one: masked vector stores are not compiled to SIMD on every JDK.
         for (; j < n; j++) {
             float s0 = accumulate ? c[c0 + j] : 0f;
             float s1 = accumulate ? c[c1 + j] : 0f;
@@ -135,7 +137,27 @@ final class VectorGemm {
         }
     }
 
+    /** A dot product of k floats: vector partial sums, then the lanes added in a fixed order. */
+    static float dot(int k, float[] a, int aOff, float[] b, int bOff) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        int p = 0;
+        for (; p + 2 * L <= k; p += 2 * L) {
+            s0 = FloatVector.fromArray(S, a, aOff + p).fma(FloatVector.fromArray(S, b, bOff + p), s0);
+            s1 = FloatVector.fromArray(S, a, aOff + p + L).fma(FloatVector.fromArray(S, b, bOff + p + L), s1);
+        }
+        for (; p + L <= k; p += L) {
+            s0 = FloatVector.fromArray(S, a, aOff + p).fma(FloatVector.fromArray(S, b, bOff + p), s0);
+        }
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) {
+            s = Math.fma(a[aOff + p], b[bOff + p], s);
+        }
+        return s;
+    }
+
     private static FloatVector load(float[] c, int off, boolean accumulate) {
         return accumulate ? FloatVector.fromArray(S, c, off) : FloatVector.zero(S);
     }
+
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tatami.kernels.Gemm;
+import org.tatami.kernels.Simd;
 import org.tatami.tensor.Shape;
 
 /**
@@ -95,21 +96,46 @@ public final class Conv2D extends KernelLayer<Conv2D> {
         return kh * kw * g.c();
     }
 
-    /** Scratch: the im2col matrix (reused for its gradient) and the transposed kernel. */
-    private record Scratch(float[] cols, float[] kernelT) {
+    /**
+     * With fewer filters than a vector has lanes, vectors along the filters would run mostly empty:
+     * such convolutions run transposed, with vectors along the output positions instead.
+     */
+    private boolean transposed() {
+        return filters < Simd.lanes();
+    }
+
+    /**
+     * Scratch: the im2col matrix (reused for its gradient), the transposed kernel, and for the
+     * transposed path the output (and its gradient) with filters as rows.
+     */
+    private record Scratch(float[] cols, float[] kernelT, float[] outT) {
     }
 
     @Override
     public Object createScratch(int maxBatch) {
-        return new Scratch(new float[maxBatch * g.oh() * g.ow() * patch()], new float[patch() * filters]);
+        int rows = maxBatch * g.oh() * g.ow();
+        return new Scratch(new float[rows * patch()], new float[patch() * filters],
+                transposed() ? new float[rows * filters] : null);
     }
 
     @Override
     public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
-        float[] cols = ((Scratch) scratch).cols;
-        g.im2col(x, n, cols);
+        Scratch s = (Scratch) scratch;
         int rows = n * g.oh() * g.ow();
-        Gemm.nn(rows, filters, patch(), cols, 0, patch(), kernelData(), 0, filters, y, 0, filters, false);
+        int p = patch();
+        if (transposed()) {
+            g.im2colT(x, n, s.cols);
+            transposedKernel(s.kernelT);
+            Gemm.nn(filters, rows, p, s.kernelT, 0, p, s.cols, 0, rows, s.outT, 0, rows, false);
+            for (int r = 0; r < rows; r++) {
+                for (int f = 0; f < filters; f++) {
+                    y[r * filters + f] = s.outT[f * rows + r];
+                }
+            }
+        } else {
+            g.im2col(x, n, s.cols);
+            Gemm.nn(rows, filters, p, s.cols, 0, p, kernelData(), 0, filters, y, 0, filters, false);
+        }
         addBias(y, rows);
     }
 
@@ -118,8 +144,22 @@ public final class Conv2D extends KernelLayer<Conv2D> {
         Scratch s = (Scratch) scratch;
         int rows = n * g.oh() * g.ow();
         int p = patch();
-        Gemm.tn(p, filters, rows, s.cols, 0, p, dy, 0, filters, grads[0], 0, filters, false);
         biasGradient(dy, rows, grads);
+        if (transposed()) {
+            float[] dyT = s.outT;
+            for (int r = 0; r < rows; r++) {
+                for (int f = 0; f < filters; f++) {
+                    dyT[f * rows + r] = dy[r * filters + f];
+                }
+            }
+            Gemm.nt(p, filters, rows, s.cols, 0, rows, dyT, 0, rows, grads[0], 0, filters, false);
+            if (dx != null) {
+                Gemm.nn(p, rows, filters, kernelData(), 0, filters, dyT, 0, rows, s.cols, 0, rows, false);
+                g.col2imT(s.cols, n, dx);
+            }
+            return;
+        }
+        Gemm.tn(p, filters, rows, s.cols, 0, p, dy, 0, filters, grads[0], 0, filters, false);
         if (dx != null) {
             transposedKernel(s.kernelT);
             Gemm.nn(rows, p, filters, dy, 0, filters, s.kernelT, 0, p, s.cols, 0, p, false);

@@ -80,4 +80,79 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int oh, int
             }
         }
     }
+
+    /**
+     * {@link #im2col} transposed: one row per patch element (ky, kx, channel), holding its value at
+     * every output position of every sample ({@code rows} = n * oh * ow). Vectors then run along
+     * positions, which suits convolutions with fewer filters than a vector has lanes.
+     */
+    void im2colT(float[] x, int n, float[] colsT) {
+        int rows = n * oh * ow;
+        int p = 0;
+        for (int ky = 0; ky < kh; ky++) {
+            for (int kx = 0; kx < kw; kx++) {
+                // Output columns whose input column ox*sw - padLeft + kx lies inside the image.
+                int lo = Math.min(ow, Math.max(0, ceilDiv(padLeft - kx, sw)));
+                int hi = Math.max(lo, Math.min(ow, ceilDiv(w + padLeft - kx, sw)));
+                for (int ch = 0; ch < c; ch++, p++) {
+                    int o = p * rows;
+                    for (int b = 0; b < n; b++) {
+                        int xb = b * h * w * c + ch;
+                        for (int oy = 0; oy < oh; oy++, o += ow) {
+                            int iy = oy * sh - padTop + ky;
+                            if (iy < 0 || iy >= h) {
+                                Arrays.fill(colsT, o, o + ow, 0f);
+                                continue;
+                            }
+                            Arrays.fill(colsT, o, o + lo, 0f);
+                            Arrays.fill(colsT, o + hi, o + ow, 0f);
+                            int src = xb + (iy * w + lo * sw - padLeft + kx) * c;
+                            if (sw == 1 && c == 1) {
+                                System.arraycopy(x, src, colsT, o + lo, hi - lo);
+                            } else {
+                                for (int ox = lo, i = src; ox < hi; ox++, i += sw * c) {
+                                    colsT[o + ox] = x[i];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    /** The adjoint of {@link #im2colT}: sums each patch element's row back into the image. */
+    void col2imT(float[] colsT, int n, float[] dx) {
+        Arrays.fill(dx, 0, n * h * w * c, 0f);
+        int rows = n * oh * ow;
+        int p = 0;
+        for (int ky = 0; ky < kh; ky++) {
+            for (int kx = 0; kx < kw; kx++) {
+                for (int ch = 0; ch < c; ch++, p++) {
+                    int o = p * rows;
+                    for (int b = 0; b < n; b++) {
+                        int xb = b * h * w * c + ch;
+                        for (int oy = 0; oy < oh; oy++) {
+                            int iy = oy * sh - padTop + ky;
+                            if (iy < 0 || iy >= h) {
+                                o += ow;
+                                continue;
+                            }
+                            int row = xb + iy * w * c;
+                            for (int ox = 0; ox < ow; ox++, o++) {
+                                int ix = ox * sw - padLeft + kx;
+                                if (ix >= 0 && ix < w) {
+                                    dx[row + ix * c] += colsT[o];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

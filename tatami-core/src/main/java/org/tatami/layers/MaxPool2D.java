@@ -78,6 +78,10 @@ public final class MaxPool2D extends Layer {
 
     @Override
     public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
+        if (ph == 2 && pw == 2 && sh == 2 && sw == 2 && 2 * g.oh() <= g.h() && 2 * g.ow() <= g.w()) {
+            forward2x2(x, y, n, (int[]) scratch);
+            return;
+        }
         int[] argmax = (int[]) scratch;
         int c = g.c();
         int o = 0;
@@ -98,6 +102,39 @@ public final class MaxPool2D extends Layer {
                                     best = i;
                                 }
                             }
+                        }
+                        argmax[o] = best;
+                        y[o] = x[best];
+                    }
+                }
+            }
+        }
+    }
+
+    /** The common 2x2, stride 2 case without the general window loops; same order, same ties. */
+    private void forward2x2(float[] x, float[] y, int n, int[] argmax) {
+        int c = g.c();
+        int rowStride = g.w() * c;
+        int o = 0;
+        for (int b = 0; b < n; b++) {
+            int xb = b * g.h() * rowStride;
+            for (int oy = 0; oy < g.oh(); oy++) {
+                int top = xb + 2 * oy * rowStride;
+                for (int ox = 0; ox < g.ow(); ox++) {
+                    int i0 = top + 2 * ox * c;
+                    for (int ch = 0; ch < c; ch++, o++) {
+                        int best = i0 + ch;
+                        int i = best + c;
+                        if (x[i] > x[best]) {
+                            best = i;
+                        }
+                        i = i0 + ch + rowStride;
+                        if (x[i] > x[best]) {
+                            best = i;
+                        }
+                        i += c;
+                        if (x[i] > x[best]) {
+                            best = i;
                         }
                         argmax[o] = best;
                         y[o] = x[best];

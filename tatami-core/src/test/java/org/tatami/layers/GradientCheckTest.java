@@ -34,7 +34,10 @@ class GradientCheckTest {
                 Arguments.of("2x3 same s(2,1), 1->2, no bias", 2, 2, 3, 2, 1, "same", false, new int[] {5, 4, 1}),
                 Arguments.of("1x1 valid s1, 3->2", 2, 1, 1, 1, 1, "valid", true, new int[] {3, 4, 3}),
                 // Even kernel: padding 1 before and 2 after on each axis.
-                Arguments.of("4x4 same s3, 2->2", 2, 4, 4, 3, 3, "same", true, new int[] {7, 8, 2}));
+                Arguments.of("4x4 same s3, 2->2", 2, 4, 4, 3, 3, "same", true, new int[] {7, 8, 2}),
+                // Fewer filters than vector lanes run transposed, more run directly: check both paths.
+                Arguments.of("3x3 same s1, 2->17", 17, 3, 3, 1, 1, "same", true, new int[] {4, 5, 2}),
+                Arguments.of("3x3 valid s2, 1->33", 33, 3, 3, 2, 2, "valid", true, new int[] {6, 6, 1}));
     }
 
     @ParameterizedTest(name = "{0}")
