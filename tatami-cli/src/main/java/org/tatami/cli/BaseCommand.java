@@ -33,6 +33,8 @@ abstract class BaseCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
+        // Each command is a session of its own: layer names start afresh (conv2d, dense, dense_1).
+        Tatami.clearSession();
         if (threads != null) {
             if (threads < 1) {
                 throw new UsageException("--threads must be at least 1, got " + threads);
