@@ -108,14 +108,19 @@ public final class Conv2D extends KernelLayer<Conv2D> {
      * Scratch: the im2col matrix (reused for its gradient), the transposed kernel, and for the
      * transposed path the output (and its gradient) with filters as rows.
      */
-    private record Scratch(float[] cols, float[] kernelT, float[] outT) {
+    private record Scratch(float[] cols, float[] kernelT, float[] outT, float[] ones) {
     }
 
     @Override
     public Object createScratch(int maxBatch) {
         int rows = maxBatch * g.oh() * g.ow();
+        float[] ones = null;
+        if (transposed()) {
+            ones = new float[rows];
+            java.util.Arrays.fill(ones, 1f);
+        }
         return new Scratch(new float[rows * patch()], new float[patch() * filters],
-                transposed() ? new float[rows * filters] : null);
+                transposed() ? new float[rows * filters] : null, ones);
     }
 
     @Override
@@ -127,16 +132,18 @@ public final class Conv2D extends KernelLayer<Conv2D> {
             g.im2colT(x, n, s.cols);
             transposedKernel(s.kernelT);
             Gemm.nn(filters, rows, p, s.kernelT, 0, p, s.cols, 0, rows, s.outT, 0, rows, false);
-            for (int r = 0; r < rows; r++) {
-                for (int f = 0; f < filters; f++) {
-                    y[r * filters + f] = s.outT[f * rows + r];
+            float[] b = biasData();
+            for (int f = 0; f < filters; f++) {
+                float bf = b == null ? 0f : b[f];
+                for (int r = 0, o = f * rows; r < rows; r++) {
+                    y[r * filters + f] = s.outT[o + r] + bf;
                 }
             }
         } else {
             g.im2col(x, n, s.cols);
             Gemm.nn(rows, filters, p, s.cols, 0, p, kernelData(), 0, filters, y, 0, filters, false);
+            addBias(y, rows);
         }
-        addBias(y, rows);
     }
 
     @Override
@@ -144,21 +151,25 @@ public final class Conv2D extends KernelLayer<Conv2D> {
         Scratch s = (Scratch) scratch;
         int rows = n * g.oh() * g.ow();
         int p = patch();
-        biasGradient(dy, rows, grads);
         if (transposed()) {
             float[] dyT = s.outT;
-            for (int r = 0; r < rows; r++) {
-                for (int f = 0; f < filters; f++) {
-                    dyT[f * rows + r] = dy[r * filters + f];
+            for (int f = 0; f < filters; f++) {
+                for (int r = 0, o = f * rows; r < rows; r++) {
+                    dyT[o + r] = dy[r * filters + f];
                 }
             }
             Gemm.nt(p, filters, rows, s.cols, 0, rows, dyT, 0, rows, grads[0], 0, filters, false);
+            if (useBias()) {
+                // Each filter's bias gradient is the sum of its row: a dot product with ones.
+                Gemm.nt(1, filters, rows, s.ones, 0, rows, dyT, 0, rows, grads[1], 0, filters, false);
+            }
             if (dx != null) {
                 Gemm.nn(p, rows, filters, kernelData(), 0, filters, dyT, 0, rows, s.cols, 0, rows, false);
                 g.col2imT(s.cols, n, dx);
             }
             return;
         }
+        biasGradient(dy, rows, grads);
         Gemm.tn(p, filters, rows, s.cols, 0, p, dy, 0, filters, grads[0], 0, filters, false);
         if (dx != null) {
             transposedKernel(s.kernelT);

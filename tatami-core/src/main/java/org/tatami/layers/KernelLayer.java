@@ -92,6 +92,11 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         return kernel.value().data();
     }
 
+    /** The bias values, or null without a bias. */
+    protected final float[] biasData() {
+        return bias == null ? null : bias.value().data();
+    }
+
     /** Adds the bias to each of {@code rows} rows of y. */
     protected final void addBias(float[] y, int rows) {
         if (bias == null) {
