@@ -3,6 +3,7 @@ package org.tatami.layers;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tatami.kernels.Gemm;
+import org.tatami.kernels.Simd;
 
 /**
  * A fully connected layer: {@code y = activation(x . kernel + bias)} on the last axis, kernel (in, units).
@@ -59,6 +60,12 @@ public final class Dense extends KernelLayer<Dense> {
         return units;
     }
 
+    /** With fewer units than a vector has lanes, products run as dot products along the input axis. */
+    private boolean narrow() {
+        return units < Simd.lanes();
+    }
+
+    /** Scratch: the transposed kernel, (units, in); the narrow path also keeps its gradient there. */
     @Override
     public Object createScratch(int maxBatch) {
         return new float[in * units];
@@ -67,17 +74,34 @@ public final class Dense extends KernelLayer<Dense> {
     @Override
     public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
         int rows = n * rowsPerSample;
-        Gemm.nn(rows, units, in, x, 0, in, kernelData(), 0, units, y, 0, units, false);
+        if (narrow()) {
+            float[] kernelT = (float[]) scratch;
+            transposedKernel(kernelT);
+            Gemm.nt(rows, units, in, x, 0, in, kernelT, 0, in, y, 0, units, false);
+        } else {
+            Gemm.nn(rows, units, in, x, 0, in, kernelData(), 0, units, y, 0, units, false);
+        }
         addBias(y, rows);
     }
 
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch, float[][] grads) {
         int rows = n * rowsPerSample;
-        Gemm.tn(in, units, rows, x, 0, in, dy, 0, units, grads[0], 0, units, false);
+        float[] kernelT = (float[]) scratch;
+        if (narrow()) {
+            // kernel gradient transposed, (units, in) = dy^T . x, vectors along the input axis
+            Gemm.tn(units, in, rows, dy, 0, units, x, 0, in, kernelT, 0, in, false);
+            float[] g = grads[0];
+            for (int u = 0; u < units; u++) {
+                for (int i = 0; i < in; i++) {
+                    g[i * units + u] = kernelT[u * in + i];
+                }
+            }
+        } else {
+            Gemm.tn(in, units, rows, x, 0, in, dy, 0, units, grads[0], 0, units, false);
+        }
         biasGradient(dy, rows, grads);
         if (dx != null) {
-            float[] kernelT = (float[]) scratch;
             transposedKernel(kernelT);
             Gemm.nn(rows, in, units, dy, 0, units, kernelT, 0, in, dx, 0, in, false);
         }

@@ -63,6 +63,9 @@ class GradientCheckTest {
         assertPasses(check(new Dense(4), new int[] {7}, 3, 21));
         assertPasses(check(new Dense(3).useBias(false), new int[] {5}, 3, 22));
         assertPasses(check(new Dense(1), new int[] {1}, 2, 23));
+        // Fewer units than vector lanes run as dot products, more as vector rows: check both paths.
+        assertPasses(check(new Dense(19), new int[] {5}, 3, 27));
+        assertPasses(check(new Dense(35), new int[] {2, 4}, 2, 28));
     }
 
     /** On (2, 3, 5) Dense acts on the last axis: 6 rows per sample share one (5, 4) kernel. */
