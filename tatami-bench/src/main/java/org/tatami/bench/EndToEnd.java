@@ -17,6 +17,7 @@ import org.tatami.layers.Flatten;
 import org.tatami.layers.MaxPool2D;
 import org.tatami.losses.SparseCategoricalCrossentropy;
 import org.tatami.models.FitOptions;
+import org.tatami.models.ModelZoo;
 import org.tatami.models.Sequential;
 import org.tatami.optimizers.Adam;
 import org.tatami.tensor.IntTensor;
@@ -184,23 +185,11 @@ public final class EndToEnd {
     }
 
     static Sequential seed() {
-        return new Sequential(
-                new Conv2D(3, 3).activation("relu").inputShape(28, 28, 1),
-                new MaxPool2D(2),
-                new Flatten(),
-                new Dense(100).activation("relu"),
-                new Dense(10).activation("softmax"));
+        return ModelZoo.seedCnn();
     }
 
     static Sequential convnet() {
-        return new Sequential(
-                new Conv2D(32, 3).activation("relu").inputShape(28, 28, 1),
-                new MaxPool2D(2),
-                new Conv2D(64, 3).activation("relu"),
-                new MaxPool2D(2),
-                new Flatten(),
-                new Dropout(0.5),
-                new Dense(10).activation("softmax"));
+        return ModelZoo.mnistConvnet();
     }
 
     /**

@@ -8,11 +8,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.tatami.io.ModelConfig;
 import org.tatami.io.ModelFile;
-import org.tatami.layers.Conv2D;
-import org.tatami.layers.Dense;
-import org.tatami.layers.Flatten;
-import org.tatami.layers.MaxPool2D;
 import org.tatami.models.Model;
+import org.tatami.models.ModelZoo;
 import org.tatami.models.Sequential;
 
 /** Finding models for the commands: the seed's model, model configs and saved models. */
@@ -22,12 +19,7 @@ final class ModelFiles {
 
     /** The seed tutorial's CNN: 51,840 parameters. */
     static Sequential seedModel() {
-        return new Sequential(
-                new Conv2D(3, 3).activation("relu").inputShape(28, 28, 1),
-                new MaxPool2D(2),
-                new Flatten(),
-                new Dense(100).activation("relu"),
-                new Dense(10).activation("softmax"));
+        return ModelZoo.seedCnn();
     }
 
     /** A model architecture in Keras's JSON format ({@code model.to_json()}). */
