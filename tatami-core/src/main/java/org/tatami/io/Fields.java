@@ -84,6 +84,35 @@ final class Fields {
         return isNull(key) ? markRead(key, absent) : integer(key);
     }
 
+    double number(String key, double absent) {
+        return isNull(key) ? markRead(key, absent) : number(key);
+    }
+
+    /** An integer, or Keras 2's one-element list of it ({@code "axis": [3]}). */
+    int integerOrSingleton(String key, int absent) {
+        if (isNull(key)) {
+            return markRead(key, absent);
+        }
+        JsonElement e = take(key);
+        if (e.isJsonArray()) {
+            if (e.getAsJsonArray().size() != 1) {
+                throw invalid(key, "an integer or a list of one");
+            }
+            e = e.getAsJsonArray().get(0);
+        }
+        return toInt(key, e, "an integer or a list of one");
+    }
+
+    /** A JSON array of integers. */
+    int[] integers(String key) {
+        JsonArray a = array(key);
+        int[] out = new int[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = toInt(key, a.get(i), "a list of integers");
+        }
+        return out;
+    }
+
     double number(String key) {
         JsonElement e = take(key);
         if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()

@@ -61,6 +61,8 @@ final class KerasValues {
             // Keras 3 writes DTypePolicy (FloatDTypePolicy in some releases), Keras 2 a mixed precision Policy.
             if (cls.equals("DTypePolicy") || cls.equals("FloatDTypePolicy") || cls.equals("Policy")) {
                 requireKerasObject(policy, cls);
+                // Keras 3.10+ marks an object shared by several layers so that loading shares it too.
+                policy.take("shared_object_id");
                 Fields config = policy.object("config");
                 if (config.string("name").equals("float32")) {
                     config.finish();
@@ -137,15 +139,34 @@ final class KerasValues {
             case "Zeros", "zeros" -> new Zeros();
             case "Ones", "ones" -> new Constant(1f);
             case "Constant", "constant" -> new Constant((float) config.number("value"));
+            case "VarianceScaling" -> varianceScaling(f, key, config);
             default -> throw f.unsupported(key, "tatami's initializers are GlorotUniform, HeNormal, Zeros, Ones"
                     + " and Constant");
         };
-        if (result instanceof GlorotUniform || result instanceof HeNormal) {
+        if (result instanceof GlorotUniform || result instanceof HeNormal || cls.equals("VarianceScaling")) {
             config.expectNull("seed", "tatami draws every initializer from Tatami.setRandomSeed's stream");
         }
         config.finish();
         init.finish();
         return result;
+    }
+
+    /**
+     * Keras 2.3 writes glorot_uniform and he_normal as the VarianceScaling settings they stand for;
+     * other settings have no tatami initializer.
+     */
+    private static Initializer varianceScaling(Fields f, String key, Fields config) {
+        double scale = config.number("scale");
+        String mode = config.string("mode");
+        String distribution = config.string("distribution");
+        if (scale == 1 && mode.equals("fan_avg") && distribution.equals("uniform")) {
+            return new GlorotUniform();
+        }
+        if (scale == 2 && mode.equals("fan_in") && distribution.equals("truncated_normal")) {
+            return new HeNormal();
+        }
+        throw f.unsupported(key, "tatami's VarianceScaling initializers are glorot_uniform (scale 1, fan_avg,"
+                + " uniform) and he_normal (scale 2, fan_in, truncated_normal)");
     }
 
     /** {@link #batchShape}, or null if the key is absent or null. */

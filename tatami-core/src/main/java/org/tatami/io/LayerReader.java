@@ -3,34 +3,50 @@ package org.tatami.io;
 import com.google.gson.JsonPrimitive;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.tatami.activations.ActivationFunction;
+import org.tatami.initializers.Constant;
 import org.tatami.initializers.GlorotUniform;
 import org.tatami.initializers.Zeros;
 import org.tatami.layers.Activation;
+import org.tatami.layers.AveragePooling2D;
+import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.Dropout;
 import org.tatami.layers.Flatten;
+import org.tatami.layers.GlobalAveragePooling2D;
 import org.tatami.layers.KernelLayer;
 import org.tatami.layers.Layer;
 import org.tatami.layers.MaxPool2D;
 import org.tatami.layers.Padding;
+import org.tatami.layers.Pooling2D;
+import org.tatami.layers.Reshape;
 
 /** Reads one layer entry of a Keras model config into a tatami layer, checking every option. */
 final class LayerReader {
     private static final JsonPrimitive TRUE = new JsonPrimitive(true);
     private static final JsonPrimitive FALSE = new JsonPrimitive(false);
     private static final int[] ONES = {1, 1};
-    /** The layer classes besides InputLayer, by Keras's class names (MaxPool2D is MaxPooling2D's alias). */
-    private static final Map<String, Function<Fields, Layer>> READERS = Map.of(
-            "Conv2D", LayerReader::conv2d,
-            "MaxPooling2D", LayerReader::maxPool2d,
-            "MaxPool2D", LayerReader::maxPool2d,
-            "Flatten", LayerReader::flatten,
-            "Dense", LayerReader::dense,
-            "Activation", LayerReader::activation,
-            "Dropout", LayerReader::dropout);
+    /**
+     * The layer classes besides InputLayer, by Keras's class names (MaxPool2D, AvgPool2D and
+     * GlobalAvgPool2D are Keras's aliases).
+     */
+    private static final Map<String, Function<Fields, Layer>> READERS = Map.ofEntries(
+            Map.entry("Conv2D", LayerReader::conv2d),
+            Map.entry("MaxPooling2D", c -> pool(c, MaxPool2D::new)),
+            Map.entry("MaxPool2D", c -> pool(c, MaxPool2D::new)),
+            Map.entry("AveragePooling2D", c -> pool(c, AveragePooling2D::new)),
+            Map.entry("AvgPool2D", c -> pool(c, AveragePooling2D::new)),
+            Map.entry("GlobalAveragePooling2D", LayerReader::globalAveragePooling2d),
+            Map.entry("GlobalAvgPool2D", LayerReader::globalAveragePooling2d),
+            Map.entry("BatchNormalization", LayerReader::batchNormalization),
+            Map.entry("Reshape", LayerReader::reshape),
+            Map.entry("Flatten", LayerReader::flatten),
+            Map.entry("Dense", LayerReader::dense),
+            Map.entry("Activation", LayerReader::activation),
+            Map.entry("Dropout", LayerReader::dropout));
 
     /**
      * One entry of the config's layer list.
@@ -61,7 +77,8 @@ final class LayerReader {
         Function<Fields, Layer> reader = READERS.get(className);
         if (reader == null && !className.equals("InputLayer")) {
             throw entry.unsupported("class_name", "tatami reads the layers InputLayer, Conv2D, MaxPooling2D"
-                    + " (MaxPool2D), Flatten, Dense, Activation and Dropout");
+                    + " (MaxPool2D), AveragePooling2D (AvgPool2D), GlobalAveragePooling2D (GlobalAvgPool2D),"
+                    + " BatchNormalization, Reshape, Flatten, Dense, Activation and Dropout");
         }
         KerasValues.requireKerasObject(entry, className);
         int[] buildShape = KerasValues.buildInputShape(entry);
@@ -141,13 +158,50 @@ final class LayerReader {
         c.expectNull("lora_alpha", "tatami has no LoRA");
     }
 
-    private static MaxPool2D maxPool2d(Fields c) {
+    private static Pooling2D<?> pool(Fields c, BiFunction<Integer, Integer, Pooling2D<?>> create) {
         int[] pool = c.pair("pool_size", new int[] {2, 2});
         // Keras's strides default (null) is the pool size.
         int[] strides = c.pair("strides", pool);
         Padding padding = KerasValues.padding(c);
         KerasValues.requireChannelsLast(c);
-        return new MaxPool2D(pool[0], pool[1]).strides(strides[0], strides[1]).padding(padding.kerasName());
+        return create.apply(pool[0], pool[1]).strides(strides[0], strides[1]).padding(padding.kerasName());
+    }
+
+    private static GlobalAveragePooling2D globalAveragePooling2d(Fields c) {
+        KerasValues.requireChannelsLast(c);
+        return new GlobalAveragePooling2D(c.bool("keepdims", false));
+    }
+
+    private static Reshape reshape(Fields c) {
+        return new Reshape(c.integers("target_shape"));
+    }
+
+    /** Keras 3's options, and Keras 2's renormalization options, accepted only when off. */
+    private static BatchNormalization batchNormalization(Fields c) {
+        BatchNormalization bn = new BatchNormalization()
+                .axis(c.integerOrSingleton("axis", -1))
+                .momentum(c.number("momentum", 0.99))
+                .epsilon(c.number("epsilon", 1e-3))
+                .center(c.bool("center", true))
+                .scale(c.bool("scale", true))
+                .betaInitializer(KerasValues.initializer(c, "beta_initializer", new Zeros()))
+                .gammaInitializer(KerasValues.initializer(c, "gamma_initializer", new Constant(1f)))
+                .movingMeanInitializer(KerasValues.initializer(c, "moving_mean_initializer", new Zeros()))
+                .movingVarianceInitializer(KerasValues.initializer(c, "moving_variance_initializer", new Constant(1f)));
+        c.expectNull("beta_regularizer", "tatami has no weight regularizers");
+        c.expectNull("gamma_regularizer", "tatami has no weight regularizers");
+        c.expectNull("beta_constraint", "tatami has no weight constraints");
+        c.expectNull("gamma_constraint", "tatami has no weight constraints");
+        c.expect("synchronized", FALSE, "tatami trains on one machine");
+        c.expect("renorm", FALSE, "tatami has no batch renormalization");
+        c.expectNull("renorm_clipping", "tatami has no batch renormalization");
+        // Only used with renorm, which is off.
+        c.take("renorm_momentum");
+        // Keras 2's choice of a fused kernel: the same computation either way.
+        c.take("fused");
+        c.expectNull("virtual_batch_size", "tatami normalizes over the whole batch");
+        c.expectNull("adjustment", "tatami has no batch norm adjustment");
+        return bn;
     }
 
     private static Flatten flatten(Fields c) {

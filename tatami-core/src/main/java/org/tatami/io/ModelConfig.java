@@ -9,7 +9,7 @@ import java.util.Map;
 import org.tatami.layers.Activation;
 import org.tatami.layers.Dropout;
 import org.tatami.layers.Layer;
-import org.tatami.layers.MaxPool2D;
+import org.tatami.layers.Pooling2D;
 import org.tatami.models.Model;
 import org.tatami.models.Sequential;
 
@@ -101,7 +101,7 @@ public final class ModelConfig {
         c.remove("batch_input_shape");
         Map<String, Object> entry = kerasObject("keras.layers", layer.className(), c);
         // Keras builds these layers in their constructors, so to_json gives them no build_config.
-        boolean builtAtInit = layer instanceof MaxPool2D || layer instanceof Dropout || layer instanceof Activation;
+        boolean builtAtInit = layer instanceof Pooling2D || layer instanceof Dropout || layer instanceof Activation;
         if (built && !builtAtInit) {
             entry.put("build_config", Map.of("input_shape", batchShape(layer.inputShape())));
         }

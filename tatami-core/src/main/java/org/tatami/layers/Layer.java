@@ -98,9 +98,15 @@ public abstract class Layer {
     }
 
     protected final Parameter addParameter(String paramName, int[] shape, Initializer init, SplittableRandom random) {
+        return addParameter(paramName, shape, init, random, true);
+    }
+
+    /** A parameter the optimizer trains ({@code trainable}) or that the layer updates itself. */
+    protected final Parameter addParameter(String paramName, int[] shape, Initializer init, SplittableRandom random,
+                                           boolean trainable) {
         Tensor value = Tensor.zeros(shape);
         init.fill(value.data(), shape, random);
-        Parameter p = new Parameter(paramName, value);
+        Parameter p = new Parameter(paramName, value, trainable);
         parameters.add(p);
         return p;
     }
@@ -130,6 +136,15 @@ public abstract class Layer {
         int n = 0;
         for (Parameter p : parameters) {
             n += p.value().size();
+        }
+        return n;
+    }
+
+    /** The number of values the optimizer trains (Keras's "Trainable params"). */
+    public int countTrainableParams() {
+        int n = 0;
+        for (Parameter p : parameters) {
+            n += p.trainable() ? p.value().size() : 0;
         }
         return n;
     }
@@ -192,8 +207,8 @@ public abstract class Layer {
 
     /**
      * From {@code dy}, the gradient w.r.t. the pre-activation output, writes the gradients of the
-     * parameters into {@code grads} (same order as {@link #parameters()}) and, unless {@code dx} is
-     * null, the gradient w.r.t. the input. Runs right after {@link #forward} on the same scratch.
+     * trainable parameters into {@code grads} (same order as {@link #parameters()}; the arrays of
+     * non-trainable ones are left alone) and, unless {@code dx} is null, the gradient w.r.t. the input. Runs right after {@link #forward} on the same scratch.
      */
     public abstract void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch,
                                   float[][] grads);

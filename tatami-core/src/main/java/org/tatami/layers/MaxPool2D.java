@@ -1,20 +1,10 @@
 package org.tatami.layers;
 
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import org.tatami.tensor.Shape;
 
 /** Max pooling over NHWC windows, as Keras's MaxPool2D (strides default to the pool size). */
-public final class MaxPool2D extends Layer {
-    private final int ph;
-    private final int pw;
-    private int sh;
-    private int sw;
-    private Padding padding = Padding.VALID;
-    private Geometry g;
-
+public final class MaxPool2D extends Pooling2D<MaxPool2D> {
     /** 2 x 2 pooling, Keras's default. */
     public MaxPool2D() {
         this(2, 2);
@@ -25,29 +15,7 @@ public final class MaxPool2D extends Layer {
     }
 
     public MaxPool2D(int poolHeight, int poolWidth) {
-        if (poolHeight <= 0 || poolWidth <= 0) {
-            throw new IllegalArgumentException("MaxPool2D pool size must be positive, got (" + poolHeight + ", "
-                    + poolWidth + ")");
-        }
-        this.ph = poolHeight;
-        this.pw = poolWidth;
-        this.sh = poolHeight;
-        this.sw = poolWidth;
-    }
-
-    public MaxPool2D strides(int strideHeight, int strideWidth) {
-        if (strideHeight <= 0 || strideWidth <= 0) {
-            throw new IllegalArgumentException("MaxPool2D strides must be positive, got (" + strideHeight + ", "
-                    + strideWidth + ")");
-        }
-        this.sh = strideHeight;
-        this.sw = strideWidth;
-        return this;
-    }
-
-    public MaxPool2D padding(String mode) {
-        this.padding = Padding.of(mode);
-        return this;
+        super(poolHeight, poolWidth);
     }
 
     @Override
@@ -58,16 +26,6 @@ public final class MaxPool2D extends Layer {
     @Override
     protected String baseName() {
         return "max_pooling2d";
-    }
-
-    @Override
-    protected int[] computeOutputShape(int[] in) {
-        if (in.length != 3) {
-            throw new IllegalArgumentException(name() + " (MaxPooling2D) expects input of shape (height, width,"
-                    + " channels), got " + Shape.withBatch(in));
-        }
-        g = Geometry.of(name(), in, ph, pw, sh, sw, padding);
-        return new int[] {g.oh(), g.ow(), g.c()};
     }
 
     /** Scratch: for each output value, the input index it was taken from. */
@@ -155,15 +113,5 @@ public final class MaxPool2D extends Layer {
         for (int o = 0; o < outs; o++) {
             dx[argmax[o]] += dy[o];
         }
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        Map<String, Object> c = super.config();
-        c.put("pool_size", List.of(ph, pw));
-        c.put("padding", padding.kerasName());
-        c.put("strides", List.of(sh, sw));
-        c.put("data_format", "channels_last");
-        return c;
     }
 }

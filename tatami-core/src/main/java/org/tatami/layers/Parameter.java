@@ -2,14 +2,20 @@ package org.tatami.layers;
 
 import org.tatami.tensor.Tensor;
 
-/** A trainable tensor of a layer, e.g. {@code kernel} or {@code bias}; its full name is {@code layer/kernel}. */
+/**
+ * A tensor of a layer, e.g. {@code kernel} or {@code bias}; its full name is {@code layer/kernel}.
+ * A non-trainable one (BatchNormalization's moving statistics) is saved and loaded like the others,
+ * but the layer updates it itself: it gets no gradient and the optimizer leaves it alone.
+ */
 public final class Parameter {
     private final String name;
     private final Tensor value;
+    private final boolean trainable;
 
-    Parameter(String name, Tensor value) {
+    Parameter(String name, Tensor value, boolean trainable) {
         this.name = name;
         this.value = value;
+        this.trainable = trainable;
     }
 
     /** The short name within the layer: {@code kernel}, {@code bias}. */
@@ -20,5 +26,10 @@ public final class Parameter {
     /** The live values: the optimizer updates this tensor in place. */
     public Tensor value() {
         return value;
+    }
+
+    /** Whether the optimizer trains it from its gradient. */
+    public boolean trainable() {
+        return trainable;
     }
 }

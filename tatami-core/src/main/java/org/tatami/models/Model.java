@@ -99,6 +99,14 @@ public abstract class Model {
         return n;
     }
 
+    public int countTrainableParams() {
+        int n = 0;
+        for (Layer l : layers()) {
+            n += l.countTrainableParams();
+        }
+        return n;
+    }
+
     // ---- compile / fit / evaluate / predict ----
 
     /**
@@ -173,7 +181,8 @@ public abstract class Model {
         for (int i = 0; i < samples; i++) {
             order[i] = i;
         }
-        List<float[]> params = parameterArrays();
+        List<Parameter> all = parameters();
+        List<float[]> params = trainable(all, all.stream().map(p -> p.value().data()).toList());
         History history = new History();
         callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps, samples));
         for (int epoch = 0; epoch < options.epochs(); epoch++) {
@@ -190,7 +199,7 @@ public abstract class Model {
                 int count = Math.min(batch, samples - from);
                 long seed = noiseSeed + 0x632BE59BD9B4E019L * ((long) epoch * steps + step);
                 Engine.Totals t = e.trainStep(x.data(), y.data(), targetSize, order, from, count, loss, acc, seed);
-                optimizer.apply(params, e.gradients());
+                optimizer.apply(params, trainable(all, e.gradients()));
                 lossSum += t.loss();
                 correct += t.correct();
                 long seen = (long) (from + count) * e.outputRows();
@@ -222,11 +231,20 @@ public abstract class Model {
         }
     }
 
-    private List<float[]> parameterArrays() {
-        List<float[]> out = new ArrayList<>();
+    private List<Parameter> parameters() {
+        List<Parameter> out = new ArrayList<>();
         for (Layer l : layers()) {
-            for (Parameter p : l.parameters()) {
-                out.add(p.value().data());
+            out.addAll(l.parameters());
+        }
+        return out;
+    }
+
+    /** The arrays that belong to trainable parameters: the optimizer sees only those. */
+    private static List<float[]> trainable(List<Parameter> all, List<float[]> arrays) {
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).trainable()) {
+                out.add(arrays.get(i));
             }
         }
         return out;

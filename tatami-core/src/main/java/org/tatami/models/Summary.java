@@ -33,9 +33,10 @@ final class Summary {
             b.append("=".repeat(LINE)).append('\n');
         }
         long total = model.isBuilt() ? model.countParams() : 0;
+        long trainable = model.isBuilt() ? model.countTrainableParams() : 0;
         b.append(String.format(Locale.US, "Total params: %,d%n", total));
-        b.append(String.format(Locale.US, "Trainable params: %,d%n", total));
-        b.append("Non-trainable params: 0\n");
+        b.append(String.format(Locale.US, "Trainable params: %,d%n", trainable));
+        b.append(String.format(Locale.US, "Non-trainable params: %,d%n", total - trainable));
         b.append("_".repeat(LINE)).append('\n');
         return b.toString();
     }

@@ -22,12 +22,16 @@ import org.tatami.Tatami;
 import org.tatami.activations.ActivationFunction;
 import org.tatami.initializers.Constant;
 import org.tatami.layers.Activation;
+import org.tatami.layers.AveragePooling2D;
+import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.Dropout;
 import org.tatami.layers.Flatten;
+import org.tatami.layers.GlobalAveragePooling2D;
 import org.tatami.layers.Layer;
 import org.tatami.layers.MaxPool2D;
+import org.tatami.layers.Reshape;
 import org.tatami.models.Model;
 import org.tatami.models.Sequential;
 
@@ -199,6 +203,49 @@ class ModelConfigTest {
         assertTrue(json.contains("\"rate\": 0.15,"), "a float rate is written as its decimal");
         assertTrue(json.contains("\"value\": 0.1\n"), "a float constant is written as its decimal");
         assertSameModel(model, ModelConfig.fromJson(json, "options.json"));
+    }
+
+    @Test
+    void poolingNormalizationAndReshapeLayersRoundTrip() {
+        Sequential model = new Sequential("more",
+                new Conv2D(4, 3).padding("same").inputShape(8, 8, 2),
+                new BatchNormalization().momentum(0.9).epsilon(1e-5).center(false),
+                new AveragePooling2D(3).strides(2, 2).padding("same"),
+                new Reshape(2, 8, -1),
+                new GlobalAveragePooling2D(true),
+                new Flatten(),
+                new BatchNormalization().axis(1).scale(false).gammaInitializer(new Constant(0.5f)),
+                new Dense(3));
+        String json = ModelConfig.toJson(model);
+        assertTrue(json.contains("\"momentum\": 0.9,") && json.contains("\"epsilon\": 1.0E-5,"), json);
+        assertSameModel(model, ModelConfig.fromJson(json, "more.json"));
+        assertEquals(3 * 3 * 2 * 4 + 4 + 4 * 3 + 4 * 3 + 4 * 3 + 3, model.countParams());
+    }
+
+    /** tf.keras 2 writes BatchNormalization's axis as a list and adds its renormalization options. */
+    @Test
+    void readsKeras2BatchNormalization() {
+        String json = """
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "BatchNormalization", "config": {"name": "bn", "trainable": true, "dtype": "float32",
+                   "batch_input_shape": [null, 4, 4, 3], "axis": [3], "momentum": 0.99, "epsilon": 0.001,
+                   "center": true, "scale": true, "beta_initializer": {"class_name": "Zeros", "config": {}},
+                   "gamma_initializer": {"class_name": "Ones", "config": {}},
+                   "moving_mean_initializer": {"class_name": "Zeros", "config": {}},
+                   "moving_variance_initializer": {"class_name": "Ones", "config": {}},
+                   "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null,
+                   "gamma_constraint": null, "renorm": false, "renorm_clipping": null, "renorm_momentum": 0.99,
+                   "fused": null, "virtual_batch_size": null, "adjustment": null}}]}}
+                """;
+        Sequential m = ModelConfig.fromJson(json, "bn.json");
+        assertEquals(List.of("bn/gamma", "bn/beta", "bn/moving_mean", "bn/moving_variance"),
+                List.copyOf(m.namedWeights().keySet()));
+        rejected(json.replace("\"renorm\": false", "\"renorm\": true"), "layer 'bn' (BatchNormalization)", "renorm",
+                "true");
+        ModelConfigException e = assertThrows(ModelConfigException.class,
+                () -> ModelConfig.fromJson(json.replace("[3]", "[1]"), "bn.json"));
+        assertTrue(e.getMessage().contains("bn.json: layer 'bn' (BatchNormalization)")
+                && e.getMessage().contains("axis 1"), e.getMessage());
     }
 
     @Test

@@ -145,6 +145,10 @@ final class GradientCheck {
             worst.compare(dx[i], numeric(x, i), "input[" + i + "]");
         }
         for (int p = 0; p < params.size(); p++) {
+            // A non-trainable parameter (moving statistics) gets no gradient.
+            if (!params.get(p).trainable()) {
+                continue;
+            }
             float[] v = params.get(p).value().data();
             for (int i = 0; i < v.length; i++) {
                 worst.compare(grads[p][i], numeric(v, i), params.get(p).name() + "[" + i + "]");
@@ -161,7 +165,7 @@ final class GradientCheck {
             }
             backward.run(x, y2, r.clone(), null, again);
             for (int p = 0; p < again.length; p++) {
-                if (!Arrays.equals(again[p], grads[p])) {
+                if (params.get(p).trainable() && !Arrays.equals(again[p], grads[p])) {
                     return new Result(Double.POSITIVE_INFINITY, params.get(p).name() + " differs with dx = null",
                             worst.checked);
                 }

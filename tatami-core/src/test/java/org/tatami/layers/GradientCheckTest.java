@@ -171,6 +171,58 @@ class GradientCheckTest {
         assertPasses(check.run());
     }
 
+    // ---- AveragePooling2D, GlobalAveragePooling2D, Reshape ----
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("poolings")
+    void averagePooling2d(String name, int ph, int pw, int sh, int sw, String padding, int[] in) {
+        assertPasses(check(new AveragePooling2D(ph, pw).strides(sh, sw).padding(padding), in, 2, 81));
+    }
+
+    @Test
+    void globalAveragePooling2d() {
+        assertPasses(check(new GlobalAveragePooling2D(), new int[] {3, 4, 2}, 2, 82));
+        assertPasses(check(new GlobalAveragePooling2D(true), new int[] {2, 3, 3}, 3, 83));
+    }
+
+    @Test
+    void reshape() {
+        assertPasses(check(new Reshape(4, -1), new int[] {2, 3, 2}, 2, 84));
+    }
+
+    // ---- BatchNormalization ----
+
+    static Stream<Arguments> batchNormalizations() {
+        return Stream.of(
+                // name, center, scale, training, input
+                Arguments.of("training, images", true, true, true, new int[] {2, 3, 2}),
+                Arguments.of("training, vectors", true, true, true, new int[] {4}),
+                Arguments.of("training, no scale", true, false, true, new int[] {2, 2, 3}),
+                Arguments.of("training, no center", false, true, true, new int[] {3}),
+                Arguments.of("inference", true, true, false, new int[] {2, 2, 3}));
+    }
+
+    /**
+     * In training the mean and variance are functions of the batch, so every input's gradient has
+     * terms through them; 3 samples of several positions give each channel 3 to 18 rows.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("batchNormalizations")
+    void batchNormalization(String name, boolean center, boolean scale, boolean training, int[] in) {
+        BatchNormalization bn = new BatchNormalization().center(center).scale(scale);
+        SplittableRandom rnd = new SplittableRandom(91);
+        bn.build(in, rnd);
+        for (Parameter p : bn.parameters()) {
+            // Variances must be positive; the other values any.
+            float[] u = p.name().equals("moving_variance") ? uniform(rnd, p.value().size(), 0.5, 2)
+                    : uniform(rnd, p.value().size(), -1, 1);
+            System.arraycopy(u, 0, p.value().data(), 0, u.length);
+        }
+        int n = 3;
+        float[] x = uniform(rnd, n * size(in), -1, 1);
+        assertPasses(new GradientCheck(bn, n, x, uniform(rnd, x.length, -1, 1), training, 0).run());
+    }
+
     // ---- the check itself: mistakes must fail it ----
 
     @Test

@@ -243,6 +243,106 @@ class LayerForwardTest {
         assertEquals(5 * 4 + 4, last.countParams());
     }
 
+    @Test
+    void averagePooling2dValid() {
+        // Each 2x2 block of 1..16: e.g. (1 + 2 + 5 + 6) / 4 = 3.5.
+        Tensor y = new AveragePooling2D(2).call(Tensor.of(IMAGE.clone(), 1, 4, 4, 1));
+        assertArrayEquals(new int[] {1, 2, 2, 1}, y.shape());
+        assertArrayEquals(new float[] {3.5f, 5.5f, 11.5f, 13.5f}, y.data());
+    }
+
+    /**
+     * 3x3 windows, stride 2, "same" on 4x4: one padding row and column, after. Only the covered
+     * values count: (0,0) averages 9 values, (0,1) and (1,0) 6, (1,1) 4.
+     */
+    @Test
+    void averagePooling2dSameAveragesOnlyTheValuesUnderTheWindow() {
+        Tensor y = new AveragePooling2D(3).strides(2, 2).padding("same").call(Tensor.of(IMAGE.clone(), 1, 4, 4, 1));
+        assertArrayEquals(new int[] {1, 2, 2, 1}, y.shape());
+        assertArrayEquals(new float[] {
+            (1 + 2 + 3 + 5 + 6 + 7 + 9 + 10 + 11) / 9f, (3 + 4 + 7 + 8 + 11 + 12) / 6f,
+            (9 + 10 + 11 + 13 + 14 + 15) / 6f, (11 + 12 + 15 + 16) / 4f}, y.data());
+    }
+
+    @Test
+    void globalAveragePooling2d() {
+        // 2x2 pixels, 2 channels: channel 0 holds 1, 2, 3, 4; channel 1 holds 10, 20, 30, 40.
+        float[] x = {1, 10, 2, 20, 3, 30, 4, 40};
+        Tensor y = new GlobalAveragePooling2D().call(Tensor.of(x.clone(), 1, 2, 2, 2));
+        assertArrayEquals(new int[] {1, 2}, y.shape());
+        assertArrayEquals(new float[] {2.5f, 25f}, y.data());
+        Tensor kept = new GlobalAveragePooling2D(true).call(Tensor.of(x.clone(), 1, 2, 2, 2));
+        assertArrayEquals(new int[] {1, 1, 1, 2}, kept.shape());
+        assertArrayEquals(new float[] {2.5f, 25f}, kept.data());
+    }
+
+    @Test
+    void reshapeKeepsTheOrderAndInfersOneDimension() {
+        Tensor y = new Reshape(2, -1, 2).call(Tensor.of(IMAGE.clone(), 1, 4, 4, 1));
+        assertArrayEquals(new int[] {1, 2, 4, 2}, y.shape());
+        assertArrayEquals(IMAGE, y.data());
+        assertOutput(new int[] {16}, new Reshape(-1), 4, 4, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Reshape(5, -1).name("r").build(4, 4, 1));
+        assertTrue(e.getMessage().contains("r (Reshape)") && e.getMessage().contains("16 values"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Reshape(3, 5).build(4, 4, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Reshape(-1, -1));
+        assertThrows(IllegalArgumentException.class, () -> new Reshape(0, 4));
+    }
+
+    /** gamma 3, beta 1, moving mean 1, moving variance 3.75 and epsilon 0.25: y = 3 (x - 1) / 2 + 1. */
+    @Test
+    void batchNormalizationAtInferenceUsesTheMovingStatistics() {
+        BatchNormalization bn = new BatchNormalization().epsilon(0.25);
+        bn.build(1);
+        bn.setWeights(List.of(Tensor.vector(3f), Tensor.vector(1f), Tensor.vector(1f), Tensor.vector(3.75f)));
+        Tensor y = bn.call(Tensor.of(new float[] {1, 3, -1, 5}, 4, 1));
+        assertArrayEquals(new float[] {1, 4, -2, 7}, y.data());
+    }
+
+    /**
+     * A batch of 4 rows, 2 channels: channel 0 is 1, 3, 1, 3 (mean 2, biased variance 1), channel 1
+     * is 0, 0, 4, 4 (mean 2, variance 4). With gamma 1, beta 0: y = (x - mean) / sqrt(var + eps).
+     * The moving statistics move by (1 - momentum) towards the batch's: 0.9 * 0 + 0.1 * 2 = 0.2 for the
+     * means, 0.9 * 1 + 0.1 * var for the variances (1.0 and 1.3).
+     */
+    @Test
+    void batchNormalizationInTrainingUsesTheBatchAndMovesTheStatistics() {
+        BatchNormalization bn = new BatchNormalization().momentum(0.9);
+        bn.build(2);
+        float[] x = {1, 0, 3, 0, 1, 4, 3, 4};
+        float[] y = new float[8];
+        bn.forward(x, y, 4, bn.createScratch(4), true, new java.util.SplittableRandom(1));
+        float s0 = (float) (1 / Math.sqrt(1 + 1e-3f));
+        float s1 = (float) (1 / Math.sqrt(4 + 1e-3f));
+        float[] expected = {-s0, -2 * s1, s0, -2 * s1, -s0, 2 * s1, s0, 2 * s1};
+        for (int i = 0; i < 8; i++) {
+            assertEquals(expected[i], y[i], 1e-6f, "y[" + i + "]");
+        }
+        List<Tensor> w = bn.getWeights();
+        assertArrayEquals(new float[] {0.2f, 0.2f}, w.get(2).data(), 1e-7f);
+        assertArrayEquals(new float[] {1.0f, 1.3f}, w.get(3).data(), 1e-6f);
+    }
+
+    @Test
+    void batchNormalizationWeightsAndTrainability() {
+        BatchNormalization bn = new BatchNormalization();
+        bn.build(5, 5, 8);
+        assertEquals(List.of("gamma", "beta", "moving_mean", "moving_variance"),
+                bn.parameters().stream().map(Parameter::name).toList());
+        assertEquals(List.of(true, true, false, false), bn.parameters().stream().map(Parameter::trainable).toList());
+        assertEquals(32, bn.countParams());
+        assertEquals(16, bn.countTrainableParams());
+        BatchNormalization plain = new BatchNormalization().center(false).scale(false);
+        plain.build(8);
+        assertEquals(List.of("moving_mean", "moving_variance"),
+                plain.parameters().stream().map(Parameter::name).toList());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new BatchNormalization().axis(1).name("bn").build(5, 5, 8));
+        assertTrue(e.getMessage().contains("bn (BatchNormalization): axis 1"), e.getMessage());
+        new BatchNormalization().axis(3).build(5, 5, 8);
+    }
+
     private static void assertOutput(int[] expected, Layer layer, int... in) {
         layer.build(in);
         assertArrayEquals(expected, layer.outputShape());

@@ -1,0 +1,94 @@
+package org.tatami.layers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tatami.tensor.Shape;
+
+/**
+ * Gives each sample a new shape with the same values in the same (row-major) order, as Keras's
+ * Reshape; one dimension of the target may be -1, to be inferred from the input's size.
+ */
+public final class Reshape extends Layer {
+    private final int[] targetShape;
+    private int size;
+
+    public Reshape(int... targetShape) {
+        int unknown = 0;
+        for (int d : targetShape) {
+            if (d == -1) {
+                unknown++;
+            } else if (d <= 0) {
+                throw new IllegalArgumentException("Reshape target shape dimensions must be positive or -1, got "
+                        + Shape.toString(targetShape));
+            }
+        }
+        if (targetShape.length == 0 || unknown > 1) {
+            throw new IllegalArgumentException("Reshape target shape needs at least one dimension and at most one -1,"
+                    + " got " + Shape.toString(targetShape));
+        }
+        this.targetShape = targetShape.clone();
+    }
+
+    public int[] targetShape() {
+        return targetShape.clone();
+    }
+
+    @Override
+    public String className() {
+        return "Reshape";
+    }
+
+    @Override
+    protected String baseName() {
+        return "reshape";
+    }
+
+    @Override
+    protected int[] computeOutputShape(int[] in) {
+        size = Shape.size(in);
+        long known = 1;
+        int free = -1;
+        for (int i = 0; i < targetShape.length; i++) {
+            if (targetShape[i] == -1) {
+                free = i;
+            } else {
+                known *= targetShape[i];
+            }
+        }
+        int[] out = targetShape.clone();
+        boolean fits = free >= 0 ? size % known == 0 && size / known > 0 : known == size;
+        if (!fits) {
+            throw new IllegalArgumentException(name() + " (Reshape): input " + Shape.withBatch(in) + " has " + size
+                    + " values per sample, which target shape " + Shape.toString(targetShape) + " cannot hold");
+        }
+        if (free >= 0) {
+            out[free] = (int) (size / known);
+        }
+        return out;
+    }
+
+    @Override
+    public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
+        System.arraycopy(x, 0, y, 0, n * size);
+    }
+
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch, float[][] grads) {
+        if (dx != null) {
+            System.arraycopy(dy, 0, dx, 0, n * size);
+        }
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = super.config();
+        List<Integer> target = new ArrayList<>();
+        for (int d : targetShape) {
+            target.add(d);
+        }
+        c.put("target_shape", target);
+        return c;
+    }
+}
