@@ -1,0 +1,144 @@
+package org.tatami.interop.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tatami.layers.Activation;
+import org.tatami.layers.Conv2D;
+import org.tatami.layers.Dense;
+import org.tatami.layers.Dropout;
+import org.tatami.layers.Flatten;
+import org.tatami.layers.MaxPool2D;
+import org.tatami.models.Sequential;
+import org.tatami.tensor.Tensor;
+
+/** Exported models run in ONNX Runtime as they do in tatami, and read back into the same model. */
+class OnnxExportTest {
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> models() {
+        return Stream.of(
+                Arguments.of("seed", (ModelFactory) () -> new Sequential(
+                        new Conv2D(3, 3).activation("relu").inputShape(28, 28, 1),
+                        new MaxPool2D(2),
+                        new Flatten(),
+                        new Dense(100).activation("relu"),
+                        new Dense(10).activation("softmax"))),
+                Arguments.of("convnet", (ModelFactory) () -> new Sequential(
+                        new Conv2D(32, 3).activation("relu").inputShape(28, 28, 1),
+                        new MaxPool2D(2),
+                        new Conv2D(64, 3).activation("relu"),
+                        new MaxPool2D(2),
+                        new Flatten(),
+                        new Dropout(0.5),
+                        new Dense(10).activation("softmax"))),
+                // Same padding with strides (odd totals split with the extra one at the end), pooling
+                // with overlapping windows, Dense on images, and standalone activations.
+                Arguments.of("same-strided", (ModelFactory) () -> new Sequential(
+                        new Conv2D(4, 3, 2).strides(2, 1).padding("same").activation("tanh").inputShape(11, 10, 3),
+                        new MaxPool2D(3, 3).strides(2, 2).padding("same"),
+                        new Dense(5),
+                        new Activation("sigmoid"),
+                        new Flatten(),
+                        new Dense(7).useBias(false),
+                        new Activation("softmax"))));
+    }
+
+    interface ModelFactory {
+        Sequential create();
+    }
+
+    /** Random weights, biases included, so that every tensor's layout is checked. */
+    private static Sequential randomized(ModelFactory factory) {
+        Sequential model = factory.create();
+        SplittableRandom random = new SplittableRandom(7);
+        List<Tensor> weights = new ArrayList<>();
+        for (Tensor w : model.getWeights()) {
+            weights.add(random(random, w.shape()));
+        }
+        model.setWeights(weights);
+        return model;
+    }
+
+    private static Tensor random(SplittableRandom random, int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        for (int i = 0; i < t.size(); i++) {
+            t.data()[i] = (float) random.nextDouble(-1, 1);
+        }
+        return t;
+    }
+
+    private static Tensor batch(Sequential model, int n) {
+        int[] in = model.inputShape();
+        int[] shape = new int[in.length + 1];
+        shape[0] = n;
+        System.arraycopy(in, 0, shape, 1, in.length);
+        return random(new SplittableRandom(11), shape);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void onnxRuntimeComputesWhatTatamiComputes(String name, ModelFactory factory) throws Exception {
+        Sequential model = randomized(factory);
+        Path file = dir.resolve(name + ".onnx");
+        OnnxExport.save(model, file);
+        Tensor x = batch(model, 5);
+        Tensor expected = model.predict(x);
+        Tensor actual = OnnxRuntime.run(file, OnnxExport.INPUT, x);
+        assertArrayEquals(expected.shape(), actual.shape());
+        double diff = OnnxImportTest.maxAbsDiff(expected, actual);
+        System.out.printf("%s: tatami vs ONNX Runtime max abs diff %.3g%n", name, diff);
+        assertTrue(diff <= 1e-5, name + ": max abs diff " + diff);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void importOfTheExportGivesTheSamePredictions(String name, ModelFactory factory) throws IOException {
+        Sequential model = randomized(factory);
+        Path file = dir.resolve(name + ".onnx");
+        OnnxExport.save(model, file);
+        Sequential back = OnnxImport.load(file);
+        // An activation standing right after a Dense comes back folded into it, as ONNX cannot tell them apart.
+        assertEquals(model.layers().stream().map(l -> l.className()).filter(c -> !c.equals("Activation")).toList(),
+                back.layers().stream().map(l -> l.className()).toList());
+        assertEquals(model.countParams(), back.countParams());
+        Tensor x = batch(model, 5);
+        double diff = OnnxImportTest.maxAbsDiff(model.predict(x), back.predict(x));
+        System.out.printf("%s: tatami -> ONNX -> tatami max abs diff %.3g%n", name, diff);
+        assertTrue(diff <= 1e-6, name + ": max abs diff " + diff);
+    }
+
+    @Test
+    void saveIsAtomicAndLeavesNoTemporaryFile() throws IOException {
+        Sequential model = randomized(() -> new Sequential(new Flatten().inputShape(2, 2, 1), new Dense(3)));
+        Path file = dir.resolve("m.onnx");
+        Files.writeString(file, "old");
+        OnnxExport.save(model, file);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList());
+        }
+        assertEquals(1, OnnxImport.load(file).layers().stream().filter(l -> l instanceof Dense).count());
+    }
+
+    @Test
+    void unbuiltModelIsRefusedAndNothingIsWritten() {
+        Sequential unbuilt = new Sequential(new Dense(3));
+        assertThrows(IllegalStateException.class, () -> OnnxExport.save(unbuilt, dir.resolve("u.onnx")));
+        assertTrue(Files.notExists(dir.resolve("u.onnx")));
+    }
+}
