@@ -4,18 +4,25 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.tatami.activations.ActivationFunction;
 import org.tatami.losses.SparseCategoricalCrossentropy;
 import org.tatami.models.Model;
 import org.tatami.optimizers.Adam;
+import org.tatami.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tatami evaluate}: loss and accuracy of a saved model on the test set. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Compute a trained model's loss and accuracy on the test set (model.evaluate).")
 final class EvaluateCommand extends BaseCommand {
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The trained model (.tatami).")
+    @Option(names = "--model", required = true, paramLabel = "FILE",
+            description = "The trained model: .tatami, .h5 or .keras (Keras), .onnx.")
     Path model;
+
+    @Mixin
+    InputScaling scaling;
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "Folder of IDX files named as MNIST's. Default: the bundled MNIST test set.")
@@ -25,11 +32,14 @@ final class EvaluateCommand extends BaseCommand {
     void execute() throws Exception {
         Model net = ModelFiles.load(model);
         if (net.loss() == null) {
-            net.compile(new Adam(), new SparseCategoricalCrossentropy(), "accuracy");
+            // A model without a softmax at the end (as many ONNX exports) gives logits.
+            boolean logits = net.layers().get(net.layers().size() - 1).activation() != ActivationFunction.SOFTMAX;
+            net.compile(new Adam(), new SparseCategoricalCrossentropy(logits), "accuracy");
         }
         Datasets.Split test = Datasets.load(data).test();
+        Tensor x = scaling.apply(test.images(), net.inputShape(), model.toString());
         long start = System.nanoTime();
-        Map<String, Double> result = net.evaluate(test.images(), test.labels().toFloat());
+        Map<String, Double> result = net.evaluate(x, test.labels().toFloat());
         double seconds = (System.nanoTime() - start) / 1e9;
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>(result);

@@ -16,6 +16,7 @@ import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tatami inspect}: every layer's output for one input, as pictures, and every layer's weights as text. */
@@ -24,8 +25,11 @@ import picocli.CommandLine.Option;
                 "Runs the input through the model layer by layer (the seed's model.layers[0](x_sample)) and",
                 "writes one grey PNG per channel of image-shaped outputs and each layer's weights as text."})
 final class InspectCommand extends BaseCommand {
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A .tatami model or .json config.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model (.tatami, .h5, .keras, .onnx) or a .json config.")
     Path model;
+
+    @Mixin
+    InputScaling scaling;
 
     static final class Input {
         @Option(names = "--image", paramLabel = "FILE", description = "A picture of a digit (made MNIST-style).")
@@ -61,6 +65,7 @@ final class InspectCommand extends BaseCommand {
             x = test.images().slice(n, n + 1);
             source = "test sample " + n + " (label " + test.labels().get(n) + ")";
         }
+        x = scaling.apply(x, net.inputShape(), model.toString());
         List<FeatureMaps.LayerOutput> outputs = FeatureMaps.write(net, x, outDir);
         List<String> weightFiles = new ArrayList<>();
         for (Layer l : net.layers()) {

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.tatami.interop.keras.KerasImport;
+import org.tatami.interop.onnx.OnnxImport;
 import org.tatami.io.ModelConfig;
 import org.tatami.io.ModelFile;
 import org.tatami.models.Model;
@@ -32,7 +34,10 @@ final class ModelFiles {
         return ModelConfig.fromJson(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
     }
 
-    /** A trained model: a {@code .tatami} file (or, for an untrained architecture, a {@code .json} config). */
+    /**
+     * A trained model: {@code .tatami} (tatami's own), {@code .h5} or {@code .keras} (Keras), {@code .onnx};
+     * or, for an untrained architecture, a {@code .json} config.
+     */
     static Model load(Path file) throws IOException {
         requireFile(file);
         String name = lowerName(file);
@@ -42,8 +47,14 @@ final class ModelFiles {
         if (name.endsWith(".tatami")) {
             return ModelFile.load(file);
         }
-        throw new UsageException(file + ": unknown model file type: expected a .tatami model (written by"
-                + " 'tatami train' or Model.save) or a .json model config");
+        if (name.endsWith(".h5") || name.endsWith(".keras")) {
+            return KerasImport.load(file);
+        }
+        if (name.endsWith(".onnx")) {
+            return OnnxImport.load(file);
+        }
+        throw new UsageException(file + ": unknown model file type: expected .tatami (written by 'tatami train'"
+                + " or Model.save), .h5 or .keras (Keras), .onnx, or a .json model config");
     }
 
     private static void requireFile(Path file) throws NoSuchFileException {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
         description = "Draw the model's layer graph with shapes (plot_model with show_shapes=True).")
 final class PlotCommand extends BaseCommand {
     @Option(names = "--model", paramLabel = "FILE",
-            description = "A .tatami model or a .json model config. Default: the seed tutorial's CNN.")
+            description = "A model (.tatami, .h5, .keras, .onnx) or a .json model config. Default: the seed tutorial's CNN.")
     Path model;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The picture: .svg or .png.")

@@ -7,12 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.tatami.activations.ActivationFunction;
 import org.tatami.data.Images;
 import org.tatami.data.Invert;
 import org.tatami.models.Model;
 import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,8 +24,12 @@ import picocli.CommandLine.Parameters;
                 "PNG, JPEG, GIF or BMP of any size or colour; each is made into an MNIST-style input: grey,",
                 "digit white on black, cropped, scaled to 20x20 and centred by mass in 28x28."})
 final class PredictCommand extends BaseCommand {
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The trained model (.tatami).")
+    @Option(names = "--model", required = true, paramLabel = "FILE",
+            description = "The trained model: .tatami, .h5 or .keras (Keras), .onnx.")
     Path model;
+
+    @Mixin
+    InputScaling scaling;
 
     @Option(names = "--invert", defaultValue = "auto", paramLabel = "auto|yes|no",
             description = "Invert the picture's greys: auto does it for a light background (default: ${DEFAULT-VALUE}).")
@@ -47,18 +53,24 @@ final class PredictCommand extends BaseCommand {
             throw new UsageException("--top must be at least 1, got " + top);
         }
         Model net = ModelFiles.load(model);
-        int[] input = net.inputShape();
-        if (!Arrays.equals(input, new int[] {28, 28, 1})) {
-            throw new UsageException(model + ": the model takes input " + Shape.withBatch(input)
-                    + "; predict feeds MNIST-style pictures of shape (None, 28, 28, 1)");
-        }
         float[] batch = new float[images.size() * 784];
         for (int i = 0; i < images.size(); i++) {
             Tensor digit = Images.loadDigit(images.get(i), mode);
             System.arraycopy(digit.data(), 0, batch, i * 784, 784);
         }
-        Tensor probs = net.predict(Tensor.of(batch, images.size(), 28, 28, 1));
+        Tensor x = scaling.apply(Tensor.of(batch, images.size(), 28, 28, 1), net.inputShape(), model.toString());
+        Tensor probs = net.predict(x);
+        if (probs.rank() != 2) {
+            throw new UsageException(model + ": predict needs a classifier with output (None, classes), this one gives "
+                    + Shape.withBatch(net.outputShape()));
+        }
         int classes = probs.shape(1);
+        if (net.layers().get(net.layers().size() - 1).activation() != ActivationFunction.SOFTMAX) {
+            // Logits (many ONNX exports end without a softmax): turn them into probabilities.
+            for (int i = 0; i < images.size(); i++) {
+                ActivationFunction.softmaxRow(probs.data(), i * classes, classes);
+            }
+        }
         for (int i = 0; i < images.size(); i++) {
             List<Map<String, Object>> ranked = rank(probs.data(), i * classes, classes, Math.min(top, classes));
             if (json) {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = "Print the model's summary table, as Keras's model.summary() does.")
 final class SummaryCommand extends BaseCommand {
     @Option(names = "--model", paramLabel = "FILE",
-            description = "A .tatami model or a .json model config. Default: the seed tutorial's CNN.")
+            description = "A model (.tatami, .h5, .keras, .onnx) or a .json model config. Default: the seed tutorial's CNN.")
     Path model;
 
     @Override

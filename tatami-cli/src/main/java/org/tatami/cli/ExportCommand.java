@@ -1,0 +1,43 @@
+package org.tatami.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.tatami.interop.onnx.OnnxExport;
+import org.tatami.models.Model;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tatami export}: a model to ONNX (and Keras), to run where Java is not. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Write a model in another tool's format.",
+                "onnx: opset 13, input NHWC (None, H, W, C) as in tatami, for ONNX Runtime and friends."})
+final class ExportCommand extends BaseCommand {
+    enum Format { onnx }
+
+    @Option(names = "--model", required = true, paramLabel = "FILE",
+            description = "The model: .tatami, .h5, .keras or .onnx.")
+    Path model;
+
+    @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "onnx.")
+    Format format;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write.")
+    Path outFile;
+
+    @Override
+    void execute() throws Exception {
+        String ending = "." + format.name();
+        if (!outFile.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(ending)) {
+            throw new UsageException("--out must name a " + ending + " file for --format " + format + ", got '"
+                    + outFile + "'");
+        }
+        Model net = ModelFiles.load(model);
+        OnnxExport.save(net, outFile);
+        if (json) {
+            printJson(Map.of("file", outFile.toString(), "format", format.name()));
+        } else {
+            out().println(format + " model written to " + outFile);
+        }
+    }
+}
