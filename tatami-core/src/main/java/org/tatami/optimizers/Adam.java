@@ -61,9 +61,9 @@ public final class Adam extends Optimizer {
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
-        c.put("beta_1", (double) beta1);
-        c.put("beta_2", (double) beta2);
-        c.put("epsilon", (double) epsilon);
+        c.put("beta_1", decimal(beta1));
+        c.put("beta_2", decimal(beta2));
+        c.put("epsilon", decimal(epsilon));
         c.put("amsgrad", false);
         return c;
     }

@@ -62,8 +62,13 @@ public abstract class Optimizer {
     public Map<String, Object> config() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", className().toLowerCase(java.util.Locale.ROOT));
-        c.put("learning_rate", (double) learningRate);
+        c.put("learning_rate", decimal(learningRate));
         return c;
+    }
+
+    /** A float as the shortest decimal that reads back to it: 0.01, not 0.009999999776482582. */
+    protected static double decimal(float value) {
+        return Double.parseDouble(Float.toString(value));
     }
 
     /** The optimizers Keras names by string, with Keras's default settings. */

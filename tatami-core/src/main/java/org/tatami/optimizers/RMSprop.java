@@ -51,8 +51,8 @@ public final class RMSprop extends Optimizer {
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
-        c.put("rho", (double) rho);
-        c.put("epsilon", (double) epsilon);
+        c.put("rho", decimal(rho));
+        c.put("epsilon", decimal(epsilon));
         return c;
     }
 }

@@ -56,7 +56,7 @@ public final class SGD extends Optimizer {
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
-        c.put("momentum", (double) momentum);
+        c.put("momentum", decimal(momentum));
         c.put("nesterov", nesterov);
         return c;
     }
