@@ -2,7 +2,9 @@ package org.tatami.interop.onnx;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.tatami.activations.ActivationFunction;
 import org.tatami.interop.onnx.proto.Onnx.AttributeProto;
 import org.tatami.interop.onnx.proto.Onnx.AttributeProto.AttributeType;
@@ -17,13 +19,18 @@ import org.tatami.interop.onnx.proto.Onnx.ValueInfoProto;
 import org.tatami.io.AtomicFiles;
 import org.tatami.io.Version;
 import org.tatami.layers.Activation;
+import org.tatami.layers.AveragePooling2D;
+import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.Dropout;
 import org.tatami.layers.Flatten;
+import org.tatami.layers.GlobalAveragePooling2D;
 import org.tatami.layers.KernelLayer;
 import org.tatami.layers.Layer;
 import org.tatami.layers.MaxPool2D;
+import org.tatami.layers.Pooling2D;
+import org.tatami.layers.Reshape;
 import org.tatami.models.Model;
 import org.tatami.models.Sequential;
 import org.tatami.tensor.Tensor;
@@ -38,6 +45,9 @@ import org.tatami.tensor.Tensor;
  * {@code same} padding is written as explicit pads split as TensorFlow does (the odd one at the end).
  * Activations become their own nodes (Softmax on the last axis), Dense layers Gemm (or MatMul and Add
  * on images), and Dropout a Dropout node, which ONNX runtimes treat as the identity at inference.
+ * AveragePooling2D becomes AveragePool with count_include_pad 0, which averages the input values only,
+ * as Keras does; GlobalAveragePooling2D a GlobalAveragePool (and a Flatten unless it keeps the spatial
+ * axes); BatchNormalization its inference form on NCHW; Reshape a Reshape of the NHWC values.
  */
 public final class OnnxExport {
     static final int OPSET = 13;
@@ -56,8 +66,9 @@ public final class OnnxExport {
     }
 
     /**
-     * Writes {@code model} (built, a Sequential of Conv2D, MaxPool2D, Flatten, Dense, Activation and
-     * Dropout layers) to {@code file}, atomically.
+     * Writes {@code model} (built, a Sequential of Conv2D, MaxPool2D, AveragePooling2D,
+     * GlobalAveragePooling2D, BatchNormalization, Flatten, Reshape, Dense, Activation and Dropout
+     * layers) to {@code file}, atomically.
      */
     public static void save(Model model, Path file) throws IOException {
         AtomicFiles.writeBytes(file, toProto(model).toByteArray());
@@ -113,17 +124,43 @@ public final class OnnxExport {
             int[] strides = pair(layer, "strides");
             n.addAttribute(ints("kernel_shape", window)).addAttribute(ints("strides", strides))
                     .addAttribute(ints("pads", pads(layer, window, strides))).addAttribute(ints("dilations", 1, 1))
-                    .addAttribute(AttributeProto.newBuilder().setName("group").setType(AttributeType.INT).setI(1));
-        } else if (layer instanceof MaxPool2D) {
+                    .addAttribute(integer("group", 1));
+        } else if (layer instanceof Pooling2D) {
             toNchw(name);
             int[] window = pair(layer, "pool_size");
             int[] strides = pair(layer, "strides");
-            node("MaxPool", name, value).addAttribute(ints("kernel_shape", window))
-                    .addAttribute(ints("strides", strides)).addAttribute(ints("pads", pads(layer, window, strides)));
+            NodeProto.Builder n = node(layer instanceof MaxPool2D ? "MaxPool" : "AveragePool", name, value)
+                    .addAttribute(ints("kernel_shape", window)).addAttribute(ints("strides", strides))
+                    .addAttribute(ints("pads", pads(layer, window, strides)));
+            if (layer instanceof AveragePooling2D) {
+                n.addAttribute(integer("count_include_pad", 0));
+            }
+        } else if (layer instanceof GlobalAveragePooling2D) {
+            toNchw(name);
+            node("GlobalAveragePool", name, value);
+            if (layer.outputShape().length == 1) {
+                // (N, C, 1, 1) to (N, C): the same order in NCHW as in NHWC.
+                node("Flatten", name + "/flatten", value).addAttribute(integer("axis", 1));
+                nchw = false;
+                rank = 2;
+            }
+        } else if (layer instanceof BatchNormalization) {
+            batchNormalization(model, layer, w);
+        } else if (layer instanceof Reshape) {
+            toNhwc(name);
+            int[] out = layer.outputShape();
+            // 0 keeps the batch size; tatami's values are in NHWC order, as the Reshape reads them.
+            TensorProto.Builder target = TensorProto.newBuilder().setName(name + "/shape")
+                    .setDataType(TensorProto.DataType.INT64_VALUE).addDims(out.length + 1).addInt64Data(0);
+            for (int d : out) {
+                target.addInt64Data(d);
+            }
+            graph.addInitializer(target);
+            node("Reshape", name, value, name + "/shape");
+            rank = out.length + 1;
         } else if (layer instanceof Flatten) {
             toNhwc(name);
-            node("Flatten", name, value).addAttribute(AttributeProto.newBuilder().setName("axis")
-                    .setType(AttributeType.INT).setI(1));
+            node("Flatten", name, value).addAttribute(integer("axis", 1));
             rank = 2;
         } else if (layer instanceof Dense d) {
             toNhwc(name);
@@ -144,9 +181,44 @@ public final class OnnxExport {
         } else if (!(layer instanceof Activation)) {
             throw new IllegalArgumentException("model '" + model.name() + "': layer " + name + " ("
                     + layer.className() + ") cannot be exported to ONNX; supported are Conv2D, MaxPooling2D,"
-                    + " Flatten, Dense, Activation and Dropout");
+                    + " AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, Flatten, Reshape, Dense,"
+                    + " Activation and Dropout");
         }
         activation(name, layer.activation());
+    }
+
+    /**
+     * ONNX normalizes axis 1, tatami the last: images go to NCHW, vectors are (N, C) already. Absent
+     * gamma and beta (scale or center off) are written as ones and zeros, the inputs ONNX requires.
+     */
+    private void batchNormalization(Model model, Layer layer, List<Tensor> w) {
+        String name = layer.name();
+        if (rank == 4) {
+            toNchw(name);
+        } else if (rank != 2) {
+            throw new IllegalArgumentException("model '" + model.name() + "': layer " + name + " (BatchNormalization)"
+                    + " on values of rank " + rank + " cannot be exported to ONNX; supported are images (rank 4)"
+                    + " and vectors (rank 2)");
+        }
+        Map<String, Object> config = layer.config();
+        int channels = layer.outputShape()[layer.outputShape().length - 1];
+        float[] ones = new float[channels];
+        Arrays.fill(ones, 1f);
+        int k = 0;
+        float[] gamma = (Boolean) config.get("scale") ? w.get(k++).data() : ones;
+        float[] beta = (Boolean) config.get("center") ? w.get(k++).data() : new float[channels];
+        String[] names = {"gamma", "beta", "moving_mean", "moving_variance"};
+        float[][] values = {gamma, beta, w.get(k).data(), w.get(k + 1).data()};
+        NodeProto.Builder n = node("BatchNormalization", name, value);
+        for (int i = 0; i < names.length; i++) {
+            addInitializer(name + "/" + names[i], new int[] {channels}, values[i]);
+            n.addInput(name + "/" + names[i]);
+        }
+        // The config holds the floats' shortest decimals, which read back as the same floats.
+        n.addAttribute(AttributeProto.newBuilder().setName("epsilon").setType(AttributeType.FLOAT)
+                        .setF(((Number) config.get("epsilon")).floatValue()))
+                .addAttribute(AttributeProto.newBuilder().setName("momentum").setType(AttributeType.FLOAT)
+                        .setF(((Number) config.get("momentum")).floatValue()));
     }
 
     private void addBias(NodeProto.Builder n, KernelLayer<?> layer, List<Tensor> w) {
@@ -166,8 +238,7 @@ public final class OnnxExport {
             case SOFTMAX -> {
                 // tatami's softmax normalises the channels, the last axis of NHWC.
                 toNhwc(layer);
-                node("Softmax", layer + "/softmax", value).addAttribute(AttributeProto.newBuilder().setName("axis")
-                        .setType(AttributeType.INT).setI(-1));
+                node("Softmax", layer + "/softmax", value).addAttribute(integer("axis", -1));
             }
         }
     }
@@ -223,6 +294,10 @@ public final class OnnxExport {
 
     private void addInitializer(String name, int[] shape, float[] values) {
         graph.addInitializer(TensorCodec.encode(name, shape, values));
+    }
+
+    private static AttributeProto integer(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeType.INT).setI(value).build();
     }
 
     private static AttributeProto ints(String name, int... values) {

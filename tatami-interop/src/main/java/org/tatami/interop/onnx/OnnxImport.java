@@ -21,22 +21,26 @@ import org.tatami.interop.onnx.proto.Onnx.TensorShapeProto;
 import org.tatami.interop.onnx.proto.Onnx.TypeProto;
 import org.tatami.interop.onnx.proto.Onnx.ValueInfoProto;
 import org.tatami.layers.Activation;
+import org.tatami.layers.AveragePooling2D;
+import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.Dropout;
 import org.tatami.layers.Flatten;
+import org.tatami.layers.GlobalAveragePooling2D;
 import org.tatami.layers.KernelLayer;
 import org.tatami.layers.Layer;
 import org.tatami.layers.MaxPool2D;
 import org.tatami.layers.Padding;
+import org.tatami.layers.Pooling2D;
 import org.tatami.models.Sequential;
 import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
 
 /**
- * Reads an ONNX model of a CNN classifier (a chain of Conv, MaxPool, Relu/Sigmoid/Tanh/Softmax, Gemm or
- * MatMul, bias Add, Reshape/Flatten, Transpose, Dropout, Constant, Identity) into a tatami
- * {@link Sequential} with its weights.
+ * Reads an ONNX model of a CNN classifier (a chain of Conv, MaxPool, AveragePool, GlobalAveragePool,
+ * BatchNormalization, Relu/Sigmoid/Tanh/Softmax, Gemm or MatMul, bias Add, Reshape/Flatten, Transpose,
+ * Dropout, Constant, Identity) into a tatami {@link Sequential} with its weights.
  *
  * <p>Layouts: ONNX convolutions work on NCHW, tatami's on NHWC. The importer tracks, for the value
  * flowing through the chain, which of tatami's axes each ONNX axis is; Transpose nodes only change
@@ -53,8 +57,10 @@ import org.tatami.tensor.Tensor;
  * <p>The batch axis is free in the imported model, even where the file fixes it to 1 (a Reshape to
  * (1, 256) is read as a flatten). Bias Adds are folded into the Conv or Dense before them and
  * activations into the layer they follow; Dropout becomes a Dropout layer (the identity at
- * inference). Any other operator, attribute or graph shape gives an {@link OnnxFormatException}
- * naming the file, the node, the operator and the attribute.
+ * inference). A GlobalAveragePool whose (N, C, 1, 1) result is flattened becomes one
+ * GlobalAveragePooling2D; BatchNormalization is read in its inference form. Any other operator,
+ * attribute or graph shape gives an {@link OnnxFormatException} naming the file, the node, the
+ * operator and the attribute.
  */
 public final class OnnxImport {
     /** Protobuf messages are limited to 2 GiB; larger files are refused before reading them. */
@@ -75,6 +81,9 @@ public final class OnnxImport {
     private int[] shape;
     private int[] axes;
     private Arrangement flattenedFrom;
+    // A GlobalAveragePool not yet made a layer: if a flatten follows, the two become one
+    // GlobalAveragePooling2D, else it becomes one that keeps the 1x1 spatial axes.
+    private boolean pooledPending;
 
     /** An ONNX shape whose axis k is tatami's axis axes[k]. */
     private record Arrangement(int[] shape, int[] axes) {
@@ -242,6 +251,7 @@ public final class OnnxImport {
             throw new OnnxFormatException("has " + g.getOutputCount() + " outputs; tatami imports models with one");
         }
         String out = g.getOutput(0).getName();
+        addPendingPool();
         if (!out.equals(head)) {
             throw new OnnxFormatException("output '" + out + "' is not the end of the chain of layers, '" + head + "'");
         }
@@ -280,13 +290,15 @@ public final class OnnxImport {
             constants.put(n.getOutput(0), fold(n, node));
             return;
         }
+        if (!n.getOpType().equals("Flatten") && !n.getOpType().equals("Reshape")) {
+            addPendingPool();
+        }
         switch (n.getOpType()) {
             case "Conv" -> conv(n, node);
-            case "MaxPool" -> maxPool(n, node);
-            case "AveragePool", "GlobalAveragePool" -> throw new OnnxFormatException(node + ": average pooling"
-                    + " needs an AveragePooling2D layer, which this version of tatami does not have");
-            case "BatchNormalization" -> throw new OnnxFormatException(node + ": batch normalization needs a"
-                    + " BatchNormalization layer, which this version of tatami does not have");
+            case "MaxPool" -> pool(n, node, false);
+            case "AveragePool" -> pool(n, node, true);
+            case "GlobalAveragePool" -> globalAveragePool(n, node);
+            case "BatchNormalization" -> batchNormalization(n, node);
             case "Relu" -> activation(n, ActivationFunction.RELU);
             case "Sigmoid" -> activation(n, ActivationFunction.SIGMOID);
             case "Tanh" -> activation(n, ActivationFunction.TANH);
@@ -306,8 +318,8 @@ public final class OnnxImport {
 
     private static OnnxFormatException unsupported(String node, String op) {
         return new OnnxFormatException(node + ": operator " + op + " is not supported (tatami imports Conv,"
-                + " MaxPool, Relu, Sigmoid, Tanh, Softmax, Gemm, MatMul, Add, Reshape, Flatten, Transpose,"
-                + " Dropout, Constant and Identity)");
+                + " MaxPool, AveragePool, GlobalAveragePool, BatchNormalization, Relu, Sigmoid, Tanh, Softmax, Gemm,"
+                + " MatMul, Add, Reshape, Flatten, Transpose, Dropout, Constant and Identity)");
     }
 
     /** Input {@code index} of a node, which must be a known constant. */
@@ -477,9 +489,13 @@ public final class OnnxImport {
         return v.clone();
     }
 
-    private void maxPool(NodeProto n, String node) throws OnnxFormatException {
+    /**
+     * MaxPool or AveragePool. ONNX's AveragePool divides by the whole window where count_include_pad
+     * is 1, tatami's (as Keras's) by the input values it covers: they agree only without padding.
+     */
+    private void pool(NodeProto n, String node, boolean average) throws OnnxFormatException {
         Attributes a = Attributes.of(n, "kernel_shape", "strides", "pads", "auto_pad", "dilations", "ceil_mode",
-                "storage_order");
+                average ? "count_include_pad" : "storage_order");
         requireNchwImages(node);
         if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) {
             throw new OnnxFormatException(node + ": the Indices output ('" + n.getOutput(1) + "') is not supported");
@@ -488,19 +504,88 @@ public final class OnnxImport {
         int[] strides = pair(a, "strides", new int[] {1, 1});
         requireNoDilation(a);
         Padding padding = padding(a, window, strides);
+        int[][] pads = new int[2][];
+        for (int k = 0; k < 2; k++) {
+            pads[k] = padding == Padding.SAME ? Layouts.samePads(shape[k + 1], window[k], strides[k]) : new int[2];
+        }
         if (a.i("ceil_mode", 0) != 0) {
             // Rounding up gives one more window only where the last one would start inside the input.
             for (int k = 0; k < 2; k++) {
-                int in = shape[k + 1];
-                int padded = padding == Padding.SAME ? in + sum(Layouts.samePads(in, window[k], strides[k])) : in;
-                if ((padded - window[k]) % strides[k] != 0) {
+                if ((shape[k + 1] + sum(pads[k]) - window[k]) % strides[k] != 0) {
                     throw new OnnxFormatException(node + ": attribute 'ceil_mode' = 1 adds a partial window"
                             + " here; tatami's pooling rounds down (ceil_mode 0)");
                 }
             }
         }
-        addLayer(new MaxPool2D(window[0], window[1]).strides(strides[0], strides[1])
-                .padding(padding.kerasName()));
+        if (average && a.i("count_include_pad", 0) != 0 && sum(pads[0]) + sum(pads[1]) > 0) {
+            throw new OnnxFormatException(node + ": attribute 'count_include_pad' = 1 counts the padding (pads "
+                    + Arrays.toString(new int[] {pads[0][0], pads[1][0], pads[0][1], pads[1][1]}) + ") in the"
+                    + " average of border windows; tatami's AveragePooling2D, as Keras's, averages the input values"
+                    + " only (count_include_pad 0)");
+        }
+        Pooling2D<?> layer = average ? new AveragePooling2D(window[0], window[1]) : new MaxPool2D(window[0], window[1]);
+        addLayer(layer.strides(strides[0], strides[1]).padding(padding.kerasName()));
+    }
+
+    private void globalAveragePool(NodeProto n, String node) throws OnnxFormatException {
+        Attributes.of(n);
+        requireNchwImages(node);
+        shape = new int[] {shape[0], 1, 1};
+        pooledPending = true;
+    }
+
+    /** Makes a pending GlobalAveragePool a layer that keeps its (1, 1) spatial axes. */
+    private void addPendingPool() {
+        if (pooledPending) {
+            pooledPending = false;
+            addLayer(new GlobalAveragePooling2D(true));
+        }
+    }
+
+    /** Inference-mode batch normalization over ONNX's axis 1, which must be tatami's channels (last) axis. */
+    private void batchNormalization(NodeProto n, String node) throws OnnxFormatException {
+        // spatial (up to opset 8) = 0 would normalize each position apart; is_test and consumed_inputs
+        // (early opsets) do not change inference.
+        Attributes a = Attributes.of(n, "epsilon", "momentum", "spatial", "is_test", "consumed_inputs",
+                "training_mode");
+        if (a.i("training_mode", 0) != 0) {
+            throw new OnnxFormatException(node + ": attribute 'training_mode' = 1 normalizes with the batch's"
+                    + " statistics; tatami imports models for inference");
+        }
+        if (a.i("spatial", 1) != 1) {
+            throw new OnnxFormatException(node + ": attribute 'spatial' = " + a.i("spatial", 1)
+                    + " normalizes each position apart; tatami normalizes each channel (expected 1)");
+        }
+        for (int k = 1; k < n.getOutputCount(); k++) {
+            if (!n.getOutput(k).isEmpty()) {
+                throw new OnnxFormatException(node + ": output " + k + " ('" + n.getOutput(k) + "') holds training"
+                        + " statistics; tatami imports the normalized output only");
+            }
+        }
+        if (axes[0] != shape.length - 1) {
+            throw new OnnxFormatException(node + ": normalizes axis 1 of values of shape " + Shape.withBatch(shape)
+                    + ", which is not the channels axis in tatami's (NHWC) order");
+        }
+        float epsilon = a.f("epsilon", 1e-5f);
+        float momentum = a.f("momentum", 0.9f);
+        if (!(epsilon > 0) || Float.isInfinite(epsilon)) {
+            throw new OnnxFormatException(node + ": attribute 'epsilon' = " + epsilon + ", expected a positive number");
+        }
+        // Unused at inference, but kept for training the imported model further.
+        if (!(momentum >= 0 && momentum <= 1)) {
+            throw new OnnxFormatException(node + ": attribute 'momentum' = " + momentum
+                    + ", expected a value in [0, 1]");
+        }
+        int channels = shape[0];
+        List<Tensor> weights = new ArrayList<>();
+        String[] names = {"scale", "B", "mean", "var"};
+        for (int k = 0; k < names.length; k++) {
+            weights.add(Tensor.of(vector(constantInput(n, k + 1, names[k], node), channels, node + ": " + names[k]),
+                    channels));
+        }
+        BatchNormalization bn = new BatchNormalization().epsilon(epsilon).momentum(momentum);
+        addLayer(bn);
+        bn.setWeights(weights);
     }
 
     private static int sum(int[] v) {
@@ -703,8 +788,16 @@ public final class OnnxImport {
         return out;
     }
 
-    /** Flattens each sample: a Flatten layer, with the ONNX feature order remembered for the next Dense. */
+    /**
+     * Flattens each sample: a Flatten layer, with the ONNX feature order remembered for the next Dense,
+     * or, right after a GlobalAveragePool, a GlobalAveragePooling2D that drops the spatial axes.
+     */
     private void flattenChain() {
+        if (pooledPending) {
+            pooledPending = false;
+            addLayer(new GlobalAveragePooling2D());
+            return;
+        }
         if (shape.length == 1) {
             return;
         }

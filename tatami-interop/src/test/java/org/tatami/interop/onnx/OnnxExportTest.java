@@ -18,11 +18,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tatami.layers.Activation;
+import org.tatami.layers.AveragePooling2D;
+import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.Dropout;
 import org.tatami.layers.Flatten;
+import org.tatami.layers.GlobalAveragePooling2D;
+import org.tatami.layers.Layer;
 import org.tatami.layers.MaxPool2D;
+import org.tatami.layers.Reshape;
 import org.tatami.models.Sequential;
 import org.tatami.tensor.Tensor;
 
@@ -56,22 +61,43 @@ class OnnxExportTest {
                         new Activation("sigmoid"),
                         new Flatten(),
                         new Dense(7).useBias(false),
-                        new Activation("softmax"))));
+                        new Activation("softmax"))),
+                // Average pooling with same padding averages fewer values at the borders (odd totals on
+                // both axes), and batch normalization with its own epsilon.
+                Arguments.of("batchnorm-average", (ModelFactory) () -> new Sequential(
+                        new Conv2D(4, 3).activation("relu").inputShape(12, 11, 3),
+                        new BatchNormalization().epsilon(1e-4),
+                        new AveragePooling2D(3).strides(2, 2).padding("same"),
+                        new Conv2D(6, 3).padding("same").activation("relu"),
+                        new GlobalAveragePooling2D(),
+                        new Dense(5).activation("softmax"))));
     }
 
     interface ModelFactory {
         Sequential create();
     }
 
-    /** Random weights, biases included, so that every tensor's layout is checked. */
+    /**
+     * Random weights, biases and batch normalization statistics included, so that every tensor's
+     * layout is checked.
+     */
     private static Sequential randomized(ModelFactory factory) {
         Sequential model = factory.create();
         SplittableRandom random = new SplittableRandom(7);
-        List<Tensor> weights = new ArrayList<>();
-        for (Tensor w : model.getWeights()) {
-            weights.add(random(random, w.shape()));
+        for (Layer layer : model.layers()) {
+            List<Tensor> weights = new ArrayList<>();
+            for (Tensor w : layer.getWeights()) {
+                weights.add(random(random, w.shape()));
+            }
+            if (layer instanceof BatchNormalization) {
+                // A variance must be positive: moving_variance, the last weight, in [0.1, 2.1).
+                float[] variance = weights.get(weights.size() - 1).data();
+                for (int i = 0; i < variance.length; i++) {
+                    variance[i] = 2 * Math.abs(variance[i]) + 0.1f;
+                }
+            }
+            layer.setWeights(weights);
         }
-        model.setWeights(weights);
         return model;
     }
 
@@ -94,7 +120,27 @@ class OnnxExportTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void onnxRuntimeComputesWhatTatamiComputes(String name, ModelFactory factory) throws Exception {
-        Sequential model = randomized(factory);
+        runsAsInTatami(name, randomized(factory));
+    }
+
+    /**
+     * Layers whose import reads back as other layers (a Reshape that flattens as Flatten, a kept 1x1
+     * spatial grid as GlobalAveragePooling2D with keepdims), and batch normalization of vectors.
+     */
+    @Test
+    void keptDimensionsReshapeAndVectorBatchNormRunInOnnxRuntime() throws Exception {
+        runsAsInTatami("keepdims-reshape", randomized(() -> new Sequential(
+                new Conv2D(4, 3).inputShape(7, 6, 2),
+                new BatchNormalization().center(false),
+                new GlobalAveragePooling2D(true),
+                new Reshape(2, 2),
+                new Dense(3),
+                new Reshape(-1),
+                new BatchNormalization().scale(false),
+                new Dense(4).activation("softmax"))));
+    }
+
+    private void runsAsInTatami(String name, Sequential model) throws Exception {
         Path file = dir.resolve(name + ".onnx");
         OnnxExport.save(model, file);
         Tensor x = batch(model, 5);

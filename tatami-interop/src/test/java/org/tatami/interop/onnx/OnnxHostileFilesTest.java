@@ -101,8 +101,8 @@ class OnnxHostileFilesTest {
     @Test
     void unsupportedOperatorsAndAttributesAreNamed() throws IOException {
         refused(g -> node(g, "Relu").setOpType("LeakyRelu"), "node 'conv/relu' (LeakyRelu)", "not supported");
-        refused(g -> node(g, "MaxPool").setOpType("AveragePool"), "node 'pool' (AveragePool)", "AveragePooling2D");
-        refused(g -> node(g, "Relu").setOpType("BatchNormalization"), "BatchNormalization layer");
+        refused(g -> node(g, "Relu").setOpType("BatchNormalization"), "node 'conv/relu' (BatchNormalization)",
+                "scale is missing");
         refused(g -> node(g, "Conv").addAttribute(AttributeProto.newBuilder().setName("foo")
                 .setType(AttributeProto.AttributeType.INT).setI(1)), "node 'conv' (Conv)", "attribute 'foo'");
         refused(g -> node(g, "Conv").addAttribute(AttributeProto.newBuilder().setName("group")
@@ -121,6 +121,15 @@ class OnnxHostileFilesTest {
         refused(g -> node(g, "Conv").setAttribute(2, AttributeProto.newBuilder().setName("pads")
                 .setType(AttributeProto.AttributeType.INTS).addInts(2).addInts(2).addInts(2).addInts(2)),
                 "attribute 'pads' = [2, 2, 2, 2]");
+        // MaxPool's attributes are kernel_shape, strides, pads: stride 1 makes [0, 0, 1, 1] same padding.
+        refused(g -> node(g, "MaxPool").setOpType("AveragePool")
+                .setAttribute(1, AttributeProto.newBuilder().setName("strides")
+                        .setType(AttributeProto.AttributeType.INTS).addInts(1).addInts(1))
+                .setAttribute(2, AttributeProto.newBuilder().setName("pads")
+                        .setType(AttributeProto.AttributeType.INTS).addInts(0).addInts(0).addInts(1).addInts(1))
+                .addAttribute(AttributeProto.newBuilder().setName("count_include_pad")
+                        .setType(AttributeProto.AttributeType.INT).setI(1)),
+                "node 'pool' (AveragePool)", "attribute 'count_include_pad' = 1", "pads [0, 0, 1, 1]");
     }
 
     @Test

@@ -27,9 +27,10 @@ import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
 
 /**
- * A graph as PyTorch writes them (NCHW input of 3 channels, explicit symmetric pads, Constant shape,
- * Reshape to flatten, Gemm with transB, Dropout, opset-11 Softmax) imports into a model that computes
- * what ONNX Runtime computes, given the same images in NHWC.
+ * Graphs as PyTorch writes them (NCHW input of 3 channels, explicit symmetric pads, Constant shape,
+ * Reshape to flatten, Gemm with transB, Dropout, opset-11 Softmax, BatchNormalization, AveragePool,
+ * GlobalAveragePool) import into models that compute what ONNX Runtime computes, given the same
+ * images in NHWC.
  */
 class OnnxNchwImportTest {
     @TempDir
@@ -111,23 +112,69 @@ class OnnxNchwImportTest {
         assertEquals(List.of("Conv2D", "MaxPooling2D", "Flatten", "Dropout", "Dense"),
                 model.layers().stream().map(l -> l.className()).toList());
 
-        Tensor nchw = Tensor.zeros(4, 3, 9, 8);
+        matchesOnnxRuntime("NCHW graph", file, model, 3, 9, 8);
+    }
+
+    /**
+     * As PyTorch writes a ResNet-like head: Conv, BatchNormalization (with non-trivial statistics and
+     * its own epsilon), Relu, AveragePool with symmetric pads and count_include_pad 0 (which are
+     * Keras's same padding on 9x7), GlobalAveragePool, Flatten, Gemm.
+     */
+    @Test
+    void batchNormAndAveragePoolGraphMatchesOnnxRuntime() throws Exception {
+        weight("w1", 4, 3, 3, 3);
+        weight("b1", 4);
+        weight("gamma", 4);
+        weight("beta", 4);
+        weight("mean", 4);
+        g.addInitializer(TensorCodec.encode("var", new int[] {4}, new float[] {0.5f, 1.7f, 0.05f, 2.3f}));
+        weight("w2", 10, 4);
+        weight("b2", 10);
+        g.addInput(tensor("x", "batch", 3, 9, 7)).addOutput(tensor("probs", "batch", 10))
+                .addNode(node("Conv", "c1", "x", "w1", "b1").addAttribute(ints("kernel_shape", 3, 3))
+                        .addAttribute(ints("pads", 1, 1, 1, 1)).addAttribute(ints("strides", 1, 1)))
+                .addNode(node("BatchNormalization", "bn1", "c1", "gamma", "beta", "mean", "var")
+                        .addAttribute(AttributeProto.newBuilder().setName("epsilon").setType(AttributeType.FLOAT)
+                                .setF(1e-3f))
+                        .addAttribute(AttributeProto.newBuilder().setName("momentum").setType(AttributeType.FLOAT)
+                                .setF(0.9f)))
+                .addNode(node("Relu", "r1", "bn1"))
+                .addNode(node("AveragePool", "p1", "r1").addAttribute(ints("kernel_shape", 3, 3))
+                        .addAttribute(ints("strides", 2, 2)).addAttribute(ints("pads", 1, 1, 1, 1))
+                        .addAttribute(integer("ceil_mode", 0)).addAttribute(integer("count_include_pad", 0)))
+                .addNode(node("GlobalAveragePool", "gap", "p1"))
+                .addNode(node("Flatten", "flat", "gap").addAttribute(integer("axis", 1)))
+                .addNode(node("Gemm", "logits", "flat", "w2", "b2").addAttribute(integer("transB", 1)))
+                .addNode(node("Softmax", "probs", "logits").addAttribute(integer("axis", 1)));
+        Path file = write();
+
+        Sequential model = OnnxImport.load(file);
+        assertEquals(List.of("Conv2D", "BatchNormalization", "Activation", "AveragePooling2D",
+                "GlobalAveragePooling2D", "Dense"), model.layers().stream().map(l -> l.className()).toList());
+        assertArrayEquals(new int[] {5, 4, 4}, model.layers().get(3).outputShape());
+        matchesOnnxRuntime("NCHW BatchNormalization and AveragePool graph", file, model, 3, 9, 7);
+    }
+
+    /** Random images given to ONNX Runtime as NCHW and to the imported model as NHWC. */
+    private void matchesOnnxRuntime(String what, Path file, Sequential model, int channels, int height, int width)
+            throws Exception {
+        Tensor nchw = Tensor.zeros(4, channels, height, width);
         for (int i = 0; i < nchw.size(); i++) {
             nchw.data()[i] = (float) random.nextDouble();
         }
-        Tensor nhwc = Tensor.zeros(4, 9, 8, 3);
+        Tensor nhwc = Tensor.zeros(4, height, width, channels);
         for (int n = 0; n < 4; n++) {
-            for (int c = 0; c < 3; c++) {
-                for (int h = 0; h < 9; h++) {
-                    for (int w = 0; w < 8; w++) {
+            for (int c = 0; c < channels; c++) {
+                for (int h = 0; h < height; h++) {
+                    for (int w = 0; w < width; w++) {
                         nhwc.set(nchw.get(n, c, h, w), n, h, w, c);
                     }
                 }
             }
         }
         double diff = OnnxImportTest.maxAbsDiff(OnnxRuntime.run(file, "x", nchw), model.predict(nhwc));
-        System.out.printf("NCHW graph: ONNX Runtime vs imported model max abs diff %.3g%n", diff);
-        assertTrue(diff < 1e-5, "max abs diff " + diff);
+        System.out.printf("%s: ONNX Runtime vs imported model max abs diff %.3g%n", what, diff);
+        assertTrue(diff < 1e-5, what + ": max abs diff " + diff);
     }
 
     @Test
