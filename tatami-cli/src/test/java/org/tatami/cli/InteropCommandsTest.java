@@ -49,7 +49,7 @@ class InteropCommandsTest {
     }
 
     @Test
-    void importThenExportToOnnxKeepsTheAccuracy() {
+    void importThenExportToOnnxAndKerasKeepsTheAccuracy() {
         Path h5 = sharedFile("keras/KiLJ4EdeN__Streamlit_Minimal_ML__mnist.h5");
         Path tatami = tmp.resolve("imported.tatami");
         assertEquals(0, CliRun.of("import", h5.toString(), "--out", tatami.toString()).status());
@@ -59,6 +59,11 @@ class InteropCommandsTest {
         assertEquals(0, CliRun.of("export", "--model", tatami.toString(), "--format", "onnx", "--out", onnx.toString())
                 .status());
         assertEquals(imported, json(CliRun.of("evaluate", "--model", onnx.toString(), "--json")).get("accuracy")
+                .getAsDouble(), 1e-12);
+        Path keras = tmp.resolve("exported.keras");
+        assertEquals(0, CliRun.of("export", "--model", tatami.toString(), "--format", "keras", "--out", keras.toString())
+                .status());
+        assertEquals(imported, json(CliRun.of("evaluate", "--model", keras.toString(), "--json")).get("accuracy")
                 .getAsDouble(), 1e-12);
     }
 
