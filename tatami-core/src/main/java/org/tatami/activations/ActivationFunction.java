@@ -1,5 +1,7 @@
 package org.tatami.activations;
 
+import org.tatami.kernels.Elementwise;
+
 import java.util.Locale;
 
 /**
@@ -35,11 +37,7 @@ public enum ActivationFunction {
         switch (this) {
             case LINEAR -> {
             }
-            case RELU -> {
-                for (int i = off; i < end; i++) {
-                    v[i] = v[i] > 0f ? v[i] : 0f;
-                }
-            }
+            case RELU -> Elementwise.relu(v, off, end);
             case SIGMOID -> {
                 for (int i = off; i < end; i++) {
                     v[i] = (float) (1.0 / (1.0 + Math.exp(-v[i])));
@@ -64,13 +62,7 @@ public enum ActivationFunction {
         switch (this) {
             case LINEAR -> {
             }
-            case RELU -> {
-                for (int i = off; i < end; i++) {
-                    if (!(y[i] > 0f)) {
-                        dy[i] = 0f;
-                    }
-                }
-            }
+            case RELU -> Elementwise.reluBackward(y, dy, off, end);
             case SIGMOID -> {
                 for (int i = off; i < end; i++) {
                     dy[i] *= y[i] * (1f - y[i]);

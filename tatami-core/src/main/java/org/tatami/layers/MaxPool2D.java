@@ -81,19 +81,14 @@ public final class MaxPool2D extends Pooling2D<MaxPool2D> {
                 for (int ox = 0; ox < g.ow(); ox++) {
                     int i0 = top + 2 * ox * c;
                     for (int ch = 0; ch < c; ch++, o++) {
-                        int best = i0 + ch;
-                        int i = best + c;
-                        if (x[i] > x[best]) {
-                            best = i;
-                        }
-                        i = i0 + ch + rowStride;
-                        if (x[i] > x[best]) {
-                            best = i;
-                        }
-                        i += c;
-                        if (x[i] > x[best]) {
-                            best = i;
-                        }
+                        // Conditional moves rather than branches: which of the four wins is unpredictable.
+                        int i = i0 + ch;
+                        int j = i + rowStride;
+                        float top2 = Math.max(x[i], x[i + c]);
+                        int topAt = x[i + c] > x[i] ? i + c : i;
+                        int bottomAt = x[j + c] > x[j] ? j + c : j;
+                        float bottom2 = Math.max(x[j], x[j + c]);
+                        int best = bottom2 > top2 ? bottomAt : topAt;
                         argmax[o] = best;
                         y[o] = x[best];
                     }
