@@ -166,24 +166,33 @@ final class Engine {
         return out;
     }
 
-    // Fixed order: slot 0 += slot 1, += slot 2, ...; parallel over parameters, never over chunks.
+    /** Elements per reduction task: enough work per task, enough tasks to keep every thread busy. */
+    private static final int REDUCE_BLOCK = 4096;
+
+    // Fixed order: slot 0 += slot 1, += slot 2, ... for every element; parallel over blocks of
+    // elements, never over chunks, so the sums do not depend on the threads.
     private void sumChunkGradients(int chunks) {
-        List<float[][]> byParam = new ArrayList<>();
+        List<float[][]> columns = new ArrayList<>();
+        List<int[]> blocks = new ArrayList<>();
         for (int l = 0; l < layers.size(); l++) {
             for (int p = 0; p < chunkGrads[0][l].length; p++) {
                 float[][] column = new float[chunks][];
                 for (int c = 0; c < chunks; c++) {
                     column[c] = chunkGrads[c][l][p];
                 }
-                byParam.add(column);
+                columns.add(column);
+                for (int from = 0; from < column[0].length; from += REDUCE_BLOCK) {
+                    blocks.add(new int[] {columns.size() - 1, from, Math.min(from + REDUCE_BLOCK, column[0].length)});
+                }
             }
         }
-        Parallel.forEach(byParam.size(), (i, w) -> {
-            float[][] column = byParam.get(i);
+        Parallel.forEach(blocks.size(), (b, w) -> {
+            int[] block = blocks.get(b);
+            float[][] column = columns.get(block[0]);
             float[] sum = column[0];
             for (int c = 1; c < chunks; c++) {
                 float[] g = column[c];
-                for (int j = 0; j < sum.length; j++) {
+                for (int j = block[1]; j < block[2]; j++) {
                     sum[j] += g[j];
                 }
             }
