@@ -5,7 +5,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,12 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.tatami.losses.Loss;
 import org.tatami.models.History;
@@ -123,49 +120,17 @@ public final class ModelFile {
         return model;
     }
 
-    /** Reads the zip's entries into memory with hard size caps, checking names before contents. */
+    /** The three parts, read with hard size caps, names checked before contents. */
     private static Map<String, byte[]> readParts(InputStream in, String name) throws IOException {
-        Map<String, byte[]> parts = new HashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(in)) {
-            ZipEntry e;
-            boolean any = false;
-            while ((e = zip.getNextEntry()) != null) {
-                any = true;
-                String entry = e.getName();
-                if (!entry.equals(CONFIG) && !entry.equals(WEIGHTS) && !entry.equals(METADATA)) {
-                    throw new ModelFileException(name + ": unexpected entry '" + entry + "'; a tatami model file"
-                            + " holds only " + CONFIG + ", " + WEIGHTS + " and " + METADATA);
-                }
-                if (parts.containsKey(entry)) {
-                    throw new ModelFileException(name + ": entry '" + entry + "' appears twice");
-                }
-                long cap = entry.equals(WEIGHTS) ? MAX_WEIGHTS_BYTES : MAX_JSON_BYTES;
-                parts.put(entry, readCapped(zip, cap, name + "/" + entry));
-            }
-            if (!any) {
-                throw new ModelFileException(name + ": not a tatami model file (not a zip archive, or an empty one)");
-            }
-        } catch (java.util.zip.ZipException ex) {
-            throw new ModelFileException(name + ": corrupted zip archive: " + ex.getMessage(), ex);
-        } catch (java.io.EOFException ex) {
-            throw new ModelFileException(name + ": truncated zip archive", ex);
+        Map<String, Long> caps = new LinkedHashMap<>();
+        caps.put(CONFIG, MAX_JSON_BYTES);
+        caps.put(WEIGHTS, MAX_WEIGHTS_BYTES);
+        caps.put(METADATA, MAX_JSON_BYTES);
+        Map<String, byte[]> parts = ZipParts.read(in, name, caps, ModelFileException::new);
+        if (parts.isEmpty()) {
+            throw new ModelFileException(name + ": not a tatami model file (not a zip archive, or an empty one)");
         }
         return parts;
-    }
-
-    // Counts what is actually inflated, so a zip bomb stops at the cap whatever its headers claim.
-    private static byte[] readCapped(InputStream in, long cap, String what) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[1 << 16];
-        long total = 0;
-        for (int n; (n = in.read(buf)) > 0; ) {
-            total += n;
-            if (total > cap) {
-                throw new ModelFileException(what + ": larger than the limit of " + cap + " bytes");
-            }
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
     }
 
     private static JsonObject parseObject(byte[] bytes, String what) throws ModelFileException {

@@ -3,14 +3,13 @@ package org.tatami.layers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.tatami.tensor.Shape;
 
 /**
  * Gives each sample a new shape with the same values in the same (row-major) order, as Keras's
  * Reshape; one dimension of the target may be -1, to be inferred from the input's size.
  */
-public final class Reshape extends Layer {
+public final class Reshape extends PassThrough {
     private final int[] targetShape;
     private int size;
 
@@ -67,18 +66,6 @@ public final class Reshape extends Layer {
             out[free] = (int) (size / known);
         }
         return out;
-    }
-
-    @Override
-    public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
-        System.arraycopy(x, 0, y, 0, n * size);
-    }
-
-    @Override
-    public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch, float[][] grads) {
-        if (dx != null) {
-            System.arraycopy(dy, 0, dx, 0, n * size);
-        }
     }
 
     @Override

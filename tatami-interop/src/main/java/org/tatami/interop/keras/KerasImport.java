@@ -2,20 +2,16 @@ package org.tatami.interop.keras;
 
 import io.jhdf.HdfFile;
 import io.jhdf.api.Group;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 import org.tatami.io.ModelConfig;
+import org.tatami.io.ZipParts;
 import org.tatami.models.Sequential;
 
 /**
@@ -119,42 +115,11 @@ public final class KerasImport {
      * content is read.
      */
     private static Map<String, byte[]> readParts(InputStream in, String name) throws IOException {
-        Map<String, byte[]> parts = new HashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(in)) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                String entry = e.getName();
-                if (!entry.equals(CONFIG) && !entry.equals(METADATA) && !entry.equals(WEIGHTS)) {
-                    throw new KerasFormatException(name + ": unexpected entry '" + entry + "': a .keras file read by"
-                            + " tatami holds only " + METADATA + ", " + CONFIG + " and " + WEIGHTS);
-                }
-                if (parts.containsKey(entry)) {
-                    throw new KerasFormatException(name + ": entry '" + entry + "' appears twice");
-                }
-                long cap = entry.equals(WEIGHTS) ? MAX_WEIGHTS_BYTES : MAX_JSON_BYTES;
-                parts.put(entry, readCapped(zip, cap, name + "/" + entry));
-            }
-        } catch (ZipException ex) {
-            throw new KerasFormatException(name + ": corrupted zip archive: " + ex.getMessage(), ex);
-        } catch (EOFException ex) {
-            throw new KerasFormatException(name + ": truncated zip archive", ex);
-        }
-        return parts;
-    }
-
-    // Counts what is actually inflated, so a zip bomb stops at the cap whatever its headers claim.
-    private static byte[] readCapped(InputStream in, long cap, String what) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[1 << 16];
-        long total = 0;
-        for (int n; (n = in.read(buf)) > 0; ) {
-            total += n;
-            if (total > cap) {
-                throw new KerasFormatException(what + ": larger than the limit of " + cap + " bytes");
-            }
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
+        Map<String, Long> caps = new LinkedHashMap<>();
+        caps.put(METADATA, MAX_JSON_BYTES);
+        caps.put(CONFIG, MAX_JSON_BYTES);
+        caps.put(WEIGHTS, MAX_WEIGHTS_BYTES);
+        return ZipParts.read(in, name, caps, KerasFormatException::new);
     }
 
     private static String requireFile(Path file) throws NoSuchFileException {

@@ -1,0 +1,68 @@
+package org.tatami.io;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Reads the few named entries of a model archive (.tatami, .keras) into memory, defensively: any
+ * other entry name (a path, "..") is refused before its content is read, an entry may appear once,
+ * and each entry stops at its size cap however small its header claims it is (zip bombs).
+ */
+public final class ZipParts {
+    private ZipParts() {
+    }
+
+    /**
+     * @param name the archive's name, for messages
+     * @param caps the allowed entry names and the most bytes each may inflate to
+     * @param error makes the caller's exception type from a message and a cause (or null)
+     * @return the entries found (possibly not all of {@code caps}; none for an empty or non-zip input)
+     */
+    public static Map<String, byte[]> read(InputStream in, String name, Map<String, Long> caps,
+                                           BiFunction<String, Throwable, IOException> error) throws IOException {
+        Map<String, byte[]> parts = new HashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                String entry = e.getName();
+                Long cap = caps.get(entry);
+                if (cap == null) {
+                    throw error.apply(name + ": unexpected entry '" + entry + "'; the archive may hold only "
+                            + String.join(", ", caps.keySet()), null);
+                }
+                if (parts.containsKey(entry)) {
+                    throw error.apply(name + ": entry '" + entry + "' appears twice", null);
+                }
+                parts.put(entry, readCapped(zip, cap, name + "/" + entry, error));
+            }
+        } catch (ZipException ex) {
+            throw error.apply(name + ": corrupted zip archive: " + ex.getMessage(), ex);
+        } catch (EOFException ex) {
+            throw error.apply(name + ": truncated zip archive", ex);
+        }
+        return parts;
+    }
+
+    // Counts what is actually inflated, so an entry stops at its cap whatever its header claims.
+    private static byte[] readCapped(InputStream in, long cap, String what,
+                                     BiFunction<String, Throwable, IOException> error) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        for (int n; (n = in.read(buf)) > 0; ) {
+            total += n;
+            if (total > cap) {
+                throw error.apply(what + ": larger than the limit of " + cap + " bytes", null);
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+}
