@@ -6,6 +6,7 @@ import java.util.List;
 import org.tatami.Devices;
 import org.tatami.Tatami;
 import org.tatami.data.Mnist;
+import org.tatami.io.AtomicFiles;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.Flatten;
@@ -31,7 +32,7 @@ public final class SeedTutorial {
 
     public static void main(String[] args) throws Exception {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-        Path out = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("tatami-seed");
+        Path out = Files.createDirectories(args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("tatami-seed"));
 
         step("1. Compute devices (device_lib.list_local_devices())");
         Devices.describe().forEach(System.out::println);
@@ -80,7 +81,7 @@ public final class SeedTutorial {
         step("12. History (pd.DataFrame(history.history).tail(3))");
         System.out.println(history.tail(3));
         Path csv = out.resolve("history.csv");
-        Files.writeString(csv, history.toCsv());
+        AtomicFiles.writeString(csv, history.toCsv());
         System.out.println("history written to " + csv);
 
         step("13. One sample as a batch of one");
