@@ -96,6 +96,36 @@ class InteropCommandsTest {
     }
 
     @Test
+    void imagesAreFedInTheModelsOwnInputShape() throws Exception {
+        // A dense-only model on flat (784) inputs: the (28, 28, 1) images are reshaped for it.
+        org.tatami.models.Sequential flat = new org.tatami.models.Sequential(
+                new org.tatami.layers.Dense(10).activation("softmax").inputShape(784));
+        Path model = tmp.resolve("flat.tatami");
+        flat.save(model);
+        JsonObject o = json(CliRun.of("evaluate", "--model", model.toString(), "--json"));
+        assertEquals(10000, o.get("samples").getAsInt());
+        // Channels first with one channel, (1, 28, 28), has the same layout.
+        CliRun nchw = CliRun.of("predict", "--model", channelsFirstModel(), "--top", "1",
+                "../examples/digits/digit_1_90x120.png");
+        assertEquals(0, nchw.status(), nchw.toString());
+
+        org.tatami.models.Sequential big = new org.tatami.models.Sequential(
+                new org.tatami.layers.Dense(10).inputShape(1000));
+        Path bigModel = tmp.resolve("big.tatami");
+        big.save(bigModel);
+        CliRun r = CliRun.of("evaluate", "--model", bigModel.toString());
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("takes input (None, 1000); the images are (None, 28, 28, 1)"), r.toString());
+    }
+
+    private String channelsFirstModel() throws Exception {
+        Path model = tmp.resolve("nchw.tatami");
+        new org.tatami.models.Sequential(new org.tatami.layers.Flatten().inputShape(1, 28, 28),
+                new org.tatami.layers.Dense(10).activation("softmax")).save(model);
+        return model.toString();
+    }
+
+    @Test
     void exportNeedsTheRightEnding() {
         CliRun r = CliRun.of("export", "--model", "x.tatami", "--format", "onnx", "--out", tmp.resolve("m.txt").toString());
         assertEquals(2, r.status(), r.toString());
