@@ -139,17 +139,11 @@ public final class Conv2D extends KernelLayer<Conv2D> {
             // blocks of four output rows, reading the im2col matrix once.
             transposedKernel(s.kernelT);
             Gemm.nn(paddedFilters(), rows, p, s.kernelT, 0, p, s.cols, 0, rows, s.outT, 0, rows, false);
-            float[] b = biasData();
-            for (int f = 0; f < filters; f++) {
-                float bf = b == null ? 0f : b[f];
-                for (int r = 0, o = f * rows; r < rows; r++) {
-                    y[r * filters + f] = s.outT[o + r] + bf;
-                }
-            }
+            untransposeBiasAndActivate(s.outT, y, rows);
         } else {
             g.im2col(x, n, s.cols);
             Gemm.nn(rows, filters, p, s.cols, 0, p, kernelData(), 0, filters, y, 0, filters, false);
-            addBias(y, rows);
+            addBiasAndActivate(y, rows);
         }
     }
 

@@ -81,7 +81,7 @@ public final class Dense extends KernelLayer<Dense> {
         } else {
             Gemm.nn(rows, units, in, x, 0, in, kernelData(), 0, units, y, 0, units, false);
         }
-        addBias(y, rows);
+        addBiasAndActivate(y, rows);
     }
 
     @Override

@@ -92,23 +92,49 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         return kernel.value().data();
     }
 
-    /** The bias values, or null without a bias. */
-    protected final float[] biasData() {
-        return bias == null ? null : bias.value().data();
+    @Override
+    public boolean appliesActivation() {
+        return true;
     }
 
-    /** Adds the bias to each of {@code rows} rows of y. */
-    protected final void addBias(float[] y, int rows) {
-        if (bias == null) {
-            return;
-        }
-        float[] b = bias.value().data();
-        int w = b.length;
-        for (int r = 0; r < rows; r++) {
-            int o = r * w;
-            for (int j = 0; j < w; j++) {
-                y[o + j] += b[j];
+    /** Rows per block of the bias + activation pass: a block stays in the first-level cache. */
+    private static final int BLOCK_VALUES = 4096;
+
+    /**
+     * Adds the bias to each of {@code rows} rows of y and applies the activation, block by block, so
+     * that the output is read from memory once for both.
+     */
+    protected final void addBiasAndActivate(float[] y, int rows) {
+        int w = outputs();
+        int block = Math.max(1, BLOCK_VALUES / w);
+        for (int r0 = 0; r0 < rows; r0 += block) {
+            int r1 = Math.min(rows, r0 + block);
+            if (bias != null) {
+                float[] b = bias.value().data();
+                for (int r = r0; r < r1; r++) {
+                    int o = r * w;
+                    for (int j = 0; j < w; j++) {
+                        y[o + j] += b[j];
+                    }
+                }
             }
+            activation.forward(y, r0 * w, r1 - r0, w);
+        }
+    }
+
+    /** As {@link #addBiasAndActivate} for an output held transposed, (outputs, rows), copied into y. */
+    protected final void untransposeBiasAndActivate(float[] outT, float[] y, int rows) {
+        int w = outputs();
+        float[] b = bias == null ? null : bias.value().data();
+        int block = Math.max(1, BLOCK_VALUES / w);
+        for (int r0 = 0; r0 < rows; r0 += block) {
+            int r1 = Math.min(rows, r0 + block);
+            for (int r = r0; r < r1; r++) {
+                for (int j = 0; j < w; j++) {
+                    y[r * w + j] = outT[j * rows + r] + (b == null ? 0f : b[j]);
+                }
+            }
+            activation.forward(y, r0 * w, r1 - r0, w);
         }
     }
 

@@ -19,7 +19,8 @@ import org.tatami.tensor.Tensor;
  * <p>Shapes exclude the batch axis: a Conv2D on MNIST has input shape (28, 28, 1). The engine calls
  * {@link #forward} and {@link #backward} on flat NHWC arrays of {@code n} samples; the layer's
  * {@link #activation()} is applied by the engine after forward and undone before backward, so
- * {@code backward} receives the gradient with respect to the layer's pre-activation output.
+ * {@code backward} receives the gradient with respect to the layer's pre-activation output. Layers
+ * may apply the activation themselves in forward ({@link #appliesActivation()}).
  */
 public abstract class Layer {
     private String name;
@@ -184,6 +185,14 @@ public abstract class Layer {
     }
 
     /**
+     * Whether {@link #forward} already applied {@link #activation()} (fused into its last pass over the
+     * output, while the values are in cache); otherwise the engine applies it.
+     */
+    public boolean appliesActivation() {
+        return false;
+    }
+
+    /**
      * Whether training needs statistics over the whole batch (batch normalization): the engine then
      * runs each training batch as one piece instead of in parallel chunks, so the statistics are
      * exactly the batch's.
@@ -198,7 +207,8 @@ public abstract class Layer {
     }
 
     /**
-     * Computes the pre-activation output {@code y} of {@code n} samples from {@code x}.
+     * Computes the output {@code y} of {@code n} samples from {@code x}: before the activation, or after
+     * it if {@link #appliesActivation()}.
      *
      * @param random draws for this batch (dropout); deterministic per batch, not per thread
      */
@@ -236,7 +246,9 @@ public abstract class Layer {
         Tensor y = Tensor.zeros(outShape);
         forward(x.data(), y.data(), n, createScratch(n), false, Tatami.newRandom());
         int width = outputShape.length == 0 ? 1 : outputShape[outputShape.length - 1];
-        activation().forward(y.data(), 0, width == 0 ? 0 : y.size() / width, width);
+        if (!appliesActivation()) {
+            activation().forward(y.data(), 0, width == 0 ? 0 : y.size() / width, width);
+        }
         return y;
     }
 

@@ -249,7 +249,9 @@ final class Engine {
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
             layer.forward(wk.acts[l], wk.acts[l + 1], n, wk.scratch[l], training, random);
-            layer.activation().forward(wk.acts[l + 1], 0, n * sizes[l + 1] / widths[l + 1], widths[l + 1]);
+            if (!layer.appliesActivation()) {
+                layer.activation().forward(wk.acts[l + 1], 0, n * sizes[l + 1] / widths[l + 1], widths[l + 1]);
+            }
         }
     }
 

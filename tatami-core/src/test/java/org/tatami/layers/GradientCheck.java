@@ -91,7 +91,18 @@ final class GradientCheck {
     /** Pre-activation outputs; a fresh generator per call, so dropout draws the same mask every time. */
     float[] preActivation() {
         float[] y = new float[outSize];
-        layer.forward(x, y, n, scratch, training, new SplittableRandom(dropoutSeed));
+        // Kernel layers apply their activation in forward: switch it off to see the values before it.
+        ActivationFunction fused = layer.appliesActivation() ? layer.activation() : null;
+        if (fused != null) {
+            ((KernelLayer<?>) layer).activation(ActivationFunction.LINEAR);
+        }
+        try {
+            layer.forward(x, y, n, scratch, training, new SplittableRandom(dropoutSeed));
+        } finally {
+            if (fused != null) {
+                ((KernelLayer<?>) layer).activation(fused);
+            }
+        }
         return y;
     }
 

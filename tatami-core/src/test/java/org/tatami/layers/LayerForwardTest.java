@@ -347,4 +347,35 @@ class LayerForwardTest {
         layer.build(in);
         assertArrayEquals(expected, layer.outputShape());
     }
+
+    /** Kernel layers fuse bias and activation into one pass: the same values as applying them apart. */
+    @Test
+    void fusedActivationEqualsActivationAppliedAfterwards() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        float[] values = new float[2 * 6 * 6 * 2];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        Tensor x = Tensor.of(values, 2, 6, 6, 2);
+        for (String act : new String[] {"relu", "softmax", "tanh"}) {
+            for (int filters : new int[] {3, 20}) {
+                Conv2D fused = new Conv2D(filters, 3).activation(act);
+                fused.build(new int[] {6, 6, 2}, new java.util.SplittableRandom(1));
+                Conv2D linear = new Conv2D(filters, 3);
+                linear.build(new int[] {6, 6, 2}, new java.util.SplittableRandom(1));
+                Tensor expected = linear.call(x);
+                org.tatami.activations.ActivationFunction.of(act).forward(expected.data(), 0,
+                        expected.size() / filters, filters);
+                assertArrayEquals(expected.data(), fused.call(x).data(), act + ", " + filters + " filters");
+            }
+            Dense dense = new Dense(7).activation(act);
+            dense.build(new int[] {72}, new java.util.SplittableRandom(2));
+            Dense plain = new Dense(7);
+            plain.build(new int[] {72}, new java.util.SplittableRandom(2));
+            Tensor flat = x.reshape(2, 72);
+            Tensor expected = plain.call(flat);
+            org.tatami.activations.ActivationFunction.of(act).forward(expected.data(), 0, 2, 7);
+            assertArrayEquals(expected.data(), dense.call(flat).data(), act + ", dense");
+        }
+    }
 }
