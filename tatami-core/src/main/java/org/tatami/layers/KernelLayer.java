@@ -122,20 +122,20 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         }
     }
 
-    /** As {@link #addBiasAndActivate} for an output held transposed, (outputs, rows), copied into y. */
+    /**
+     * As {@link #addBiasAndActivate} for an output held transposed, (outputs, rows): copied into y
+     * output by output (sequential reads), then activated in one pass.
+     */
     protected final void untransposeBiasAndActivate(float[] outT, float[] y, int rows) {
         int w = outputs();
         float[] b = bias == null ? null : bias.value().data();
-        int block = Math.max(1, BLOCK_VALUES / w);
-        for (int r0 = 0; r0 < rows; r0 += block) {
-            int r1 = Math.min(rows, r0 + block);
-            for (int r = r0; r < r1; r++) {
-                for (int j = 0; j < w; j++) {
-                    y[r * w + j] = outT[j * rows + r] + (b == null ? 0f : b[j]);
-                }
+        for (int j = 0; j < w; j++) {
+            float bj = b == null ? 0f : b[j];
+            for (int r = 0, o = j * rows; r < rows; r++) {
+                y[r * w + j] = outT[o + r] + bj;
             }
-            activation.forward(y, r0 * w, r1 - r0, w);
         }
+        activation.forward(y, 0, rows, w);
     }
 
     /** The bias gradient: column sums of dz over {@code rows} rows, in row order. */
