@@ -92,6 +92,11 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         return kernel.value().data();
     }
 
+    /** The bias values, or null without a bias. */
+    protected final float[] biasData() {
+        return bias == null ? null : bias.value().data();
+    }
+
     @Override
     public boolean appliesActivation() {
         return true;
@@ -128,7 +133,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
      */
     protected final void untransposeBiasAndActivate(float[] outT, float[] y, int rows) {
         int w = outputs();
-        float[] b = bias == null ? null : bias.value().data();
+        float[] b = biasData();
         for (int j = 0; j < w; j++) {
             float bj = b == null ? 0f : b[j];
             for (int r = 0, o = j * rows; r < rows; r++) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.tatami.activations.ActivationFunction;
 import org.tatami.kernels.Parallel;
+import org.tatami.layers.ConvPool;
 import org.tatami.layers.Layer;
 import org.tatami.layers.Parameter;
 import org.tatami.losses.Loss;
@@ -33,6 +34,8 @@ final class Engine {
     private final int outputRows;
     /** True when a layer needs whole-batch statistics: training batches then run as one chunk. */
     private final boolean wholeBatch;
+    /** Non-null at l when layers l and l + 1 run as one fused step. */
+    private final ConvPool[] fused;
     private Worker[] workers = new Worker[0];
     /** Gradients per chunk, layer and parameter: [chunk][layer][param][]. */
     private float[][][][] chunkGrads = new float[0][][][];
@@ -51,6 +54,13 @@ final class Engine {
         outputWidth = widths[layers.size()];
         wholeBatch = layers.stream().anyMatch(Layer::usesBatchStatistics);
         outputRows = outputWidth == 0 ? 0 : sizes[layers.size()] / outputWidth;
+        fused = new ConvPool[layers.size()];
+        for (int l = 0; l + 1 < layers.size(); l++) {
+            fused[l] = ConvPool.of(layers.get(l), layers.get(l + 1));
+            if (fused[l] != null) {
+                l++;
+            }
+        }
     }
 
     int inputSize() {
@@ -247,6 +257,11 @@ final class Engine {
 
     private void forward(Worker wk, int n, boolean training, SplittableRandom random) {
         for (int l = 0; l < layers.size(); l++) {
+            if (fused[l] != null) {
+                fused[l].forward(wk.acts[l], wk.acts[l + 2], n, wk.scratch[l], wk.scratch[l + 1]);
+                l++;
+                continue;
+            }
             Layer layer = layers.get(l);
             layer.forward(wk.acts[l], wk.acts[l + 1], n, wk.scratch[l], training, random);
             if (!layer.appliesActivation()) {
@@ -272,9 +287,15 @@ final class Engine {
 
     private void backward(Worker wk, int n, float[][][] grads) {
         for (int l = layers.size() - 1; l >= 0; l--) {
-            Layer layer = layers.get(l);
-            float[] dx = l == 0 ? null : wk.deltas[l];
-            layer.backward(wk.acts[l], wk.acts[l + 1], wk.deltas[l + 1], dx, n, wk.scratch[l], grads[l]);
+            if (l > 0 && fused[l - 1] != null) {
+                // The fused pair's step runs from the pooled output's gradient to the convolution's input.
+                l--;
+                fused[l].backward(wk.acts[l], wk.acts[l + 2], wk.deltas[l + 2], l == 0 ? null : wk.deltas[l], n,
+                        wk.scratch[l], wk.scratch[l + 1], grads[l]);
+            } else {
+                layers.get(l).backward(wk.acts[l], wk.acts[l + 1], wk.deltas[l + 1], l == 0 ? null : wk.deltas[l], n,
+                        wk.scratch[l], grads[l]);
+            }
             if (l > 0) {
                 layers.get(l - 1).activation().backward(wk.acts[l], wk.deltas[l], 0, n * sizes[l] / widths[l],
                         widths[l]);

@@ -1,6 +1,7 @@
 package org.tatami.layers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tatami.activations.ActivationFunction;
+import org.tatami.kernels.Simd;
 
 /**
  * Every layer's backward against central finite differences (see {@link GradientCheck} for the
@@ -54,6 +56,21 @@ class GradientCheckTest {
             assertPasses(check(conv, new int[] {4, 5, 2}, 2, 12));
         }
         assertPasses(reluCheck(() -> new Conv2D(3, 3, 2).strides(1, 2).activation("relu"), new int[] {5, 6, 2}, 2));
+    }
+
+    /**
+     * One-channel images, 3x3, stride 1, valid, few filters: convolved directly from the images. Rows
+     * of 17 outputs end in a vector that overlaps the one before it; rows of 32 are two whole vectors.
+     */
+    @Test
+    void conv2dDirect() {
+        for (int[] in : new int[][] {{4, 19, 1}, {3, 34, 1}}) {
+            Conv2D conv = new Conv2D(3, 3);
+            GradientCheck.Result check = check(conv, in, 2, 13);
+            assertEquals(Simd.ENABLED, conv.direct(), "direct path taken for " + java.util.Arrays.toString(in));
+            assertPasses(check);
+        }
+        assertPasses(reluCheck(() -> new Conv2D(2, 3).activation("relu"), new int[] {3, 20, 1}, 3));
     }
 
     // ---- Dense ----

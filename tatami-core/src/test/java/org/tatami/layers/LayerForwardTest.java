@@ -33,6 +33,52 @@ class LayerForwardTest {
         return conv;
     }
 
+    /**
+     * The direct convolution computes each output as the same multiply-add chain as im2col + GEMM:
+     * identical bits forward; the kernel gradient sums in another order, so it agrees to rounding.
+     */
+    @Test
+    void directConvolutionMatchesIm2col() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        int n = 5;
+        float[] x = new float[n * 28 * 28];
+        float[] dy = new float[n * 26 * 26 * 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        for (int i = 0; i < dy.length; i++) {
+            dy[i] = (float) random.nextGaussian();
+        }
+        Conv2D direct = new Conv2D(3, 3);
+        direct.build(28, 28, 1);
+        Conv2D im2col;
+        System.setProperty("tatami.conv", "im2col");
+        try {
+            im2col = new Conv2D(3, 3);
+            im2col.build(28, 28, 1);
+        } finally {
+            System.clearProperty("tatami.conv");
+        }
+        im2col.setWeights(direct.getWeights());
+        assertEquals(org.tatami.kernels.Simd.ENABLED, direct.direct());
+        assertTrue(!im2col.direct());
+        float[][] ys = new float[2][];
+        float[][] grads = new float[2][];
+        Conv2D[] layers = {direct, im2col};
+        for (int v = 0; v < 2; v++) {
+            Object scratch = layers[v].createScratch(n);
+            ys[v] = new float[dy.length];
+            layers[v].forward(x, ys[v], n, scratch, true, random);
+            float[][] g = {new float[27], new float[3]};
+            layers[v].backward(x, ys[v], dy, null, n, scratch, g);
+            grads[v] = g[0];
+        }
+        assertArrayEquals(ys[1], ys[0], "forward, direct vs im2col");
+        for (int i = 0; i < 27; i++) {
+            assertEquals(grads[1][i], grads[0][i], 1e-5f * Math.max(1f, Math.abs(grads[1][i])), "kernel gradient " + i);
+        }
+    }
+
     @Test
     void conv2dValid() {
         // y[i][j] = x[i][j] + 2 x[i+1][j+2] - x[i+2][j+1] + 0.5

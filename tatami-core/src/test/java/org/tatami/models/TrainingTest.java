@@ -69,6 +69,23 @@ class TrainingTest {
         }
     }
 
+    /** Conv2D + MaxPool2D run as one fused step give the bits of the two layers run one by one. */
+    @Test
+    void fusedConvolutionAndPoolingGiveTheSameBitsAsTheLayers() {
+        Run fused = run(2);
+        Run layered;
+        System.setProperty("tatami.fuse", "false");
+        try {
+            layered = run(2);
+        } finally {
+            System.clearProperty("tatami.fuse");
+        }
+        assertEquals(fused.history, layered.history, "history, fused vs layer by layer");
+        for (int i = 0; i < fused.weights.size(); i++) {
+            assertArrayEquals(layered.weights.get(i).data(), fused.weights.get(i).data(), "weight " + i);
+        }
+    }
+
     @Test
     void differentSeedsGiveDifferentWeights() {
         Run a = run(2);

@@ -22,7 +22,9 @@ import org.tatami.layers.Parameter;
  * it (im2col, matrix products, bias, col2im):
  * <ul>
  *   <li>{@code seed}: Conv2D(3, 3x3) on 28x28x1, the seed model's first layer, so backward computes
- *       no input gradient;</li>
+ *       no input gradient; convolved directly from the images;</li>
+ *   <li>{@code seed_im2col}: the same through im2col and matrix products ({@code tatami.conv=im2col}),
+ *       to show which wins for the shape;</li>
  *   <li>{@code convnet}: Conv2D(64, 3x3) on 13x13x32, the convnet's second convolution, backward
  *       with the input gradient.</li>
  * </ul>
@@ -39,7 +41,7 @@ import org.tatami.layers.Parameter;
 public class Conv2DBench {
     static final int CHUNK = 64;
 
-    @Param({"seed", "convnet"})
+    @Param({"seed", "seed_im2col", "convnet"})
     public String shape;
 
     private Conv2D layer;
@@ -54,7 +56,7 @@ public class Conv2DBench {
     /** Input (h, w, c) and filter count of each shape. */
     private static int[] geometry(String shape) {
         return switch (shape) {
-            case "seed" -> new int[] {28, 28, 1, 3};
+            case "seed", "seed_im2col" -> new int[] {28, 28, 1, 3};
             case "convnet" -> new int[] {13, 13, 32, 64};
             default -> throw new IllegalArgumentException("unknown shape " + shape);
         };
@@ -64,14 +66,21 @@ public class Conv2DBench {
     public void setup() {
         int[] g = geometry(shape);
         layer = new Conv2D(g[3], 3).activation("relu");
-        layer.build(new int[] {g[0], g[1], g[2]}, new SplittableRandom(1));
+        if (shape.endsWith("_im2col")) {
+            System.setProperty("tatami.conv", "im2col");
+        }
+        try {
+            layer.build(new int[] {g[0], g[1], g[2]}, new SplittableRandom(1));
+        } finally {
+            System.clearProperty("tatami.conv");
+        }
         scratch = layer.createScratch(CHUNK);
         x = Data.uniform(CHUNK * g[0] * g[1] * g[2], 2);
         int outSize = CHUNK * layer.outputShape()[0] * layer.outputShape()[1] * g[3];
         y = new float[outSize];
         dy = Data.uniform(outSize, 3);
         // The engine asks no input gradient of the model's first layer.
-        dx = shape.equals("seed") ? null : new float[x.length];
+        dx = shape.startsWith("seed") ? null : new float[x.length];
         grads = layer.parameters().stream().map(Parameter::value).map(t -> new float[t.size()])
                 .toArray(float[][]::new);
         random = new SplittableRandom(4);
@@ -96,7 +105,7 @@ public class Conv2DBench {
         int[] g = geometry(params.get("shape"));
         double rows = (double) CHUNK * (g[0] - 2) * (g[1] - 2);
         double product = 2 * rows * g[3] * 9 * g[2];
-        boolean inputGradient = !params.get("shape").equals("seed");
+        boolean inputGradient = !params.get("shape").startsWith("seed");
         return switch (method) {
             case "forward" -> Work.flops(product);
             case "backward" -> Work.flops(inputGradient ? 2 * product : product);

@@ -9,6 +9,7 @@ public final class KernelWork {
     static final Map<Class<?>, BiFunction<String, Map<String, String>, Work>> CLASSES = Map.of(
             GemmBench.class, GemmBench::work,
             Conv2DBench.class, Conv2DBench::work,
+            ConvPoolBench.class, ConvPoolBench::work,
             MaxPool2DBench.class, MaxPool2DBench::work,
             SoftmaxCrossEntropyBench.class, SoftmaxCrossEntropyBench::work,
             AdamBench.class, AdamBench::work);

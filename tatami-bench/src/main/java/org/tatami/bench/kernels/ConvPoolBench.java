@@ -1,0 +1,107 @@
+package org.tatami.bench.kernels;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.tatami.activations.ActivationFunction;
+import org.tatami.layers.Conv2D;
+import org.tatami.layers.ConvPool;
+import org.tatami.layers.MaxPool2D;
+
+/**
+ * The seed model's Conv2D(3, 3x3, relu) + MaxPool2D(2) on one 64-sample chunk, as the engine runs
+ * them: {@code fused}, one step ({@link ConvPool}); {@code layers}, the two layers one after the other
+ * with the ReLU between (conv forward, pool forward; pool backward, ReLU backward, conv backward).
+ * Work as in {@link Conv2DBench}: the convolution's multiply-adds only, 2.34 MFLOP per call, so the
+ * rates compare the two ways directly.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+public class ConvPoolBench {
+    static final int CHUNK = 64;
+    private static final float[][] NO_GRADS = new float[0][];
+
+    @Param({"fused", "layers"})
+    public String mode;
+
+    private Conv2D conv;
+    private MaxPool2D pool;
+    private ConvPool fused;
+    private Object convScratch;
+    private Object poolScratch;
+    private float[] x;
+    private float[] convOut;
+    private float[] dConvOut;
+    private float[] y;
+    private float[] dy;
+    private float[][] grads;
+    private SplittableRandom random;
+
+    @Setup
+    public void setup() {
+        conv = new Conv2D(3, 3).activation("relu");
+        conv.build(new int[] {28, 28, 1}, new SplittableRandom(1));
+        pool = new MaxPool2D(2);
+        pool.build(new int[] {26, 26, 3}, new SplittableRandom(1));
+        fused = ConvPool.of(conv, pool);
+        if (fused == null) {
+            throw new IllegalStateException("the seed's Conv2D + MaxPool2D do not fuse here");
+        }
+        convScratch = conv.createScratch(CHUNK);
+        poolScratch = pool.createScratch(CHUNK);
+        x = Data.uniform(CHUNK * 28 * 28, 2);
+        convOut = new float[CHUNK * 26 * 26 * 3];
+        dConvOut = new float[convOut.length];
+        y = new float[CHUNK * 13 * 13 * 3];
+        dy = Data.uniform(y.length, 3);
+        grads = new float[][] {new float[27], new float[3]};
+        random = new SplittableRandom(4);
+        forward();
+    }
+
+    @Benchmark
+    public float[] forward() {
+        if (mode.equals("fused")) {
+            fused.forward(x, y, CHUNK, convScratch, poolScratch);
+        } else {
+            conv.forward(x, convOut, CHUNK, convScratch, true, random);
+            pool.forward(convOut, y, CHUNK, poolScratch, true, random);
+        }
+        return y;
+    }
+
+    @Benchmark
+    public float[][] backward() {
+        if (mode.equals("fused")) {
+            fused.backward(x, y, dy, null, CHUNK, convScratch, poolScratch, grads);
+        } else {
+            pool.backward(convOut, y, dy, dConvOut, CHUNK, poolScratch, NO_GRADS);
+            ActivationFunction.RELU.backward(convOut, dConvOut, 0, convOut.length / 3, 3);
+            conv.backward(x, convOut, dConvOut, null, CHUNK, convScratch, grads);
+        }
+        return grads;
+    }
+
+    static Work work(String method, Map<String, String> params) {
+        double product = 2.0 * CHUNK * 26 * 26 * 3 * 9;
+        return switch (method) {
+            case "forward", "backward" -> Work.flops(product);
+            default -> null;
+        };
+    }
+}
