@@ -2,56 +2,93 @@ package org.tatami.layers;
 
 import java.util.Arrays;
 import org.tatami.activations.ActivationFunction;
+import org.tatami.kernels.PooledConv3x3;
 
 /**
- * A Conv2D held transposed (fewer filters than vector lanes) followed by a 2x2, stride-2 MaxPool2D,
- * run by the engine as one step. Bias, activation and pooling take one pass over the convolution's
- * transposed output, and only the pooled values and the position each came from are kept: the
- * convolution's full output is never copied to NHWC, activated, or read again by the pooling, and the
- * backward pass sends each pooled gradient straight to its position.
- *
- * <p>ReLU (or no activation) commutes with the maximum, so the fused step picks the same positions,
- * ties included, and gives the same bits as the two layers one after the other. The system property
- * {@code tatami.fuse=false}, read when a model is compiled for running, turns fusion off to compare.
+ * A Conv2D with ReLU held transposed (fewer filters than vector lanes) followed by a 2x2, stride-2
+ * MaxPool2D, run by the engine as one step: the convolution's full output is never copied to NHWC,
+ * activated, or read again by the pooling, and the backward pass sends each pooled gradient straight
+ * to its position. Two ways:
+ * <ul>
+ *   <li>the network's first layer, convolved directly (one channel, 3x3): everything in one pass of
+ *       vectors, {@link PooledConv3x3};</li>
+ *   <li>otherwise: the convolution's product as the layer computes it, then bias, ReLU and pooling in
+ *       one scalar pass that keeps where each pooled value came from.</li>
+ * </ul>
+ * The ReLU commutes with the maximum, so both pick the same positions as the layers, ties included:
+ * the forward output has the same bits as the layers one after the other (NaN aside), and so have the
+ * gradients of the second way; the first sums its gradients in another (fixed) order. The system
+ * property {@code tatami.fuse=false}, read when a model first runs, turns fusion off to
+ * compare.
  */
 public final class ConvPool {
     private final Conv2D conv;
     private final MaxPool2D pool;
-    private final boolean relu;
+    private final boolean vectors;
 
-    private ConvPool(Conv2D conv, MaxPool2D pool) {
+    private ConvPool(Conv2D conv, MaxPool2D pool, boolean vectors) {
         this.conv = conv;
         this.pool = pool;
-        this.relu = conv.activation() == ActivationFunction.RELU;
-    }
-
-    /** The two layers as one step, or null when they do not have the shapes this step covers. */
-    public static ConvPool of(Layer first, Layer second) {
-        if ("false".equals(System.getProperty("tatami.fuse"))) {
-            return null;
-        }
-        if (!(first instanceof Conv2D conv) || !(second instanceof MaxPool2D pool) || !conv.transposed()) {
-            return null;
-        }
-        ActivationFunction act = conv.activation();
-        Geometry p = pool.g;
-        boolean twoByTwo = pool.ph == 2 && pool.pw == 2 && pool.sh == 2 && pool.sw == 2 && p.padTop() == 0
-                && p.padLeft() == 0 && 2 * p.oh() <= p.h() && 2 * p.ow() <= p.w();
-        return twoByTwo && (act == ActivationFunction.RELU || act == ActivationFunction.LINEAR)
-                ? new ConvPool(conv, pool) : null;
+        this.vectors = vectors;
     }
 
     /**
-     * The pooled output {@code y} of n samples from the convolution's input {@code x}, with the
-     * convolution's scratch and the pooling's (which keeps where each pooled value came from).
+     * The two layers as one step, or null when they do not have the shapes this step covers.
+     * {@code inputGradient}: whether the step must give the gradient w.r.t. its input (false for the
+     * first layer of a model).
      */
-    public void forward(float[] x, float[] y, int n, Object convScratch, Object poolScratch) {
-        Conv2D.Scratch s = (Conv2D.Scratch) convScratch;
-        int[] from = (int[]) poolScratch;
+    public static ConvPool of(Layer first, Layer second, boolean inputGradient) {
+        if ("false".equals(System.getProperty("tatami.fuse"))) {
+            return null;
+        }
+        if (!(first instanceof Conv2D conv) || !(second instanceof MaxPool2D pool) || !conv.transposed()
+                || conv.activation() != ActivationFunction.RELU) {
+            return null;
+        }
+        Geometry p = pool.g;
+        boolean twoByTwo = pool.ph == 2 && pool.pw == 2 && pool.sh == 2 && pool.sw == 2 && p.padTop() == 0
+                && p.padLeft() == 0 && 2 * p.oh() <= p.h() && 2 * p.ow() <= p.w();
+        if (!twoByTwo) {
+            return null;
+        }
+        Geometry c = conv.geometry();
+        boolean vectors = conv.direct() && !inputGradient && PooledConv3x3.fits(c.h(), c.w());
+        return new ConvPool(conv, pool, vectors);
+    }
+
+    /** Whether this step runs as one pass of vectors ({@link PooledConv3x3}). */
+    boolean vectorized() {
+        return vectors;
+    }
+
+    /** What a chunk needs: {@link PooledConv3x3}'s, or the layers' own scratch. */
+    private record Scratch(float[][] vectors, Conv2D.Scratch conv, int[] from) {
+    }
+
+    /** Working memory for chunks of up to {@code maxBatch} samples. */
+    public Object createScratch(int maxBatch) {
+        Geometry c = conv.geometry();
+        if (vectors) {
+            return new Scratch(PooledConv3x3.createScratch(maxBatch, c.h(), c.w(), conv.filters()), null, null);
+        }
+        return new Scratch(null, (Conv2D.Scratch) conv.createScratch(maxBatch),
+                (int[]) pool.createScratch(maxBatch));
+    }
+
+    /** The pooled output {@code y} of n samples from the convolution's input {@code x}. */
+    public void forward(float[] x, float[] y, int n, Object scratch) {
+        Scratch fs = (Scratch) scratch;
+        Geometry c = conv.geometry();
+        if (vectors) {
+            PooledConv3x3.forward(x, n, c.h(), c.w(), conv.kernelData(), conv.biasData(), conv.filters(), y,
+                    fs.vectors);
+            return;
+        }
+        Conv2D.Scratch s = fs.conv;
+        int[] from = fs.from;
         conv.productT(x, n, s);
         float[] outT = s.outT();
         float[] bias = conv.biasData();
-        Geometry c = conv.geometry();
         Geometry p = pool.g;
         int filters = conv.filters();
         int rows = n * c.oh() * c.ow();
@@ -63,41 +100,61 @@ public final class ConvPool {
                     int top = f * rows + (b * c.oh() + 2 * oy) * ow;
                     int o = ((b * p.oh() + oy) * p.ow()) * filters + f;
                     for (int ox = 0; ox < p.ow(); ox++, o += filters) {
-                        // As MaxPool2D: the first of equal values wins. Only int selections and
-                        // Math.max, which compile to conditional moves: which value wins is unpredictable.
+                        // Which of the four wins is unpredictable, so it is chosen by arithmetic on
+                        // order-preserving integer keys, never by a branch: the first of equal values
+                        // wins, as in MaxPool2D. (Keys order -0 below +0, unlike float comparison: such
+                        // a tie is only ever between values the ReLU sends to 0 with zero gradient.)
                         int i = top + 2 * ox;
                         int j = i + ow;
-                        float v0 = outT[i] + bf;
-                        float v1 = outT[i + 1] + bf;
-                        float v2 = outT[j] + bf;
-                        float v3 = outT[j + 1] + bf;
-                        int topAt = v1 > v0 ? i + 1 : i;
-                        int bottomAt = v3 > v2 ? j + 1 : j;
-                        int at = Math.max(v2, v3) > Math.max(v0, v1) ? bottomAt : topAt;
-                        float best = outT[at] + bf;
+                        int k0 = key(outT[i] + bf);
+                        int k1 = key(outT[i + 1] + bf);
+                        int k2 = key(outT[j] + bf);
+                        int k3 = key(outT[j + 1] + bf);
+                        int topAt = i + greater(k1, k0);
+                        int bottomAt = j + greater(k3, k2);
+                        int at = topAt + greater(Math.max(k2, k3), Math.max(k0, k1)) * (bottomAt - topAt);
                         from[o] = at;
-                        y[o] = relu ? Math.max(best, 0f) : best;
+                        y[o] = Math.max(outT[at] + bf, 0f);
                     }
                 }
             }
         }
     }
 
+    /** An int that orders as the float does (NaN aside), with -0 just below +0. */
+    private static int key(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        return bits ^ ((bits >> 31) & 0x7fffffff);
+    }
+
+    /** 1 if a > b, else 0, without a branch. */
+    private static int greater(int a, int b) {
+        return (int) (((long) b - a) >>> 63);
+    }
+
     /**
      * From the pooled output's gradient {@code dy}, the convolution's parameter gradients and, unless
      * {@code dx} is null, the gradient w.r.t. its input.
      */
-    public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object convScratch,
-                         Object poolScratch, float[][] grads) {
-        Conv2D.Scratch s = (Conv2D.Scratch) convScratch;
-        int[] from = (int[]) poolScratch;
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch, float[][] grads) {
+        Scratch fs = (Scratch) scratch;
         Geometry c = conv.geometry();
+        if (vectors) {
+            if (dx != null) {
+                throw new IllegalStateException(conv.name() + ": this fused step gives no input gradient");
+            }
+            PooledConv3x3.backward(n, c.h(), c.w(), conv.filters(), dy, grads[0], conv.useBias() ? grads[1] : null,
+                    fs.vectors);
+            return;
+        }
+        Conv2D.Scratch s = fs.conv;
+        int[] from = fs.from;
         Geometry p = pool.g;
         float[] dOutT = s.outT();
         Arrays.fill(dOutT, 0, conv.filters() * n * c.oh() * c.ow(), 0f);
         int outs = n * p.oh() * p.ow() * p.c();
         for (int o = 0; o < outs; o++) {
-            if (!relu || y[o] > 0f) {
+            if (y[o] > 0f) {
                 dOutT[from[o]] += dy[o];
             }
         }

@@ -56,7 +56,7 @@ final class Engine {
         outputRows = outputWidth == 0 ? 0 : sizes[layers.size()] / outputWidth;
         fused = new ConvPool[layers.size()];
         for (int l = 0; l + 1 < layers.size(); l++) {
-            fused[l] = ConvPool.of(layers.get(l), layers.get(l + 1));
+            fused[l] = ConvPool.of(layers.get(l), layers.get(l + 1), l > 0);
             if (fused[l] != null) {
                 l++;
             }
@@ -97,7 +97,8 @@ final class Engine {
                 deltas[i] = new float[capacity * sizes[i]];
             }
             for (int l = 0; l < layers.size(); l++) {
-                scratch[l] = layers.get(l).createScratch(capacity);
+                scratch[l] = fused[l] != null ? fused[l].createScratch(capacity)
+                        : l > 0 && fused[l - 1] != null ? null : layers.get(l).createScratch(capacity);
             }
             targets = new float[capacity * targetSize];
         }
@@ -258,7 +259,7 @@ final class Engine {
     private void forward(Worker wk, int n, boolean training, SplittableRandom random) {
         for (int l = 0; l < layers.size(); l++) {
             if (fused[l] != null) {
-                fused[l].forward(wk.acts[l], wk.acts[l + 2], n, wk.scratch[l], wk.scratch[l + 1]);
+                fused[l].forward(wk.acts[l], wk.acts[l + 2], n, wk.scratch[l]);
                 l++;
                 continue;
             }
@@ -291,7 +292,7 @@ final class Engine {
                 // The fused pair's step runs from the pooled output's gradient to the convolution's input.
                 l--;
                 fused[l].backward(wk.acts[l], wk.acts[l + 2], wk.deltas[l + 2], l == 0 ? null : wk.deltas[l], n,
-                        wk.scratch[l], wk.scratch[l + 1], grads[l]);
+                        wk.scratch[l], grads[l]);
             } else {
                 layers.get(l).backward(wk.acts[l], wk.acts[l + 1], wk.deltas[l + 1], l == 0 ? null : wk.deltas[l], n,
                         wk.scratch[l], grads[l]);

@@ -21,7 +21,7 @@ import org.tatami.layers.MaxPool2D;
 
 /**
  * The seed model's Conv2D(3, 3x3, relu) + MaxPool2D(2) on one 64-sample chunk, as the engine runs
- * them: {@code fused}, one step ({@link ConvPool}); {@code layers}, the two layers one after the other
+ * them: {@code fused}, one step ({@link ConvPool}, for a first layer: one pass of vectors); {@code layers}, the two layers one after the other
  * with the ReLU between (conv forward, pool forward; pool backward, ReLU backward, conv backward).
  * Work as in {@link Conv2DBench}: the convolution's multiply-adds only, 2.34 MFLOP per call, so the
  * rates compare the two ways directly.
@@ -44,6 +44,7 @@ public class ConvPoolBench {
     private ConvPool fused;
     private Object convScratch;
     private Object poolScratch;
+    private Object fusedScratch;
     private float[] x;
     private float[] convOut;
     private float[] dConvOut;
@@ -58,12 +59,13 @@ public class ConvPoolBench {
         conv.build(new int[] {28, 28, 1}, new SplittableRandom(1));
         pool = new MaxPool2D(2);
         pool.build(new int[] {26, 26, 3}, new SplittableRandom(1));
-        fused = ConvPool.of(conv, pool);
+        fused = ConvPool.of(conv, pool, false);
         if (fused == null) {
             throw new IllegalStateException("the seed's Conv2D + MaxPool2D do not fuse here");
         }
         convScratch = conv.createScratch(CHUNK);
         poolScratch = pool.createScratch(CHUNK);
+        fusedScratch = fused.createScratch(CHUNK);
         x = Data.uniform(CHUNK * 28 * 28, 2);
         convOut = new float[CHUNK * 26 * 26 * 3];
         dConvOut = new float[convOut.length];
@@ -77,7 +79,7 @@ public class ConvPoolBench {
     @Benchmark
     public float[] forward() {
         if (mode.equals("fused")) {
-            fused.forward(x, y, CHUNK, convScratch, poolScratch);
+            fused.forward(x, y, CHUNK, fusedScratch);
         } else {
             conv.forward(x, convOut, CHUNK, convScratch, true, random);
             pool.forward(convOut, y, CHUNK, poolScratch, true, random);
@@ -88,7 +90,7 @@ public class ConvPoolBench {
     @Benchmark
     public float[][] backward() {
         if (mode.equals("fused")) {
-            fused.backward(x, y, dy, null, CHUNK, convScratch, poolScratch, grads);
+            fused.backward(x, y, dy, null, CHUNK, fusedScratch, grads);
         } else {
             pool.backward(convOut, y, dy, dConvOut, CHUNK, poolScratch, NO_GRADS);
             ActivationFunction.RELU.backward(convOut, dConvOut, 0, convOut.length / 3, 3);

@@ -1,0 +1,279 @@
+package org.tatami.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A 3x3 convolution of one-channel images (stride 1, no padding), its bias, a ReLU and a 2x2, stride-2
+ * max pooling, forward and backward in one pass of vectors, for the first layer of a network (no input
+ * gradient).
+ *
+ * <p>Each image is first split into its even and its odd columns. A vector then holds the
+ * convolution at the even (or odd) output columns of L consecutive pooling windows, computed from
+ * contiguous loads of those halves; the four values under each window are four such vectors, and the
+ * pooling is lane-wise comparisons and blends. The convolution is the same fused multiply-add chain
+ * over (ky, kx) as the im2col product and the window's winner is chosen as MaxPool2D chooses it (top
+ * row first, left first, a later value only if strictly greater), so the forward output has the bits
+ * of the three layers run one by one. The backward pass recomputes the four values, sends each pooled
+ * gradient to its winner and sums the kernel and bias gradients at once, in a fixed order.
+ *
+ * <p>Written out in full, without helper methods or short loops over vectors: on JDK 17 a vector
+ * that crosses a call or a loop the JIT does not flatten is boxed, many times slower. Callers check
+ * {@link #fits} first.
+ */
+public final class PooledConv3x3 {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private PooledConv3x3() {
+    }
+
+    /** Whether images of h x w have at least one pooling window and the SIMD path is on. */
+    public static boolean fits(int h, int w) {
+        return Simd.ENABLED && h >= 4 && w >= 4;
+    }
+
+    /** Floats per half row: the half's columns, and room for the last vector's overhanging lanes. */
+    private static int stride(int w) {
+        return Math.max((w + 1) / 2, L + 1);
+    }
+
+    /** Vectors of windows per pooled row. */
+    private static int vectors(int w) {
+        return ((w - 2) / 2 + L - 1) / L;
+    }
+
+    /**
+     * Working memory for up to n images of h x w: their split columns (zero-filled, so lanes past a
+     * row's end read zeros), and the four convolution values of every window for the backward pass.
+     */
+    public static float[][] createScratch(int n, int h, int w, int filters) {
+        return new float[][] {new float[n * h * 2 * stride(w) + L], new float[n * ((h - 2) / 2) * vectors(w) * filters * 4 * L],
+            new float[L]};
+    }
+
+    /**
+     * Pooled output {@code y}, NHWC (n, (h-2)/2, (w-2)/2, filters), from n images {@code x} of h x w,
+     * a kernel stored as Keras's (3, 3, 1, filters) and a bias (or null). {@code scratch}, from
+     * {@link #createScratch}, keeps what {@link #backward} needs.
+     */
+    public static void forward(float[] x, int n, int h, int w, float[] kernel, float[] bias, int filters,
+                               float[] y, float[][] scratch) {
+        float[] s = scratch[0];
+        float[] windows = scratch[1];
+        float[] lanes = scratch[2];
+        split(x, n, h, w, s);
+        int rs = stride(w);
+        int ph = (h - 2) / 2;
+        int pw = (w - 2) / 2;
+        int vectors = vectors(w);
+        FloatVector zero = FloatVector.zero(S);
+        int saved = 0;
+        for (int b = 0; b < n; b++) {
+            for (int py = 0; py < ph; py++) {
+                for (int v = 0; v < vectors; v++) {
+                    int k0 = Math.min(v * L, Math.max(pw - L, 0));
+                    // Input rows 2py .. 2py+3 of the window row, each as even k, odd k, even k+1, odd k+1.
+                    int r0 = (b * h + 2 * py) * 2 * rs + k0;
+                    int r1 = r0 + 2 * rs;
+                    int r2 = r1 + 2 * rs;
+                    int r3 = r2 + 2 * rs;
+                    FloatVector e0 = FloatVector.fromArray(S, s, r0);
+                    FloatVector o0 = FloatVector.fromArray(S, s, r0 + rs);
+                    FloatVector f0 = FloatVector.fromArray(S, s, r0 + 1);
+                    FloatVector p0 = FloatVector.fromArray(S, s, r0 + rs + 1);
+                    FloatVector e1 = FloatVector.fromArray(S, s, r1);
+                    FloatVector o1 = FloatVector.fromArray(S, s, r1 + rs);
+                    FloatVector f1 = FloatVector.fromArray(S, s, r1 + 1);
+                    FloatVector p1 = FloatVector.fromArray(S, s, r1 + rs + 1);
+                    FloatVector e2 = FloatVector.fromArray(S, s, r2);
+                    FloatVector o2 = FloatVector.fromArray(S, s, r2 + rs);
+                    FloatVector f2 = FloatVector.fromArray(S, s, r2 + 1);
+                    FloatVector p2 = FloatVector.fromArray(S, s, r2 + rs + 1);
+                    FloatVector e3 = FloatVector.fromArray(S, s, r3);
+                    FloatVector o3 = FloatVector.fromArray(S, s, r3 + rs);
+                    FloatVector f3 = FloatVector.fromArray(S, s, r3 + 1);
+                    FloatVector p3 = FloatVector.fromArray(S, s, r3 + rs + 1);
+                    int out = ((b * ph + py) * pw + k0) * filters;
+                    int count = Math.min(L, pw - k0);
+                    for (int f = 0; f < filters; f++, saved += 4 * L) {
+                        FloatVector w00 = FloatVector.broadcast(S, kernel[f]);
+                        FloatVector w01 = FloatVector.broadcast(S, kernel[filters + f]);
+                        FloatVector w02 = FloatVector.broadcast(S, kernel[2 * filters + f]);
+                        FloatVector w10 = FloatVector.broadcast(S, kernel[3 * filters + f]);
+                        FloatVector w11 = FloatVector.broadcast(S, kernel[4 * filters + f]);
+                        FloatVector w12 = FloatVector.broadcast(S, kernel[5 * filters + f]);
+                        FloatVector w20 = FloatVector.broadcast(S, kernel[6 * filters + f]);
+                        FloatVector w21 = FloatVector.broadcast(S, kernel[7 * filters + f]);
+                        FloatVector w22 = FloatVector.broadcast(S, kernel[8 * filters + f]);
+                        FloatVector bf = FloatVector.broadcast(S, bias == null ? 0f : bias[f]);
+                        // Each the im2col chain over taps (0,0), (0,1), ..., (2,2), from zero, then the bias.
+                        FloatVector et = w22.fma(f2, w21.fma(o2, w20.fma(e2, w12.fma(f1, w11.fma(o1, w10.fma(e1,
+                                w02.fma(f0, w01.fma(o0, w00.fma(e0, zero))))))))).add(bf);
+                        FloatVector ot = w22.fma(p2, w21.fma(f2, w20.fma(o2, w12.fma(p1, w11.fma(f1, w10.fma(o1,
+                                w02.fma(p0, w01.fma(f0, w00.fma(o0, zero))))))))).add(bf);
+                        FloatVector eb = w22.fma(f3, w21.fma(o3, w20.fma(e3, w12.fma(f2, w11.fma(o2, w10.fma(e2,
+                                w02.fma(f1, w01.fma(o1, w00.fma(e1, zero))))))))).add(bf);
+                        FloatVector ob = w22.fma(p3, w21.fma(f3, w20.fma(o3, w12.fma(p2, w11.fma(f2, w10.fma(o2,
+                                w02.fma(p1, w01.fma(f1, w00.fma(o1, zero))))))))).add(bf);
+                        et.intoArray(windows, saved);
+                        ot.intoArray(windows, saved + L);
+                        eb.intoArray(windows, saved + 2 * L);
+                        ob.intoArray(windows, saved + 3 * L);
+                        FloatVector t = et.blend(ot, ot.compare(VectorOperators.GT, et));
+                        FloatVector u = eb.blend(ob, ob.compare(VectorOperators.GT, eb));
+                        FloatVector best = t.blend(u, u.compare(VectorOperators.GT, t));
+                        zero.blend(best, best.compare(VectorOperators.GT, 0f)).intoArray(lanes, 0);
+                        for (int k = 0; k < count; k++) {
+                            y[out + k * filters + f] = lanes[k];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * From the pooled output's gradient {@code dy} (NHWC, as {@link #forward}'s output), right after
+     * {@link #forward} on the same images and scratch: the kernel gradient (3, 3, 1, filters) into
+     * {@code kernelGrad} and the bias gradient into {@code biasGrad} (unless null).
+     */
+    public static void backward(int n, int h, int w, int filters, float[] dy, float[] kernelGrad, float[] biasGrad,
+                                float[][] scratch) {
+        float[] s = scratch[0];
+        float[] windows = scratch[1];
+        float[] lanes = scratch[2];
+        int rs = stride(w);
+        int ph = (h - 2) / 2;
+        int pw = (w - 2) / 2;
+        int vectors = vectors(w);
+        FloatVector zero = FloatVector.zero(S);
+        for (int f = 0; f < filters; f++) {
+            FloatVector s00 = zero;
+            FloatVector s01 = zero;
+            FloatVector s02 = zero;
+            FloatVector s10 = zero;
+            FloatVector s11 = zero;
+            FloatVector s12 = zero;
+            FloatVector s20 = zero;
+            FloatVector s21 = zero;
+            FloatVector s22 = zero;
+            FloatVector sb = zero;
+            // One flat loop over every vector of windows, with no call and no inner loop between the
+            // updates of the sums: only then do they stay in registers (else the JIT boxes them).
+            int b = 0;
+            int py = 0;
+            int v = 0;
+            for (int i = 0, total = n * ph * vectors; i < total; i++) {
+                int k0 = Math.min(v * L, Math.max(pw - L, 0));
+                // The gradients of this vector's windows; zero for lanes past the row's end and for
+                // windows the previous (overlapping) vector already counted.
+                int out = ((b * ph + py) * pw + k0) * filters + f;
+                int from = Math.min(v * L, pw) - k0;
+                int to = Math.min(L, pw - k0);
+                for (int k = 0; k < L; k++) {
+                    lanes[k] = k >= from && k < to ? dy[out + k * filters] : 0f;
+                }
+                int saved = (i * filters + f) * 4 * L;
+                FloatVector et = FloatVector.fromArray(S, windows, saved);
+                FloatVector ot = FloatVector.fromArray(S, windows, saved + L);
+                FloatVector eb = FloatVector.fromArray(S, windows, saved + 2 * L);
+                FloatVector ob = FloatVector.fromArray(S, windows, saved + 3 * L);
+                VectorMask<Float> topOdd = ot.compare(VectorOperators.GT, et);
+                VectorMask<Float> bottomOdd = ob.compare(VectorOperators.GT, eb);
+                FloatVector t = et.blend(ot, topOdd);
+                FloatVector u = eb.blend(ob, bottomOdd);
+                VectorMask<Float> bottomWins = u.compare(VectorOperators.GT, t);
+                FloatVector best = t.blend(u, bottomWins);
+                // Through the ReLU (zero where the window's maximum is not positive), then to the winner.
+                FloatVector d = zero.blend(FloatVector.fromArray(S, lanes, 0), best.compare(VectorOperators.GT, 0f));
+                FloatVector dt = d.blend(zero, bottomWins);
+                FloatVector db = zero.blend(d, bottomWins);
+                FloatVector det = dt.blend(zero, topOdd);
+                FloatVector dot = zero.blend(dt, topOdd);
+                FloatVector deb = db.blend(zero, bottomOdd);
+                FloatVector dob = zero.blend(db, bottomOdd);
+                sb = sb.add(d);
+                // Tap (ky, kx) sums, over a window's four positions, gradient x the input under the tap:
+                // even columns read (even k, odd k, even k+1) of input row ky, odd columns (odd k,
+                // even k+1, odd k+1); the bottom positions read the row below.
+                int r0 = (b * h + 2 * py) * 2 * rs + k0;
+                int r1 = r0 + 2 * rs;
+                int r2 = r1 + 2 * rs;
+                int r3 = r2 + 2 * rs;
+                FloatVector e0 = FloatVector.fromArray(S, s, r0);
+                FloatVector o0 = FloatVector.fromArray(S, s, r0 + rs);
+                FloatVector f0 = FloatVector.fromArray(S, s, r0 + 1);
+                FloatVector p0 = FloatVector.fromArray(S, s, r0 + rs + 1);
+                FloatVector e1 = FloatVector.fromArray(S, s, r1);
+                FloatVector o1 = FloatVector.fromArray(S, s, r1 + rs);
+                FloatVector f1 = FloatVector.fromArray(S, s, r1 + 1);
+                FloatVector p1 = FloatVector.fromArray(S, s, r1 + rs + 1);
+                s00 = dob.fma(o1, deb.fma(e1, dot.fma(o0, det.fma(e0, s00))));
+                s01 = dob.fma(f1, deb.fma(o1, dot.fma(f0, det.fma(o0, s01))));
+                s02 = dob.fma(p1, deb.fma(f1, dot.fma(p0, det.fma(f0, s02))));
+                FloatVector e2 = FloatVector.fromArray(S, s, r2);
+                FloatVector o2 = FloatVector.fromArray(S, s, r2 + rs);
+                FloatVector f2 = FloatVector.fromArray(S, s, r2 + 1);
+                FloatVector p2 = FloatVector.fromArray(S, s, r2 + rs + 1);
+                s10 = dob.fma(o2, deb.fma(e2, dot.fma(o1, det.fma(e1, s10))));
+                s11 = dob.fma(f2, deb.fma(o2, dot.fma(f1, det.fma(o1, s11))));
+                s12 = dob.fma(p2, deb.fma(f2, dot.fma(p1, det.fma(f1, s12))));
+                FloatVector e3 = FloatVector.fromArray(S, s, r3);
+                FloatVector o3 = FloatVector.fromArray(S, s, r3 + rs);
+                FloatVector f3 = FloatVector.fromArray(S, s, r3 + 1);
+                FloatVector p3 = FloatVector.fromArray(S, s, r3 + rs + 1);
+                s20 = dob.fma(o3, deb.fma(e3, dot.fma(o2, det.fma(e2, s20))));
+                s21 = dob.fma(f3, deb.fma(o3, dot.fma(f2, det.fma(o2, s21))));
+                s22 = dob.fma(p3, deb.fma(f3, dot.fma(p2, det.fma(f2, s22))));
+                if (++v == vectors) {
+                    v = 0;
+                    if (++py == ph) {
+                        py = 0;
+                        b++;
+                    }
+                }
+            }
+            kernelGrad[f] = sum(s00);
+            kernelGrad[filters + f] = sum(s01);
+            kernelGrad[2 * filters + f] = sum(s02);
+            kernelGrad[3 * filters + f] = sum(s10);
+            kernelGrad[4 * filters + f] = sum(s11);
+            kernelGrad[5 * filters + f] = sum(s12);
+            kernelGrad[6 * filters + f] = sum(s20);
+            kernelGrad[7 * filters + f] = sum(s21);
+            kernelGrad[8 * filters + f] = sum(s22);
+            if (biasGrad != null) {
+                biasGrad[f] = sum(sb);
+            }
+        }
+    }
+
+    /** Writes each image row as its even columns, then its odd columns, each half {@code stride} long. */
+    private static void split(float[] x, int n, int h, int w, float[] scratch) {
+        int rs = stride(w);
+        for (int r = 0; r < n * h; r++) {
+            int src = r * w;
+            int even = r * 2 * rs;
+            int odd = even + rs;
+            for (int c = 0; c + 1 < w; c += 2) {
+                scratch[even + c / 2] = x[src + c];
+                scratch[odd + c / 2] = x[src + c + 1];
+            }
+            if (w % 2 == 1) {
+                scratch[even + w / 2] = x[src + w - 1];
+            }
+        }
+    }
+
+    /** The lanes added one by one in lane order: the same sum on every JDK. */
+    private static float sum(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,128 @@
+package org.tatami.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.tatami.activations.ActivationFunction;
+import org.tatami.kernels.Simd;
+import org.tatami.tensor.Tensor;
+
+/**
+ * Conv2D(relu) + MaxPool2D(2) run as one fused step against the two layers run one by one (whose
+ * gradients {@link GradientCheckTest} checks against finite differences).
+ */
+class ConvPoolTest {
+
+    /**
+     * Forward: the same bits. Backward: the same bits for the scalar way; the vector way sums the
+     * gradients in another order, so it agrees to rounding, except with small-integer data, where
+     * every sum is exact and ties between window values are everywhere (the winner rule is tested).
+     */
+    @ParameterizedTest(name = "{0}x{1} images, {2} filters, bias {3}, input gradient {4}, integers {5}")
+    @CsvSource({
+        "28, 28, 3, true, false, false",
+        "28, 28, 3, true, false, true",
+        "9, 40, 2, false, false, false",
+        "11, 29, 5, true, false, true",
+        "7, 38, 4, true, false, false",
+        "28, 28, 3, true, true, false",
+        "10, 12, 2, true, true, true"})
+    void fusedStepMatchesTheLayers(int h, int w, int filters, boolean bias, boolean inputGradient, boolean integers) {
+        SplittableRandom random = new SplittableRandom(h * 100 + w);
+        Conv2D conv = new Conv2D(filters, 3).activation("relu").useBias(bias);
+        conv.build(h, w, 1);
+        MaxPool2D pool = new MaxPool2D(2);
+        pool.build(conv.outputShape());
+        if (integers) {
+            List<Tensor> weights = conv.getWeights();
+            for (Tensor t : weights) {
+                float[] d = t.data();
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = random.nextInt(3) - 1;
+                }
+            }
+            conv.setWeights(weights);
+        }
+        ConvPool fused = ConvPool.of(conv, pool, inputGradient);
+        assertNotNull(fused);
+        assertEquals(Simd.ENABLED && !inputGradient, fused.vectorized(), "way chosen");
+
+        int n = 3;
+        float[] x = values(random, n * h * w, integers);
+        float[] dy = values(random, n * pool.outputShape()[0] * pool.outputShape()[1] * filters, integers);
+        int convSize = n * conv.outputShape()[0] * conv.outputShape()[1] * filters;
+
+        float[] convOut = new float[convSize];
+        float[] dConv = new float[convSize];
+        float[] y1 = new float[dy.length];
+        float[] dx1 = inputGradient ? new float[x.length] : null;
+        float[][] g1 = grads(conv);
+        Object cs = conv.createScratch(n);
+        Object ps = pool.createScratch(n);
+        conv.forward(x, convOut, n, cs, true, random);
+        pool.forward(convOut, y1, n, ps, true, random);
+        pool.backward(convOut, y1, dy, dConv, n, ps, new float[0][]);
+        ActivationFunction.RELU.backward(convOut, dConv, 0, convSize / filters, filters);
+        conv.backward(x, convOut, dConv, dx1, n, cs, g1);
+
+        float[] y2 = new float[dy.length];
+        float[] dx2 = inputGradient ? new float[x.length] : null;
+        float[][] g2 = grads(conv);
+        Object fs = fused.createScratch(n);
+        fused.forward(x, y2, n, fs);
+        fused.backward(x, y2, dy, dx2, n, fs, g2);
+
+        assertArrayEquals(y1, y2, "pooled output");
+        if (inputGradient) {
+            assertArrayEquals(dx1, dx2, "input gradient");
+        }
+        for (int p = 0; p < g1.length; p++) {
+            if (fused.vectorized() && !integers) {
+                for (int i = 0; i < g1[p].length; i++) {
+                    assertEquals(g1[p][i], g2[p][i], 1e-5f * Math.max(1f, Math.abs(g1[p][i])), "gradient " + p + "[" + i + "]");
+                }
+            } else {
+                assertArrayEquals(g1[p], g2[p], "gradient " + p);
+            }
+        }
+    }
+
+    @Test
+    void onlyReluConvolutionsWithFewFiltersFollowedByTwoByTwoPoolingFuse() {
+        Conv2D linear = new Conv2D(3, 3);
+        linear.build(28, 28, 1);
+        MaxPool2D pool = new MaxPool2D(2);
+        pool.build(linear.outputShape());
+        assertNull(ConvPool.of(linear, pool, false), "no ReLU");
+        Conv2D wide = new Conv2D(32, 3).activation("relu");
+        wide.build(28, 28, 1);
+        MaxPool2D pool32 = new MaxPool2D(2);
+        pool32.build(wide.outputShape());
+        assertNull(ConvPool.of(wide, pool32, false), "filters fill vectors: not held transposed");
+        Conv2D relu = new Conv2D(3, 3).activation("relu");
+        relu.build(28, 28, 1);
+        MaxPool2D three = new MaxPool2D(3);
+        three.build(relu.outputShape());
+        assertNull(ConvPool.of(relu, three, false), "3x3 pooling");
+        assertNull(ConvPool.of(pool, relu, false), "wrong order");
+    }
+
+    private static float[] values(SplittableRandom random, int size, boolean integers) {
+        float[] v = new float[size];
+        for (int i = 0; i < size; i++) {
+            v[i] = integers ? random.nextInt(4) : (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    private static float[][] grads(Conv2D conv) {
+        return conv.parameters().stream().map(p -> new float[p.value().size()]).toArray(float[][]::new);
+    }
+}
