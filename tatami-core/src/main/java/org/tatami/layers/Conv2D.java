@@ -136,10 +136,10 @@ public final class Conv2D extends KernelLayer<Conv2D> {
     }
 
     /**
-     * Scratch: the im2col matrix (reused for its gradient), the transposed kernel, and for the
-     * transposed path the output (and its gradient) with filters as rows.
+     * Scratch: the im2col matrix (reused for its gradient), and for the transposed path the output
+     * (and its gradient) with filters as rows.
      */
-    record Scratch(float[] cols, float[] kernelT, float[] outT, float[] ones) {
+    record Scratch(float[] cols, float[] outT, float[] ones) {
     }
 
     @Override
@@ -150,8 +150,7 @@ public final class Conv2D extends KernelLayer<Conv2D> {
             ones = new float[rows];
             java.util.Arrays.fill(ones, 1f);
         }
-        return new Scratch(new float[rows * patch()], new float[patch() * paddedFilters()],
-                transposed() ? new float[rows * paddedFilters()] : null, ones);
+        return new Scratch(new float[rows * patch()], transposed() ? new float[rows * paddedFilters()] : null, ones);
     }
 
     @Override
@@ -187,8 +186,7 @@ public final class Conv2D extends KernelLayer<Conv2D> {
         biasGradient(dy, rows, grads);
         Gemm.tn(p, filters, rows, s.cols, 0, p, dy, 0, filters, grads[0], 0, filters, false);
         if (dx != null) {
-            transposedKernel(s.kernelT);
-            Gemm.nn(rows, p, filters, dy, 0, filters, s.kernelT, 0, p, s.cols, 0, p, false);
+            Gemm.nn(rows, p, filters, dy, 0, filters, kernelT(), 0, p, s.cols, 0, p, false);
             g.col2im(s.cols, n, dx);
         }
     }
@@ -202,10 +200,9 @@ public final class Conv2D extends KernelLayer<Conv2D> {
         int rows = n * g.oh() * g.ow();
         int p = patch();
         g.im2colT(x, n, s.cols);
-        // Rows of the transposed kernel beyond the filters stay zero: the product then runs in
-        // blocks of four output rows, reading the im2col matrix once.
-        transposedKernel(s.kernelT);
-        Gemm.nn(paddedFilters(), rows, p, s.kernelT, 0, p, s.cols, 0, rows, s.outT, 0, rows, false);
+        // Rows of the transposed kernel beyond the filters are zero: the product then runs in blocks
+        // of four output rows, reading the im2col matrix once.
+        Gemm.nn(paddedFilters(), rows, p, kernelT(), 0, p, s.cols, 0, rows, s.outT, 0, rows, false);
     }
 
     /** The transposed path's gradients from the output's gradient held as (filters, rows) in s.outT. */

@@ -65,19 +65,17 @@ public final class Dense extends KernelLayer<Dense> {
         return units < Simd.lanes();
     }
 
-    /** Scratch: the transposed kernel, (units, in); the narrow path also keeps its gradient there. */
+    /** Scratch: the narrow path's kernel gradient, transposed, (units, in). */
     @Override
     public Object createScratch(int maxBatch) {
-        return new float[in * units];
+        return narrow() ? new float[in * units] : null;
     }
 
     @Override
     public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
         int rows = n * rowsPerSample;
         if (narrow()) {
-            float[] kernelT = (float[]) scratch;
-            transposedKernel(kernelT);
-            Gemm.nt(rows, units, in, x, 0, in, kernelT, 0, in, y, 0, units, false);
+            Gemm.nt(rows, units, in, x, 0, in, kernelT(), 0, in, y, 0, units, false);
         } else {
             Gemm.nn(rows, units, in, x, 0, in, kernelData(), 0, units, y, 0, units, false);
         }
@@ -87,14 +85,14 @@ public final class Dense extends KernelLayer<Dense> {
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch, float[][] grads) {
         int rows = n * rowsPerSample;
-        float[] kernelT = (float[]) scratch;
         if (narrow()) {
             // kernel gradient transposed, (units, in) = dy^T . x, vectors along the input axis
-            Gemm.tn(units, in, rows, dy, 0, units, x, 0, in, kernelT, 0, in, false);
+            float[] gradT = (float[]) scratch;
+            Gemm.tn(units, in, rows, dy, 0, units, x, 0, in, gradT, 0, in, false);
             float[] g = grads[0];
             for (int u = 0; u < units; u++) {
                 for (int i = 0; i < in; i++) {
-                    g[i * units + u] = kernelT[u * in + i];
+                    g[i * units + u] = gradT[u * in + i];
                 }
             }
         } else {
@@ -102,8 +100,7 @@ public final class Dense extends KernelLayer<Dense> {
         }
         biasGradient(dy, rows, grads);
         if (dx != null) {
-            transposedKernel(kernelT);
-            Gemm.nn(rows, in, units, dy, 0, units, kernelT, 0, in, dx, 0, in, false);
+            Gemm.nn(rows, in, units, dy, 0, units, kernelT(), 0, in, dx, 0, in, false);
         }
     }
 

@@ -18,6 +18,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
     private Initializer biasInitializer = new Zeros();
     private Parameter kernel;
     private Parameter bias;
+    private float[] kernelT;
 
     @SuppressWarnings("unchecked")
     private T self() {
@@ -159,14 +160,25 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         }
     }
 
-    /** Writes the kernel, seen as a [rows, cols] matrix, transposed into {@code dst} [cols, rows]. */
-    protected final void transposedKernel(float[] dst) {
+    /**
+     * The kernel seen as a [rows, outputs] matrix, transposed: [outputs, rows], with zero rows up to a
+     * multiple of four outputs (the matrix kernel's row block). Kept up to date by {@link #prepare}.
+     */
+    protected final float[] kernelT() {
+        return kernelT;
+    }
+
+    @Override
+    public void prepare() {
         float[] k = kernelData();
         int cols = outputs();
         int rows = k.length / cols;
+        if (kernelT == null) {
+            kernelT = new float[(cols + 3) / 4 * 4 * rows];
+        }
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
-                dst[c * rows + r] = k[r * cols + c];
+                kernelT[c * rows + r] = k[r * cols + c];
             }
         }
     }

@@ -151,6 +151,7 @@ final class Engine {
         double[] losses = new double[chunks];
         long[] correct = new long[chunks];
         float scale = 1f / ((float) count * outputRows);
+        prepareLayers();
         Parallel.forEach(chunks, (c, w) -> {
             Worker wk = workers[w];
             int start = from + c * chunk;
@@ -220,6 +221,7 @@ final class Engine {
         double[] losses = new double[chunks];
         long[] correct = new long[chunks];
         int outSize = outputSize();
+        prepareLayers();
         Parallel.forEach(chunks, (c, w) -> {
             Worker wk = workers[w];
             int start = c * CHUNK;
@@ -238,6 +240,12 @@ final class Engine {
             }
         });
         return totals(losses, correct);
+    }
+
+    private void prepareLayers() {
+        for (Layer layer : layers) {
+            layer.prepare();
+        }
     }
 
     private static Totals totals(double[] losses, long[] correct) {

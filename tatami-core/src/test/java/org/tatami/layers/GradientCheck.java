@@ -97,6 +97,8 @@ final class GradientCheck {
             ((KernelLayer<?>) layer).activation(ActivationFunction.LINEAR);
         }
         try {
+            // Parameters are perturbed between calls: derive what the layer keeps from them anew.
+            layer.prepare();
             layer.forward(x, y, n, scratch, training, new SplittableRandom(dropoutSeed));
         } finally {
             if (fused != null) {

@@ -30,7 +30,7 @@ class KernelWorkTest {
                 }
             }
         }
-        assertEquals(15, checked);
+        assertEquals(21, checked);
     }
 
     @Test
