@@ -2,6 +2,7 @@ package org.tatami.layers;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.tatami.kernels.MaxPool2x2;
 
 /** Max pooling over NHWC windows, as Keras's MaxPool2D (strides default to the pool size). */
 public final class MaxPool2D extends Pooling2D<MaxPool2D> {
@@ -28,15 +29,30 @@ public final class MaxPool2D extends Pooling2D<MaxPool2D> {
         return "max_pooling2d";
     }
 
-    /** Scratch: for each output value, the input index it was taken from. */
+    /** Scratch: for each output value, the input index it was taken from (none on the vector path). */
     @Override
     public Object createScratch(int maxBatch) {
-        return new int[maxBatch * g.oh() * g.ow() * g.c()];
+        return vectors() ? null : new int[maxBatch * g.oh() * g.ow() * g.c()];
+    }
+
+    /** 2x2 windows, stride 2, no padding. */
+    private boolean twoByTwo() {
+        return ph == 2 && pw == 2 && sh == 2 && sw == 2 && g.padTop() == 0 && g.padLeft() == 0
+                && 2 * g.oh() <= g.h() && 2 * g.ow() <= g.w();
+    }
+
+    /** 2x2 pooling of channels that fill whole vectors runs with vectors along the channels. */
+    private boolean vectors() {
+        return twoByTwo() && MaxPool2x2.fits(g.c());
     }
 
     @Override
     public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
-        if (ph == 2 && pw == 2 && sh == 2 && sw == 2 && 2 * g.oh() <= g.h() && 2 * g.ow() <= g.w()) {
+        if (vectors()) {
+            MaxPool2x2.forward(x, n, g.h(), g.w(), g.c(), y);
+            return;
+        }
+        if (twoByTwo()) {
             forward2x2(x, y, n, (int[]) scratch);
             return;
         }
@@ -100,6 +116,10 @@ public final class MaxPool2D extends Pooling2D<MaxPool2D> {
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch, float[][] grads) {
         if (dx == null) {
+            return;
+        }
+        if (vectors()) {
+            MaxPool2x2.backward(x, dy, n, g.h(), g.w(), g.c(), dx);
             return;
         }
         int[] argmax = (int[]) scratch;

@@ -119,7 +119,10 @@ class GradientCheckTest {
                 // Stride larger than the pool: skipped inputs get zero.
                 Arguments.of("2x2 s3 valid", 2, 2, 3, 3, "valid", new int[] {7, 8, 1}),
                 Arguments.of("2x2 s3 same", 2, 2, 3, 3, "same", new int[] {7, 8, 1}),
-                Arguments.of("2x3 s(1,2) same", 2, 3, 1, 2, "same", new int[] {5, 6, 2}));
+                Arguments.of("2x3 s(1,2) same", 2, 3, 1, 2, "same", new int[] {5, 6, 2}),
+                // Channels that fill whole vectors: pooled with vectors along the channels.
+                Arguments.of("2x2 valid, 32 channels", 2, 2, 2, 2, "valid", new int[] {4, 4, 32}),
+                Arguments.of("2x2 valid, 16 channels, odd input", 2, 2, 2, 2, "valid", new int[] {5, 3, 16}));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -137,6 +137,59 @@ class LayerForwardTest {
         assertArrayEquals(new float[] {54, 45, 72, 54}, y.data());
     }
 
+    /**
+     * 2x2 pooling of 16 or 32 channels (vectors along the channels on the SIMD path) against a plain
+     * reference with MaxPool2D's rule, on small integers so that windows are full of ties: the same
+     * outputs, and each window's gradient at the same input.
+     */
+    @Test
+    void maxPool2dOfManyChannelsKeepsTheWinnerRule() {
+        for (int c : new int[] {16, 32}) {
+            int n = 2;
+            int h = 6;
+            int w = 5;
+            java.util.SplittableRandom random = new java.util.SplittableRandom(c);
+            float[] x = new float[n * h * w * c];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = random.nextInt(3);
+            }
+            MaxPool2D pool = new MaxPool2D(2);
+            pool.build(h, w, c);
+            float[] y = new float[n * 3 * 2 * c];
+            float[] dy = new float[y.length];
+            for (int i = 0; i < dy.length; i++) {
+                dy[i] = i + 1;
+            }
+            float[] dx = new float[x.length];
+            java.util.Arrays.fill(dx, Float.NaN);
+            Object scratch = pool.createScratch(n);
+            pool.forward(x, y, n, scratch, true, random);
+            pool.backward(x, y, dy, dx, n, scratch, new float[0][]);
+            float[] expectedY = new float[y.length];
+            float[] expectedDx = new float[x.length];
+            int o = 0;
+            for (int b = 0; b < n; b++) {
+                for (int oy = 0; oy < 3; oy++) {
+                    for (int ox = 0; ox < 2; ox++) {
+                        for (int ch = 0; ch < c; ch++, o++) {
+                            int best = -1;
+                            for (int[] d : new int[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}}) {
+                                int i = ((b * h + 2 * oy + d[0]) * w + 2 * ox + d[1]) * c + ch;
+                                if (best < 0 || x[i] > x[best]) {
+                                    best = i;
+                                }
+                            }
+                            expectedY[o] = x[best];
+                            expectedDx[best] = dy[o];
+                        }
+                    }
+                }
+            }
+            assertArrayEquals(expectedY, y, 0f, c + " channels, output");
+            assertArrayEquals(expectedDx, dx, 0f, c + " channels, input gradient");
+        }
+    }
+
     @Test
     void maxPool2dOnAKnownInput() {
         // Channel 0 is v, channel 1 is -v (per-channel pooling).

@@ -18,10 +18,10 @@ import org.tatami.layers.MaxPool2D;
 
 /**
  * MaxPool2D(2) forward and backward on one 64-sample chunk, through the layer's API: {@code seed} pools
- * the seed model's 26x26x3 convolution output, {@code convnet} the convnet's first, 26x26x32.
- * Memory-bound; work in bytes: forward reads the input and writes the output and the argmax indices,
- * backward clears the input gradient and reads the output gradient and the indices, so both count
- * 4·(input + 2·output) bytes: 0.78 MB (seed) and 8.3 MB (convnet) per call.
+ * the seed model's 26x26x3 convolution output, {@code convnet} the convnet's first, 26x26x32 (vectors
+ * along the channels, nothing stored between the passes). Memory-bound; work in bytes, one count for
+ * both ways: 4·(input + 2·output) per call (input, output, and the argmax indices or, on the vector
+ * path, the input read again by backward): 0.78 MB (seed) and 8.3 MB (convnet).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
