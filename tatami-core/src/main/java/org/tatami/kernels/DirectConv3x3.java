@@ -136,24 +136,15 @@ public final class DirectConv3x3 {
                     }
                 }
             }
-            grad[f] = sum(s00);
-            grad[filters + f] = sum(s01);
-            grad[2 * filters + f] = sum(s02);
-            grad[3 * filters + f] = sum(s10);
-            grad[4 * filters + f] = sum(s11);
-            grad[5 * filters + f] = sum(s12);
-            grad[6 * filters + f] = sum(s20);
-            grad[7 * filters + f] = sum(s21);
-            grad[8 * filters + f] = sum(s22);
+            grad[f] = Lanes.sum(s00);
+            grad[filters + f] = Lanes.sum(s01);
+            grad[2 * filters + f] = Lanes.sum(s02);
+            grad[3 * filters + f] = Lanes.sum(s10);
+            grad[4 * filters + f] = Lanes.sum(s11);
+            grad[5 * filters + f] = Lanes.sum(s12);
+            grad[6 * filters + f] = Lanes.sum(s20);
+            grad[7 * filters + f] = Lanes.sum(s21);
+            grad[8 * filters + f] = Lanes.sum(s22);
         }
-    }
-
-    /** The lanes added one by one in lane order: the same sum on every JDK. */
-    private static float sum(FloatVector v) {
-        float s = 0f;
-        for (int i = 0; i < L; i++) {
-            s += v.lane(i);
-        }
-        return s;
     }
 }

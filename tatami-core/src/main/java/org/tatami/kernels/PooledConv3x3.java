@@ -236,17 +236,17 @@ public final class PooledConv3x3 {
                     }
                 }
             }
-            kernelGrad[f] = sum(s00);
-            kernelGrad[filters + f] = sum(s01);
-            kernelGrad[2 * filters + f] = sum(s02);
-            kernelGrad[3 * filters + f] = sum(s10);
-            kernelGrad[4 * filters + f] = sum(s11);
-            kernelGrad[5 * filters + f] = sum(s12);
-            kernelGrad[6 * filters + f] = sum(s20);
-            kernelGrad[7 * filters + f] = sum(s21);
-            kernelGrad[8 * filters + f] = sum(s22);
+            kernelGrad[f] = Lanes.sum(s00);
+            kernelGrad[filters + f] = Lanes.sum(s01);
+            kernelGrad[2 * filters + f] = Lanes.sum(s02);
+            kernelGrad[3 * filters + f] = Lanes.sum(s10);
+            kernelGrad[4 * filters + f] = Lanes.sum(s11);
+            kernelGrad[5 * filters + f] = Lanes.sum(s12);
+            kernelGrad[6 * filters + f] = Lanes.sum(s20);
+            kernelGrad[7 * filters + f] = Lanes.sum(s21);
+            kernelGrad[8 * filters + f] = Lanes.sum(s22);
             if (biasGrad != null) {
-                biasGrad[f] = sum(sb);
+                biasGrad[f] = Lanes.sum(sb);
             }
         }
     }
@@ -266,14 +266,5 @@ public final class PooledConv3x3 {
                 scratch[even + w / 2] = x[src + w - 1];
             }
         }
-    }
-
-    /** The lanes added one by one in lane order: the same sum on every JDK. */
-    private static float sum(FloatVector v) {
-        float s = 0f;
-        for (int i = 0; i < L; i++) {
-            s += v.lane(i);
-        }
-        return s;
     }
 }
