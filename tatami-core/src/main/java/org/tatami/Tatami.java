@@ -14,6 +14,8 @@ import org.tatami.layers.Names;
  */
 public final class Tatami {
     private static final AtomicLong SEEDS = new AtomicLong(System.nanoTime());
+    /** Set on a thread inside {@link #withPrivateRandom}: that thread's draws come from here instead. */
+    private static final ThreadLocal<AtomicLong> PRIVATE_SEEDS = new ThreadLocal<>();
 
     private Tatami() {
     }
@@ -28,11 +30,27 @@ public final class Tatami {
      * ask in the same order after the same {@link #setRandomSeed} get the same streams.
      */
     public static SplittableRandom newRandom() {
+        AtomicLong seeds = PRIVATE_SEEDS.get();
         // A SplitMix64 step on the shared counter: successive streams are well separated.
-        long z = SEEDS.getAndAdd(0x9E3779B97F4A7C15L) + 0x9E3779B97F4A7C15L;
+        long z = (seeds != null ? seeds : SEEDS).getAndAdd(0x9E3779B97F4A7C15L) + 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return new SplittableRandom(z ^ (z >>> 31));
+    }
+
+    /**
+     * Runs {@code body} with this thread's random draws coming from a counter of its own, started at
+     * {@code seed}: the session's draws are neither used nor advanced, whatever other threads do meanwhile.
+     * For throwaway models (a warm-up run) next to a run that must stay reproducible.
+     */
+    public static void withPrivateRandom(long seed, Runnable body) {
+        AtomicLong previous = PRIVATE_SEEDS.get();
+        PRIVATE_SEEDS.set(new AtomicLong(seed));
+        try {
+            body.run();
+        } finally {
+            PRIVATE_SEEDS.set(previous);
+        }
     }
 
     /** Uses {@code threads} worker threads for training and inference (default: all cores). */

@@ -1,6 +1,7 @@
 package org.tatami.cli;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.tatami.losses.SparseCategoricalCrossentropy;
 import org.tatami.models.FitOptions;
 import org.tatami.models.History;
 import org.tatami.models.Sequential;
+import org.tatami.models.WarmUp;
 import org.tatami.optimizers.Adam;
 import org.tatami.optimizers.Optimizer;
 import org.tatami.optimizers.RMSprop;
@@ -79,19 +81,25 @@ final class TrainCommand extends BaseCommand {
         check(trainLimit == null || trainLimit >= 1, "--train-limit must be at least 1, got " + trainLimit);
         boolean text = !quiet && !json;
         Tatami.setRandomSeed(seed);
-        Datasets.Data d = Datasets.load(data);
+        Sequential net = model == null ? ModelFiles.seedModel() : ModelFiles.fromConfig(model);
+        Datasets.Data d;
+        if (net.isBuilt()) {
+            // The shapes are known before the data: the kernels warm up on a throwaway copy while it loads.
+            prepare(net);
+            WarmUp warmUp = WarmUp.start(net);
+            try {
+                d = Datasets.load(data);
+            } finally {
+                warmUp.close();
+            }
+        } else {
+            d = Datasets.load(data);
+            int[] s = d.train().images().shape();
+            net.build(s[1], s[2], s[3]);
+            prepare(net);
+        }
         Datasets.Split train = trainLimit == null ? d.train() : d.train().first(trainLimit);
         Datasets.Split test = d.test();
-
-        Sequential net = model == null ? ModelFiles.seedModel() : ModelFiles.fromConfig(model);
-        if (!net.isBuilt()) {
-            int[] s = train.images().shape();
-            net.build(s[1], s[2], s[3]);
-        }
-        if (initialWeights != null) {
-            net.loadWeights(initialWeights);
-        }
-        net.compile(optimizer(), new SparseCategoricalCrossentropy(), "accuracy");
         Path dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         String summary = summaryText(net);
         if (text) {
@@ -119,6 +127,14 @@ final class TrainCommand extends BaseCommand {
             out().printf("%nDone in %.1f s. Run folder: %s%n", wall, dir);
             result.files().forEach(f -> out().println("  " + f));
         }
+    }
+
+    /** Initial weights, if any, and the compile settings; the model is built. */
+    private void prepare(Sequential net) throws IOException {
+        if (initialWeights != null) {
+            net.loadWeights(initialWeights);
+        }
+        net.compile(optimizer(), new SparseCategoricalCrossentropy(), "accuracy");
     }
 
     private static void check(boolean ok, String message) {

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +18,8 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.tatami.tensor.IntTensor;
@@ -95,9 +98,52 @@ public final class Mnist {
         return load(sources);
     }
 
+    /**
+     * Reads the training split on a thread of its own while this thread reads the test split: each is
+     * decompressed, checked and converted independently. Failures are reported as a sequential read
+     * would report them: the training split's first.
+     */
     private static Data load(List<Source> sources) throws IOException {
-        return new Data(split(read(sources.get(0)), read(sources.get(1))),
-                split(read(sources.get(2)), read(sources.get(3))));
+        FutureTask<Split> train = new FutureTask<>(() -> split(read(sources.get(0)), read(sources.get(1))));
+        Thread trainReader = new Thread(train, "tatami-mnist-train");
+        trainReader.setDaemon(true);
+        trainReader.start();
+        Split test = null;
+        Exception testFailure = null;
+        try {
+            test = split(read(sources.get(2)), read(sources.get(3)));
+        } catch (IOException | RuntimeException e) {
+            testFailure = e;
+        }
+        Split trainSplit = result(train);
+        if (testFailure instanceof IOException e) {
+            throw e;
+        } else if (testFailure instanceof RuntimeException e) {
+            throw e;
+        }
+        return new Data(trainSplit, test);
+    }
+
+    /** The task's result, or the exception it threw, as thrown. */
+    private static Split result(FutureTask<Split> task) throws IOException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            InterruptedIOException interrupted = new InterruptedIOException("interrupted while reading MNIST");
+            interrupted.initCause(e);
+            throw interrupted;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            } else if (cause instanceof RuntimeException re) {
+                throw re;
+            } else if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
     }
 
     private static Split split(Named images, Named labels) throws IOException {

@@ -82,6 +82,43 @@ class MnistTest {
                 + " the file is damaged or is not the one that list describes", e.getMessage());
     }
 
+    /** The splits are read on two threads; each file gives what reading it alone, one after another, gives. */
+    @Test
+    void concurrentLoadGivesWhatEachFileHolds() throws IOException {
+        String[][] splits = {{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"},
+            {"t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}};
+        Mnist.Split[] loaded = {mnist.train(), mnist.test()};
+        for (int i = 0; i < 2; i++) {
+            Tensor images = Idx.read(new java.io.ByteArrayInputStream(bundled(splits[i][0])), splits[i][0]).toTensor();
+            IntTensor labels = Idx.read(new java.io.ByteArrayInputStream(bundled(splits[i][1])), splits[i][1])
+                    .toIntTensor();
+            assertEquals(images, loaded[i].images(), splits[i][0]);
+            assertEquals(labels, loaded[i].labels(), splits[i][1]);
+        }
+        Mnist.Data again = Mnist.load();
+        assertEquals(mnist.train().images(), again.train().images());
+        assertEquals(mnist.test().labels(), again.test().labels());
+    }
+
+    /** With both splits damaged, the training split's problem is reported, as a sequential read would. */
+    @Test
+    void concurrentLoadReportsTheTrainingSplitFirst(@TempDir Path dir) throws IOException {
+        writeTinyMnist(dir, false);
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte"), new byte[] {1, 2, 3});
+        Files.delete(dir.resolve("train-images-idx3-ubyte.gz"));
+        Files.write(dir.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8});
+        IOException e = assertThrows(IOException.class, () -> Mnist.load(dir));
+        assertTrue(e.getMessage().startsWith(dir.resolve("train-images-idx3-ubyte") + ": truncated IDX header"),
+                e.getMessage());
+
+        writeTinyMnist(dir, false);
+        Files.delete(dir.resolve("train-images-idx3-ubyte"));
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte"), new byte[] {1, 2, 3});
+        e = assertThrows(IOException.class, () -> Mnist.load(dir));
+        assertTrue(e.getMessage().startsWith(dir.resolve("t10k-labels-idx1-ubyte") + ": truncated IDX header"),
+                e.getMessage());
+    }
+
     @Test
     void folderWithSumsLoads(@TempDir Path dir) throws IOException {
         writeTinyMnist(dir, true);
