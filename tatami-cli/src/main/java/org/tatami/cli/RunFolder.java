@@ -3,6 +3,7 @@ package org.tatami.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,6 @@ import org.tatami.cli.report.HistoryPlot;
 import org.tatami.cli.report.HtmlReport;
 import org.tatami.cli.report.ModelDiagram;
 import org.tatami.cli.report.Report;
-import org.tatami.Tatami;
 import org.tatami.io.AtomicFiles;
 import org.tatami.io.Version;
 import org.tatami.kernels.Simd;
@@ -45,14 +45,19 @@ final class RunFolder {
     record Result(Map<String, Object> metrics, List<String> files) {
     }
 
-    /**
-     * Writes every file. The files do not depend on one another (but for the report, which shows them all),
-     * so they are written on parallel threads; a failure is reported as a sequential write would report it,
-     * the first file's in the order of the list returned.
-     */
     Result write(Sequential model, History history, String summary, Map<String, Object> settings, double wallSeconds,
                  double trainSamplesPerSecond, Datasets.Split test) throws IOException {
         Files.createDirectories(dir);
+        List<String> files = new ArrayList<>();
+        model.save(dir.resolve(MODEL));
+        files.add(MODEL);
+        model.saveWeights(dir.resolve(WEIGHTS));
+        files.add(WEIGHTS);
+        AtomicFiles.writeString(dir.resolve(HISTORY), history.toCsv());
+        files.add(HISTORY);
+        AtomicFiles.writeString(dir.resolve(SUMMARY), summary);
+        files.add(SUMMARY);
+
         Map<String, Double> last = new LinkedHashMap<>();
         history.history().forEach((k, v) -> last.put(k, v.get(v.size() - 1)));
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -62,42 +67,31 @@ final class RunFolder {
         metrics.put("train_samples_per_second", trainSamplesPerSecond);
         metrics.put("settings", settings);
         metrics.put("versions", versions());
+        AtomicFiles.writeString(dir.resolve(METRICS), BaseCommand.JSON.toJson(metrics) + "\n");
+        files.add(METRICS);
 
-        Jobs.Result<List<FeatureMaps.LayerOutput>> maps;
-        try (Jobs jobs = new Jobs(Tatami.threads(), "tatami-run-folder")) {
-            // Submitted in the order of the files they write, so that the first failure reported is the first file's.
-            jobs.run(() -> {
-                model.save(dir.resolve(MODEL));
-                model.saveWeights(dir.resolve(WEIGHTS));
-                AtomicFiles.writeString(dir.resolve(HISTORY), history.toCsv());
-                AtomicFiles.writeString(dir.resolve(SUMMARY), summary);
-                AtomicFiles.writeString(dir.resolve(METRICS), BaseCommand.JSON.toJson(metrics) + "\n");
-                ModelDiagram.write(model, dir.resolve(DIAGRAM));
-                return null;
-            });
-            jobs.run(() -> {
-                HistoryPlot.write(history, "loss", List.of("loss", "val_loss"), dir.resolve(LOSS));
-                HistoryPlot.write(history, "accuracy", List.of("accuracy", "val_accuracy"), dir.resolve(ACCURACY));
-                return null;
-            });
-            jobs.run(() -> {
-                IntTensor predicted = model.predict(test.images()).argmax();
-                int classes = model.outputShape()[model.outputShape().length - 1];
-                ConfusionMatrix.writePng(ConfusionMatrix.compute(predicted, test.labels(), classes),
-                        dir.resolve(CONFUSION));
-                return DigitGrid.writeMisclassified(test.images(), predicted, test.labels(), 50,
-                        dir.resolve(MISCLASSIFIED));
-            });
-            maps = jobs.submit(() -> FeatureMaps.write(model, test.images().slice(0, 1), dir.resolve(FEATURE_MAPS)));
-            jobs.await();
-        }
+        ModelDiagram.write(model, dir.resolve(DIAGRAM));
+        files.add(DIAGRAM);
+        HistoryPlot.write(history, "loss", List.of("loss", "val_loss"), dir.resolve(LOSS));
+        files.add(LOSS);
+        HistoryPlot.write(history, "accuracy", List.of("accuracy", "val_accuracy"), dir.resolve(ACCURACY));
+        files.add(ACCURACY);
+
+        IntTensor predicted = model.predict(test.images()).argmax();
+        int classes = model.outputShape()[model.outputShape().length - 1];
+        ConfusionMatrix.writePng(ConfusionMatrix.compute(predicted, test.labels(), classes), dir.resolve(CONFUSION));
+        files.add(CONFUSION);
+        DigitGrid.writeMisclassified(test.images(), predicted, test.labels(), 50, dir.resolve(MISCLASSIFIED));
+        files.add(MISCLASSIFIED);
+        List<FeatureMaps.LayerOutput> maps = FeatureMaps.write(model, test.images().slice(0, 1),
+                dir.resolve(FEATURE_MAPS));
+        files.add(FEATURE_MAPS + "/");
 
         Report report = new Report("tatami training run", summary, settings, last, wallSeconds, trainSamplesPerSecond,
-                history, new Report.Pictures(LOSS, ACCURACY, DIAGRAM, CONFUSION, MISCLASSIFIED), FEATURE_MAPS,
-                maps.get());
+                history, new Report.Pictures(LOSS, ACCURACY, DIAGRAM, CONFUSION, MISCLASSIFIED), FEATURE_MAPS, maps);
         HtmlReport.write(dir, report);
-        return new Result(metrics, List.of(MODEL, WEIGHTS, HISTORY, SUMMARY, METRICS, DIAGRAM, LOSS, ACCURACY,
-                CONFUSION, MISCLASSIFIED, FEATURE_MAPS + "/", HtmlReport.FILE_NAME));
+        files.add(HtmlReport.FILE_NAME);
+        return new Result(metrics, files);
     }
 
     static Map<String, Object> versions() {

@@ -158,18 +158,6 @@ class CommandLineTest {
         assertTrue(CliRun.of("train", "--help").out().contains("--initial-weights"));
     }
 
-    /** The run folder's files are written in parallel; one that cannot be written is still named. */
-    @Test
-    void aPictureThatCannotBeWrittenIsNamed() throws IOException {
-        Path out = tmp.resolve("blocked");
-        Files.createDirectories(out.resolve("loss.png").resolve("in the way"));
-        CliRun r = CliRun.of("train", "--epochs", "1", "--train-limit", "256", "--out", out.toString());
-        assertOneLineError(r, 1, out.resolve("loss.png").toString());
-        assertTrue(Files.isRegularFile(out.resolve("model.tatami")), "the other files are written");
-        assertTrue(Files.isRegularFile(out.resolve("confusion_matrix.png")), "the other files are written");
-        assertTrue(!Files.exists(out.resolve("report.html")), "no report that links to a missing picture");
-    }
-
     @Test
     void badInputsGiveOneLineErrors() throws IOException {
         String model = run.resolve("model.tatami").toString();
