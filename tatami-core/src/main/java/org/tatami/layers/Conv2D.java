@@ -104,11 +104,6 @@ public final class Conv2D extends KernelLayer<Conv2D> {
         return filters < Simd.lanes();
     }
 
-    /** Filters rounded up to a multiple of four, the matrix kernel's row block. */
-    private int paddedFilters() {
-        return (filters + 3) / 4 * 4;
-    }
-
     /**
      * Scratch: the im2col matrix (reused for its gradient), the transposed kernel, and for the
      * transposed path the output (and its gradient) with filters as rows.
@@ -124,8 +119,8 @@ public final class Conv2D extends KernelLayer<Conv2D> {
             ones = new float[rows];
             java.util.Arrays.fill(ones, 1f);
         }
-        return new Scratch(new float[rows * patch()], new float[patch() * paddedFilters()],
-                transposed() ? new float[rows * paddedFilters()] : null, ones);
+        return new Scratch(new float[rows * patch()], new float[patch() * filters],
+                transposed() ? new float[rows * filters] : null, ones);
     }
 
     @Override
@@ -135,10 +130,8 @@ public final class Conv2D extends KernelLayer<Conv2D> {
         int p = patch();
         if (transposed()) {
             g.im2colT(x, n, s.cols);
-            // Rows of the transposed kernel beyond the filters stay zero: the product then runs in
-            // blocks of four output rows, reading the im2col matrix once.
             transposedKernel(s.kernelT);
-            Gemm.nn(paddedFilters(), rows, p, s.kernelT, 0, p, s.cols, 0, rows, s.outT, 0, rows, false);
+            Gemm.nn(filters, rows, p, s.kernelT, 0, p, s.cols, 0, rows, s.outT, 0, rows, false);
             untransposeBiasAndActivate(s.outT, y, rows);
         } else {
             g.im2col(x, n, s.cols);
