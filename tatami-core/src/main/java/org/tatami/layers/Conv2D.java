@@ -130,11 +130,6 @@ public final class Conv2D extends KernelLayer<Conv2D> {
         return g;
     }
 
-    /** Filters rounded up to a multiple of four, the matrix kernel's row block. */
-    private int paddedFilters() {
-        return (filters + 3) / 4 * 4;
-    }
-
     /**
      * Scratch: the im2col matrix (reused for its gradient), and for the transposed path the output
      * (and its gradient) with filters as rows.
@@ -150,7 +145,7 @@ public final class Conv2D extends KernelLayer<Conv2D> {
             ones = new float[rows];
             java.util.Arrays.fill(ones, 1f);
         }
-        return new Scratch(new float[rows * patch()], transposed() ? new float[rows * paddedFilters()] : null, ones);
+        return new Scratch(new float[rows * patch()], transposed() ? new float[rows * filters] : null, ones);
     }
 
     @Override
@@ -200,9 +195,7 @@ public final class Conv2D extends KernelLayer<Conv2D> {
         int rows = n * g.oh() * g.ow();
         int p = patch();
         g.im2colT(x, n, s.cols);
-        // Rows of the transposed kernel beyond the filters are zero: the product then runs in blocks
-        // of four output rows, reading the im2col matrix once.
-        Gemm.nn(paddedFilters(), rows, p, kernelT(), 0, p, s.cols, 0, rows, s.outT, 0, rows, false);
+        Gemm.nn(filters, rows, p, kernelT(), 0, p, s.cols, 0, rows, s.outT, 0, rows, false);
     }
 
     /** The transposed path's gradients from the output's gradient held as (filters, rows) in s.outT. */

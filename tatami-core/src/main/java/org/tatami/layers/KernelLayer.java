@@ -160,10 +160,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         }
     }
 
-    /**
-     * The kernel seen as a [rows, outputs] matrix, transposed: [outputs, rows], with zero rows up to a
-     * multiple of four outputs (the matrix kernel's row block). Kept up to date by {@link #prepare}.
-     */
+    /** The kernel seen as a [rows, outputs] matrix, transposed: [outputs, rows]. Kept up to date by {@link #prepare}. */
     protected final float[] kernelT() {
         return kernelT;
     }
@@ -174,7 +171,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         int cols = outputs();
         int rows = k.length / cols;
         if (kernelT == null) {
-            kernelT = new float[(cols + 3) / 4 * 4 * rows];
+            kernelT = new float[k.length];
         }
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {

@@ -3,6 +3,7 @@ package org.tatami.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,13 +80,13 @@ class GemmTest {
         }
     }
 
-    /** Every row count against the 4-row blocks and every width against 1 and 2 vectors plus tails. */
+    /** Every row count up to a 6-row block and into the next, every width up to 6 vectors. */
     @Test
     void allSmallShapes() {
         SplittableRandom rnd = new SplittableRandom(2);
         for (Kernel kernel : paths()) {
-            for (int m = 1; m <= 9; m++) {
-                for (int n = 1; n <= 2 * Simd.lanes() + Math.max(Simd.lanes(), 8) + 1; n++) {
+            for (int m = 1; m <= 8; m++) {
+                for (int n = 1; n <= Math.max(5 * Simd.lanes(), 10) + 1; n++) {
                     check(kernel, m % 2 == 0, m, n, 1 + (m + n) % 4, n % 3 == 0, rnd);
                 }
             }
@@ -115,6 +116,34 @@ class GemmTest {
                     kernel.multiply(transA, 1, n, k, a, transA ? i : i * k, lda, b, 0, n, rows, i * n, n, false);
                 }
                 assertArrayEquals(whole, rows);
+            }
+        }
+    }
+
+    /**
+     * The SIMD path computes each element of C as one chain of fused multiply-adds over k in ascending
+     * order, whatever block of rows, columns and k it falls in: its results are the bits of that chain
+     * worked out element by element, for shapes that leave partial blocks everywhere (rows past a
+     * block, widths between whole vectors, k across passes) with a strided A for both layouts.
+     */
+    @Test
+    void simdPathIsTheFmaChainBitForBit() {
+        assumeTrue(Simd.ENABLED);
+        int l = Simd.lanes();
+        int depth = VectorGemm.DEPTH;
+        int[] ms = {1, 5, 7, 13};
+        int[] ns = {1, l - 1, l, l + 1, 2 * l + 3, 4 * l + 5, 5 * l + 3, 6 * l + 4, 8 * l + 1, 9 * l + 7};
+        int[] ks = {0, 2, depth + 3, 2 * depth + 1};
+        SplittableRandom rnd = new SplittableRandom(4);
+        for (int m : ms) {
+            for (int n : ns) {
+                for (int k : ks) {
+                    for (boolean transA : new boolean[] {false, true}) {
+                        for (boolean acc : new boolean[] {false, true}) {
+                            checkExact(transA, m, n, k, acc, rnd);
+                        }
+                    }
+                }
             }
         }
     }
@@ -192,6 +221,47 @@ class GemmTest {
                 assertEquals(OUTSIDE, c[idx], what + ": C[" + idx + "] outside the block was written");
             }
         }
+    }
+
+    private static void checkExact(boolean transA, int m, int n, int k, boolean accumulate, SplittableRandom rnd) {
+        int lda = (transA ? m : k) + 3;
+        int aOff = 2;
+        float[] a = filled(aOff + (transA ? k : m) * lda, Float.NaN);
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                a[aOff + (transA ? p * lda + i : i * lda + p)] = (float) rnd.nextDouble(-1, 1);
+            }
+        }
+        int ldb = n + 1;
+        int bOff = 3;
+        float[] b = filled(bOff + k * ldb, Float.NaN);
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                b[bOff + p * ldb + j] = (float) rnd.nextDouble(-1, 1);
+            }
+        }
+        int ldc = n + 2;
+        int cOff = 1;
+        float[] c = filled(cOff + m * ldc + 1, OUTSIDE);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c[cOff + i * ldc + j] = accumulate ? (float) rnd.nextDouble(-1, 1) : Float.NaN;
+            }
+        }
+        float[] expected = c.clone();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = accumulate ? c[cOff + i * ldc + j] : 0f;
+                for (int p = 0; p < k; p++) {
+                    float av = a[aOff + (transA ? p * lda + i : i * lda + p)];
+                    s = Math.fma(av, b[bOff + p * ldb + j], s);
+                }
+                expected[cOff + i * ldc + j] = s;
+            }
+        }
+        VECTOR.multiply(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        assertArrayEquals(expected, c, (transA ? "tn " : "nn ") + m + "x" + n + "x" + k
+                + (accumulate ? " accumulate" : ""));
     }
 
     private static float[] filled(int n, float value) {
