@@ -121,6 +121,11 @@ public final class Conv2D extends KernelLayer<Conv2D> {
                 && !"im2col".equals(System.getProperty("tatami.conv"));
     }
 
+    @Override
+    protected boolean readsTransposedKernel(boolean training) {
+        return transposed() ? !direct : training;
+    }
+
     /** Whether this layer convolves directly from the images rather than through im2col. */
     boolean direct() {
         return direct;

@@ -65,6 +65,11 @@ public final class Dense extends KernelLayer<Dense> {
         return units < Simd.lanes();
     }
 
+    @Override
+    protected boolean readsTransposedKernel(boolean training) {
+        return narrow() || training;
+    }
+
     /** Scratch: the narrow path's kernel gradient, transposed, (units, in). */
     @Override
     public Object createScratch(int maxBatch) {

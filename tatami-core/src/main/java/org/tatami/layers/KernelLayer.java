@@ -165,8 +165,14 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         return kernelT;
     }
 
+    /** Whether forward (and backward, when {@code training}) read {@link #kernelT()}. */
+    protected abstract boolean readsTransposedKernel(boolean training);
+
     @Override
-    public void prepare() {
+    public void prepare(boolean training) {
+        if (!readsTransposedKernel(training)) {
+            return;
+        }
         float[] k = kernelData();
         int cols = outputs();
         int rows = k.length / cols;

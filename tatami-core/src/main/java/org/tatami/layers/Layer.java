@@ -202,11 +202,11 @@ public abstract class Layer {
     }
 
     /**
-     * Derives from the parameters what {@link #forward} and {@link #backward} read besides them (such
-     * as a transposed kernel), once per pass rather than once per chunk. Call it after the parameters
-     * change and before running the layer; the engine calls it before every step.
+     * Derives from the parameters what {@link #forward} (and, when {@code training}, {@link #backward})
+     * read besides them, such as a transposed kernel, once per pass rather than once per chunk. Call it
+     * after the parameters change and before running the layer; the engine calls it before every pass.
      */
-    public void prepare() {
+    public void prepare(boolean training) {
     }
 
     /** Per-thread working memory for batches of up to {@code maxBatch} samples, or null if none is needed. */
@@ -252,7 +252,7 @@ public abstract class Layer {
         outShape[0] = n;
         System.arraycopy(outputShape, 0, outShape, 1, outputShape.length);
         Tensor y = Tensor.zeros(outShape);
-        prepare();
+        prepare(false);
         forward(x.data(), y.data(), n, createScratch(n), false, Tatami.newRandom());
         int width = outputShape.length == 0 ? 1 : outputShape[outputShape.length - 1];
         if (!appliesActivation()) {

@@ -151,7 +151,7 @@ final class Engine {
         double[] losses = new double[chunks];
         long[] correct = new long[chunks];
         float scale = 1f / ((float) count * outputRows);
-        prepareLayers();
+        prepareLayers(true);
         Parallel.forEach(chunks, (c, w) -> {
             Worker wk = workers[w];
             int start = from + c * chunk;
@@ -221,7 +221,7 @@ final class Engine {
         double[] losses = new double[chunks];
         long[] correct = new long[chunks];
         int outSize = outputSize();
-        prepareLayers();
+        prepareLayers(false);
         Parallel.forEach(chunks, (c, w) -> {
             Worker wk = workers[w];
             int start = c * CHUNK;
@@ -242,9 +242,9 @@ final class Engine {
         return totals(losses, correct);
     }
 
-    private void prepareLayers() {
+    private void prepareLayers(boolean training) {
         for (Layer layer : layers) {
-            layer.prepare();
+            layer.prepare(training);
         }
     }
 

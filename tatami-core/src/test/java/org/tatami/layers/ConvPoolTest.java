@@ -64,7 +64,7 @@ class ConvPoolTest {
         float[] y1 = new float[dy.length];
         float[] dx1 = inputGradient ? new float[x.length] : null;
         float[][] g1 = grads(conv);
-        conv.prepare();
+        conv.prepare(true);
         Object cs = conv.createScratch(n);
         Object ps = pool.createScratch(n);
         conv.forward(x, convOut, n, cs, true, random);

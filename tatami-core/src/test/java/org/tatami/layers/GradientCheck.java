@@ -98,7 +98,7 @@ final class GradientCheck {
         }
         try {
             // Parameters are perturbed between calls: derive what the layer keeps from them anew.
-            layer.prepare();
+            layer.prepare(true);
             layer.forward(x, y, n, scratch, training, new SplittableRandom(dropoutSeed));
         } finally {
             if (fused != null) {

@@ -67,7 +67,7 @@ class LayerForwardTest {
         Conv2D[] layers = {direct, im2col};
         for (int v = 0; v < 2; v++) {
             Object scratch = layers[v].createScratch(n);
-            layers[v].prepare();
+            layers[v].prepare(true);
             ys[v] = new float[dy.length];
             layers[v].forward(x, ys[v], n, scratch, true, random);
             float[][] g = {new float[27], new float[3]};

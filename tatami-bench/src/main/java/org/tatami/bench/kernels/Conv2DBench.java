@@ -74,7 +74,7 @@ public class Conv2DBench {
         } finally {
             System.clearProperty("tatami.conv");
         }
-        layer.prepare();
+        layer.prepare(true);
         scratch = layer.createScratch(CHUNK);
         x = Data.uniform(CHUNK * g[0] * g[1] * g[2], 2);
         int outSize = CHUNK * layer.outputShape()[0] * layer.outputShape()[1] * g[3];

@@ -63,7 +63,7 @@ public class ConvPoolBench {
         if (fused == null) {
             throw new IllegalStateException("the seed's Conv2D + MaxPool2D do not fuse here");
         }
-        conv.prepare();
+        conv.prepare(true);
         convScratch = conv.createScratch(CHUNK);
         poolScratch = pool.createScratch(CHUNK);
         fusedScratch = fused.createScratch(CHUNK);
