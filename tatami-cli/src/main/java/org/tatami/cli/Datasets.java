@@ -31,15 +31,10 @@ final class Datasets {
         return new Data(prepare(d.train()), prepare(d.test()));
     }
 
-    // The seed's x.reshape(N, 28, 28, 1) / 255. Divided in place, as div(255f) would but without a second
-    // copy of the images: the loaded tensor is ours alone, and fresh memory is slow to touch the first time.
+    // The seed's x.reshape(N, 28, 28, 1) / 255. Divided in place, without a second copy of the images:
+    // the loaded tensor is ours alone, and fresh memory is slow to touch the first time.
     private static Split prepare(Mnist.Split s) {
         int[] shape = s.images().shape();
-        Tensor x = s.images().reshape(shape[0], shape[1], shape[2], 1);
-        float[] values = x.data();
-        for (int i = 0; i < values.length; i++) {
-            values[i] /= 255f;
-        }
-        return new Split(x, s.labels());
+        return new Split(s.images().reshape(shape[0], shape[1], shape[2], 1).divInPlace(255f), s.labels());
     }
 }

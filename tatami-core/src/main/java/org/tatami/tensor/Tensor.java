@@ -160,6 +160,17 @@ public final class Tensor {
         return new Tensor(out, shape.clone());
     }
 
+    /**
+     * {@link #div} in place, as PyTorch's {@code div_}: the same values without a second array (for
+     * large inputs such as MNIST's images). Tensors sharing this one's data (reshapes) see the change.
+     */
+    public Tensor divInPlace(float divisor) {
+        for (int i = 0; i < data.length; i++) {
+            data[i] /= divisor;
+        }
+        return this;
+    }
+
     public Tensor mul(float factor) {
         float[] out = new float[data.length];
         for (int i = 0; i < data.length; i++) {

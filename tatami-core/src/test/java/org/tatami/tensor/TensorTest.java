@@ -2,6 +2,7 @@ package org.tatami.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -122,6 +123,15 @@ class TensorTest {
      * double quotient rounded once to float. Multiplying by the reciprocal 1/255f is not the same,
      * as the second assertion shows for some pixel values.
      */
+    @Test
+    void divInPlaceGivesDivsValuesInTheSameArray() {
+        Tensor pixels = range(256);
+        Tensor reshaped = pixels.reshape(16, 16);
+        float[] expected = pixels.div(255f).data();
+        assertSame(reshaped, reshaped.divInPlace(255f));
+        assertArrayEquals(expected, pixels.data(), 0f);
+    }
+
     @Test
     void divIsExactlyRoundedDivision() {
         Tensor pixels = range(256);
