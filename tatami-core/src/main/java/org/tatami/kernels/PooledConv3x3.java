@@ -16,8 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * pooling is lane-wise comparisons and blends. The convolution is the same fused multiply-add chain
  * over (ky, kx) as the im2col product and the window's winner is chosen as MaxPool2D chooses it (top
  * row first, left first, a later value only if strictly greater), so the forward output has the bits
- * of the three layers run one by one. The backward pass recomputes the four values, sends each pooled
- * gradient to its winner and sums the kernel and bias gradients at once, in a fixed order.
+ * of the three layers run one by one. The forward pass keeps the four values of every window; the
+ * backward pass finds each window's winner again from them, sends the pooled gradient there and sums
+ * the kernel and bias gradients at once, in a fixed order.
  *
  * <p>Written out in full, without helper methods or short loops over vectors: on JDK 17 a vector
  * that crosses a call or a loop the JIT does not flatten is boxed, many times slower. Callers check
