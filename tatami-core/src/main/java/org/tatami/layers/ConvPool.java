@@ -45,10 +45,7 @@ public final class ConvPool {
                 || conv.activation() != ActivationFunction.RELU) {
             return null;
         }
-        Geometry p = pool.g;
-        boolean twoByTwo = pool.ph == 2 && pool.pw == 2 && pool.sh == 2 && pool.sw == 2 && p.padTop() == 0
-                && p.padLeft() == 0 && 2 * p.oh() <= p.h() && 2 * p.ow() <= p.w();
-        if (!twoByTwo) {
+        if (!pool.twoByTwo()) {
             return null;
         }
         Geometry c = conv.geometry();

@@ -36,7 +36,7 @@ public final class MaxPool2D extends Pooling2D<MaxPool2D> {
     }
 
     /** 2x2 windows, stride 2, no padding. */
-    private boolean twoByTwo() {
+    boolean twoByTwo() {
         return ph == 2 && pw == 2 && sh == 2 && sw == 2 && g.padTop() == 0 && g.padLeft() == 0
                 && 2 * g.oh() <= g.h() && 2 * g.ow() <= g.w();
     }
