@@ -114,11 +114,6 @@ public final class BatchNormalization extends Layer {
     }
 
     @Override
-    public boolean usesBatchStatistics() {
-        return true;
-    }
-
-    @Override
     protected int[] computeOutputShape(int[] in) {
         if (in.length < 1 || (axis != -1 && axis != in.length)) {
             throw new IllegalArgumentException(name() + " (BatchNormalization): axis " + axis + " on input "

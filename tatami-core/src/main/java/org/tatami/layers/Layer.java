@@ -25,8 +25,9 @@ import org.tatami.tensor.Tensor;
 public abstract class Layer {
     private String name;
     private int[] declaredInputShape;
-    private int[] inputShape;
+    private int[][] inputShapes;
     private int[] outputShape;
+    private boolean trainable = true;
     private final List<Parameter> parameters = new ArrayList<>();
 
     /** Keras's class name: {@code Conv2D}, {@code MaxPooling2D}, {@code Dense}, ... */
@@ -78,21 +79,52 @@ public abstract class Layer {
     }
 
     public void build(int[] shape, SplittableRandom random) {
+        build(new int[][] {shape}, random);
+    }
+
+    /** Builds for several inputs (merge layers); a layer that is built already only checks the shapes. */
+    public void build(int[][] shapes, SplittableRandom random) {
         if (isBuilt()) {
-            if (!Arrays.equals(shape, inputShape)) {
-                throw new IllegalArgumentException(name() + " was built for input shape " + Shape.withBatch(inputShape)
-                        + ", got " + Shape.withBatch(shape));
+            if (!Arrays.deepEquals(shapes, inputShapes)) {
+                throw new IllegalArgumentException(name() + " was built for input shape " + describe(inputShapes)
+                        + ", got " + describe(shapes));
             }
             return;
         }
-        int[] out = computeOutputShape(shape.clone());
-        inputShape = shape.clone();
+        int[][] copy = new int[shapes.length][];
+        for (int i = 0; i < shapes.length; i++) {
+            copy[i] = shapes[i].clone();
+        }
+        int[] out = computeOutputShape(copy);
+        inputShapes = copy;
         createParameters(random);
         outputShape = out;
     }
 
+    private static String describe(int[][] shapes) {
+        if (shapes.length == 1) {
+            return Shape.withBatch(shapes[0]);
+        }
+        List<String> parts = new ArrayList<>();
+        for (int[] s : shapes) {
+            parts.add(Shape.withBatch(s));
+        }
+        return parts.toString();
+    }
+
     /** Checks the input shape and returns the output shape (both without the batch axis). */
     protected abstract int[] computeOutputShape(int[] inputShape);
+
+    /**
+     * Checks the shapes of all inputs and returns the output shape. Most layers take exactly one input;
+     * merge layers override this.
+     */
+    protected int[] computeOutputShape(int[][] shapes) {
+        if (shapes.length != 1) {
+            throw new IllegalArgumentException(name() + " (" + className() + ") takes 1 input, got " + shapes.length);
+        }
+        return computeOutputShape(shapes[0]);
+    }
 
     /** Creates this layer's parameters with {@link #addParameter}; the input shape is known. */
     protected void createParameters(SplittableRandom random) {
@@ -114,7 +146,20 @@ public abstract class Layer {
 
     public int[] inputShape() {
         requireBuilt();
-        return inputShape.clone();
+        if (inputShapes.length != 1) {
+            throw new IllegalStateException(name() + " has " + inputShapes.length + " inputs: use inputShapes()");
+        }
+        return inputShapes[0].clone();
+    }
+
+    /** The shapes of all inputs, without the batch axis. */
+    public int[][] inputShapes() {
+        requireBuilt();
+        int[][] out = new int[inputShapes.length][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = inputShapes[i].clone();
+        }
+        return out;
     }
 
     public int[] outputShape() {
@@ -145,9 +190,29 @@ public abstract class Layer {
     public int countTrainableParams() {
         int n = 0;
         for (Parameter p : parameters) {
-            n += p.trainable() ? p.value().size() : 0;
+            n += trains(p) ? p.value().size() : 0;
         }
         return n;
+    }
+
+    /**
+     * Freezes ({@code false}) or unfreezes the layer, as Keras's {@code layer.trainable = False}: the
+     * optimizer leaves a frozen layer's weights alone, and a frozen BatchNormalization runs in
+     * inference mode. Takes effect at the next {@code fit}.
+     */
+    public Layer trainable(boolean value) {
+        this.trainable = value;
+        return this;
+    }
+
+    /** Whether the layer is trainable (not frozen). */
+    public boolean trainable() {
+        return trainable;
+    }
+
+    /** Whether the optimizer moves this parameter: it is trainable and its layer is not frozen. */
+    public boolean trains(Parameter p) {
+        return trainable && p.trainable();
     }
 
     /** Copies of the parameter values, in Keras's order and shapes (kernel, then bias). */
@@ -192,14 +257,6 @@ public abstract class Layer {
         return false;
     }
 
-    /**
-     * Whether training needs statistics over the whole batch (batch normalization): the engine then
-     * runs each training batch as one piece instead of in parallel chunks, so the statistics are
-     * exactly the batch's.
-     */
-    public boolean usesBatchStatistics() {
-        return false;
-    }
 
     /**
      * Derives from the parameters what {@link #forward} (and, when {@code training}, {@link #backward})
@@ -232,6 +289,84 @@ public abstract class Layer {
                                   float[][] grads);
 
     /**
+     * Forward with several inputs (merge layers override this); single-input layers read {@code xs[0]}.
+     */
+    public void forward(float[][] xs, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
+        forward(xs[0], y, n, scratch, training, random);
+    }
+
+    /**
+     * Backward with several inputs (merge layers override this): {@code dxs[i]} receives the gradient
+     * w.r.t. input i, or is null when that gradient is not needed.
+     */
+    public void backward(float[][] xs, float[] y, float[] dy, float[][] dxs, int n, Object scratch,
+                         float[][] grads) {
+        backward(xs[0], y, dy, dxs[0], n, scratch, grads);
+    }
+
+    /** Rows of the activation for {@code n} samples: the output's last axis is a row. */
+    private int activationRows(int n) {
+        int width = activationWidth();
+        return width == 0 ? 0 : n * Shape.size(outputShape) / width;
+    }
+
+    private int activationWidth() {
+        return outputShape.length == 0 ? 1 : outputShape[outputShape.length - 1];
+    }
+
+    /** Forward followed by the layer's own activation: what one node of a model computes. */
+    public final void forwardActivated(float[][] xs, float[] y, int n, Object scratch, boolean training,
+                                       SplittableRandom random) {
+        forward(xs, y, n, scratch, training, random);
+        if (!appliesActivation()) {
+            activation().forward(y, 0, activationRows(n), activationWidth());
+        }
+    }
+
+    /**
+     * Backward of one node from {@code dy}, the gradient w.r.t. the activated output, which is turned
+     * into the pre-activation gradient in place unless {@code preActivation} says it is one already
+     * (softmax fused into the loss).
+     */
+    public final void backwardActivated(float[][] xs, float[] y, float[] dy, float[][] dxs, int n, Object scratch,
+                                        float[][] grads, boolean preActivation) {
+        if (!preActivation) {
+            activation().backward(y, dy, 0, activationRows(n), activationWidth());
+        }
+        backward(xs, y, dy, dxs, n, scratch, grads);
+    }
+
+    /**
+     * Applies the layer to symbolic tensors, as Keras's {@code layer(x)} in the Functional API: builds the
+     * layer from their shapes (or checks them) and returns its output. A layer applied twice shares its
+     * weights.
+     */
+    public SymbolicTensor apply(SymbolicTensor... inputs) {
+        List<SymbolicTensor> out = applyAll(inputs);
+        if (out.size() != 1) {
+            throw new IllegalStateException(name() + " has " + out.size() + " outputs: use applyAll(...)");
+        }
+        return out.get(0);
+    }
+
+    /** {@link #apply} for layers with several outputs (a model used as a layer). */
+    public List<SymbolicTensor> applyAll(SymbolicTensor... inputs) {
+        if (inputs.length == 0) {
+            throw new IllegalArgumentException(name() + " (" + className() + ") was applied to no input");
+        }
+        int[][] shapes = new int[inputs.length][];
+        for (int i = 0; i < inputs.length; i++) {
+            shapes[i] = inputs[i].shape();
+        }
+        if (declaredInputShape != null && !Arrays.equals(declaredInputShape, shapes[0])) {
+            throw new IllegalArgumentException(name() + " declares input shape " + Shape.withBatch(declaredInputShape)
+                    + " but was applied to " + Shape.withBatch(shapes[0]));
+        }
+        build(shapes, Tatami.newRandom());
+        return new Node(this, List.of(inputs), List.of(outputShape)).outputs();
+    }
+
+    /**
      * Runs the layer on a batch, as Keras's {@code layer(x)}: {@code x} has a batch axis, e.g.
      * (1, 28, 28, 1). Builds the layer from x's shape if needed. Inference mode.
      */
@@ -243,8 +378,8 @@ public abstract class Layer {
         int[] sample = Arrays.copyOfRange(shape, 1, shape.length);
         if (!isBuilt()) {
             build(sample);
-        } else if (!Arrays.equals(sample, inputShape)) {
-            throw new IllegalArgumentException(name() + ": expected input shape " + Shape.withBatch(inputShape)
+        } else if (inputShapes.length != 1 || !Arrays.equals(sample, inputShapes[0])) {
+            throw new IllegalArgumentException(name() + ": expected input shape " + describe(inputShapes)
                     + ", got " + Shape.toString(shape));
         }
         int n = shape[0];
@@ -253,11 +388,7 @@ public abstract class Layer {
         System.arraycopy(outputShape, 0, outShape, 1, outputShape.length);
         Tensor y = Tensor.zeros(outShape);
         prepare(false);
-        forward(x.data(), y.data(), n, createScratch(n), false, Tatami.newRandom());
-        int width = outputShape.length == 0 ? 1 : outputShape[outputShape.length - 1];
-        if (!appliesActivation()) {
-            activation().forward(y.data(), 0, width == 0 ? 0 : y.size() / width, width);
-        }
+        forwardActivated(new float[][] {x.data()}, y.data(), n, createScratch(n), false, Tatami.newRandom());
         return y;
     }
 
@@ -265,7 +396,7 @@ public abstract class Layer {
     public Map<String, Object> config() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", name());
-        c.put("trainable", true);
+        c.put("trainable", trainable);
         c.put("dtype", "float32");
         if (declaredInputShape != null) {
             List<Object> batchShape = new ArrayList<>();

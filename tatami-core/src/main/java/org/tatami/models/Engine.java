@@ -52,7 +52,7 @@ final class Engine {
             widths[l + 1] = out.length == 0 ? 1 : out[out.length - 1];
         }
         outputWidth = widths[layers.size()];
-        wholeBatch = layers.stream().anyMatch(Layer::usesBatchStatistics);
+        wholeBatch = layers.stream().anyMatch(l -> l instanceof org.tatami.layers.BatchNormalization);
         outputRows = outputWidth == 0 ? 0 : sizes[layers.size()] / outputWidth;
         fused = new ConvPool[layers.size()];
         for (int l = 0; l + 1 < layers.size(); l++) {
