@@ -16,7 +16,7 @@ import org.tatami.tensor.Shape;
  * Weights, in Keras's order: gamma (if scale), beta (if center), moving_mean, moving_variance; the
  * last two are not trainable.
  */
-public final class BatchNormalization extends Layer {
+public final class BatchNormalization extends Layer implements BatchStatistics {
     private int axis = -1;
     private float momentum = 0.99f;
     private float epsilon = 1e-3f;
@@ -133,60 +133,79 @@ public final class BatchNormalization extends Layer {
         movingVariance = addParameter("moving_variance", shape, movingVarianceInitializer, random, false);
     }
 
-    /**
-     * Scratch: the mean and 1 / sqrt(var + epsilon) per channel that the last forward used, and the
-     * per-channel factor and offset it applied.
-     */
-    private static final class Scratch {
+    @Override
+    public boolean usesBatchStatistics() {
+        return trainable();
+    }
+
+    /** The batch-wide figures: what forward used and what backward subtracts. */
+    private static final class State {
         final float[] mean;
         final float[] invStd;
+        /** y = x * factor + shift. */
         final float[] factor;
         final float[] shift;
-        /** Per-channel sums in double. */
-        final double[] sum;
-        final double[] sum2;
+        final float[] meanDy;
+        final float[] meanDyXhat;
         boolean training;
+        double rows;
 
-        Scratch(int channels) {
+        State(int channels) {
             mean = new float[channels];
             invStd = new float[channels];
             factor = new float[channels];
             shift = new float[channels];
-            sum = new double[channels];
-            sum2 = new double[channels];
+            meanDy = new float[channels];
+            meanDyXhat = new float[channels];
         }
+    }
+
+    /** The layer's own runs (one chunk): a state and one chunk's partial sums. */
+    private record Scratch(State state, double[][] partial) {
+    }
+
+    @Override
+    public Object createBatchState() {
+        return new State(channels);
+    }
+
+    @Override
+    public int partialSize() {
+        return 1 + 2 * channels;
     }
 
     @Override
     public Object createScratch(int maxBatch) {
-        return new Scratch(channels);
+        return new Scratch(new State(channels), new double[][] {new double[partialSize()]});
     }
 
     @Override
     public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
         Scratch s = (Scratch) scratch;
-        s.training = training;
-        int rows = n * rowsPerSample;
-        if (training) {
-            batchStatistics(x, rows, s);
+        if (training && usesBatchStatistics()) {
+            partialForward(x, n, s.partial[0]);
+            combineForward(s.partial, 1, s.state);
         } else {
-            System.arraycopy(movingMean.value().data(), 0, s.mean, 0, channels);
-            float[] var = movingVariance.value().data();
-            for (int ch = 0; ch < channels; ch++) {
-                s.invStd[ch] = invStd(var[ch]);
-            }
+            useMovingStatistics(s.state);
         }
-        // y = x * k + (beta - mean * k) with k = gamma / sqrt(var + epsilon), as Keras computes it.
-        float[] k = s.factor;
+        normalize(x, y, n, s.state);
+    }
+
+    private void useMovingStatistics(State st) {
+        st.training = false;
+        System.arraycopy(movingMean.value().data(), 0, st.mean, 0, channels);
+        float[] var = movingVariance.value().data();
         for (int ch = 0; ch < channels; ch++) {
-            k[ch] = scale ? s.invStd[ch] * gamma.value().data()[ch] : s.invStd[ch];
-            s.shift[ch] = (center ? beta.value().data()[ch] : 0f) - s.mean[ch] * k[ch];
+            st.invStd[ch] = invStd(var[ch]);
         }
-        for (int r = 0; r < rows; r++) {
-            int o = r * channels;
-            for (int ch = 0; ch < channels; ch++) {
-                y[o + ch] = x[o + ch] * k[ch] + s.shift[ch];
-            }
+        setFactors(st);
+    }
+
+    // y = x * k + (beta - mean * k) with k = gamma / sqrt(var + epsilon), as Keras computes it.
+    private void setFactors(State st) {
+        for (int ch = 0; ch < channels; ch++) {
+            st.factor[ch] = scale ? st.invStd[ch] * gamma.value().data()[ch] : st.invStd[ch];
+            st.shift[ch] = (center ? beta.value().data()[ch] : 0f) - st.mean[ch] * st.factor[ch];
         }
     }
 
@@ -194,75 +213,138 @@ public final class BatchNormalization extends Layer {
         return (float) (1 / Math.sqrt(variance + epsilon));
     }
 
-    /** The batch's mean and biased variance (summed in double, in row order), and the moving update. */
-    private void batchStatistics(float[] x, int rows, Scratch s) {
-        double[] sum = s.sum;
-        Arrays.fill(sum, 0);
+    /** partial = {rows, mean per channel, sum of squared deviations per channel}, summed in double, in row order. */
+    @Override
+    public void partialForward(float[] x, int n, double[] partial) {
+        int rows = n * rowsPerSample;
+        Arrays.fill(partial, 0);
+        partial[0] = rows;
         for (int r = 0; r < rows; r++) {
             for (int ch = 0; ch < channels; ch++) {
-                sum[ch] += x[r * channels + ch];
+                partial[1 + ch] += x[r * channels + ch];
             }
         }
         for (int ch = 0; ch < channels; ch++) {
-            s.mean[ch] = (float) (sum[ch] / rows);
-            sum[ch] = 0;
+            partial[1 + ch] /= Math.max(rows, 1);
         }
         for (int r = 0; r < rows; r++) {
             for (int ch = 0; ch < channels; ch++) {
-                double d = x[r * channels + ch] - s.mean[ch];
-                sum[ch] += d * d;
+                double d = x[r * channels + ch] - partial[1 + ch];
+                partial[1 + channels + ch] += d * d;
             }
         }
+    }
+
+    /** Chan's pairwise combination of (count, mean, squared deviations), chunk after chunk. */
+    @Override
+    public void combineForward(double[][] partials, int chunks, Object state) {
+        State st = (State) state;
+        st.training = true;
+        double[] first = partials[0];
+        double count = first[0];
+        double[] mean = Arrays.copyOfRange(first, 1, 1 + channels);
+        double[] m2 = Arrays.copyOfRange(first, 1 + channels, 1 + 2 * channels);
+        for (int c = 1; c < chunks; c++) {
+            double[] p = partials[c];
+            double nb = p[0];
+            double total = count + nb;
+            for (int ch = 0; ch < channels; ch++) {
+                double delta = p[1 + ch] - mean[ch];
+                mean[ch] += delta * nb / total;
+                m2[ch] += p[1 + channels + ch] + delta * delta * count * nb / total;
+            }
+            count = total;
+        }
+        st.rows = count;
         float[] mm = movingMean.value().data();
         float[] mv = movingVariance.value().data();
         for (int ch = 0; ch < channels; ch++) {
-            float var = (float) (sum[ch] / rows);
-            s.invStd[ch] = invStd(var);
-            mm[ch] = mm[ch] * momentum + s.mean[ch] * (1 - momentum);
+            float var = (float) (m2[ch] / count);
+            st.mean[ch] = (float) mean[ch];
+            st.invStd[ch] = invStd(var);
+            mm[ch] = mm[ch] * momentum + st.mean[ch] * (1 - momentum);
             mv[ch] = mv[ch] * momentum + var * (1 - momentum);
+        }
+        setFactors(st);
+    }
+
+    @Override
+    public void normalize(float[] x, float[] y, int n, Object state) {
+        State st = (State) state;
+        int rows = n * rowsPerSample;
+        for (int r = 0; r < rows; r++) {
+            int o = r * channels;
+            for (int ch = 0; ch < channels; ch++) {
+                y[o + ch] = x[o + ch] * st.factor[ch] + st.shift[ch];
+            }
         }
     }
 
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch, float[][] grads) {
         Scratch s = (Scratch) scratch;
+        partialBackward(x, dy, n, s.state, s.partial[0], grads);
+        combineBackward(s.partial, 1, s.state);
+        if (dx != null) {
+            inputGradient(x, dy, dx, n, s.state);
+        }
+    }
+
+    /**
+     * partial = {sum(dy), sum(dy * xhat)} per channel, xhat = (x - mean) * invStd: they are beta's and
+     * gamma's gradients.
+     */
+    @Override
+    public void partialBackward(float[] x, float[] dy, int n, Object state, double[] partial, float[][] grads) {
+        State st = (State) state;
         int rows = n * rowsPerSample;
-        // Per channel: sum(dy) and sum(dy * xhat), xhat = (x - mean) * invStd; they are beta's and gamma's gradients.
-        double[] sumDy = s.sum;
-        double[] sumDyXhat = s.sum2;
-        Arrays.fill(sumDy, 0);
-        Arrays.fill(sumDyXhat, 0);
+        Arrays.fill(partial, 0);
         for (int r = 0; r < rows; r++) {
             int o = r * channels;
             for (int ch = 0; ch < channels; ch++) {
-                sumDy[ch] += dy[o + ch];
-                sumDyXhat[ch] += (double) dy[o + ch] * ((x[o + ch] - s.mean[ch]) * s.invStd[ch]);
+                partial[ch] += dy[o + ch];
+                partial[channels + ch] += (double) dy[o + ch] * ((x[o + ch] - st.mean[ch]) * st.invStd[ch]);
             }
         }
         int p = 0;
         if (scale) {
             for (int ch = 0; ch < channels; ch++) {
-                grads[p][ch] = (float) sumDyXhat[ch];
+                grads[p][ch] = (float) partial[channels + ch];
             }
             p++;
         }
         if (center) {
             for (int ch = 0; ch < channels; ch++) {
-                grads[p][ch] = (float) sumDy[ch];
+                grads[p][ch] = (float) partial[ch];
             }
         }
-        if (dx == null) {
-            return;
-        }
+    }
+
+    /** In training the mean and variance depend on x too: backward subtracts the batch means of dy and dy * xhat. */
+    @Override
+    public void combineBackward(double[][] partials, int chunks, Object state) {
+        State st = (State) state;
         for (int ch = 0; ch < channels; ch++) {
-            float k = s.factor[ch];
-            // In training the mean and variance depend on x too: subtract the batch means of dy and dy * xhat.
-            float meanDy = s.training ? (float) (sumDy[ch] / rows) : 0f;
-            float meanDyXhat = s.training ? (float) (sumDyXhat[ch] / rows) : 0f;
-            for (int r = 0; r < rows; r++) {
-                int i = r * channels + ch;
-                float xhat = (x[i] - s.mean[ch]) * s.invStd[ch];
-                dx[i] = k * (dy[i] - meanDy - xhat * meanDyXhat);
+            double sumDy = 0;
+            double sumDyXhat = 0;
+            for (int c = 0; c < chunks; c++) {
+                sumDy += partials[c][ch];
+                sumDyXhat += partials[c][channels + ch];
+            }
+            st.meanDy[ch] = st.training ? (float) (sumDy / st.rows) : 0f;
+            st.meanDyXhat[ch] = st.training ? (float) (sumDyXhat / st.rows) : 0f;
+        }
+    }
+
+    @Override
+    public void inputGradient(float[] x, float[] dy, float[] dx, int n, Object state) {
+        State st = (State) state;
+        int rows = n * rowsPerSample;
+        for (int r = 0; r < rows; r++) {
+            int o = r * channels;
+            for (int ch = 0; ch < channels; ch++) {
+                float xhat = (x[o + ch] - st.mean[ch]) * st.invStd[ch];
+                dx[o + ch] = st.factor[ch] * (dy[o + ch] - st.meanDy[ch] - xhat * st.meanDyXhat[ch]);
             }
         }
     }

@@ -3,9 +3,9 @@ package org.tatami.layers;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tatami.kernels.CpuOptions;
 import org.tatami.kernels.DirectConv3x3;
 import org.tatami.kernels.Gemm;
-import org.tatami.kernels.Simd;
 import org.tatami.tensor.Shape;
 
 /**
@@ -105,20 +105,19 @@ public final class Conv2D extends KernelLayer<Conv2D> {
      * such convolutions run transposed, with vectors along the output positions instead.
      */
     boolean transposed() {
-        return filters < Simd.lanes();
+        return CpuOptions.current().transposed(filters);
     }
 
     /**
      * One-channel images under a 3x3 kernel, stride 1, no padding (the usual first layer) with few
      * filters are convolved directly: their im2col matrix would be nine copies of the input, written
      * and read again, for only a few multiply-adds per value (the seed's Conv2D(3, 3): forward 1.7x faster,
-     * backward as fast, see Conv2DBench). The system property {@code tatami.conv=im2col}, read when
-     * the layer is built, turns this off to compare.
+     * backward as fast, see Conv2DBench). {@link CpuOptions#conv()} {@code im2col}, read when the layer
+     * is built, turns this off to compare.
      */
     private boolean chooseDirect() {
-        return transposed() && g.c() == 1 && kh == 3 && kw == 3 && sh == 1 && sw == 1 && g.padTop() == 0
-                && g.padLeft() == 0 && g.oh() == g.h() - 2 && g.ow() == g.w() - 2 && DirectConv3x3.fits(g.w())
-                && !"im2col".equals(System.getProperty("tatami.conv"));
+        return g.c() == 1 && kh == 3 && kw == 3 && sh == 1 && sw == 1 && g.padTop() == 0 && g.padLeft() == 0
+                && g.oh() == g.h() - 2 && g.ow() == g.w() - 2 && CpuOptions.current().directConv3x3(filters, g.w());
     }
 
     @Override

@@ -17,9 +17,8 @@ import org.tatami.kernels.PooledConv3x3;
  * </ul>
  * The ReLU commutes with the maximum, so both pick the same positions as the layers, ties included:
  * the forward output has the same bits as the layers one after the other (NaN aside), and so have the
- * gradients of the second way; the first sums its gradients in another (fixed) order. The system
- * property {@code tatami.fuse=false}, read when a model first runs, turns fusion off to
- * compare.
+ * gradients of the second way; the first sums its gradients in another (fixed) order. The
+ * engine's planner decides where it applies.
  */
 public final class ConvPool {
     private final Conv2D conv;
@@ -38,9 +37,6 @@ public final class ConvPool {
      * first layer of a model).
      */
     public static ConvPool of(Layer first, Layer second, boolean inputGradient) {
-        if ("false".equals(System.getProperty("tatami.fuse"))) {
-            return null;
-        }
         if (!(first instanceof Conv2D conv) || !(second instanceof MaxPool2D pool) || !conv.transposed()
                 || conv.activation() != ActivationFunction.RELU) {
             return null;

@@ -3,7 +3,7 @@ package org.tatami.layers;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tatami.kernels.Gemm;
-import org.tatami.kernels.Simd;
+import org.tatami.kernels.CpuOptions;
 
 /**
  * A fully connected layer: {@code y = activation(x . kernel + bias)} on the last axis, kernel (in, units).
@@ -62,7 +62,7 @@ public final class Dense extends KernelLayer<Dense> {
 
     /** With fewer units than a vector has lanes, products run as dot products along the input axis. */
     private boolean narrow() {
-        return units < Simd.lanes();
+        return CpuOptions.current().transposed(units);
     }
 
     @Override

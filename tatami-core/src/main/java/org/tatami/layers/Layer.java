@@ -167,7 +167,7 @@ public abstract class Layer {
         return outputShape.clone();
     }
 
-    protected final void requireBuilt() {
+    protected void requireBuilt() {
         if (!isBuilt()) {
             throw new IllegalStateException(name() + " is not built yet: give the first layer an inputShape(...)"
                     + " or call build(...)");

@@ -1,11 +1,14 @@
 package org.tatami.models;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.tatami.activations.ActivationFunction;
+import org.tatami.kernels.CpuOptions;
 import org.tatami.kernels.Parallel;
-import org.tatami.layers.ConvPool;
 import org.tatami.layers.Layer;
 import org.tatami.layers.Parameter;
 import org.tatami.losses.Loss;
@@ -13,163 +16,509 @@ import org.tatami.metrics.Accuracy;
 import org.tatami.tensor.Shape;
 
 /**
- * Runs a built model's layers on batches: forward for inference, forward and backward for training.
+ * Runs a model's graph on batches: forward for inference, forward and backward for training.
  *
- * <p>A batch is cut into chunks of at most {@link #CHUNK} samples. Chunks run in parallel, each on one
- * worker thread with that worker's own buffers, and write their parameter gradients to their own slot;
- * the slots are then summed in chunk order. The cut depends only on the batch size, never on the
- * number of threads, so training is bit-identical with 1 thread or many. Buffers are sized once and
- * reused: a training step allocates nothing in proportion to the data.
+ * <p>The graph's ops, in topological order, become steps ({@link CpuPlanner}); each step reads values
+ * and writes one. A batch is cut into chunks of at most {@link #CHUNK} samples. Chunks run in
+ * parallel, each on one worker's buffers, and write their parameter gradients to their own slot; the
+ * slots are then summed in chunk order. The cut depends only on the batch size, never on the number of
+ * threads, so training is bit-identical with 1 thread or many. Where a value is read by several steps
+ * its gradient is the sum of theirs, added in a fixed order (the last reader first). Buffers are sized
+ * once and shared by values whose lifetimes do not overlap ({@link BufferPlan}): a training step
+ * allocates nothing in proportion to the data.
+ *
+ * <p>Layers that need the whole batch's statistics in training (BatchNormalization) cut the steps into
+ * phases: every chunk runs up to the layer, the chunks' partial sums are combined in chunk order, and
+ * every chunk goes on. Each chunk then keeps its own buffers for the whole step.
  */
 final class Engine {
     /** Samples per chunk: small enough to keep a chunk's activations in cache, large enough for GEMM. */
     static final int CHUNK = 64;
+    /** Elements per reduction task: enough work per task, enough tasks to keep every thread busy. */
+    private static final int REDUCE_BLOCK = 4096;
 
-    private final List<Layer> layers;
-    /** Per-sample sizes of the input (index 0) and of each layer's output (index l + 1). */
+    private final Graph graph;
+    private final List<Step> steps;
+    /** Per-sample size of each value. */
     private final int[] sizes;
-    /** Rows and row width of each layer's output, as activations and losses see them. */
-    private final int[] widths;
-    private final int outputWidth;
-    private final int outputRows;
-    /** True when a layer needs whole-batch statistics: training batches then run as one chunk. */
-    private final boolean wholeBatch;
-    /** Non-null at l when layers l and l + 1 run as one fused step. */
-    private final ConvPool[] fused;
-    private Worker[] workers = new Worker[0];
+    private final boolean[] needsGradient;
+    /** Whether a step has anything to do in backward (trainable weights, or an input that needs a gradient). */
+    private final boolean[] runBackward;
+    /** Per step and input: whether its gradient adds to what a later reader already wrote. */
+    private final boolean[][] accumulates;
+    /** Per output: whether its loss gradient adds to an earlier output's (the same value returned twice). */
+    private final boolean[] outputAccumulates;
+    /** How many steps and outputs read each value. */
+    private final int[] readers;
+    /** Per step: index of its owner in {@link Graph#layers}, and whether an earlier-run step owns it too. */
+    private final int[] owner;
+    private final boolean[] ownerAccumulates;
+    /** The steps whose layer meets the batch in training (phase boundaries), in order. */
+    private final int[] meetings;
+    private final BufferPlan trainActs;
+    private final BufferPlan inferActs;
+    private final BufferPlan deltaPlan;
+    private final int maxSize;
+    private final Object[] batchState;
+    private Worker[] trainWorkers = new Worker[0];
+    private Worker[] inferWorkers = new Worker[0];
     /** Gradients per chunk, layer and parameter: [chunk][layer][param][]. */
     private float[][][][] chunkGrads = new float[0][][][];
 
-    Engine(List<Layer> layers, int[] inputShape) {
-        this.layers = layers;
-        sizes = new int[layers.size() + 1];
-        widths = new int[layers.size() + 1];
-        sizes[0] = Shape.size(inputShape);
-        widths[0] = inputShape.length == 0 ? 1 : inputShape[inputShape.length - 1];
-        for (int l = 0; l < layers.size(); l++) {
-            int[] out = layers.get(l).outputShape();
-            sizes[l + 1] = Shape.size(out);
-            widths[l + 1] = out.length == 0 ? 1 : out[out.length - 1];
+    Engine(Model model) {
+        graph = new Graph(model);
+        int values = graph.values();
+        sizes = new int[values];
+        for (int v = 0; v < values; v++) {
+            sizes[v] = graph.size(v);
         }
-        outputWidth = widths[layers.size()];
-        wholeBatch = layers.stream().anyMatch(l -> l instanceof org.tatami.layers.BatchNormalization);
-        outputRows = outputWidth == 0 ? 0 : sizes[layers.size()] / outputWidth;
-        fused = new ConvPool[layers.size()];
-        for (int l = 0; l + 1 < layers.size(); l++) {
-            fused[l] = ConvPool.of(layers.get(l), layers.get(l + 1), l > 0);
-            if (fused[l] != null) {
-                l++;
+        needsGradient = new boolean[values];
+        for (Graph.Op op : graph.ops) {
+            boolean needs = op.layer().countTrainableParams() > 0;
+            for (int v : op.inputs()) {
+                needs |= needsGradient[v];
+            }
+            needsGradient[op.output()] = needs;
+        }
+        steps = CpuPlanner.plan(graph, needsGradient, CpuOptions.current());
+        int count = steps.size();
+        readers = new int[values];
+        for (Step s : steps) {
+            for (int v : s.inputs) {
+                readers[v]++;
             }
         }
+        for (int v : graph.outputs) {
+            readers[v]++;
+        }
+        // Backward writes each value's gradient first from the losses, then from the readers, last step first.
+        boolean[] written = new boolean[values];
+        outputAccumulates = new boolean[graph.outputs.length];
+        for (int k = 0; k < graph.outputs.length; k++) {
+            outputAccumulates[k] = written[graph.outputs[k]];
+            written[graph.outputs[k]] = true;
+        }
+        runBackward = new boolean[count];
+        accumulates = new boolean[count][];
+        owner = new int[count];
+        ownerAccumulates = new boolean[count];
+        Map<Layer, Integer> layerIndex = new IdentityHashMap<>();
+        for (int l = 0; l < graph.layers.size(); l++) {
+            layerIndex.put(graph.layers.get(l), l);
+        }
+        boolean[] ownerWritten = new boolean[graph.layers.size()];
+        for (int s = count - 1; s >= 0; s--) {
+            Step step = steps.get(s);
+            boolean any = step.owner.countTrainableParams() > 0;
+            accumulates[s] = new boolean[step.inputs.length];
+            for (int i = 0; i < step.inputs.length; i++) {
+                int v = step.inputs[i];
+                if (needsGradient[v]) {
+                    any = true;
+                    accumulates[s][i] = written[v];
+                    written[v] = true;
+                }
+            }
+            runBackward[s] = any;
+            owner[s] = layerIndex.get(step.owner);
+            ownerAccumulates[s] = ownerWritten[owner[s]];
+            ownerWritten[owner[s]] = true;
+        }
+        int[] producedAt = new int[values];
+        int[] lastReadAt = new int[values];
+        int[] firstWrittenBack = new int[values];
+        Arrays.fill(producedAt, Integer.MAX_VALUE);
+        Arrays.fill(firstWrittenBack, Integer.MAX_VALUE);
+        for (int v = 0; v < graph.inputs; v++) {
+            producedAt[v] = 0;
+        }
+        for (int s = 0; s < count; s++) {
+            Step step = steps.get(s);
+            producedAt[step.output] = s + 1;
+            for (int v : step.inputs) {
+                lastReadAt[v] = s + 1;
+                if (needsGradient[v]) {
+                    firstWrittenBack[v] = Math.min(firstWrittenBack[v], count - s);
+                }
+            }
+        }
+        int end = count + 1;
+        int[] trainLast = new int[values];
+        int[] inferLast = lastReadAt.clone();
+        int[] deltaFirst = new int[values];
+        int[] deltaLast = new int[values];
+        for (int v = 0; v < values; v++) {
+            trainLast[v] = producedAt[v] == Integer.MAX_VALUE ? -1 : end;
+            deltaFirst[v] = needsGradient[v] ? firstWrittenBack[v] : Integer.MAX_VALUE;
+            deltaLast[v] = needsGradient[v] ? count - (producedAt[v] - 1) : -1;
+        }
+        for (int v : graph.outputs) {
+            inferLast[v] = end;
+            if (needsGradient[v]) {
+                deltaFirst[v] = 0;
+            }
+        }
+        trainActs = new BufferPlan(sizes, producedAt, trainLast);
+        inferActs = new BufferPlan(sizes, producedAt, inferLast);
+        deltaPlan = new BufferPlan(sizes, deltaFirst, deltaLast);
+        maxSize = Arrays.stream(sizes).max().orElse(0);
+        List<Integer> meet = new ArrayList<>();
+        batchState = new Object[count];
+        for (int s = 0; s < count; s++) {
+            if (steps.get(s) instanceof Step.Normalize n && n.stats.usesBatchStatistics()) {
+                meet.add(s);
+                batchState[s] = n.stats.createBatchState();
+            }
+        }
+        meetings = meet.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    int inputSize() {
-        return sizes[0];
+    /** The distinct layers whose parameter gradients {@link #gradients()} returns, in order. */
+    List<Layer> layers() {
+        return graph.layers;
     }
 
-    int outputSize() {
-        return sizes[layers.size()];
+    int inputs() {
+        return graph.inputs;
     }
 
-    int outputWidth() {
-        return outputWidth;
+    int inputSize(int i) {
+        return sizes[i];
     }
 
-    /** Loss rows per sample (1 for a classifier whose output is (classes,)). */
-    int outputRows() {
-        return outputRows;
+    int outputs() {
+        return graph.outputs.length;
     }
 
-    /** One worker's buffers: activations and their gradients per layer, and each layer's scratch. */
+    int outputSize(int k) {
+        return sizes[graph.outputs[k]];
+    }
+
+    int[] outputShape(int k) {
+        return graph.shapes.get(graph.outputs[k]);
+    }
+
+    /** The loss's row width of output k: its last axis. */
+    int outputWidth(int k) {
+        int[] s = outputShape(k);
+        return s.length == 0 ? 1 : s[s.length - 1];
+    }
+
+    /** Loss rows per sample of output k (1 for a classifier whose output is (classes,)). */
+    int outputRows(int k) {
+        int w = outputWidth(k);
+        return w == 0 ? 0 : outputSize(k) / w;
+    }
+
+    /** The steps as planned, for tests and reports: the layer names of each step. */
+    List<String> describeSteps() {
+        List<String> out = new ArrayList<>();
+        for (Step s : steps) {
+            out.add(s instanceof Step.Fused ? s.owner.name() + "+pool" : s.owner.name());
+        }
+        return out;
+    }
+
+    /** One worker's buffers: activations and their gradients per value, and each step's scratch. */
     private final class Worker {
         final int capacity;
-        final int targetSize;
-        final float[][] acts = new float[sizes.length][];
-        final float[][] deltas = new float[sizes.length][];
-        final Object[] scratch = new Object[layers.size()];
-        final float[] targets;
+        final int[] targetSizes;
+        final float[][] acts;
+        final float[][] deltas;
+        /** Where gradients that add to others are written first; spares[0] also serves losses and meetings. */
+        final float[][] spares;
+        final float[] spare;
+        /** Per step: the arrays of its inputs, and where its input gradients go (null: not needed). */
+        final float[][][] xs;
+        final float[][][] dxs;
+        final Object[] scratch;
+        final float[][] targets;
+        final float[][][] spareGrads;
+        final double[][] partials;
+        SplittableRandom random;
 
-        Worker(int capacity, int targetSize) {
+        Worker(int capacity, int[] targetSizes, boolean training) {
             this.capacity = capacity;
-            this.targetSize = targetSize;
-            for (int i = 0; i < sizes.length; i++) {
-                acts[i] = new float[capacity * sizes[i]];
-                deltas[i] = new float[capacity * sizes[i]];
+            this.targetSizes = targetSizes.clone();
+            BufferPlan plan = training ? trainActs : inferActs;
+            acts = buffers(plan, capacity);
+            deltas = training ? buffers(deltaPlan, capacity) : null;
+            int spareCount = 1;
+            for (boolean[] a : accumulates) {
+                int k = 0;
+                for (boolean b : a) {
+                    k += b ? 1 : 0;
+                }
+                spareCount = Math.max(spareCount, k);
             }
-            for (int l = 0; l < layers.size(); l++) {
-                scratch[l] = fused[l] != null ? fused[l].createScratch(capacity)
-                        : l > 0 && fused[l - 1] != null ? null : layers.get(l).createScratch(capacity);
+            spares = new float[training ? spareCount : 0][];
+            for (int i = 0; i < spares.length; i++) {
+                spares[i] = new float[capacity * maxSize];
             }
-            targets = new float[capacity * targetSize];
+            spare = training ? spares[0] : null;
+            xs = new float[steps.size()][][];
+            dxs = new float[steps.size()][][];
+            for (int s = 0; s < steps.size(); s++) {
+                Step step = steps.get(s);
+                xs[s] = new float[step.inputs.length][];
+                dxs[s] = new float[step.inputs.length][];
+                int used = 0;
+                for (int i = 0; i < step.inputs.length; i++) {
+                    int v = step.inputs[i];
+                    xs[s][i] = acts[v];
+                    if (training && needsGradient[v]) {
+                        dxs[s][i] = accumulates[s][i] ? spares[used++] : deltas[v];
+                    }
+                }
+            }
+            scratch = new Object[steps.size()];
+            for (int s = 0; s < steps.size(); s++) {
+                scratch[s] = steps.get(s).createScratch(capacity);
+            }
+            targets = new float[targetSizes.length][];
+            for (int k = 0; k < targetSizes.length; k++) {
+                targets[k] = new float[capacity * targetSizes[k]];
+            }
+            spareGrads = new float[graph.layers.size()][][];
+            partials = new double[steps.size()][];
+            for (int s = 0; s < steps.size() && training; s++) {
+                if (ownerAccumulates[s] && spareGrads[owner[s]] == null) {
+                    spareGrads[owner[s]] = gradArrays(steps.get(s).owner);
+                }
+                if (batchState[s] != null) {
+                    partials[s] = new double[((Step.Normalize) steps.get(s)).stats.partialSize()];
+                }
+            }
+        }
+
+        private float[][] buffers(BufferPlan plan, int capacity) {
+            float[][] slots = new float[plan.buffers()][];
+            for (int b = 0; b < slots.length; b++) {
+                slots[b] = new float[capacity * plan.slotSize[b]];
+            }
+            float[][] byValue = new float[sizes.length][];
+            for (int v = 0; v < sizes.length; v++) {
+                byValue[v] = plan.slot[v] < 0 ? null : slots[plan.slot[v]];
+            }
+            return byValue;
         }
     }
 
-    private void ensureWorkers(int capacity, int targetSize) {
-        int threads = Parallel.threads();
-        if (workers.length != threads || workers[0].capacity < capacity || workers[0].targetSize != targetSize) {
-            workers = new Worker[threads];
-            for (int w = 0; w < threads; w++) {
-                workers[w] = new Worker(Math.max(capacity, CHUNK), targetSize);
+    private static float[][] gradArrays(Layer layer) {
+        List<Parameter> ps = layer.parameters();
+        float[][] out = new float[ps.size()][];
+        for (int p = 0; p < ps.size(); p++) {
+            out[p] = new float[ps.get(p).value().size()];
+        }
+        return out;
+    }
+
+    private Worker[] ensureWorkers(Worker[] workers, int count, int capacity, int[] targetSizes, boolean training) {
+        if (workers.length < count || workers[0].capacity < capacity
+                || !Arrays.equals(workers[0].targetSizes, targetSizes)) {
+            workers = new Worker[count];
+            for (int w = 0; w < count; w++) {
+                workers[w] = new Worker(capacity, targetSizes, training);
             }
         }
+        return workers;
     }
 
     private void ensureGradSlots(int chunks) {
         if (chunkGrads.length >= chunks) {
             return;
         }
-        float[][][][] slots = new float[chunks][][][];
-        System.arraycopy(chunkGrads, 0, slots, 0, chunkGrads.length);
+        float[][][][] slots = Arrays.copyOf(chunkGrads, chunks);
         for (int c = chunkGrads.length; c < chunks; c++) {
-            slots[c] = new float[layers.size()][][];
-            for (int l = 0; l < layers.size(); l++) {
-                List<Parameter> ps = layers.get(l).parameters();
-                slots[c][l] = new float[ps.size()][];
-                for (int p = 0; p < ps.size(); p++) {
-                    slots[c][l][p] = new float[ps.get(p).value().size()];
-                }
+            slots[c] = new float[graph.layers.size()][][];
+            for (int l = 0; l < graph.layers.size(); l++) {
+                slots[c][l] = gradArrays(graph.layers.get(l));
             }
         }
         chunkGrads = slots;
     }
 
-    /** Totals of one pass over some batch: summed per-sample loss and correct predictions. */
-    record Totals(double loss, long correct) {
+    /** Totals of one pass over some batch, per output: summed per-row loss (unweighted) and correct predictions. */
+    record Totals(double[] loss, long[] correct) {
+    }
+
+    /** What one training step optimizes: per output the loss, its weight and the accuracy (or null). */
+    record Objective(Loss[] losses, float[] weights, Accuracy[] accuracies) {
     }
 
     /**
-     * One training step on the samples {@code order[from .. from+count)} of {@code x}/{@code y}:
-     * forward, loss, backward, and the summed gradient left in the first chunk's slot, which
-     * {@link #gradients()} returns.
+     * One training step on the samples {@code order[from .. from+count)} of the inputs {@code xs} and
+     * targets {@code ys}: forward, loss, backward, and the summed gradient left in the first chunk's
+     * slot, which {@link #gradients()} returns.
      */
-    Totals trainStep(float[] x, float[] y, int targetSize, int[] order, int from, int count, Loss loss,
-                     Accuracy accuracy, long seed) {
-        int chunk = wholeBatch ? count : CHUNK;
-        ensureWorkers(chunk, targetSize);
-        int chunks = (count + chunk - 1) / chunk;
+    Totals trainStep(float[][] xs, float[][] ys, int[] targetSizes, int[] order, int from, int count,
+                     Objective objective, long seed) {
+        int chunks = (count + CHUNK - 1) / CHUNK;
+        boolean phased = meetings.length > 0;
+        trainWorkers = ensureWorkers(trainWorkers, phased ? chunks : Parallel.threads(), CHUNK, targetSizes, true);
+        Worker[] workers = trainWorkers;
         ensureGradSlots(chunks);
-        double[] losses = new double[chunks];
-        long[] correct = new long[chunks];
-        float scale = 1f / ((float) count * outputRows);
+        int outs = graph.outputs.length;
+        double[][] losses = new double[chunks][outs];
+        long[][] correct = new long[chunks][outs];
+        boolean[] preActivation = preActivation(objective.losses());
         prepareLayers(true);
-        Parallel.forEach(chunks, (c, w) -> {
-            Worker wk = workers[w];
-            int start = from + c * chunk;
-            int n = Math.min(chunk, from + count - start);
-            gather(x, sizes[0], order, start, n, wk.acts[0]);
-            gather(y, targetSize, order, start, n, wk.targets);
-            SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (c + 1)));
-            forward(wk, n, true, random);
-            losses[c] = lossAndDelta(wk, n, loss, scale);
-            correct[c] = accuracy == null ? 0 : accuracy.countCorrect(wk.acts[layers.size()], wk.targets,
-                    n * outputRows, outputWidth);
-            backward(wk, n, chunkGrads[c]);
-        });
+        // Phase k runs steps [bounds[k], bounds[k+1]); a meeting step starts every phase but the first.
+        int[] bounds = new int[meetings.length + 2];
+        System.arraycopy(meetings, 0, bounds, 1, meetings.length);
+        bounds[bounds.length - 1] = steps.size();
+        for (int k = 0; k + 1 < bounds.length; k++) {
+            final int phase = k;
+            Parallel.forEach(chunks, (c, w) -> {
+                Worker wk = workers[phased ? c : w];
+                int start = from + c * CHUNK;
+                int n = Math.min(CHUNK, from + count - start);
+                if (phase == 0) {
+                    for (int i = 0; i < graph.inputs; i++) {
+                        gather(xs[i], sizes[i], order, start, n, wk.acts[i]);
+                    }
+                    for (int o = 0; o < outs; o++) {
+                        gather(ys[o], targetSizes[o], order, start, n, wk.targets[o]);
+                    }
+                    wk.random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (c + 1)));
+                } else {
+                    normalize(wk, bounds[phase], n);
+                }
+                forward(wk, phase == 0 ? 0 : bounds[phase] + 1, bounds[phase + 1], n, true, wk.random);
+                if (phase + 1 < bounds.length - 1) {
+                    int s = bounds[phase + 1];
+                    Step.Normalize step = (Step.Normalize) steps.get(s);
+                    step.stats.partialForward(wk.acts[step.inputs[0]], n, wk.partials[s]);
+                    return;
+                }
+                lossesAndDeltas(wk, n, count, objective, preActivation, losses[c], correct[c]);
+                if (!phased) {
+                    backward(wk, steps.size() - 1, -1, n, chunkGrads[c], preActivation);
+                }
+            });
+            if (phase + 1 < bounds.length - 1) {
+                int s = bounds[phase + 1];
+                ((Step.Normalize) steps.get(s)).stats.combineForward(partialsOf(workers, s, chunks), chunks,
+                        batchState[s]);
+            }
+        }
+        if (phased) {
+            backwardPhased(workers, chunks, from, count, bounds, preActivation);
+        }
         sumChunkGradients(chunks);
         return totals(losses, correct);
     }
 
-    /** The gradients of the last step, one array per parameter in layer order. */
+    /** Backward phase by phase, meeting at each batch-statistics step: the chunks' sums, then their input gradients. */
+    private void backwardPhased(Worker[] workers, int chunks, int from, int count, int[] bounds,
+                                boolean[] preActivation) {
+        for (int k = bounds.length - 2; k >= 0; k--) {
+            final int phase = k;
+            Parallel.forEach(chunks, (c, w) -> {
+                Worker wk = workers[c];
+                int n = Math.min(CHUNK, from + count - (from + c * CHUNK));
+                if (phase + 1 < bounds.length - 1) {
+                    inputGradient(wk, bounds[phase + 1], n);
+                }
+                int low = phase == 0 ? -1 : bounds[phase];
+                backward(wk, bounds[phase + 1] - 1, low, n, chunkGrads[c], preActivation);
+                if (phase > 0) {
+                    int s = bounds[phase];
+                    Step.Normalize step = (Step.Normalize) steps.get(s);
+                    step.stats.partialBackward(wk.acts[step.inputs[0]], wk.deltas[step.output], n, batchState[s],
+                            wk.partials[s], ownerAccumulates[s] ? wk.spareGrads[owner[s]] : chunkGrads[c][owner[s]]);
+                    if (ownerAccumulates[s]) {
+                        addInto(chunkGrads[c][owner[s]], wk.spareGrads[owner[s]]);
+                    }
+                }
+            });
+            if (phase > 0) {
+                int s = bounds[phase];
+                ((Step.Normalize) steps.get(s)).stats.combineBackward(partialsOf(workers, s, chunks), chunks,
+                        batchState[s]);
+            }
+        }
+    }
+
+    private static double[][] partialsOf(Worker[] workers, int step, int chunks) {
+        double[][] out = new double[chunks][];
+        for (int c = 0; c < chunks; c++) {
+            out[c] = workers[c].partials[step];
+        }
+        return out;
+    }
+
+    private void normalize(Worker wk, int s, int n) {
+        Step.Normalize step = (Step.Normalize) steps.get(s);
+        step.stats.normalize(wk.acts[step.inputs[0]], wk.acts[step.output], n, batchState[s]);
+    }
+
+    private void inputGradient(Worker wk, int s, int n) {
+        Step.Normalize step = (Step.Normalize) steps.get(s);
+        int v = step.inputs[0];
+        if (!needsGradient[v]) {
+            return;
+        }
+        float[] dx = accumulates[s][0] ? wk.spare : wk.deltas[v];
+        step.stats.inputGradient(wk.acts[v], wk.deltas[step.output], dx, n, batchState[s]);
+        if (accumulates[s][0]) {
+            addInto(wk.deltas[v], wk.spare, n * sizes[v]);
+        }
+    }
+
+    /**
+     * Which steps get their output's gradient before the activation from the loss: a softmax output
+     * read by nothing else, with a loss that fuses with softmax.
+     */
+    private boolean[] preActivation(Loss[] losses) {
+        boolean[] pre = new boolean[steps.size()];
+        for (int k = 0; k < graph.outputs.length; k++) {
+            int v = graph.outputs[k];
+            int s = stepWriting(v);
+            if (s >= 0 && readers[v] == 1 && losses[k].fusesWithSoftmax()) {
+                Layer last = steps.get(s).lastLayer();
+                pre[s] = last != null && last.activation() == ActivationFunction.SOFTMAX;
+            }
+        }
+        return pre;
+    }
+
+    private int stepWriting(int value) {
+        for (int s = 0; s < steps.size(); s++) {
+            if (steps.get(s).output == value) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    private void lossesAndDeltas(Worker wk, int n, int count, Objective objective, boolean[] preActivation,
+                                 double[] losses, long[] correct) {
+        for (int k = 0; k < graph.outputs.length; k++) {
+            int v = graph.outputs[k];
+            float[] pred = wk.acts[v];
+            int rows = n * outputRows(k);
+            int width = outputWidth(k);
+            Loss loss = objective.losses()[k];
+            float scale = objective.weights()[k] / ((float) count * outputRows(k));
+            int s = stepWriting(v);
+            float[] delta = !needsGradient[v] ? null : outputAccumulates[k] ? wk.spare : wk.deltas[v];
+            if (delta == null) {
+                losses[k] = loss.compute(pred, wk.targets[k], rows, width, null, 0f);
+            } else if (s >= 0 && preActivation[s]) {
+                losses[k] = loss.computeFromSoftmax(pred, wk.targets[k], rows, width, delta, scale);
+            } else {
+                losses[k] = loss.compute(pred, wk.targets[k], rows, width, delta, scale);
+            }
+            if (delta != null && outputAccumulates[k]) {
+                addInto(wk.deltas[v], wk.spare, n * sizes[v]);
+            }
+            Accuracy acc = objective.accuracies()[k];
+            correct[k] = acc == null ? 0 : acc.countCorrect(pred, wk.targets[k], rows, width);
+        }
+    }
+
+    /** The gradients of the last step, one array per parameter of {@link #layers()}, in order. */
     List<float[]> gradients() {
         List<float[]> out = new ArrayList<>();
         for (float[][] layer : chunkGrads[0]) {
@@ -178,15 +527,12 @@ final class Engine {
         return out;
     }
 
-    /** Elements per reduction task: enough work per task, enough tasks to keep every thread busy. */
-    private static final int REDUCE_BLOCK = 4096;
-
     // Fixed order: slot 0 += slot 1, += slot 2, ... for every element; parallel over blocks of
     // elements, never over chunks, so the sums do not depend on the threads.
     private void sumChunkGradients(int chunks) {
         List<float[][]> columns = new ArrayList<>();
         List<int[]> blocks = new ArrayList<>();
-        for (int l = 0; l < layers.size(); l++) {
+        for (int l = 0; l < chunkGrads[0].length; l++) {
             for (int p = 0; p < chunkGrads[0][l].length; p++) {
                 float[][] column = new float[chunks][];
                 for (int c = 0; c < chunks; c++) {
@@ -212,48 +558,60 @@ final class Engine {
     }
 
     /**
-     * Forward only over all of {@code x} ({@code samples} samples): writes the outputs into
-     * {@code out} if not null, and returns loss and accuracy totals if {@code y} is given.
+     * Forward only over {@code samples} samples of {@code xs}: writes output k into {@code out[k]} when
+     * given, and returns per-output loss and accuracy totals when targets {@code ys} are given.
      */
-    Totals infer(float[] x, int samples, float[] y, int targetSize, Loss loss, Accuracy accuracy, float[] out) {
-        ensureWorkers(CHUNK, Math.max(targetSize, 1));
+    Totals infer(float[][] xs, int samples, float[][] ys, int[] targetSizes, Loss[] losses, Accuracy[] accuracies,
+                 float[][] out) {
+        int outs = graph.outputs.length;
+        int[] tSizes = ys == null ? new int[outs] : targetSizes;
+        inferWorkers = ensureWorkers(inferWorkers, Parallel.threads(), CHUNK, tSizes, false);
+        Worker[] workers = inferWorkers;
         int chunks = (samples + CHUNK - 1) / CHUNK;
-        double[] losses = new double[chunks];
-        long[] correct = new long[chunks];
-        int outSize = outputSize();
+        double[][] lossSums = new double[chunks][outs];
+        long[][] correct = new long[chunks][outs];
         prepareLayers(false);
         Parallel.forEach(chunks, (c, w) -> {
             Worker wk = workers[w];
             int start = c * CHUNK;
             int n = Math.min(CHUNK, samples - start);
-            System.arraycopy(x, start * sizes[0], wk.acts[0], 0, n * sizes[0]);
-            forward(wk, n, false, null);
-            float[] pred = wk.acts[layers.size()];
-            if (out != null) {
-                System.arraycopy(pred, 0, out, start * outSize, n * outSize);
+            for (int i = 0; i < graph.inputs; i++) {
+                System.arraycopy(xs[i], start * sizes[i], wk.acts[i], 0, n * sizes[i]);
             }
-            if (y != null) {
-                System.arraycopy(y, start * targetSize, wk.targets, 0, n * targetSize);
-                losses[c] = loss.compute(pred, wk.targets, n * outputRows, outputWidth, null, 0f);
-                correct[c] = accuracy == null ? 0 : accuracy.countCorrect(pred, wk.targets, n * outputRows,
-                        outputWidth);
+            forward(wk, 0, steps.size(), n, false, null);
+            for (int k = 0; k < outs; k++) {
+                float[] pred = wk.acts[graph.outputs[k]];
+                int size = outputSize(k);
+                if (out != null && out[k] != null) {
+                    System.arraycopy(pred, 0, out[k], start * size, n * size);
+                }
+                if (ys != null) {
+                    System.arraycopy(ys[k], start * tSizes[k], wk.targets[k], 0, n * tSizes[k]);
+                    int rows = n * outputRows(k);
+                    lossSums[c][k] = losses[k].compute(pred, wk.targets[k], rows, outputWidth(k), null, 0f);
+                    correct[c][k] = accuracies[k] == null ? 0
+                            : accuracies[k].countCorrect(pred, wk.targets[k], rows, outputWidth(k));
+                }
             }
         });
-        return totals(losses, correct);
+        return totals(lossSums, correct);
     }
 
     private void prepareLayers(boolean training) {
-        for (Layer layer : layers) {
+        for (Layer layer : graph.layers) {
             layer.prepare(training);
         }
     }
 
-    private static Totals totals(double[] losses, long[] correct) {
-        double loss = 0;
-        long hits = 0;
+    private static Totals totals(double[][] losses, long[][] correct) {
+        int outs = losses.length == 0 ? 0 : losses[0].length;
+        double[] loss = new double[outs];
+        long[] hits = new long[outs];
         for (int c = 0; c < losses.length; c++) {
-            loss += losses[c];
-            hits += correct[c];
+            for (int k = 0; k < outs; k++) {
+                loss[k] += losses[c][k];
+                hits[k] += correct[c][k];
+            }
         }
         return new Totals(loss, hits);
     }
@@ -264,51 +622,49 @@ final class Engine {
         }
     }
 
-    private void forward(Worker wk, int n, boolean training, SplittableRandom random) {
-        for (int l = 0; l < layers.size(); l++) {
-            if (fused[l] != null) {
-                fused[l].forward(wk.acts[l], wk.acts[l + 2], n, wk.scratch[l]);
-                l++;
+    private static void addInto(float[] sum, float[] part, int length) {
+        for (int i = 0; i < length; i++) {
+            sum[i] += part[i];
+        }
+    }
+
+    private static void addInto(float[][] sums, float[][] parts) {
+        for (int p = 0; p < sums.length; p++) {
+            addInto(sums[p], parts[p], sums[p].length);
+        }
+    }
+
+    private void forward(Worker wk, int from, int to, int n, boolean training, SplittableRandom random) {
+        for (int s = from; s < to; s++) {
+            Step step = steps.get(s);
+            step.forward(wk.xs[s], wk.acts[step.output], n, wk.scratch[s], training, random);
+        }
+    }
+
+    /** Backward over steps {@code from} down to {@code to} (exclusive), last step first. */
+    private void backward(Worker wk, int from, int to, int n, float[][][] grads, boolean[] preActivation) {
+        for (int s = from; s > to; s--) {
+            if (!runBackward[s]) {
                 continue;
             }
-            Layer layer = layers.get(l);
-            layer.forward(wk.acts[l], wk.acts[l + 1], n, wk.scratch[l], training, random);
-            if (!layer.appliesActivation()) {
-                layer.activation().forward(wk.acts[l + 1], 0, n * sizes[l + 1] / widths[l + 1], widths[l + 1]);
+            Step step = steps.get(s);
+            float[][] dxs = wk.dxs[s];
+            float[][] g = ownerAccumulates[s] ? wk.spareGrads[owner[s]] : grads[owner[s]];
+            step.backward(wk.xs[s], wk.acts[step.output], wk.deltas[step.output], dxs, n, wk.scratch[s], g,
+                    preActivation[s]);
+            if (ownerAccumulates[s]) {
+                addInto(grads[owner[s]], g);
+            }
+            for (int i = 0; i < dxs.length; i++) {
+                if (accumulates[s][i]) {
+                    addInto(wk.deltas[step.inputs[i]], dxs[i], n * sizes[step.inputs[i]]);
+                }
             }
         }
     }
 
-    /** The loss of the chunk, and its gradient w.r.t. the last layer's pre-activation output. */
-    private double lossAndDelta(Worker wk, int n, Loss loss, float scale) {
-        int last = layers.size();
-        float[] pred = wk.acts[last];
-        float[] delta = wk.deltas[last];
-        int rows = n * outputRows;
-        ActivationFunction act = layers.get(last - 1).activation();
-        if (act == ActivationFunction.SOFTMAX && loss.fusesWithSoftmax()) {
-            return loss.computeFromSoftmax(pred, wk.targets, rows, outputWidth, delta, scale);
-        }
-        double value = loss.compute(pred, wk.targets, rows, outputWidth, delta, scale);
-        act.backward(pred, delta, 0, rows, outputWidth);
-        return value;
-    }
-
-    private void backward(Worker wk, int n, float[][][] grads) {
-        for (int l = layers.size() - 1; l >= 0; l--) {
-            if (l > 0 && fused[l - 1] != null) {
-                // The fused pair's step runs from the pooled output's gradient to the convolution's input.
-                l--;
-                fused[l].backward(wk.acts[l], wk.acts[l + 2], wk.deltas[l + 2], l == 0 ? null : wk.deltas[l], n,
-                        wk.scratch[l], grads[l]);
-            } else {
-                layers.get(l).backward(wk.acts[l], wk.acts[l + 1], wk.deltas[l + 1], l == 0 ? null : wk.deltas[l], n,
-                        wk.scratch[l], grads[l]);
-            }
-            if (l > 0) {
-                layers.get(l - 1).activation().backward(wk.acts[l], wk.deltas[l], 0, n * sizes[l] / widths[l],
-                        widths[l]);
-            }
-        }
+    @Override
+    public String toString() {
+        return "Engine" + describeSteps() + ", inputs " + Shape.toString(new int[] {graph.inputs});
     }
 }

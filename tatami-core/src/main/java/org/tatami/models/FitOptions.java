@@ -19,8 +19,8 @@ public final class FitOptions {
     private int epochs = 1;
     private int verbose = 1;
     private boolean shuffle = true;
-    private Tensor validationX;
-    private Tensor validationY;
+    private List<Tensor> validationX;
+    private List<Tensor> validationY;
     private final List<Callback> callbacks = new ArrayList<>();
 
     public FitOptions batchSize(int size) {
@@ -60,8 +60,13 @@ public final class FitOptions {
 
     /** Data evaluated at the end of every epoch, with float targets (one-hot rows, regression values). */
     public FitOptions validationData(Tensor x, Tensor y) {
-        this.validationX = x;
-        this.validationY = y;
+        return validationData(List.of(x), y == null ? null : List.of(y));
+    }
+
+    /** Validation data of a model with several inputs and outputs: one tensor per input and per output. */
+    public FitOptions validationData(List<Tensor> x, List<Tensor> y) {
+        this.validationX = List.copyOf(x);
+        this.validationY = y == null ? null : List.copyOf(y);
         return this;
     }
 
@@ -86,11 +91,13 @@ public final class FitOptions {
         return shuffle;
     }
 
-    public Tensor validationX() {
+    /** The validation inputs, one per model input, or null. */
+    public List<Tensor> validationX() {
         return validationX;
     }
 
-    public Tensor validationY() {
+    /** The validation targets, one per model output, or null. */
+    public List<Tensor> validationY() {
         return validationY;
     }
 

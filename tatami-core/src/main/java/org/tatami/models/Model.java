@@ -5,17 +5,24 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.tatami.Tatami;
 import org.tatami.callbacks.Callback;
 import org.tatami.callbacks.ProgressBar;
-import org.tatami.layers.Layer;
 import org.tatami.io.ModelFile;
 import org.tatami.io.Safetensors;
+import org.tatami.layers.InputLayer;
+import org.tatami.layers.Layer;
+import org.tatami.layers.Node;
 import org.tatami.layers.Parameter;
+import org.tatami.layers.SymbolicTensor;
 import org.tatami.losses.Loss;
 import org.tatami.metrics.Accuracy;
 import org.tatami.optimizers.Optimizer;
@@ -24,62 +31,319 @@ import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
 
 /**
- * A trainable stack of layers with Keras's model API: {@code compile}, {@code fit}, {@code evaluate},
- * {@code predict}, {@code summary}, {@code getWeights}/{@code setWeights}.
+ * A model: a graph of layers from input tensors to output tensors, with Keras's model API
+ * ({@code compile}, {@code fit}, {@code evaluate}, {@code predict}, {@code summary},
+ * {@code getWeights}/{@code setWeights}). Built with the Functional API, as Keras's
+ * {@code keras.Model(inputs, outputs)}:
+ *
+ * <pre>{@code
+ * SymbolicTensor inputs = Input.of(28, 28, 1);
+ * SymbolicTensor x = new Conv2D(32, 3).activation("relu").apply(inputs);
+ * SymbolicTensor outputs = new Dense(10).activation("softmax").apply(new Flatten().apply(x));
+ * Model model = new Model(inputs, outputs);
+ * }</pre>
+ *
+ * {@link Sequential} is the special case of a chain. A model is a layer too: applied to tensors of
+ * another model it runs as a part of it, with its weights shared.
  */
-public abstract class Model {
-    private final String name;
+public class Model extends Layer {
+    private List<SymbolicTensor> inputs;
+    private List<SymbolicTensor> outputs;
+    private List<Node> nodes;
+    private List<Layer> layers;
     private Optimizer optimizer;
-    private Loss loss;
+    private Loss[] losses;
+    private float[] lossWeights;
     private boolean accuracy;
     private Engine engine;
+    /** The trainable flags the engine was planned for: freezing changes which gradients it computes. */
+    private List<Boolean> engineTrainable;
     private SplittableRandom shuffleRandom;
     private History history;
 
+    /** A model from one input to one output. */
+    public Model(SymbolicTensor inputs, SymbolicTensor outputs) {
+        this(List.of(inputs), List.of(outputs));
+    }
+
+    /** A model with several inputs or outputs; their order is the order of fit's and predict's lists. */
+    public Model(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
+        this("functional", inputs, outputs);
+    }
+
+    public Model(String name, List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
+        this(name);
+        setGraph(inputs, outputs);
+    }
+
+    /** A model whose graph a subclass sets later ({@link Sequential}). */
     protected Model(String name) {
-        this.name = name;
+        name(name);
     }
 
-    public String name() {
-        return name;
-    }
-
-    /** The layers in execution order, as Keras's {@code model.layers}. */
-    public abstract List<Layer> layers();
-
-    /** The input shape without the batch axis; the model must be built. */
-    public abstract int[] inputShape();
-
-    public boolean isBuilt() {
-        return !layers().isEmpty() && layers().get(layers().size() - 1).isBuilt();
-    }
-
-    protected final void requireBuilt() {
-        if (layers().isEmpty()) {
-            throw new IllegalStateException("model '" + name + "' has no layers");
+    /**
+     * Sets the graph: the nodes from {@code inputs} to {@code outputs} in topological order. Every
+     * tensor the outputs need must come from the inputs, and layer names must be unique.
+     */
+    protected final void setGraph(List<SymbolicTensor> newInputs, List<SymbolicTensor> newOutputs) {
+        if (newInputs.isEmpty() || newOutputs.isEmpty()) {
+            throw new IllegalArgumentException("model '" + name() + "' needs at least one input and one output");
         }
+        Set<SymbolicTensor> given = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (SymbolicTensor t : newInputs) {
+            if (!(t.layer() instanceof InputLayer)) {
+                throw new IllegalArgumentException("model '" + name() + "': its inputs must come from Input.of(...), got "
+                        + t);
+            }
+            if (!given.add(t)) {
+                throw new IllegalArgumentException("model '" + name() + "': input " + t.layer().name() + " is given twice");
+            }
+        }
+        List<Node> order = new ArrayList<>();
+        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (SymbolicTensor t : newOutputs) {
+            visit(t.node(), order, seen, given);
+        }
+        List<Layer> distinct = new ArrayList<>();
+        Set<Layer> have = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (SymbolicTensor t : newInputs) {
+            if (have.add(t.layer())) {
+                distinct.add(t.layer());
+            }
+        }
+        for (Node node : order) {
+            if (have.add(node.layer())) {
+                distinct.add(node.layer());
+            }
+        }
+        Set<String> names = new HashSet<>();
+        for (Layer l : leafLayers(distinct)) {
+            if (!names.add(l.name())) {
+                throw new IllegalArgumentException("model '" + name() + "' has two layers named '" + l.name()
+                        + "': layer names must be unique");
+            }
+        }
+        inputs = List.copyOf(newInputs);
+        outputs = List.copyOf(newOutputs);
+        nodes = List.copyOf(order);
+        layers = Collections.unmodifiableList(distinct);
+        engine = null;
+    }
+
+    private void visit(Node node, List<Node> order, Set<Node> seen, Set<SymbolicTensor> given) {
+        if (!seen.add(node)) {
+            return;
+        }
+        if (node.layer() instanceof InputLayer input) {
+            if (!given.contains(node.outputs().get(0))) {
+                throw new IllegalArgumentException("model '" + name() + "': the graph needs input '" + input.name()
+                        + "', which is not among the model's inputs (graph disconnected)");
+            }
+        }
+        for (SymbolicTensor t : node.inputs()) {
+            visit(t.node(), order, seen, given);
+        }
+        order.add(node);
+    }
+
+    private static List<Layer> leafLayers(List<Layer> layers) {
+        List<Layer> out = new ArrayList<>();
+        for (Layer l : layers) {
+            if (l instanceof Model m) {
+                out.addAll(m.leafLayers());
+            } else {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /** Every layer that is not a model, nested models' layers in place of the model. */
+    public List<Layer> leafLayers() {
+        return leafLayers(layers());
+    }
+
+    @Override
+    public String className() {
+        return "Functional";
+    }
+
+    @Override
+    protected String baseName() {
+        return "functional";
+    }
+
+    /** The model's input tensors. */
+    public List<SymbolicTensor> inputs() {
+        requireBuilt();
+        return inputs;
+    }
+
+    /** The model's output tensors. */
+    public List<SymbolicTensor> outputs() {
+        requireBuilt();
+        return outputs;
+    }
+
+    /** The nodes from the inputs to the outputs, in the order the model runs them. */
+    public List<Node> nodes() {
+        requireBuilt();
+        return nodes;
+    }
+
+    /** The layers in execution order, each once, as Keras's {@code model.layers} (InputLayers included). */
+    public List<Layer> layers() {
+        return layers == null ? List.of() : layers;
+    }
+
+    /** The names of the inputs (their InputLayers'), the keys of input maps. */
+    public List<String> inputNames() {
+        return inputs().stream().map(t -> t.layer().name()).toList();
+    }
+
+    /** The names of the outputs (the layers that produce them), the keys of target maps and of History. */
+    public List<String> outputNames() {
+        return outputs().stream().map(t -> t.layer().name()).toList();
+    }
+
+    @Override
+    public boolean isBuilt() {
+        return outputs != null && layers().stream().allMatch(Layer::isBuilt);
+    }
+
+    @Override
+    protected final void requireBuilt() {
         if (!isBuilt()) {
-            throw new IllegalStateException("model '" + name + "' is not built: give its first layer an"
+            throw new IllegalStateException("model '" + name() + "' is not built: give its first layer an"
                     + " inputShape(...) or call build(...)");
         }
     }
 
-    /** Drops buffers sized for the old layers; called when layers change. */
-    protected final void invalidate() {
-        engine = null;
-    }
-
-    private Engine engine() {
+    @Override
+    public int[] inputShape() {
         requireBuilt();
-        if (engine == null) {
-            engine = new Engine(layers(), inputShape());
+        if (inputs.size() != 1) {
+            throw new IllegalStateException("model '" + name() + "' has " + inputs.size() + " inputs: use inputShapes()");
         }
-        return engine;
+        return inputs.get(0).shape();
     }
 
+    @Override
+    public int[][] inputShapes() {
+        requireBuilt();
+        return inputs.stream().map(SymbolicTensor::shape).toArray(int[][]::new);
+    }
+
+    @Override
     public int[] outputShape() {
         requireBuilt();
-        return layers().get(layers().size() - 1).outputShape();
+        if (outputs.size() != 1) {
+            throw new IllegalStateException("model '" + name() + "' has " + outputs.size()
+                    + " outputs: use outputShapes()");
+        }
+        return outputs.get(0).shape();
+    }
+
+    /** The shapes of all outputs, without the batch axis. */
+    public List<int[]> outputShapes() {
+        requireBuilt();
+        return outputs.stream().map(SymbolicTensor::shape).toList();
+    }
+
+    /** Builds a model whose input shape was not known yet ({@link Sequential}); a built one checks the shape. */
+    @Override
+    public void build(int... inputShape) {
+        build(new int[][] {inputShape}, Tatami.newRandom());
+    }
+
+    @Override
+    public void build(int[][] shapes, SplittableRandom random) {
+        requireBuilt();
+        if (!Arrays.deepEquals(shapes, inputShapes())) {
+            throw new IllegalArgumentException("model '" + name() + "' was built for input "
+                    + describe(inputShapes()) + ", got " + describe(shapes));
+        }
+    }
+
+    private static String describe(int[][] shapes) {
+        List<String> parts = new ArrayList<>();
+        for (int[] s : shapes) {
+            parts.add(Shape.withBatch(s));
+        }
+        return shapes.length == 1 ? parts.get(0) : parts.toString();
+    }
+
+    @Override
+    protected int[] computeOutputShape(int[] inputShape) {
+        return outputShape();
+    }
+
+    /** Applies the model to tensors of another graph: it runs there as a part, its weights shared. */
+    @Override
+    public List<SymbolicTensor> applyAll(SymbolicTensor... args) {
+        if (!isBuilt() && args.length == 1) {
+            build(args[0].shape());
+        }
+        requireBuilt();
+        int[][] shapes = new int[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            shapes[i] = args[i].shape();
+        }
+        build(shapes, null);
+        return Node.of(this, List.of(args), outputShapes()).outputs();
+    }
+
+    /** A model runs through its engine, never as a single layer's forward. */
+    @Override
+    public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
+        throw new UnsupportedOperationException("model '" + name() + "' runs through predict or as part of a model");
+    }
+
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch, float[][] grads) {
+        throw new UnsupportedOperationException("model '" + name() + "' runs through fit or as part of a model");
+    }
+
+    /** Runs the model on a batch, as Keras's {@code model(x)}: inference mode. */
+    @Override
+    public Tensor call(Tensor x) {
+        return predict(x);
+    }
+
+    @Override
+    public Model trainable(boolean value) {
+        super.trainable(value);
+        for (Layer l : layers()) {
+            l.trainable(value);
+        }
+        return this;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> out = new ArrayList<>();
+        for (Layer l : leafLayers()) {
+            out.addAll(l.parameters());
+        }
+        return out;
+    }
+
+    @Override
+    public int countParams() {
+        int n = 0;
+        for (Layer l : leafLayers()) {
+            n += l.countParams();
+        }
+        return n;
+    }
+
+    @Override
+    public int countTrainableParams() {
+        int n = 0;
+        for (Layer l : leafLayers()) {
+            n += l.countTrainableParams();
+        }
+        return n;
     }
 
     public Layer getLayer(String layerName) {
@@ -88,40 +352,38 @@ public abstract class Model {
                 return l;
             }
         }
-        throw new IllegalArgumentException("no layer named '" + layerName + "' in model '" + name + "'");
+        throw new IllegalArgumentException("no layer named '" + layerName + "' in model '" + name() + "'");
     }
 
-    public int countParams() {
-        int n = 0;
-        for (Layer l : layers()) {
-            n += l.countParams();
-        }
-        return n;
+    /** Drops buffers sized for the old graph; called when it changes. */
+    protected final void invalidate() {
+        engine = null;
     }
 
-    public int countTrainableParams() {
-        int n = 0;
-        for (Layer l : layers()) {
-            n += l.countTrainableParams();
+    Engine engine() {
+        requireBuilt();
+        List<Boolean> flags = leafLayers().stream().map(Layer::trainable).toList();
+        if (engine == null || !flags.equals(engineTrainable)) {
+            engine = new Engine(this);
+            engineTrainable = flags;
         }
-        return n;
+        return engine;
+    }
+
+    /** The engine's steps, for tests and reports: layer names, fused steps as {@code conv+pool}. */
+    List<String> plannedSteps() {
+        return engine().describeSteps();
     }
 
     // ---- compile / fit / evaluate / predict ----
 
     /**
-     * Sets the optimizer, the loss and the metrics ({@code "accuracy"} is the one metric offered), as
-     * Keras's {@code compile}.
+     * Sets the optimizer, one loss for every output and the metrics ({@code "accuracy"} is the one
+     * metric offered, computed for every output), as Keras's {@code compile}.
      */
     public void compile(Optimizer opt, Loss lossFunction, String... metrics) {
-        for (String m : metrics) {
-            if (!m.equals("accuracy") && !m.equals("acc")) {
-                throw new IllegalArgumentException("unknown metric '" + m + "': expected accuracy");
-            }
-        }
-        this.optimizer = opt;
-        this.loss = lossFunction;
-        this.accuracy = metrics.length > 0;
+        compile(opt, (List<Loss>) null, null, metrics);
+        this.losses = new Loss[] {lossFunction};
     }
 
     /** {@code compile("adam", "sparse_categorical_crossentropy", "accuracy")} with Keras's defaults. */
@@ -129,12 +391,86 @@ public abstract class Model {
         compile(Optimizer.of(opt), Loss.of(lossFunction), metrics);
     }
 
+    /**
+     * One loss per output, in the order of the outputs, and the weights of their sum ({@code null}: all
+     * 1), as Keras's {@code compile(loss=[...], loss_weights=[...])}.
+     */
+    public void compile(Optimizer opt, List<Loss> perOutput, List<Double> weights, String... metrics) {
+        for (String m : metrics) {
+            if (!m.equals("accuracy") && !m.equals("acc")) {
+                throw new IllegalArgumentException("unknown metric '" + m + "': expected accuracy");
+            }
+        }
+        if (perOutput != null && perOutput.isEmpty()) {
+            throw new IllegalArgumentException("compile: the list of losses is empty");
+        }
+        if (weights != null && perOutput != null && weights.size() != perOutput.size()) {
+            throw new IllegalArgumentException("compile: " + perOutput.size() + " losses but " + weights.size()
+                    + " loss weights");
+        }
+        this.optimizer = opt;
+        this.losses = perOutput == null ? null : perOutput.toArray(new Loss[0]);
+        this.lossWeights = null;
+        if (weights != null) {
+            lossWeights = new float[weights.size()];
+            for (int i = 0; i < lossWeights.length; i++) {
+                lossWeights[i] = weights.get(i).floatValue();
+            }
+        }
+        this.accuracy = metrics.length > 0;
+    }
+
+    /** Losses and loss weights by output name, as Keras's {@code compile(loss={...}, loss_weights={...})}. */
+    public void compile(Optimizer opt, Map<String, Loss> perOutput, Map<String, Double> weights, String... metrics) {
+        List<String> names = outputNames();
+        for (String k : perOutput.keySet()) {
+            if (!names.contains(k)) {
+                throw new IllegalArgumentException("compile: no output named '" + k + "'; the outputs are " + names);
+            }
+        }
+        if (weights != null) {
+            for (String k : weights.keySet()) {
+                if (!names.contains(k)) {
+                    throw new IllegalArgumentException("compile: loss weight for '" + k + "', which is not an output;"
+                            + " the outputs are " + names);
+                }
+            }
+        }
+        List<Loss> list = new ArrayList<>();
+        List<Double> w = new ArrayList<>();
+        for (String n : names) {
+            Loss l = perOutput.get(n);
+            if (l == null) {
+                throw new IllegalArgumentException("compile: no loss for output '" + n + "'");
+            }
+            list.add(l);
+            w.add(weights == null ? 1.0 : weights.getOrDefault(n, 1.0));
+        }
+        compile(opt, list, w, metrics);
+    }
+
     public Optimizer optimizer() {
         return optimizer;
     }
 
+    /** The loss of the first output (the loss, for a model with one output). */
     public Loss loss() {
-        return loss;
+        return losses == null ? null : losses[0];
+    }
+
+    /** One loss per output. */
+    public List<Loss> losses() {
+        return losses == null ? null : List.of(resolvedLosses());
+    }
+
+    /** The loss weights per output (all 1 unless compile gave others). */
+    public List<Double> lossWeights() {
+        float[] w = resolvedWeights();
+        List<Double> out = new ArrayList<>();
+        for (float f : w) {
+            out.add((double) f);
+        }
+        return out;
     }
 
     /** The metric names compile was given, for summaries and model files. */
@@ -142,9 +478,43 @@ public abstract class Model {
         return accuracy ? List.of("accuracy") : List.of();
     }
 
+    private Loss[] resolvedLosses() {
+        int outs = outputs().size();
+        if (losses.length == outs) {
+            return losses;
+        }
+        if (losses.length == 1) {
+            Loss[] all = new Loss[outs];
+            Arrays.fill(all, losses[0]);
+            return all;
+        }
+        throw new IllegalStateException("model '" + name() + "' has " + outs + " outputs but was compiled with "
+                + losses.length + " losses");
+    }
+
+    private float[] resolvedWeights() {
+        int outs = outputs().size();
+        if (lossWeights == null) {
+            float[] w = new float[outs];
+            Arrays.fill(w, 1f);
+            return w;
+        }
+        return lossWeights;
+    }
+
+    /** What a training step optimizes: the losses, their weights, the accuracies. */
+    Engine.Objective objective() {
+        Loss[] ls = resolvedLosses();
+        Accuracy[] accs = new Accuracy[ls.length];
+        for (int k = 0; k < ls.length && accuracy; k++) {
+            accs[k] = Accuracy.forLoss(ls[k]);
+        }
+        return new Engine.Objective(ls, resolvedWeights(), accs);
+    }
+
     private void requireCompiled(String what) {
-        if (optimizer == null || loss == null) {
-            throw new IllegalStateException("model '" + name + "' must be compiled before " + what
+        if (optimizer == null || losses == null) {
+            throw new IllegalStateException("model '" + name() + "' must be compiled before " + what
                     + ": call compile(optimizer, loss, metrics)");
         }
     }
@@ -156,15 +526,49 @@ public abstract class Model {
 
     /** Trains with float targets (one-hot rows, regression values). */
     public History fit(Tensor x, Tensor y, FitOptions options) {
+        return fit(List.of(x), List.of(y), options);
+    }
+
+    /** Trains with inputs and targets by name (input names, output names), as Keras's dicts. */
+    public History fit(Map<String, Tensor> x, Map<String, Tensor> y, FitOptions options) {
+        requireBuilt();
+        return fit(byName("input", inputNames(), x), byName("target", outputNames(), y), options);
+    }
+
+    private static List<Tensor> byName(String what, List<String> names, Map<String, Tensor> given) {
+        for (String k : given.keySet()) {
+            if (!names.contains(k)) {
+                throw new IllegalArgumentException("no " + (what.equals("input") ? "input" : "output") + " named '" + k
+                        + "'; the model's are " + names);
+            }
+        }
+        List<Tensor> out = new ArrayList<>();
+        for (String n : names) {
+            Tensor t = given.get(n);
+            if (t == null) {
+                throw new IllegalArgumentException("no " + what + " given for '" + n + "'");
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
+    /**
+     * Trains a model with several inputs and outputs: one tensor per input and one target tensor per
+     * output, in the order of {@link #inputs()} and {@link #outputs()}. The History has the total
+     * {@code loss} and, with several outputs, {@code <output>_loss} and {@code <output>_accuracy} per
+     * output, as Keras names them.
+     */
+    public History fit(List<Tensor> x, List<Tensor> y, FitOptions options) {
         requireCompiled("fit");
         buildFrom(x);
         Engine e = engine();
         int samples = checkData("x", x, "y", y);
-        int targetSize = y.size() / Math.max(samples, 1);
         if (options.validationX() != null) {
             checkData("validation x", options.validationX(), "validation y", options.validationY());
         }
-        Accuracy acc = accuracy ? Accuracy.forLoss(loss) : null;
+        Engine.Objective objective = objective();
+        int outs = e.outputs();
         int batch = Math.min(options.batchSize(), Math.max(samples, 1));
         int steps = (samples + batch - 1) / batch;
         List<Callback> callbacks = new ArrayList<>(options.callbacks());
@@ -181,9 +585,19 @@ public abstract class Model {
         for (int i = 0; i < samples; i++) {
             order[i] = i;
         }
-        List<Parameter> all = parameters();
-        List<float[]> params = trainable(all, all.stream().map(p -> p.value().data()).toList());
-        History history = new History();
+        List<Parameter> all = new ArrayList<>();
+        List<Boolean> trains = new ArrayList<>();
+        for (Layer l : e.layers()) {
+            for (Parameter p : l.parameters()) {
+                all.add(p);
+                trains.add(l.trains(p));
+            }
+        }
+        List<float[]> params = trainable(trains, all.stream().map(p -> p.value().data()).toList());
+        float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
+        float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
+        int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
+        History newHistory = new History();
         callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps, samples));
         for (int epoch = 0; epoch < options.epochs(); epoch++) {
             final int ep = epoch;
@@ -191,35 +605,59 @@ public abstract class Model {
             if (options.shuffle()) {
                 shuffle(order, shuffleRandom);
             }
-            double lossSum = 0;
-            long correct = 0;
+            double[] lossSums = new double[outs];
+            long[] correct = new long[outs];
             Map<String, Double> logs = new LinkedHashMap<>();
             for (int step = 0; step < steps; step++) {
                 int from = step * batch;
                 int count = Math.min(batch, samples - from);
                 long seed = noiseSeed + 0x632BE59BD9B4E019L * ((long) epoch * steps + step);
-                Engine.Totals t = e.trainStep(x.data(), y.data(), targetSize, order, from, count, loss, acc, seed);
-                optimizer.apply(params, trainable(all, e.gradients()));
-                lossSum += t.loss();
-                correct += t.correct();
-                long seen = (long) (from + count) * e.outputRows();
-                logs.put("loss", lossSum / seen);
-                if (acc != null) {
-                    logs.put("accuracy", (double) correct / seen);
+                Engine.Totals t = e.trainStep(xs, ys, targetSizes, order, from, count, objective, seed);
+                optimizer.apply(params, trainable(trains, e.gradients()));
+                for (int k = 0; k < outs; k++) {
+                    lossSums[k] += t.loss()[k];
+                    correct[k] += t.correct()[k];
                 }
+                logs.clear();
+                logs.putAll(metricsOf(e, objective, lossSums, correct, from + count));
                 final int s = step + 1;
                 callbacks.forEach(c -> c.onBatchEnd(s, logs));
             }
             if (options.validationX() != null) {
-                Map<String, Double> val = evaluate(options.validationX(), options.validationY(), batch);
+                Map<String, Double> val = evaluate(options.validationX(), options.validationY());
                 val.forEach((k, v) -> logs.put("val_" + k, v));
             }
-            history.append(logs);
+            newHistory.append(logs);
             callbacks.forEach(c -> c.onEpochEnd(ep, logs));
         }
         callbacks.forEach(Callback::onTrainEnd);
-        this.history = history;
-        return history;
+        this.history = newHistory;
+        return newHistory;
+    }
+
+    /** Keras's figures from per-output sums over {@code samples} samples: loss, and per output when several. */
+    private Map<String, Double> metricsOf(Engine e, Engine.Objective objective, double[] lossSums, long[] correct,
+                                          long samples) {
+        Map<String, Double> logs = new LinkedHashMap<>();
+        int outs = lossSums.length;
+        double total = 0;
+        double[] means = new double[outs];
+        for (int k = 0; k < outs; k++) {
+            means[k] = lossSums[k] / Math.max(samples * e.outputRows(k), 1);
+            total += objective.weights()[k] * means[k];
+        }
+        logs.put("loss", total);
+        List<String> names = outputNames();
+        for (int k = 0; k < outs && outs > 1; k++) {
+            logs.put(names.get(k) + "_loss", means[k]);
+        }
+        for (int k = 0; k < outs; k++) {
+            if (objective.accuracies()[k] != null) {
+                double acc = (double) correct[k] / Math.max(samples * e.outputRows(k), 1);
+                logs.put(outs > 1 ? names.get(k) + "_accuracy" : "accuracy", acc);
+            }
+        }
+        return logs;
     }
 
     private static void shuffle(int[] order, SplittableRandom random) {
@@ -231,19 +669,11 @@ public abstract class Model {
         }
     }
 
-    private List<Parameter> parameters() {
-        List<Parameter> out = new ArrayList<>();
-        for (Layer l : layers()) {
-            out.addAll(l.parameters());
-        }
-        return out;
-    }
-
     /** The arrays that belong to trainable parameters: the optimizer sees only those. */
-    private static List<float[]> trainable(List<Parameter> all, List<float[]> arrays) {
+    private static List<float[]> trainable(List<Boolean> trains, List<float[]> arrays) {
         List<float[]> out = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            if (all.get(i).trainable()) {
+        for (int i = 0; i < trains.size(); i++) {
+            if (trains.get(i)) {
                 out.add(arrays.get(i));
             }
         }
@@ -252,11 +682,11 @@ public abstract class Model {
 
     /** Loss and accuracy on labelled data, as Keras's {@code evaluate(..., return_dict=True)}. */
     public Map<String, Double> evaluate(Tensor x, IntTensor y) {
-        return evaluate(x, y.toFloat(), 32);
+        return evaluate(x, y.toFloat());
     }
 
     public Map<String, Double> evaluate(Tensor x, Tensor y) {
-        return evaluate(x, y, 32);
+        return evaluate(List.of(x), List.of(y));
     }
 
     /**
@@ -264,79 +694,116 @@ public abstract class Model {
      * inference runs in fixed chunks either way.
      */
     public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) {
+        return evaluate(x, y);
+    }
+
+    /** Evaluates a model with several inputs and outputs; the keys are those of {@link #fit(List, List, FitOptions)}. */
+    public Map<String, Double> evaluate(List<Tensor> x, List<Tensor> y) {
         requireCompiled("evaluate");
         buildFrom(x);
         int samples = checkData("x", x, "y", y);
         Engine e = engine();
-        Accuracy acc = accuracy ? Accuracy.forLoss(loss) : null;
-        Engine.Totals t = e.infer(x.data(), samples, y.data(), y.size() / Math.max(samples, 1), loss, acc, null);
-        Map<String, Double> out = new LinkedHashMap<>();
-        long rows = (long) samples * e.outputRows();
-        out.put("loss", t.loss() / Math.max(rows, 1));
-        if (acc != null) {
-            out.put("accuracy", (double) t.correct() / Math.max(rows, 1));
-        }
-        return out;
+        Engine.Objective objective = objective();
+        float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
+        float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
+        int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
+        Engine.Totals t = e.infer(xs, samples, ys, targetSizes, objective.losses(), objective.accuracies(), null);
+        return metricsOf(e, objective, t.loss(), t.correct(), samples);
     }
 
-    /** The model's outputs for a batch of inputs, as Keras's {@code predict}. */
+    /** The model's output for a batch of inputs, as Keras's {@code predict}; a model with one input and output. */
     public Tensor predict(Tensor x) {
+        List<Tensor> out = predict(List.of(x));
+        if (out.size() != 1) {
+            throw new IllegalStateException("model '" + name() + "' has " + out.size()
+                    + " outputs: use predict(List.of(x)), which returns one tensor per output");
+        }
+        return out.get(0);
+    }
+
+    /** The outputs, one tensor per output, for one tensor per input. */
+    public List<Tensor> predict(List<Tensor> x) {
         buildFrom(x);
-        int samples = checkInput("x", x);
+        int samples = checkInputs("x", x);
         Engine e = engine();
-        int[] out = outputShape();
-        int[] shape = new int[out.length + 1];
-        shape[0] = samples;
-        System.arraycopy(out, 0, shape, 1, out.length);
-        Tensor y = Tensor.zeros(shape);
-        e.infer(x.data(), samples, null, 0, null, null, y.data());
-        return y;
+        float[][] out = new float[e.outputs()][];
+        List<Tensor> result = new ArrayList<>();
+        for (int k = 0; k < e.outputs(); k++) {
+            int[] shape = e.outputShape(k);
+            int[] withBatch = new int[shape.length + 1];
+            withBatch[0] = samples;
+            System.arraycopy(shape, 0, withBatch, 1, shape.length);
+            Tensor t = Tensor.zeros(withBatch);
+            out[k] = t.data();
+            result.add(t);
+        }
+        e.infer(x.stream().map(Tensor::data).toArray(float[][]::new), samples, null, null, null, null, out);
+        return result;
     }
 
     /** Builds the model from data's shape if its first layer declared none (Keras's deferred build). */
-    private void buildFrom(Tensor x) {
-        if (!isBuilt() && !layers().isEmpty() && x.rank() >= 1) {
-            build(Arrays.copyOfRange(x.shape(), 1, x.rank()));
+    private void buildFrom(List<Tensor> x) {
+        if (!isBuilt() && x.size() == 1 && x.get(0).rank() >= 1) {
+            build(Arrays.copyOfRange(x.get(0).shape(), 1, x.get(0).rank()));
         }
     }
 
-    /** Builds every layer for inputs of this shape (without the batch axis). */
-    public abstract void build(int... inputShape);
-
-    private int checkInput(String what, Tensor x) {
+    private int checkInputs(String what, List<Tensor> x) {
         requireBuilt();
-        int[] expected = inputShape();
-        int[] s = x.shape();
-        if (s.length != expected.length + 1 || !Arrays.equals(Arrays.copyOfRange(s, 1, s.length), expected)) {
-            throw new IllegalArgumentException(what + " has shape " + Shape.toString(s) + ", model '" + name
-                    + "' expects " + Shape.withBatch(expected));
+        if (x.size() != inputs.size()) {
+            throw new IllegalArgumentException(what + ": model '" + name() + "' has " + inputs.size()
+                    + " input(s) " + inputNames() + ", got " + x.size() + " tensor(s)");
         }
-        return s[0];
+        int samples = -1;
+        for (int i = 0; i < x.size(); i++) {
+            int[] expected = inputs.get(i).shape();
+            int[] s = x.get(i).shape();
+            String label = x.size() == 1 ? what : what + " for input '" + inputNames().get(i) + "'";
+            if (s.length != expected.length + 1 || !Arrays.equals(Arrays.copyOfRange(s, 1, s.length), expected)) {
+                throw new IllegalArgumentException(label + " has shape " + Shape.toString(s) + ", model '" + name()
+                        + "' expects " + Shape.withBatch(expected));
+            }
+            if (samples >= 0 && s[0] != samples) {
+                throw new IllegalArgumentException(label + " has " + s[0] + " samples, the first input " + samples);
+            }
+            samples = s[0];
+        }
+        return samples;
     }
 
-    private int checkData(String xName, Tensor x, String yName, Tensor y) {
-        int samples = checkInput(xName, x);
+    private int checkData(String xName, List<Tensor> x, String yName, List<Tensor> y) {
+        int samples = checkInputs(xName, x);
         if (y == null) {
             throw new IllegalArgumentException(yName + " is missing");
         }
-        if (y.rank() < 1 || y.shape(0) != samples) {
-            throw new IllegalArgumentException(xName + " has " + samples + " samples but " + yName + " has shape "
-                    + Shape.toString(y.shape()));
-        }
         Engine e = engine();
-        int perSample = loss.targetWidth(e.outputWidth()) * e.outputRows();
-        if (y.size() != (long) samples * perSample) {
-            throw new IllegalArgumentException(yName + " has shape " + Shape.toString(y.shape()) + ": loss "
-                    + loss.name() + " needs " + perSample + " target value(s) per sample for output shape "
-                    + Shape.withBatch(outputShape()));
+        if (y.size() != e.outputs()) {
+            throw new IllegalArgumentException(yName + ": model '" + name() + "' has " + e.outputs() + " output(s) "
+                    + outputNames() + ", got " + y.size() + " target tensor(s)");
         }
-        loss.checkTargets(y.data(), samples * e.outputRows(), e.outputWidth());
+        Loss[] ls = resolvedLosses();
+        for (int k = 0; k < y.size(); k++) {
+            Tensor t = y.get(k);
+            String label = y.size() == 1 ? yName : yName + " for output '" + outputNames().get(k) + "'";
+            if (t.rank() < 1 || t.shape(0) != samples) {
+                throw new IllegalArgumentException(xName + " has " + samples + " samples but " + label + " has shape "
+                        + Shape.toString(t.shape()));
+            }
+            int perSample = ls[k].targetWidth(e.outputWidth(k)) * e.outputRows(k);
+            if (t.size() != (long) samples * perSample) {
+                throw new IllegalArgumentException(label + " has shape " + Shape.toString(t.shape()) + ": loss "
+                        + ls[k].name() + " needs " + perSample + " target value(s) per sample for output shape "
+                        + Shape.withBatch(e.outputShape(k)));
+            }
+            ls[k].checkTargets(t.data(), samples * e.outputRows(k), e.outputWidth(k));
+        }
         return samples;
     }
 
     // ---- weights ----
 
     /** Every layer's weights in order, as Keras's {@code model.get_weights()}. */
+    @Override
     public List<Tensor> getWeights() {
         List<Tensor> out = new ArrayList<>();
         for (Layer l : layers()) {
@@ -345,14 +812,12 @@ public abstract class Model {
         return out;
     }
 
+    @Override
     public void setWeights(List<Tensor> weights) {
         requireBuilt();
-        int expected = 0;
-        for (Layer l : layers()) {
-            expected += l.parameters().size();
-        }
+        int expected = parameters().size();
         if (weights.size() != expected) {
-            throw new IllegalArgumentException("model '" + name + "' has " + expected + " weight tensors, got "
+            throw new IllegalArgumentException("model '" + name() + "' has " + expected + " weight tensors, got "
                     + weights.size());
         }
         int i = 0;
@@ -367,7 +832,7 @@ public abstract class Model {
     public Map<String, Tensor> namedWeights() {
         requireBuilt();
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Layer l : layers()) {
+        for (Layer l : leafLayers()) {
             for (Parameter p : l.parameters()) {
                 out.put(l.name() + "/" + p.name(), p.value());
             }
@@ -380,7 +845,7 @@ public abstract class Model {
      * shapes (as Keras's {@code save_weights}). The write is atomic.
      */
     public void saveWeights(Path file) throws IOException {
-        Safetensors.write(file, namedWeights(), Map.of("format", "tatami", "model", name));
+        Safetensors.write(file, namedWeights(), Map.of("format", "tatami", "model", name()));
     }
 
     /**
@@ -413,7 +878,7 @@ public abstract class Model {
             if (!Arrays.equals(sources.get(i).shape(), targets.get(i).shape())) {
                 String k = new ArrayList<>(mine.keySet()).get(i);
                 throw new WeightsMismatchException(source + ": tensor '" + k + "' has shape "
-                        + Shape.toString(sources.get(i).shape()) + ", model '" + name + "' expects "
+                        + Shape.toString(sources.get(i).shape()) + ", model '" + name() + "' expects "
                         + Shape.toString(targets.get(i).shape()));
             }
         }
@@ -438,21 +903,21 @@ public abstract class Model {
         for (Map.Entry<String, Tensor> e : mine.entrySet()) {
             Tensor t = file.get(e.getKey());
             if (t == null) {
-                return "tensor '" + e.getKey() + "' of model '" + name + "' is missing; the file has "
+                return "tensor '" + e.getKey() + "' of model '" + name() + "' is missing; the file has "
                         + describe(file);
             }
             if (!Arrays.equals(t.shape(), e.getValue().shape())) {
-                return "tensor '" + e.getKey() + "' has shape " + Shape.toString(t.shape()) + ", model '" + name
+                return "tensor '" + e.getKey() + "' has shape " + Shape.toString(t.shape()) + ", model '" + name()
                         + "' expects " + Shape.toString(e.getValue().shape());
             }
         }
         for (String k : file.keySet()) {
             if (!mine.containsKey(k)) {
-                return "tensor '" + k + "' is not a weight of model '" + name + "', whose weights are "
+                return "tensor '" + k + "' is not a weight of model '" + name() + "', whose weights are "
                         + describe(mine);
             }
         }
-        return "the weights do not match model '" + name + "'";
+        return "the weights do not match model '" + name() + "'";
     }
 
     private static String describe(Map<String, Tensor> tensors) {
@@ -472,7 +937,7 @@ public abstract class Model {
     }
 
     /** Loads a model saved with {@link #save}, as Keras's {@code load_model}. */
-    public static Sequential load(Path file) throws IOException {
+    public static Model load(Path file) throws IOException {
         return ModelFile.load(file);
     }
 

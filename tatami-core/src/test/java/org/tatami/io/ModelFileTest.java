@@ -60,7 +60,7 @@ class ModelFileTest {
         Path file = dir.resolve("seed.tatami");
         model.save(file);
 
-        Sequential loaded = Model.load(file);
+        Model loaded = Model.load(file);
         Tensor x = images(4, 2);
         assertEquals(model.predict(x), loaded.predict(x));
         assertEquals(model.countParams(), loaded.countParams());

@@ -1,5 +1,6 @@
 package org.tatami.layers;
 
+import org.tatami.kernels.CpuOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -52,12 +53,13 @@ class LayerForwardTest {
         Conv2D direct = new Conv2D(3, 3);
         direct.build(28, 28, 1);
         Conv2D im2col;
-        System.setProperty("tatami.conv", "im2col");
+        CpuOptions before = CpuOptions.current();
+        CpuOptions.set(new CpuOptions(true, "im2col"));
         try {
             im2col = new Conv2D(3, 3);
             im2col.build(28, 28, 1);
         } finally {
-            System.clearProperty("tatami.conv");
+            CpuOptions.set(before);
         }
         im2col.setWeights(direct.getWeights());
         assertEquals(org.tatami.kernels.Simd.ENABLED, direct.direct());

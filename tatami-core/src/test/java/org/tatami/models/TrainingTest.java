@@ -1,5 +1,6 @@
 package org.tatami.models;
 
+import org.tatami.kernels.CpuOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,13 +82,14 @@ class TrainingTest {
         float[] fusedPredictions = SeedModel.create().predict(x).data();
         Run layered;
         float[] layeredPredictions;
-        System.setProperty("tatami.fuse", "false");
+        CpuOptions before = CpuOptions.current();
+        CpuOptions.set(new CpuOptions(false, "auto"));
         try {
             layered = run(2);
             Tatami.setRandomSeed(0);
             layeredPredictions = SeedModel.create().predict(x).data();
         } finally {
-            System.clearProperty("tatami.fuse");
+            CpuOptions.set(before);
         }
         assertArrayEquals(layeredPredictions, fusedPredictions, "predictions");
         for (String key : layered.history.keySet()) {

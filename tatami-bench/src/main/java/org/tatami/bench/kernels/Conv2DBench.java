@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.tatami.kernels.CpuOptions;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Parameter;
 
@@ -23,7 +24,7 @@ import org.tatami.layers.Parameter;
  * <ul>
  *   <li>{@code seed}: Conv2D(3, 3x3) on 28x28x1, the seed model's first layer, so backward computes
  *       no input gradient; convolved directly from the images;</li>
- *   <li>{@code seed_im2col}: the same through im2col and matrix products ({@code tatami.conv=im2col}),
+ *   <li>{@code seed_im2col}: the same through im2col and matrix products ({@code CpuOptions} conv "im2col"),
  *       to show which wins for the shape;</li>
  *   <li>{@code convnet}: Conv2D(64, 3x3) on 13x13x32, the convnet's second convolution, backward
  *       with the input gradient.</li>
@@ -66,13 +67,14 @@ public class Conv2DBench {
     public void setup() {
         int[] g = geometry(shape);
         layer = new Conv2D(g[3], 3).activation("relu");
+        CpuOptions before = CpuOptions.current();
         if (shape.endsWith("_im2col")) {
-            System.setProperty("tatami.conv", "im2col");
+            CpuOptions.set(new CpuOptions(before.fuse(), "im2col"));
         }
         try {
             layer.build(new int[] {g[0], g[1], g[2]}, new SplittableRandom(1));
         } finally {
-            System.clearProperty("tatami.conv");
+            CpuOptions.set(before);
         }
         layer.prepare(true);
         scratch = layer.createScratch(CHUNK);
