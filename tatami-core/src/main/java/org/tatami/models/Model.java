@@ -24,6 +24,7 @@ import org.tatami.layers.Node;
 import org.tatami.layers.Parameter;
 import org.tatami.layers.SymbolicTensor;
 import org.tatami.losses.Loss;
+import org.tatami.losses.MeanSquaredError;
 import org.tatami.metrics.Accuracy;
 import org.tatami.optimizers.Optimizer;
 import org.tatami.tensor.IntTensor;
@@ -507,7 +508,9 @@ public class Model extends Layer {
         Loss[] ls = resolvedLosses();
         Accuracy[] accs = new Accuracy[ls.length];
         for (int k = 0; k < ls.length && accuracy; k++) {
-            accs[k] = Accuracy.forLoss(ls[k]);
+            // With several outputs, accuracy is reported for the classifying ones (a cross-entropy loss) only.
+            boolean classifies = !(ls[k] instanceof MeanSquaredError);
+            accs[k] = ls.length == 1 || classifies ? Accuracy.forLoss(ls[k]) : null;
         }
         return new Engine.Objective(ls, resolvedWeights(), accs);
     }

@@ -1,18 +1,19 @@
 package org.tatami.optimizers;
 
-import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Updates parameters from their gradients, one step per batch, as Keras's optimizers. State (momenta)
- * is kept per parameter, in the order the parameters are given at every step.
+ * is kept per parameter array.
  */
 public abstract class Optimizer {
     private float learningRate;
     private long iterations;
-    private final List<float[][]> slots = new ArrayList<>();
+    /** State per parameter array, so that freezing or unfreezing layers between fits keeps each one's. */
+    private final Map<float[], float[][]> slots = new IdentityHashMap<>();
 
     protected Optimizer(float learningRate) {
         setLearningRate(learningRate);
@@ -42,10 +43,7 @@ public abstract class Optimizer {
         iterations++;
         for (int i = 0; i < params.size(); i++) {
             float[] p = params.get(i);
-            if (slots.size() <= i) {
-                slots.add(newSlots(p.length));
-            }
-            update(p, grads.get(i), slots.get(i), iterations);
+            update(p, grads.get(i), slots.computeIfAbsent(p, k -> newSlots(k.length)), iterations);
         }
     }
 
