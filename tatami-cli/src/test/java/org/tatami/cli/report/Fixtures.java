@@ -30,7 +30,7 @@ import org.w3c.dom.Document;
 import org.xml.sax.InputSource;
 
 /** A small seed-like model, a short training history, and helpers to read what the writers produce. */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
@@ -52,7 +52,7 @@ final class Fixtures {
      * whose output is added to the block's input through a 1x1 Conv2D shortcut, MaxPool2D(2), Flatten,
      * Dense(10) softmax; untrained, seeded.
      */
-    static Model residualModel() {
+    public static Model residualModel() {
         Tatami.clearSession();
         Tatami.setRandomSeed(0);
         SymbolicTensor in = Input.of(28, 28, 1);
