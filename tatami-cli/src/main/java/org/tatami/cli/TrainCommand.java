@@ -15,6 +15,7 @@ import org.tatami.callbacks.ProgressBar;
 import org.tatami.losses.SparseCategoricalCrossentropy;
 import org.tatami.models.FitOptions;
 import org.tatami.models.History;
+import org.tatami.models.Model;
 import org.tatami.models.Sequential;
 import org.tatami.models.WarmUp;
 import org.tatami.optimizers.Adam;
@@ -169,7 +170,7 @@ final class TrainCommand extends BaseCommand {
         return s;
     }
 
-    static String summaryText(Sequential net) {
+    static String summaryText(Model net) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         net.summary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);
