@@ -14,6 +14,8 @@ import org.tatami.layers.AveragePooling2D;
 import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
+import org.tatami.layers.DepthwiseConv2D;
+import org.tatami.layers.DepthwiseLayer;
 import org.tatami.layers.Dropout;
 import org.tatami.layers.Flatten;
 import org.tatami.layers.GlobalAveragePooling2D;
@@ -23,6 +25,7 @@ import org.tatami.layers.MaxPool2D;
 import org.tatami.layers.Padding;
 import org.tatami.layers.Pooling2D;
 import org.tatami.layers.Reshape;
+import org.tatami.layers.SeparableConv2D;
 
 /** Reads one layer entry of a Keras model config into a tatami layer, checking every option. */
 final class LayerReader {
@@ -35,6 +38,8 @@ final class LayerReader {
      */
     private static final Map<String, Function<Fields, Layer>> READERS = Map.ofEntries(
             Map.entry("Conv2D", LayerReader::conv2d),
+            Map.entry("DepthwiseConv2D", LayerReader::depthwiseConv2d),
+            Map.entry("SeparableConv2D", LayerReader::separableConv2d),
             Map.entry("MaxPooling2D", c -> pool(c, MaxPool2D::new)),
             Map.entry("MaxPool2D", c -> pool(c, MaxPool2D::new)),
             Map.entry("AveragePooling2D", c -> pool(c, AveragePooling2D::new)),
@@ -76,9 +81,10 @@ final class LayerReader {
     static Entry read(Fields entry, Fields config, String className, String name) {
         Function<Fields, Layer> reader = READERS.get(className);
         if (reader == null && !className.equals("InputLayer")) {
-            throw entry.unsupported("class_name", "tatami reads the layers InputLayer, Conv2D, MaxPooling2D"
-                    + " (MaxPool2D), AveragePooling2D (AvgPool2D), GlobalAveragePooling2D (GlobalAvgPool2D),"
-                    + " BatchNormalization, Reshape, Flatten, Dense, Activation and Dropout");
+            throw entry.unsupported("class_name", "tatami reads the layers InputLayer, Conv2D, DepthwiseConv2D,"
+                    + " SeparableConv2D, MaxPooling2D (MaxPool2D), AveragePooling2D (AvgPool2D),"
+                    + " GlobalAveragePooling2D (GlobalAvgPool2D), BatchNormalization, Reshape, Flatten, Dense,"
+                    + " Activation and Dropout");
         }
         KerasValues.requireKerasObject(entry, className);
         int[] buildShape = KerasValues.buildInputShape(entry);
@@ -119,10 +125,7 @@ final class LayerReader {
 
     private static Conv2D conv2d(Fields c) {
         int filters = c.integer("filters");
-        int[] kernel = c.pair("kernel_size", null);
-        if (kernel == null) {
-            throw c.invalid("kernel_size", "a positive integer or two");
-        }
+        int[] kernel = kernelSize(c);
         int[] strides = c.pair("strides", ONES);
         Padding padding = KerasValues.padding(c);
         KerasValues.requireChannelsLast(c);
@@ -135,6 +138,55 @@ final class LayerReader {
         Conv2D conv = new Conv2D(filters, kernel[0], kernel[1]).strides(strides[0], strides[1]).padding(padding);
         kernelOptions(c, conv);
         return conv;
+    }
+
+    private static DepthwiseConv2D depthwiseConv2d(Fields c) {
+        int[] kernel = kernelSize(c);
+        // tf.keras 2 writes Conv2D's groups here too.
+        if (c.integer("groups", 1) != 1) {
+            throw c.unsupported("groups", "tatami's DepthwiseConv2D has no grouped convolution");
+        }
+        DepthwiseConv2D conv = new DepthwiseConv2D(kernel[0], kernel[1]);
+        depthwiseOptions(c, conv);
+        return conv;
+    }
+
+    private static SeparableConv2D separableConv2d(Fields c) {
+        int filters = c.integer("filters");
+        int[] kernel = kernelSize(c);
+        SeparableConv2D conv = new SeparableConv2D(filters, kernel[0], kernel[1]);
+        depthwiseOptions(c, conv);
+        conv.pointwiseInitializer(KerasValues.initializer(c, "pointwise_initializer", new GlorotUniform()));
+        c.expectNull("pointwise_regularizer", "tatami has no weight regularizers");
+        c.expectNull("pointwise_constraint", "tatami has no weight constraints");
+        return conv;
+    }
+
+    private static int[] kernelSize(Fields c) {
+        int[] kernel = c.pair("kernel_size", null);
+        if (kernel == null) {
+            throw c.invalid("kernel_size", "a positive integer or two");
+        }
+        return kernel;
+    }
+
+    /** What DepthwiseConv2D and SeparableConv2D share, with Keras's defaults for the options left out. */
+    private static void depthwiseOptions(Fields c, DepthwiseLayer<?> layer) {
+        int[] strides = c.pair("strides", ONES);
+        layer.strides(strides[0], strides[1]).padding(KerasValues.padding(c));
+        KerasValues.requireChannelsLast(c);
+        if (!Arrays.equals(c.pair("dilation_rate", ONES), ONES)) {
+            throw c.unsupported("dilation_rate", "tatami's " + layer.className() + " has no dilation");
+        }
+        layer.depthMultiplier(c.integer("depth_multiplier", 1));
+        layer.activation(KerasValues.activation(c, "activation", ActivationFunction.LINEAR));
+        layer.useBias(c.bool("use_bias", true));
+        layer.depthwiseInitializer(KerasValues.initializer(c, "depthwise_initializer", new GlorotUniform()));
+        layer.biasInitializer(KerasValues.initializer(c, "bias_initializer", new Zeros()));
+        c.expectNull("depthwise_regularizer", "tatami has no weight regularizers");
+        c.expectNull("bias_regularizer", "tatami has no weight regularizers");
+        c.expectNull("depthwise_constraint", "tatami has no weight constraints");
+        c.expectNull("bias_constraint", "tatami has no weight constraints");
     }
 
     private static Dense dense(Fields c) {
