@@ -22,6 +22,7 @@ import org.tatami.interop.onnx.proto.Onnx.TensorProto;
 import org.tatami.interop.onnx.proto.Onnx.TensorShapeProto;
 import org.tatami.interop.onnx.proto.Onnx.TypeProto;
 import org.tatami.interop.onnx.proto.Onnx.ValueInfoProto;
+import org.tatami.models.Model;
 import org.tatami.models.Sequential;
 import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
@@ -107,7 +108,7 @@ class OnnxNchwImportTest {
                 .addNode(node("Softmax", "probs", "logits").addAttribute(integer("axis", 1)));
         Path file = write();
 
-        Sequential model = OnnxImport.load(file);
+        Model model = OnnxImport.load(file);
         assertArrayEquals(new int[] {9, 8, 3}, model.inputShape());
         assertEquals(List.of("Conv2D", "MaxPooling2D", "Flatten", "Dropout", "Dense"),
                 model.layers().stream().map(l -> l.className()).toList());
@@ -148,7 +149,7 @@ class OnnxNchwImportTest {
                 .addNode(node("Softmax", "probs", "logits").addAttribute(integer("axis", 1)));
         Path file = write();
 
-        Sequential model = OnnxImport.load(file);
+        Model model = OnnxImport.load(file);
         assertEquals(List.of("Conv2D", "BatchNormalization", "Activation", "AveragePooling2D",
                 "GlobalAveragePooling2D", "Dense"), model.layers().stream().map(l -> l.className()).toList());
         assertArrayEquals(new int[] {5, 4, 4}, model.layers().get(3).outputShape());
@@ -156,7 +157,7 @@ class OnnxNchwImportTest {
     }
 
     /** Random images given to ONNX Runtime as NCHW and to the imported model as NHWC. */
-    private void matchesOnnxRuntime(String what, Path file, Sequential model, int channels, int height, int width)
+    private void matchesOnnxRuntime(String what, Path file, Model model, int channels, int height, int width)
             throws Exception {
         Tensor nchw = Tensor.zeros(4, channels, height, width);
         for (int i = 0; i < nchw.size(); i++) {
