@@ -163,17 +163,7 @@ class OnnxNchwImportTest {
         for (int i = 0; i < nchw.size(); i++) {
             nchw.data()[i] = (float) random.nextDouble();
         }
-        Tensor nhwc = Tensor.zeros(4, height, width, channels);
-        for (int n = 0; n < 4; n++) {
-            for (int c = 0; c < channels; c++) {
-                for (int h = 0; h < height; h++) {
-                    for (int w = 0; w < width; w++) {
-                        nhwc.set(nchw.get(n, c, h, w), n, h, w, c);
-                    }
-                }
-            }
-        }
-        double diff = OnnxImportTest.maxAbsDiff(OnnxRuntime.run(file, "x", nchw), model.predict(nhwc));
+        double diff = OnnxImportTest.maxAbsDiff(OnnxRuntime.run(file, "x", nchw), model.predict(nhwc(nchw)));
         System.out.printf("%s: ONNX Runtime vs imported model max abs diff %.3g%n", what, diff);
         assertTrue(diff < 1e-5, what + ": max abs diff " + diff);
     }
@@ -190,5 +180,21 @@ class OnnxNchwImportTest {
         OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxImport.load(file));
         assertTrue(e.getMessage().contains("node 'y' (MatMul): matrix B of shape (16, 3) needs 16 features"),
                 e.getMessage());
+    }
+
+    /** Images (n, c, h, w) as (n, h, w, c). */
+    static Tensor nhwc(Tensor nchw) {
+        int[] s = nchw.shape();
+        Tensor out = Tensor.zeros(s[0], s[2], s[3], s[1]);
+        for (int n = 0; n < s[0]; n++) {
+            for (int c = 0; c < s[1]; c++) {
+                for (int h = 0; h < s[2]; h++) {
+                    for (int w = 0; w < s[3]; w++) {
+                        out.set(nchw.get(n, c, h, w), n, h, w, c);
+                    }
+                }
+            }
+        }
+        return out;
     }
 }
