@@ -209,6 +209,31 @@ class GradientCheckTest {
         assertPasses(new GradientCheck(layer, n, x, uniform(rnd, x.length, -1, 1), false, 0).run());
     }
 
+    /**
+     * ReLU6 clips at 6 too (Keras's "relu6"): values on both sides of the upper kink, none within 10h of
+     * it, check that the slope is 1 below 6 and 0 above; the forward clips as {@code min(max(x, 0), 6)}.
+     */
+    @Test
+    void relu6AtItsUpperBound() {
+        Activation layer = new Activation("relu6");
+        assertEquals("relu6", layer.activation().kerasName());
+        int[] in = {4, 5};
+        layer.build(in, new SplittableRandom(1));
+        SplittableRandom rnd = new SplittableRandom(52);
+        int n = 2;
+        float[] x = awayFromZero(rnd, n * size(in), 0.1, 2);
+        for (int i = 0; i < x.length; i++) {
+            x[i] += 6f;
+        }
+        assertPasses(new GradientCheck(layer, n, x, uniform(rnd, x.length, -1, 1), false, 0).run());
+        float[] v = {-1f, 0f, 2.5f, 6f, 7.25f};
+        ActivationFunction.RELU6.forward(v, 0, 1, 5);
+        assertArrayEquals(new float[] {0f, 0f, 2.5f, 6f, 6f}, v);
+        float[] dy = {1f, 1f, 1f, 1f, 1f};
+        ActivationFunction.RELU6.backward(v, dy, 0, 1, 5);
+        assertArrayEquals(new float[] {0f, 0f, 1f, 0f, 0f}, dy);
+    }
+
     @Test
     void dropoutInTraining() {
         Dropout dropout = new Dropout(0.4);
