@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.tatami.interop.keras.KerasImport;
 import org.tatami.models.Model;
-import org.tatami.models.Sequential;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -52,7 +51,7 @@ final class ImportCommand extends BaseCommand {
             o.put("params", model.countParams());
             printJson(o);
         } else {
-            out().print(TrainCommand.summaryText((Sequential) model));
+            out().print(TrainCommand.summaryText(model));
             out().println("written to " + outFile);
         }
     }

@@ -18,7 +18,7 @@ import org.tatami.io.AtomicFiles;
 import org.tatami.io.Version;
 import org.tatami.kernels.Simd;
 import org.tatami.models.History;
-import org.tatami.models.Sequential;
+import org.tatami.models.Model;
 import org.tatami.tensor.IntTensor;
 
 /** What {@code tatami train} leaves behind: the model, its history and every picture, with a page showing them. */
@@ -45,7 +45,7 @@ final class RunFolder {
     record Result(Map<String, Object> metrics, List<String> files) {
     }
 
-    Result write(Sequential model, History history, String summary, Map<String, Object> settings, double wallSeconds,
+    Result write(Model model, History history, String summary, Map<String, Object> settings, double wallSeconds,
                  double trainSamplesPerSecond, Datasets.Split test) throws IOException {
         Files.createDirectories(dir);
         List<String> files = new ArrayList<>();

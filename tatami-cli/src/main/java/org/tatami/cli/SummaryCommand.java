@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.tatami.layers.Layer;
 import org.tatami.models.Model;
-import org.tatami.models.Sequential;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +22,7 @@ final class SummaryCommand extends BaseCommand {
     void execute() throws Exception {
         Model net = model == null ? ModelFiles.seedModel() : ModelFiles.load(model);
         if (!json) {
-            out().print(TrainCommand.summaryText((Sequential) net));
+            out().print(TrainCommand.summaryText(net));
             return;
         }
         List<Map<String, Object>> layers = new ArrayList<>();

@@ -16,10 +16,10 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.tatami.io.AtomicFiles;
-import org.tatami.io.ModelConfig;
 import org.tatami.layers.Layer;
 import org.tatami.layers.Parameter;
 import org.tatami.models.Model;
+import org.tatami.models.ModelConfig;
 import org.tatami.tensor.Tensor;
 
 /**

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tatami.layers.Layer;
-import org.tatami.models.Sequential;
+import org.tatami.models.Model;
 import org.tatami.tensor.Tensor;
 
 /**
@@ -26,7 +26,7 @@ class KerasImportTest {
     private static Tensor predictions(String file) throws IOException {
         Tensor p = PREDICTIONS.get(file);
         if (p == null) {
-            Sequential model = KerasImport.load(KerasFiles.file(file));
+            Model model = KerasImport.load(KerasFiles.file(file));
             p = model.predict(KerasFiles.testImages());
             PREDICTIONS.put(file, p);
         }
@@ -63,7 +63,7 @@ class KerasImportTest {
      */
     @Test
     void keras3WeightsAreFoundByClassKeyNotByLayerName() throws IOException {
-        Sequential m = KerasImport.load(KerasFiles.file("Jhas876622__mnist-digit-recognition__mnist_cnn.keras"));
+        Model m = KerasImport.load(KerasFiles.file("Jhas876622__mnist-digit-recognition__mnist_cnn.keras"));
         assertEquals(List.of("conv2d_2", "max_pooling2d_2", "conv2d_3", "max_pooling2d_3", "flatten_1", "dense_2",
                 "dropout_1", "dense_3"), m.layers().stream().map(Layer::name).toList());
         assertEquals(List.of("conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1", "flatten", "dense", "dropout",
@@ -73,7 +73,7 @@ class KerasImportTest {
     /** File 5 has BatchNormalization: its moving statistics are loaded and count as non-trainable. */
     @Test
     void batchNormalizationStatisticsAreLoaded() throws IOException {
-        Sequential m = KerasImport.load(KerasFiles.file("leyuzak__Digit-Recognizer-Computer-Vision__mnist_cnn.h5"));
+        Model m = KerasImport.load(KerasFiles.file("leyuzak__Digit-Recognizer-Computer-Vision__mnist_cnn.h5"));
         Layer bn = m.getLayer("batch_normalization_5");
         assertEquals("BatchNormalization", bn.className());
         float[] variance = bn.getWeights().get(3).data();

@@ -1,4 +1,4 @@
-package org.tatami.io;
+package org.tatami.models;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -17,10 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.tatami.io.AtomicFiles;
+import org.tatami.io.Safetensors;
+import org.tatami.io.SafetensorsFile;
+import org.tatami.io.Version;
+import org.tatami.io.ZipParts;
 import org.tatami.losses.Loss;
-import org.tatami.models.History;
-import org.tatami.models.Model;
-import org.tatami.models.Sequential;
 import org.tatami.optimizers.Adam;
 import org.tatami.optimizers.Optimizer;
 import org.tatami.optimizers.RMSprop;
@@ -90,7 +92,7 @@ public final class ModelFile {
     }
 
     /** Reads a model written by {@link #save}: architecture, weights, and compile settings if saved. */
-    public static Sequential load(Path file) throws IOException {
+    public static Model load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such model file");
         }
@@ -110,7 +112,7 @@ public final class ModelFile {
             throw new ModelFileException(name + ": format_version " + meta.get("format_version")
                     + " is not supported; this tatami reads versions up to " + FORMAT_VERSION);
         }
-        Sequential model = ModelConfig.fromJson(new String(parts.get(CONFIG), StandardCharsets.UTF_8),
+        Model model = ModelConfig.fromJson(new String(parts.get(CONFIG), StandardCharsets.UTF_8),
                 name + "/" + CONFIG);
         SafetensorsFile weights = Safetensors.read(parts.get(WEIGHTS), name + "/" + WEIGHTS);
         model.setNamedWeights(weights.tensors(), name + "/" + WEIGHTS);
