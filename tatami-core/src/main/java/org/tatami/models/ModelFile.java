@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,13 @@ public final class ModelFile {
             opt.put("class_name", model.optimizer().className());
             opt.put("config", model.optimizer().config());
             compile.put("optimizer", opt);
-            compile.put("loss", model.loss().name());
+            // One loss for every output, as compile(optimizer, loss) gives it; else one per output, weighted.
+            if (model.isBuilt() && !oneLoss(model)) {
+                compile.put("loss", model.losses().stream().map(Loss::name).toList());
+                compile.put("loss_weights", model.lossWeights());
+            } else {
+                compile.put("loss", model.loss().name());
+            }
             compile.put("metrics", model.metrics());
             m.put("compile_config", compile);
         }
@@ -89,6 +96,11 @@ public final class ModelFile {
             m.put("history", model.history().history());
         }
         return m;
+    }
+
+    private static boolean oneLoss(Model model) {
+        List<Loss> losses = model.losses();
+        return losses.stream().allMatch(l -> l == losses.get(0)) && model.lossWeights().stream().allMatch(w -> w == 1);
     }
 
     /** Reads a model written by {@link #save}: architecture, weights, and compile settings if saved. */
@@ -159,9 +171,18 @@ public final class ModelFile {
                 case "RMSprop" -> new RMSprop(lr, cfg.get("rho").getAsDouble(), cfg.get("epsilon").getAsDouble());
                 default -> throw new IllegalArgumentException("unknown optimizer " + opt.get("class_name"));
             };
-            List<String> metrics = new java.util.ArrayList<>();
+            List<String> metrics = new ArrayList<>();
             c.getAsJsonArray("metrics").forEach(m -> metrics.add(m.getAsString()));
-            model.compile(optimizer, Loss.of(c.get("loss").getAsString()), metrics.toArray(new String[0]));
+            String[] metricNames = metrics.toArray(new String[0]);
+            if (c.get("loss").isJsonArray()) {
+                List<Loss> losses = new ArrayList<>();
+                c.getAsJsonArray("loss").forEach(l -> losses.add(Loss.of(l.getAsString())));
+                List<Double> weights = new ArrayList<>();
+                c.getAsJsonArray("loss_weights").forEach(w -> weights.add(w.getAsDouble()));
+                model.compile(optimizer, losses, weights, metricNames);
+            } else {
+                model.compile(optimizer, Loss.of(c.get("loss").getAsString()), metricNames);
+            }
         } catch (RuntimeException e) {
             throw new ModelFileException(name + "/" + METADATA + ": bad compile_config: " + e.getMessage(), e);
         }
