@@ -42,11 +42,26 @@ class KerasImportTest {
             4a | Jhas876622__mnist-digit-recognition__mnist_cnn.h5       | 0.9905
             4b | Jhas876622__mnist-digit-recognition__mnist_cnn.keras    | 0.9905
             5  | leyuzak__Digit-Recognizer-Computer-Vision__mnist_cnn.h5 | 0.9980
+            6  | ibukye__Number_recognition_ResNet__resnet_mnist.keras   | 0.9588
             """)
     void importsAndMatchesTheMeasuredAccuracy(String id, String file, double measured) throws IOException {
         double accuracy = KerasFiles.accuracy(predictions(file));
         System.out.printf("file %s: tatami accuracy %.4f, MANIFEST measured %.4f (%s)%n", id, accuracy, measured, file);
         assertEquals(measured, accuracy, 0.005, file);
+    }
+
+    /** File 6 is a Functional ResNet: residual Adds (each block's shortcut and main path) and ReLU layers. */
+    @Test
+    void theResNetIsReadAsAGraph() throws IOException {
+        Model m = KerasImport.load(KerasFiles.file("ibukye__Number_recognition_ResNet__resnet_mnist.keras"));
+        assertEquals("Functional", m.className());
+        Layer add = m.getLayer("add");
+        List<String> inputs = m.nodes().stream().filter(n -> n.layer() == add).findFirst().orElseThrow().inputs()
+                .stream().map(t -> t.layer().name()).toList();
+        assertEquals(List.of("batch_normalization", "batch_normalization_2"), inputs);
+        assertEquals("ReLU", m.getLayer("re_lu").className());
+        assertEquals(List.of("input_layer"), m.inputNames());
+        assertEquals(List.of("dense"), m.outputNames());
     }
 
     /** 4a (legacy H5) and 4b (.keras) hold the same weights: the same predictions, bit for bit. */
