@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.tatami.interop.keras.KerasImport;
 import org.tatami.interop.onnx.OnnxImport;
-import org.tatami.io.ModelConfig;
-import org.tatami.io.ModelFile;
+import org.tatami.models.ModelConfig;
+import org.tatami.models.ModelFile;
 import org.tatami.models.Model;
 import org.tatami.models.ModelZoo;
 import org.tatami.models.Sequential;
@@ -25,7 +25,7 @@ final class ModelFiles {
     }
 
     /** A model architecture in Keras's JSON format ({@code model.to_json()}). */
-    static Sequential fromConfig(Path file) throws IOException {
+    static Model fromConfig(Path file) throws IOException {
         requireFile(file);
         if (!lowerName(file).endsWith(".json")) {
             throw new UsageException(file + ": expected a model config in Keras's JSON format (.json), as"

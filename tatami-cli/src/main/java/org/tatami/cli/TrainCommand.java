@@ -16,7 +16,6 @@ import org.tatami.losses.SparseCategoricalCrossentropy;
 import org.tatami.models.FitOptions;
 import org.tatami.models.History;
 import org.tatami.models.Model;
-import org.tatami.models.Sequential;
 import org.tatami.models.WarmUp;
 import org.tatami.optimizers.Adam;
 import org.tatami.optimizers.Optimizer;
@@ -82,7 +81,7 @@ final class TrainCommand extends BaseCommand {
         check(trainLimit == null || trainLimit >= 1, "--train-limit must be at least 1, got " + trainLimit);
         boolean text = !quiet && !json;
         Tatami.setRandomSeed(seed);
-        Sequential net = model == null ? ModelFiles.seedModel() : ModelFiles.fromConfig(model);
+        Model net = model == null ? ModelFiles.seedModel() : ModelFiles.fromConfig(model);
         Datasets.Data d;
         if (net.isBuilt()) {
             // The shapes are known before the data: the kernels warm up on a throwaway copy while it loads.
@@ -131,7 +130,7 @@ final class TrainCommand extends BaseCommand {
     }
 
     /** Initial weights, if any, and the compile settings; the model is built. */
-    private void prepare(Sequential net) throws IOException {
+    private void prepare(Model net) throws IOException {
         if (initialWeights != null) {
             net.loadWeights(initialWeights);
         }

@@ -2,6 +2,8 @@ package org.tatami.layers;
 
 import java.util.Map;
 import org.tatami.activations.ActivationFunction;
+import org.tatami.config.Fields;
+import org.tatami.config.KerasValues;
 
 /** Applies an activation function on its own, as Keras's {@code Activation("relu")}. */
 public final class Activation extends PassThrough {
@@ -13,6 +15,14 @@ public final class Activation extends PassThrough {
 
     public Activation(ActivationFunction function) {
         this.function = function;
+    }
+
+    /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
+    public static Activation fromConfig(Fields c) {
+        if (!c.has("activation")) {
+            throw c.invalid("activation", "an activation name (a string)");
+        }
+        return new Activation(KerasValues.activation(c, "activation", null));
     }
 
     @Override

@@ -1,7 +1,14 @@
 package org.tatami.layers;
 
+import org.tatami.config.Fields;
+
 /** The mean of its inputs, value by value, as Keras's Average, broadcasting axes of size 1. */
 public final class Average extends ElementWise {
+    /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
+    public static Average fromConfig(Fields c) {
+        return new Average();
+    }
+
     @Override
     public String className() {
         return "Average";

@@ -2,6 +2,7 @@ package org.tatami.layers;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.tatami.config.Fields;
 
 /**
  * Average pooling over NHWC windows, as Keras's AveragePooling2D (strides default to the pool size).
@@ -20,6 +21,11 @@ public final class AveragePooling2D extends Pooling2D<AveragePooling2D> {
 
     public AveragePooling2D(int poolHeight, int poolWidth) {
         super(poolHeight, poolWidth);
+    }
+
+    /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
+    public static AveragePooling2D fromConfig(Fields c) {
+        return readPoolOptions(c, AveragePooling2D::new);
     }
 
     @Override

@@ -1,8 +1,11 @@
 package org.tatami.layers;
 
+import com.google.gson.JsonPrimitive;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tatami.config.Fields;
+import org.tatami.config.KerasValues;
 import org.tatami.initializers.Constant;
 import org.tatami.initializers.Initializer;
 import org.tatami.initializers.Zeros;
@@ -101,6 +104,37 @@ public final class BatchNormalization extends Layer implements BatchStatistics {
         if (isBuilt()) {
             throw new IllegalStateException(name() + " is already built: set its options before building it");
         }
+    }
+
+    /**
+     * The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the
+     * options every layer has. Keras 2's renormalization options are accepted only when off.
+     */
+    public static BatchNormalization fromConfig(Fields c) {
+        BatchNormalization bn = new BatchNormalization()
+                .axis(c.integerOrSingleton("axis", -1))
+                .momentum(c.number("momentum", 0.99))
+                .epsilon(c.number("epsilon", 1e-3))
+                .center(c.bool("center", true))
+                .scale(c.bool("scale", true))
+                .betaInitializer(KerasValues.initializer(c, "beta_initializer", new Zeros()))
+                .gammaInitializer(KerasValues.initializer(c, "gamma_initializer", new Constant(1f)))
+                .movingMeanInitializer(KerasValues.initializer(c, "moving_mean_initializer", new Zeros()))
+                .movingVarianceInitializer(KerasValues.initializer(c, "moving_variance_initializer", new Constant(1f)));
+        c.expectNull("beta_regularizer", "tatami has no weight regularizers");
+        c.expectNull("gamma_regularizer", "tatami has no weight regularizers");
+        c.expectNull("beta_constraint", "tatami has no weight constraints");
+        c.expectNull("gamma_constraint", "tatami has no weight constraints");
+        c.expect("synchronized", new JsonPrimitive(false), "tatami trains on one machine");
+        c.expect("renorm", new JsonPrimitive(false), "tatami has no batch renormalization");
+        c.expectNull("renorm_clipping", "tatami has no batch renormalization");
+        // Only used with renorm, which is off.
+        c.take("renorm_momentum");
+        // Keras 2's choice of a fused kernel: the same computation either way.
+        c.take("fused");
+        c.expectNull("virtual_batch_size", "tatami normalizes over the whole batch");
+        c.expectNull("adjustment", "tatami has no batch norm adjustment");
+        return bn;
     }
 
     @Override

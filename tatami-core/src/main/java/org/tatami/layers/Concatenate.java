@@ -2,6 +2,7 @@ package org.tatami.layers;
 
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tatami.config.Fields;
 
 /**
  * Joins its inputs along one axis, as Keras's Concatenate: all other axes must match. The axis counts
@@ -28,6 +29,11 @@ public final class Concatenate extends Merge {
 
     public int axis() {
         return axis;
+    }
+
+    /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
+    public static Concatenate fromConfig(Fields c) {
+        return new Concatenate(c.integer("axis", -1));
     }
 
     @Override

@@ -1,8 +1,11 @@
 package org.tatami.layers;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tatami.config.Fields;
+import org.tatami.config.KerasValues;
 import org.tatami.kernels.CpuOptions;
 import org.tatami.kernels.DirectConv3x3;
 import org.tatami.kernels.Gemm;
@@ -14,6 +17,7 @@ import org.tatami.tensor.Shape;
  * the shape where that loses (see {@link #direct}), directly from the images.
  */
 public final class Conv2D extends KernelLayer<Conv2D> {
+    private static final int[] ONES = {1, 1};
     private final int filters;
     private final int kh;
     private final int kw;
@@ -63,6 +67,27 @@ public final class Conv2D extends KernelLayer<Conv2D> {
 
     public int filters() {
         return filters;
+    }
+
+    /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
+    public static Conv2D fromConfig(Fields c) {
+        int filters = c.integer("filters");
+        int[] kernel = c.pair("kernel_size", null);
+        if (kernel == null) {
+            throw c.invalid("kernel_size", "a positive integer or two");
+        }
+        int[] strides = c.pair("strides", ONES);
+        Padding padding = Padding.fromConfig(c);
+        KerasValues.requireChannelsLast(c);
+        if (!Arrays.equals(c.pair("dilation_rate", ONES), ONES)) {
+            throw c.unsupported("dilation_rate", "tatami's Conv2D has no dilation");
+        }
+        if (c.integer("groups", 1) != 1) {
+            throw c.unsupported("groups", "tatami's Conv2D has no grouped convolution");
+        }
+        Conv2D conv = new Conv2D(filters, kernel[0], kernel[1]).strides(strides[0], strides[1]).padding(padding);
+        readKernelOptions(c, conv);
+        return conv;
     }
 
     @Override

@@ -2,8 +2,9 @@ package org.tatami.layers;
 
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.tatami.kernels.Gemm;
+import org.tatami.config.Fields;
 import org.tatami.kernels.CpuOptions;
+import org.tatami.kernels.Gemm;
 
 /**
  * A fully connected layer: {@code y = activation(x . kernel + bias)} on the last axis, kernel (in, units).
@@ -23,6 +24,14 @@ public final class Dense extends KernelLayer<Dense> {
 
     public int units() {
         return units;
+    }
+
+    /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
+    public static Dense fromConfig(Fields c) {
+        Dense dense = new Dense(c.integer("units"));
+        readKernelOptions(c, dense);
+        c.expectNull("quantization_config", "tatami computes in float32 only");
+        return dense;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.tatami.layers;
 
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tatami.config.Fields;
 
 /**
  * Depthwise 2-d convolution over NHWC input, as Keras's DepthwiseConv2D: each input channel is
@@ -17,6 +18,19 @@ public final class DepthwiseConv2D extends DepthwiseLayer<DepthwiseConv2D> {
 
     public DepthwiseConv2D(int kernelHeight, int kernelWidth) {
         super(kernelHeight, kernelWidth);
+    }
+
+
+    /** Reads Keras's config of a DepthwiseConv2D (Keras 2 and 3). */
+    public static DepthwiseConv2D fromConfig(Fields c) {
+        int[] kernel = readKernelSize(c);
+        // tf.keras 2 writes Conv2D's groups here too.
+        if (c.integer("groups", 1) != 1) {
+            throw c.unsupported("groups", "tatami's DepthwiseConv2D has no grouped convolution");
+        }
+        DepthwiseConv2D conv = new DepthwiseConv2D(kernel[0], kernel[1]);
+        readDepthwiseOptions(c, conv);
+        return conv;
     }
 
     @Override

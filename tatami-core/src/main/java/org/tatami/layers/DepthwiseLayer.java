@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tatami.activations.ActivationFunction;
+import org.tatami.config.Fields;
+import org.tatami.config.KerasValues;
 import org.tatami.initializers.GlorotUniform;
 import org.tatami.initializers.Initializer;
 import org.tatami.initializers.Zeros;
@@ -295,5 +297,33 @@ public abstract class DepthwiseLayer<T extends DepthwiseLayer<T>> extends Layer 
             c.put(w + "_constraint", null);
         }
         return c;
+    }
+
+    /** Reads what DepthwiseConv2D and SeparableConv2D share, with Keras's defaults for the options left out. */
+    static void readDepthwiseOptions(Fields c, DepthwiseLayer<?> layer) {
+        int[] strides = c.pair("strides", new int[] {1, 1});
+        layer.strides(strides[0], strides[1]).padding(Padding.fromConfig(c));
+        KerasValues.requireChannelsLast(c);
+        if (!Arrays.equals(c.pair("dilation_rate", new int[] {1, 1}), new int[] {1, 1})) {
+            throw c.unsupported("dilation_rate", "tatami's " + layer.className() + " has no dilation");
+        }
+        layer.depthMultiplier(c.integer("depth_multiplier", 1));
+        layer.activation(KerasValues.activation(c, "activation", ActivationFunction.LINEAR));
+        layer.useBias(c.bool("use_bias", true));
+        layer.depthwiseInitializer(KerasValues.initializer(c, "depthwise_initializer", new GlorotUniform()));
+        layer.biasInitializer(KerasValues.initializer(c, "bias_initializer", new Zeros()));
+        c.expectNull("depthwise_regularizer", "tatami has no weight regularizers");
+        c.expectNull("bias_regularizer", "tatami has no weight regularizers");
+        c.expectNull("depthwise_constraint", "tatami has no weight constraints");
+        c.expectNull("bias_constraint", "tatami has no weight constraints");
+    }
+
+    /** A {@code kernel_size} of one integer or two. */
+    static int[] readKernelSize(Fields c) {
+        int[] kernel = c.pair("kernel_size", null);
+        if (kernel == null) {
+            throw c.invalid("kernel_size", "a positive integer or two");
+        }
+        return kernel;
     }
 }

@@ -2,6 +2,7 @@ package org.tatami.layers;
 
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tatami.config.Fields;
 import org.tatami.tensor.Shape;
 
 /**
@@ -21,6 +22,14 @@ public final class Dropout extends Layer {
 
     public float rate() {
         return rate;
+    }
+
+    /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
+    public static Dropout fromConfig(Fields c) {
+        Dropout dropout = new Dropout(c.number("rate"));
+        c.expectNull("noise_shape", "tatami drops each value independently");
+        c.expectNull("seed", "tatami draws dropout masks from Tatami.setRandomSeed's stream");
+        return dropout;
     }
 
     @Override

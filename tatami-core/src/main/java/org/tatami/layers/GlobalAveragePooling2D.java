@@ -2,6 +2,8 @@ package org.tatami.layers;
 
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tatami.config.Fields;
+import org.tatami.config.KerasValues;
 import org.tatami.tensor.Shape;
 
 /**
@@ -19,6 +21,12 @@ public final class GlobalAveragePooling2D extends Layer {
 
     public GlobalAveragePooling2D(boolean keepdims) {
         this.keepdims = keepdims;
+    }
+
+    /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
+    public static GlobalAveragePooling2D fromConfig(Fields c) {
+        KerasValues.requireChannelsLast(c);
+        return new GlobalAveragePooling2D(c.bool("keepdims", false));
     }
 
     @Override

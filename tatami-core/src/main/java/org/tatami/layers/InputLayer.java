@@ -1,9 +1,12 @@
 package org.tatami.layers;
 
+import com.google.gson.JsonPrimitive;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tatami.config.Fields;
+import org.tatami.config.KerasValues;
 
 /**
  * The entry point of a Functional model, as Keras's {@code InputLayer}: it has no weights and passes
@@ -16,6 +19,19 @@ public final class InputLayer extends Layer {
         inputShape(shape);
         build(new int[][] {shape}, null);
         output = new Node(this, List.of(), List.of(shape)).outputs().get(0);
+    }
+
+    /**
+     * The input a Keras config describes: its batch shape ({@code batch_shape} in Keras 3,
+     * {@code batch_input_shape} in Keras 2), float32, dense and required. The caller sets the name.
+     */
+    public static InputLayer fromConfig(Fields config) {
+        int[] shape = KerasValues.batchShape(config, config.has("batch_shape") ? "batch_shape" : "batch_input_shape");
+        KerasValues.requireFloat32(config, "dtype");
+        config.expect("sparse", new JsonPrimitive(false), "tatami's inputs are dense");
+        config.expect("ragged", new JsonPrimitive(false), "tatami's inputs are dense");
+        config.expect("optional", new JsonPrimitive(false), "tatami models need their input");
+        return new InputLayer(shape);
     }
 
     /** The tensor this input feeds into the graph. */

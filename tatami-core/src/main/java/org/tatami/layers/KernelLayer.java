@@ -3,6 +3,8 @@ package org.tatami.layers;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tatami.activations.ActivationFunction;
+import org.tatami.config.Fields;
+import org.tatami.config.KerasValues;
 import org.tatami.initializers.GlorotUniform;
 import org.tatami.initializers.Initializer;
 import org.tatami.initializers.Zeros;
@@ -58,6 +60,20 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         requireUnbuilt();
         this.biasInitializer = init;
         return self();
+    }
+
+    /** Reads what Conv2D and Dense share, with Keras's defaults for the options left out. */
+    static void readKernelOptions(Fields c, KernelLayer<?> layer) {
+        layer.activation(KerasValues.activation(c, "activation", ActivationFunction.LINEAR));
+        layer.useBias(c.bool("use_bias", true));
+        layer.kernelInitializer(KerasValues.initializer(c, "kernel_initializer", new GlorotUniform()));
+        layer.biasInitializer(KerasValues.initializer(c, "bias_initializer", new Zeros()));
+        c.expectNull("kernel_regularizer", "tatami has no weight regularizers");
+        c.expectNull("bias_regularizer", "tatami has no weight regularizers");
+        c.expectNull("kernel_constraint", "tatami has no weight constraints");
+        c.expectNull("bias_constraint", "tatami has no weight constraints");
+        c.expectNull("lora_rank", "tatami has no LoRA");
+        c.expectNull("lora_alpha", "tatami has no LoRA");
     }
 
     private void requireUnbuilt() {

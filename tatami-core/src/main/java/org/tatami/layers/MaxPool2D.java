@@ -2,6 +2,7 @@ package org.tatami.layers;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.tatami.config.Fields;
 import org.tatami.kernels.MaxPool2x2;
 
 /** Max pooling over NHWC windows, as Keras's MaxPool2D (strides default to the pool size). */
@@ -17,6 +18,11 @@ public final class MaxPool2D extends Pooling2D<MaxPool2D> {
 
     public MaxPool2D(int poolHeight, int poolWidth) {
         super(poolHeight, poolWidth);
+    }
+
+    /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
+    public static MaxPool2D fromConfig(Fields c) {
+        return readPoolOptions(c, MaxPool2D::new);
     }
 
     @Override

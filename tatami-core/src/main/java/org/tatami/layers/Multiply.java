@@ -1,7 +1,14 @@
 package org.tatami.layers;
 
+import org.tatami.config.Fields;
+
 /** Multiplies its inputs value by value, as Keras's Multiply, broadcasting axes of size 1. */
 public final class Multiply extends ElementWise {
+    /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
+    public static Multiply fromConfig(Fields c) {
+        return new Multiply();
+    }
+
     @Override
     public String className() {
         return "Multiply";

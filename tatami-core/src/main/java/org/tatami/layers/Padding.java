@@ -1,5 +1,8 @@
 package org.tatami.layers;
 
+import java.util.Locale;
+import org.tatami.config.Fields;
+
 /** Keras's padding modes: {@code valid} (no padding) and {@code same} (output size = ceil(input / stride)). */
 public enum Padding {
     VALID, SAME;
@@ -9,6 +12,16 @@ public enum Padding {
             case "valid" -> VALID;
             case "same" -> SAME;
             default -> throw new IllegalArgumentException("unknown padding '" + name + "': expected valid or same");
+        };
+    }
+
+    /** A config's {@code padding} (any case, as Keras lowercases it), {@code valid} when absent. */
+    static Padding fromConfig(Fields f) {
+        String mode = f.string("padding", "valid");
+        return switch (mode.toLowerCase(Locale.ROOT)) {
+            case "valid" -> VALID;
+            case "same" -> SAME;
+            default -> throw f.unsupported("padding", "tatami pads 'valid' or 'same'");
         };
     }
 

@@ -2,6 +2,9 @@ package org.tatami.layers;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import org.tatami.config.Fields;
+import org.tatami.config.KerasValues;
 import org.tatami.tensor.Shape;
 
 /**
@@ -31,6 +34,15 @@ public abstract class Pooling2D<T extends Pooling2D<T>> extends Layer {
     @SuppressWarnings("unchecked")
     private T self() {
         return (T) this;
+    }
+
+    /** Reads what MaxPool2D and AveragePooling2D share; Keras's strides default (null) is the pool size. */
+    static <P extends Pooling2D<P>> P readPoolOptions(Fields c, BiFunction<Integer, Integer, P> create) {
+        int[] pool = c.pair("pool_size", new int[] {2, 2});
+        int[] strides = c.pair("strides", pool);
+        Padding padding = Padding.fromConfig(c);
+        KerasValues.requireChannelsLast(c);
+        return create.apply(pool[0], pool[1]).strides(strides[0], strides[1]).padding(padding.kerasName());
     }
 
     public T strides(int strideHeight, int strideWidth) {

@@ -3,6 +3,7 @@ package org.tatami.layers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.tatami.config.Fields;
 import org.tatami.tensor.Shape;
 
 /**
@@ -32,6 +33,11 @@ public final class Reshape extends PassThrough {
 
     public int[] targetShape() {
         return targetShape.clone();
+    }
+
+    /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
+    public static Reshape fromConfig(Fields c) {
+        return new Reshape(c.integers("target_shape"));
     }
 
     @Override

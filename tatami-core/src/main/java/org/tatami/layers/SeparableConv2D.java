@@ -2,6 +2,8 @@ package org.tatami.layers;
 
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tatami.config.Fields;
+import org.tatami.config.KerasValues;
 import org.tatami.initializers.GlorotUniform;
 import org.tatami.initializers.Initializer;
 import org.tatami.kernels.Gemm;
@@ -44,6 +46,19 @@ public final class SeparableConv2D extends DepthwiseLayer<SeparableConv2D> {
 
     public int filters() {
         return filters;
+    }
+
+
+    /** Reads Keras's config of a SeparableConv2D (Keras 2 and 3). */
+    public static SeparableConv2D fromConfig(Fields c) {
+        int filters = c.integer("filters");
+        int[] kernel = readKernelSize(c);
+        SeparableConv2D conv = new SeparableConv2D(filters, kernel[0], kernel[1]);
+        readDepthwiseOptions(c, conv);
+        conv.pointwiseInitializer(KerasValues.initializer(c, "pointwise_initializer", new GlorotUniform()));
+        c.expectNull("pointwise_regularizer", "tatami has no weight regularizers");
+        c.expectNull("pointwise_constraint", "tatami has no weight constraints");
+        return conv;
     }
 
     @Override

@@ -1,10 +1,17 @@
 package org.tatami.layers;
 
+import org.tatami.config.Fields;
+
 /**
  * Subtracts its second input from its first, value by value, as Keras's Subtract, broadcasting axes of
  * size 1. Takes exactly 2 inputs.
  */
 public final class Subtract extends ElementWise {
+    /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
+    public static Subtract fromConfig(Fields c) {
+        return new Subtract();
+    }
+
     @Override
     public String className() {
         return "Subtract";

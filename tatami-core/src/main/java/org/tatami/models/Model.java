@@ -16,7 +16,6 @@ import java.util.SplittableRandom;
 import org.tatami.Tatami;
 import org.tatami.callbacks.Callback;
 import org.tatami.callbacks.ProgressBar;
-import org.tatami.io.ModelFile;
 import org.tatami.io.Safetensors;
 import org.tatami.layers.InputLayer;
 import org.tatami.layers.Layer;

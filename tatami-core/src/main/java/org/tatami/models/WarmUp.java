@@ -3,7 +3,6 @@ package org.tatami.models;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.tatami.Tatami;
-import org.tatami.io.ModelConfig;
 import org.tatami.losses.Loss;
 import org.tatami.optimizers.Optimizer;
 import org.tatami.optimizers.SGD;
@@ -70,7 +69,7 @@ public final class WarmUp implements AutoCloseable {
     private void run(String config, String source, Optimizer optimizer, Loss loss, String[] metrics) {
         try {
             Tatami.withPrivateRandom(0, () -> {
-                Sequential copy = ModelConfig.fromJson(config, source);
+                Model copy = ModelConfig.fromJson(config, source);
                 copy.compile(optimizer, loss, metrics);
                 SplittableRandom random = new SplittableRandom(0);
                 Tensor x = inputs(copy, BATCH, random);

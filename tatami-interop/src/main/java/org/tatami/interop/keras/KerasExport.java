@@ -16,10 +16,10 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.tatami.io.AtomicFiles;
-import org.tatami.io.ModelConfig;
 import org.tatami.layers.Layer;
 import org.tatami.layers.Parameter;
 import org.tatami.models.Model;
+import org.tatami.models.ModelConfig;
 import org.tatami.tensor.Tensor;
 
 /**
@@ -69,13 +69,26 @@ public final class KerasExport {
         });
     }
 
-    /** {@code model.weights.h5}: every layer gets its group, weightless ones an empty {@code vars}. */
+    /**
+     * {@code model.weights.h5}: every layer gets its group, weightless ones an empty {@code vars}; a
+     * nested model its own {@code layers} group inside its group, as Keras writes it.
+     */
     static byte[] weights(Model model) {
         Hdf5Writer h5 = new Hdf5Writer();
+        write(h5, "", model);
+        return h5.toBytes();
+    }
+
+    private static void write(Hdf5Writer h5, String prefix, Model model) {
         List<Layer> layers = model.layers();
         List<String> keys = KerasKeys.of(layers);
         for (int i = 0; i < layers.size(); i++) {
-            String vars = "layers/" + keys.get(i) + "/vars";
+            String group = prefix + "layers/" + keys.get(i);
+            if (layers.get(i) instanceof Model nested) {
+                write(h5, group + "/", nested);
+                continue;
+            }
+            String vars = group + "/vars";
             h5.group(vars).attribute(vars, "name", layers.get(i).name());
             List<Parameter> params = layers.get(i).parameters();
             for (int j = 0; j < params.size(); j++) {
@@ -83,8 +96,7 @@ public final class KerasExport {
                 h5.dataset(vars + "/" + j, t.shape(), t.data());
             }
         }
-        h5.group("vars").attribute("vars", "name", model.name());
-        return h5.toBytes();
+        h5.group(prefix + "vars").attribute(prefix + "vars", "name", model.name());
     }
 
     /** Stored, not deflated, as Keras writes its zips. */

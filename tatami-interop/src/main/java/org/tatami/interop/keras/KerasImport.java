@@ -10,9 +10,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.tatami.io.ModelConfig;
 import org.tatami.io.ZipParts;
-import org.tatami.models.Sequential;
+import org.tatami.models.Model;
+import org.tatami.models.ModelConfig;
 
 /**
  * Loads models saved by Keras: legacy {@code .h5} files (Keras 2, tf.keras 2 and Keras 3's
@@ -22,7 +22,7 @@ import org.tatami.models.Sequential;
  *
  * <p>Reading is strict: a corrupt or truncated file, a zip entry with an unexpected name, a weight
  * whose name, shape or dtype disagrees with the model, or a size past the limits gives a
- * {@link KerasFormatException} (or the config's {@link org.tatami.io.ModelConfigException}) naming
+ * {@link KerasFormatException} (or the config's {@link org.tatami.config.ModelConfigException}) naming
  * the file and the object, before any weight data is read.
  */
 public final class KerasImport {
@@ -37,7 +37,7 @@ public final class KerasImport {
     }
 
     /** A {@code .keras} zip or a legacy {@code .h5} model file, told apart by their first bytes. */
-    public static Sequential load(Path file) throws IOException {
+    public static Model load(Path file) throws IOException {
         String name = requireFile(file);
         byte[] head = new byte[4];
         try (InputStream in = Files.newInputStream(file)) {
@@ -52,13 +52,13 @@ public final class KerasImport {
      * A model from {@code model.to_json()} text and its weights: Keras 3's {@code .weights.h5}
      * ({@code save_weights}), or a legacy {@code .h5} weights or model file.
      */
-    public static Sequential load(Path json, Path weights) throws IOException {
+    public static Model load(Path json, Path weights) throws IOException {
         String jsonName = requireFile(json);
         String weightsName = requireFile(weights);
         if (Files.size(json) > MAX_JSON_BYTES) {
             throw new KerasFormatException(jsonName + ": larger than the limit of " + MAX_JSON_BYTES + " bytes");
         }
-        Sequential model = built(ModelConfig.fromJson(Files.readString(json, StandardCharsets.UTF_8), jsonName),
+        Model model = built(ModelConfig.fromJson(Files.readString(json, StandardCharsets.UTF_8), jsonName),
                 jsonName);
         try (HdfFile h5 = Hdf5.open(weightsName, () -> new HdfFile(weights))) {
             if (Hdf5.group(h5, "layers", weightsName) != null) {
@@ -72,14 +72,14 @@ public final class KerasImport {
         return model;
     }
 
-    private static Sequential loadH5(Path file, String name) throws IOException {
+    private static Model loadH5(Path file, String name) throws IOException {
         try (HdfFile h5 = Hdf5.open(name, () -> new HdfFile(file))) {
             String config = Hdf5.string(h5, "model_config", name);
             if (config == null) {
                 throw new KerasFormatException(name + ": no model_config attribute: the file holds weights only;"
                         + " load it with the model's JSON, load(json, weights)");
             }
-            Sequential model = built(ModelConfig.fromJson(config, name + ": model_config"), name);
+            Model model = built(ModelConfig.fromJson(config, name + ": model_config"), name);
             Group weights = Hdf5.group(h5, "model_weights", name);
             if (weights == null) {
                 throw new KerasFormatException(name + ": no group model_weights: the model was saved without weights");
@@ -89,7 +89,7 @@ public final class KerasImport {
         }
     }
 
-    private static Sequential loadKeras(Path file, String name) throws IOException {
+    private static Model loadKeras(Path file, String name) throws IOException {
         Map<String, byte[]> parts;
         try (InputStream in = Files.newInputStream(file)) {
             parts = readParts(in, name);
@@ -101,7 +101,7 @@ public final class KerasImport {
             }
         }
         String where = name + "/" + WEIGHTS;
-        Sequential model = built(ModelConfig.fromJson(new String(parts.get(CONFIG), StandardCharsets.UTF_8),
+        Model model = built(ModelConfig.fromJson(new String(parts.get(CONFIG), StandardCharsets.UTF_8),
                 name + "/" + CONFIG), name);
         try (HdfFile h5 = Hdf5.open(where, () -> HdfFile.fromBytes(parts.get(WEIGHTS)))) {
             KerasWeights.readKeras3(h5, model, where);
@@ -130,7 +130,7 @@ public final class KerasImport {
     }
 
     /** Weights can only be matched to built layers: the config must state the input shape. */
-    private static Sequential built(Sequential model, String name) throws KerasFormatException {
+    private static Model built(Model model, String name) throws KerasFormatException {
         if (!model.isBuilt()) {
             throw new KerasFormatException(name + ": the model config states no input shape (no InputLayer,"
                     + " batch_input_shape or build_config), so its weights cannot be matched to layers");

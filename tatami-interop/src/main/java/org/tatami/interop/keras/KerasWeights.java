@@ -65,20 +65,35 @@ final class KerasWeights {
 
     /**
      * Keras 3's {@code model.weights.h5}: each layer's tensors at {@code layers/<key>/vars/0..n-1},
-     * {@code <key>} being Keras's per-model key for the layer (see {@link KerasKeys}).
+     * {@code <key>} being Keras's per-model key for the layer (see {@link KerasKeys}); a nested model's
+     * layers under its own group, {@code layers/<key>/layers/<key>/vars}, as Keras writes them.
      */
     static void readKeras3(Group root, Model model, String where) throws KerasFormatException {
-        Group layersGroup = Hdf5.group(root, "layers", where);
+        Map<Layer, List<Tensor>> found = new LinkedHashMap<>();
+        collectKeras3(root, model, where, found);
+        apply(model, found, where);
+    }
+
+    /** Reads the tensors of {@code model}'s layers from {@code group} (the file's root or a nested model's group). */
+    private static void collectKeras3(Group group, Model model, String where, Map<Layer, List<Tensor>> found)
+            throws KerasFormatException {
+        Group layersGroup = Hdf5.group(group, "layers", where);
         if (layersGroup == null) {
             throw new KerasFormatException(where + ": no group 'layers': not a Keras 3 weights file");
         }
         List<Layer> layers = model.layers();
         List<String> keys = KerasKeys.of(layers);
-        Map<Layer, List<Tensor>> found = new LinkedHashMap<>();
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
             String at = where + "/layers/" + keys.get(i);
             Group layerGroup = Hdf5.group(layersGroup, keys.get(i), where + "/layers");
+            if (layer instanceof Model nested) {
+                if (layerGroup == null) {
+                    throw new KerasFormatException(at + ": missing: no weights for " + describe(layer));
+                }
+                collectKeras3(layerGroup, nested, at, found);
+                continue;
+            }
             Group vars = layerGroup == null ? null : Hdf5.group(layerGroup, "vars", at);
             List<String> names = vars == null ? List.of() : Hdf5.children(vars, at + "/vars");
             List<Parameter> params = layer.parameters();
@@ -103,7 +118,6 @@ final class KerasWeights {
                         + " config does not have");
             }
         }
-        apply(model, found, where);
     }
 
     private static void checkCount(String at, Layer layer, int count, List<String> names)
@@ -117,12 +131,23 @@ final class KerasWeights {
 
     /** Sets the weights once all are read; a layer with weights that the file lacks is an error. */
     private static void apply(Model model, Map<Layer, List<Tensor>> found, String where) throws KerasFormatException {
-        for (Layer layer : model.layers()) {
-            if (!layer.parameters().isEmpty() && !found.containsKey(layer)) {
+        requireAll(model.layers(), found, where);
+        found.forEach(Layer::setWeights);
+    }
+
+    /** Every layer with weights is found, or (a nested model read layer by layer) each of its layers is. */
+    private static void requireAll(List<Layer> layers, Map<Layer, List<Tensor>> found, String where)
+            throws KerasFormatException {
+        for (Layer layer : layers) {
+            if (found.containsKey(layer)) {
+                continue;
+            }
+            if (layer instanceof Model nested) {
+                requireAll(nested.layers(), found, where);
+            } else if (!layer.parameters().isEmpty()) {
                 throw new KerasFormatException(where + ": no weights for " + describe(layer));
             }
         }
-        found.forEach(Layer::setWeights);
     }
 
     static String describe(Layer layer) {

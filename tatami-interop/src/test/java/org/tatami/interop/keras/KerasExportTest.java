@@ -33,7 +33,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tatami.io.ModelConfig;
+import org.tatami.models.ModelConfig;
 import org.tatami.layers.AveragePooling2D;
 import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Conv2D;
@@ -42,6 +42,7 @@ import org.tatami.layers.Dropout;
 import org.tatami.layers.Flatten;
 import org.tatami.layers.Layer;
 import org.tatami.models.ModelZoo;
+import org.tatami.models.Model;
 import org.tatami.models.Sequential;
 import org.tatami.tensor.Tensor;
 
@@ -216,7 +217,7 @@ class KerasExportTest {
     private void assertRoundTrip(Sequential original) throws IOException {
         Path file = dir.resolve(original.name() + ".keras");
         KerasExport.save(original, file);
-        Sequential loaded = KerasImport.load(file);
+        Model loaded = KerasImport.load(file);
         assertEquals(ModelConfig.toJson(original), ModelConfig.toJson(loaded));
         List<Tensor> want = original.getWeights();
         List<Tensor> got = loaded.getWeights();

@@ -22,7 +22,8 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tatami.io.ModelConfigException;
+import org.tatami.config.ModelConfigException;
+import org.tatami.models.Model;
 import org.tatami.models.Sequential;
 import org.tatami.tensor.Tensor;
 
@@ -167,7 +168,7 @@ class KerasHostileFilesTest {
         e = assertThrows(KerasFormatException.class, () -> KerasImport.load(json, wrong));
         assertMentions(e, "shape.weights.h5/layers/dense/vars/0", "shape (2, 3)", "expects (3, 2)");
         Path good = weights("good.weights.h5", new float[][] {{1, 2}, {3, 4}, {5, 6}}, new float[] {0.5f, 0});
-        Sequential m = KerasImport.load(json, good);
+        Model m = KerasImport.load(json, good);
         assertArrayEquals(new float[] {1 + 3 + 5 + 0.5f, 2 + 4 + 6}, m.predict(Tensor.of(new float[] {1, 1, 1}, 1, 3))
                 .data());
     }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tatami.layers.Layer;
-import org.tatami.models.Sequential;
+import org.tatami.models.Model;
 import org.tatami.tensor.Tensor;
 
 /**
@@ -26,7 +26,7 @@ class KerasImportTest {
     private static Tensor predictions(String file) throws IOException {
         Tensor p = PREDICTIONS.get(file);
         if (p == null) {
-            Sequential model = KerasImport.load(KerasFiles.file(file));
+            Model model = KerasImport.load(KerasFiles.file(file));
             p = model.predict(KerasFiles.testImages());
             PREDICTIONS.put(file, p);
         }
@@ -42,11 +42,26 @@ class KerasImportTest {
             4a | Jhas876622__mnist-digit-recognition__mnist_cnn.h5       | 0.9905
             4b | Jhas876622__mnist-digit-recognition__mnist_cnn.keras    | 0.9905
             5  | leyuzak__Digit-Recognizer-Computer-Vision__mnist_cnn.h5 | 0.9980
+            6  | ibukye__Number_recognition_ResNet__resnet_mnist.keras   | 0.9588
             """)
     void importsAndMatchesTheMeasuredAccuracy(String id, String file, double measured) throws IOException {
         double accuracy = KerasFiles.accuracy(predictions(file));
         System.out.printf("file %s: tatami accuracy %.4f, MANIFEST measured %.4f (%s)%n", id, accuracy, measured, file);
         assertEquals(measured, accuracy, 0.005, file);
+    }
+
+    /** File 6 is a Functional ResNet: residual Adds (each block's shortcut and main path) and ReLU layers. */
+    @Test
+    void theResNetIsReadAsAGraph() throws IOException {
+        Model m = KerasImport.load(KerasFiles.file("ibukye__Number_recognition_ResNet__resnet_mnist.keras"));
+        assertEquals("Functional", m.className());
+        Layer add = m.getLayer("add");
+        List<String> inputs = m.nodes().stream().filter(n -> n.layer() == add).findFirst().orElseThrow().inputs()
+                .stream().map(t -> t.layer().name()).toList();
+        assertEquals(List.of("batch_normalization", "batch_normalization_2"), inputs);
+        assertEquals("ReLU", m.getLayer("re_lu").className());
+        assertEquals(List.of("input_layer"), m.inputNames());
+        assertEquals(List.of("dense"), m.outputNames());
     }
 
     /** 4a (legacy H5) and 4b (.keras) hold the same weights: the same predictions, bit for bit. */
@@ -63,7 +78,7 @@ class KerasImportTest {
      */
     @Test
     void keras3WeightsAreFoundByClassKeyNotByLayerName() throws IOException {
-        Sequential m = KerasImport.load(KerasFiles.file("Jhas876622__mnist-digit-recognition__mnist_cnn.keras"));
+        Model m = KerasImport.load(KerasFiles.file("Jhas876622__mnist-digit-recognition__mnist_cnn.keras"));
         assertEquals(List.of("conv2d_2", "max_pooling2d_2", "conv2d_3", "max_pooling2d_3", "flatten_1", "dense_2",
                 "dropout_1", "dense_3"), m.layers().stream().map(Layer::name).toList());
         assertEquals(List.of("conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1", "flatten", "dense", "dropout",
@@ -73,7 +88,7 @@ class KerasImportTest {
     /** File 5 has BatchNormalization: its moving statistics are loaded and count as non-trainable. */
     @Test
     void batchNormalizationStatisticsAreLoaded() throws IOException {
-        Sequential m = KerasImport.load(KerasFiles.file("leyuzak__Digit-Recognizer-Computer-Vision__mnist_cnn.h5"));
+        Model m = KerasImport.load(KerasFiles.file("leyuzak__Digit-Recognizer-Computer-Vision__mnist_cnn.h5"));
         Layer bn = m.getLayer("batch_normalization_5");
         assertEquals("BatchNormalization", bn.className());
         float[] variance = bn.getWeights().get(3).data();

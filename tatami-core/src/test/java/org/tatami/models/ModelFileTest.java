@@ -1,4 +1,4 @@
-package org.tatami.io;
+package org.tatami.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,8 +21,6 @@ import org.tatami.layers.Dense;
 import org.tatami.layers.Flatten;
 import org.tatami.layers.MaxPool2D;
 import org.tatami.models.FitOptions;
-import org.tatami.models.Model;
-import org.tatami.models.Sequential;
 import org.tatami.optimizers.Adam;
 import org.tatami.tensor.IntTensor;
 import org.tatami.tensor.Tensor;

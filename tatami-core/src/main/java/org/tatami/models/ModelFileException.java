@@ -1,4 +1,4 @@
-package org.tatami.io;
+package org.tatami.models;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package org.tatami.io;
+package org.tatami.config;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -13,7 +13,7 @@ import java.util.Set;
  * (source, layer) and the key; {@link #finish()} rejects the keys nobody read, so an option tatami
  * does not know is reported rather than dropped.
  */
-final class Fields {
+public final class Fields {
     private final String where;
     private final String prefix;
     private final JsonObject object;
@@ -30,41 +30,41 @@ final class Fields {
      * @param prefix prepended to keys in messages, e.g. {@code kernel_initializer.}; empty at the top
      * @param what   the object's name in messages when it is not an object
      */
-    static Fields of(String where, String prefix, String what, JsonElement element) {
+    public static Fields of(String where, String prefix, String what, JsonElement element) {
         if (element == null || !element.isJsonObject()) {
             throw new ModelConfigException(where + ": " + what + " must be a JSON object, got " + describe(element));
         }
         return new Fields(where, prefix, element.getAsJsonObject());
     }
 
-    String where() {
+    public String where() {
         return where;
     }
 
     /** The same object's messages for another place, e.g. once the layer's name is known. */
-    Fields at(String newWhere) {
+    public Fields at(String newWhere) {
         Fields f = new Fields(newWhere, prefix, object);
         f.read.addAll(read);
         return f;
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         return object.has(key);
     }
 
     /** True if the key is absent or null. */
-    boolean isNull(String key) {
+    public boolean isNull(String key) {
         JsonElement e = object.get(key);
         return e == null || e.isJsonNull();
     }
 
     /** The raw value (null if absent), marked as read. */
-    JsonElement take(String key) {
+    public JsonElement take(String key) {
         read.add(key);
         return object.get(key);
     }
 
-    String string(String key) {
+    public String string(String key) {
         JsonElement e = take(key);
         if (e == null || !isString(e)) {
             throw invalid(key, "a string");
@@ -72,24 +72,24 @@ final class Fields {
         return e.getAsString();
     }
 
-    String string(String key, String absent) {
+    public String string(String key, String absent) {
         return isNull(key) ? markRead(key, absent) : string(key);
     }
 
-    int integer(String key) {
+    public int integer(String key) {
         return toInt(key, take(key), "an integer");
     }
 
-    int integer(String key, int absent) {
+    public int integer(String key, int absent) {
         return isNull(key) ? markRead(key, absent) : integer(key);
     }
 
-    double number(String key, double absent) {
+    public double number(String key, double absent) {
         return isNull(key) ? markRead(key, absent) : number(key);
     }
 
     /** An integer, or Keras 2's one-element list of it ({@code "axis": [3]}). */
-    int integerOrSingleton(String key, int absent) {
+    public int integerOrSingleton(String key, int absent) {
         if (isNull(key)) {
             return markRead(key, absent);
         }
@@ -104,7 +104,7 @@ final class Fields {
     }
 
     /** A JSON array of integers. */
-    int[] integers(String key) {
+    public int[] integers(String key) {
         JsonArray a = array(key);
         int[] out = new int[a.size()];
         for (int i = 0; i < out.length; i++) {
@@ -113,7 +113,7 @@ final class Fields {
         return out;
     }
 
-    double number(String key) {
+    public double number(String key) {
         JsonElement e = take(key);
         if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()
                 || !Double.isFinite(e.getAsDouble())) {
@@ -122,7 +122,7 @@ final class Fields {
         return e.getAsDouble();
     }
 
-    boolean bool(String key, boolean absent) {
+    public boolean bool(String key, boolean absent) {
         if (isNull(key)) {
             return markRead(key, absent);
         }
@@ -134,7 +134,7 @@ final class Fields {
     }
 
     /** Keras's int-or-pair options (kernel_size, strides, ...): {@code 3} or {@code [3, 3]}, positive. */
-    int[] pair(String key, int[] absent) {
+    public int[] pair(String key, int[] absent) {
         if (isNull(key)) {
             return markRead(key, absent);
         }
@@ -157,7 +157,7 @@ final class Fields {
         return new int[] {v, v};
     }
 
-    JsonArray array(String key) {
+    public JsonArray array(String key) {
         JsonElement e = take(key);
         if (e == null || !e.isJsonArray()) {
             throw invalid(key, "a JSON array");
@@ -166,7 +166,7 @@ final class Fields {
     }
 
     /** A nested object, with this object's place and the key as prefix in its messages. */
-    Fields object(String key) {
+    public Fields object(String key) {
         JsonElement e = take(key);
         if (e == null || !e.isJsonObject()) {
             throw invalid(key, "a JSON object");
@@ -175,7 +175,7 @@ final class Fields {
     }
 
     /** A nested object that may be absent or null (Keras writes {@code "config": {}} or leaves it out). */
-    Fields objectOrEmpty(String key) {
+    public Fields objectOrEmpty(String key) {
         if (isNull(key)) {
             read.add(key);
             return new Fields(where, prefix + key + ".", new JsonObject());
@@ -184,19 +184,19 @@ final class Fields {
     }
 
     /** Accepts only {@code allowed} (or absence): any other value is an option tatami does not support. */
-    void expect(String key, JsonElement allowed, String why) {
+    public void expect(String key, JsonElement allowed, String why) {
         JsonElement e = take(key);
         if (e != null && !e.equals(allowed)) {
             throw unsupported(key, why);
         }
     }
 
-    void expectNull(String key, String why) {
+    public void expectNull(String key, String why) {
         expect(key, JsonNull.INSTANCE, why);
     }
 
     /** Rejects every key not read so far. */
-    void finish() {
+    public void finish() {
         for (String key : object.keySet()) {
             if (!read.contains(key)) {
                 throw new ModelConfigException(where + ": unknown option " + prefix + key + " = "
@@ -205,23 +205,23 @@ final class Fields {
         }
     }
 
-    ModelConfigException invalid(String key, String expected) {
+    public ModelConfigException invalid(String key, String expected) {
         JsonElement e = object.get(key);
         return new ModelConfigException(where + ": " + prefix + key + " must be " + expected + ", got "
                 + (e == null ? "nothing (it is missing)" : describe(e)));
     }
 
-    ModelConfigException unsupported(String key, String why) {
+    public ModelConfigException unsupported(String key, String why) {
         return new ModelConfigException(where + ": " + prefix + key + " = " + describe(object.get(key))
                 + " is not supported: " + why);
     }
 
     /** The value as compact JSON, so that its type shows: {@code "3"} is a string, {@code 3} a number. */
-    static String describe(JsonElement e) {
+    public static String describe(JsonElement e) {
         return e == null ? "nothing" : e.toString();
     }
 
-    static boolean isString(JsonElement e) {
+    public static boolean isString(JsonElement e) {
         return e.isJsonPrimitive() && e.getAsJsonPrimitive().isString();
     }
 

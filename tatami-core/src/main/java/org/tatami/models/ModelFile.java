@@ -1,4 +1,4 @@
-package org.tatami.io;
+package org.tatami.models;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -12,15 +12,18 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.tatami.io.AtomicFiles;
+import org.tatami.io.Safetensors;
+import org.tatami.io.SafetensorsFile;
+import org.tatami.io.Version;
+import org.tatami.io.ZipParts;
 import org.tatami.losses.Loss;
-import org.tatami.models.History;
-import org.tatami.models.Model;
-import org.tatami.models.Sequential;
 import org.tatami.optimizers.Adam;
 import org.tatami.optimizers.Optimizer;
 import org.tatami.optimizers.RMSprop;
@@ -79,7 +82,13 @@ public final class ModelFile {
             opt.put("class_name", model.optimizer().className());
             opt.put("config", model.optimizer().config());
             compile.put("optimizer", opt);
-            compile.put("loss", model.loss().name());
+            // One loss for every output, as compile(optimizer, loss) gives it; else one per output, weighted.
+            if (model.isBuilt() && !oneLoss(model)) {
+                compile.put("loss", model.losses().stream().map(Loss::name).toList());
+                compile.put("loss_weights", model.lossWeights());
+            } else {
+                compile.put("loss", model.loss().name());
+            }
             compile.put("metrics", model.metrics());
             m.put("compile_config", compile);
         }
@@ -89,8 +98,13 @@ public final class ModelFile {
         return m;
     }
 
+    private static boolean oneLoss(Model model) {
+        List<Loss> losses = model.losses();
+        return losses.stream().allMatch(l -> l == losses.get(0)) && model.lossWeights().stream().allMatch(w -> w == 1);
+    }
+
     /** Reads a model written by {@link #save}: architecture, weights, and compile settings if saved. */
-    public static Sequential load(Path file) throws IOException {
+    public static Model load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such model file");
         }
@@ -110,7 +124,7 @@ public final class ModelFile {
             throw new ModelFileException(name + ": format_version " + meta.get("format_version")
                     + " is not supported; this tatami reads versions up to " + FORMAT_VERSION);
         }
-        Sequential model = ModelConfig.fromJson(new String(parts.get(CONFIG), StandardCharsets.UTF_8),
+        Model model = ModelConfig.fromJson(new String(parts.get(CONFIG), StandardCharsets.UTF_8),
                 name + "/" + CONFIG);
         SafetensorsFile weights = Safetensors.read(parts.get(WEIGHTS), name + "/" + WEIGHTS);
         model.setNamedWeights(weights.tensors(), name + "/" + WEIGHTS);
@@ -157,9 +171,18 @@ public final class ModelFile {
                 case "RMSprop" -> new RMSprop(lr, cfg.get("rho").getAsDouble(), cfg.get("epsilon").getAsDouble());
                 default -> throw new IllegalArgumentException("unknown optimizer " + opt.get("class_name"));
             };
-            List<String> metrics = new java.util.ArrayList<>();
+            List<String> metrics = new ArrayList<>();
             c.getAsJsonArray("metrics").forEach(m -> metrics.add(m.getAsString()));
-            model.compile(optimizer, Loss.of(c.get("loss").getAsString()), metrics.toArray(new String[0]));
+            String[] metricNames = metrics.toArray(new String[0]);
+            if (c.get("loss").isJsonArray()) {
+                List<Loss> losses = new ArrayList<>();
+                c.getAsJsonArray("loss").forEach(l -> losses.add(Loss.of(l.getAsString())));
+                List<Double> weights = new ArrayList<>();
+                c.getAsJsonArray("loss_weights").forEach(w -> weights.add(w.getAsDouble()));
+                model.compile(optimizer, losses, weights, metricNames);
+            } else {
+                model.compile(optimizer, Loss.of(c.get("loss").getAsString()), metricNames);
+            }
         } catch (RuntimeException e) {
             throw new ModelFileException(name + "/" + METADATA + ": bad compile_config: " + e.getMessage(), e);
         }

@@ -1,19 +1,17 @@
-package org.tatami.io;
+package org.tatami.config;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonPrimitive;
-import java.util.Locale;
 import org.tatami.activations.ActivationFunction;
 import org.tatami.initializers.Constant;
 import org.tatami.initializers.GlorotUniform;
 import org.tatami.initializers.HeNormal;
 import org.tatami.initializers.Initializer;
 import org.tatami.initializers.Zeros;
-import org.tatami.layers.Padding;
 
 /** Readers for the values Keras configs share: shapes, dtypes, activations, initializers, ... */
-final class KerasValues {
+public final class KerasValues {
     private static final JsonPrimitive FLOAT32 = new JsonPrimitive("float32");
 
     private KerasValues() {
@@ -24,7 +22,7 @@ final class KerasValues {
      * Keras 3 names its module and leaves {@code registered_name} null (early Keras 3 releases repeat
      * the class name there); a custom object has another module or a {@code package>Name} registration.
      */
-    static void requireKerasObject(Fields f, String className) {
+    public static void requireKerasObject(Fields f, String className) {
         String module = f.string("module", null);
         if (module != null && !isKerasModule(module)) {
             throw f.unsupported("module", "tatami reads only Keras's own classes, not custom ones");
@@ -46,7 +44,7 @@ final class KerasValues {
     }
 
     /** {@code "float32"} or a float32 dtype policy object; anything else is unsupported. */
-    static void requireFloat32(Fields f, String key) {
+    public static void requireFloat32(Fields f, String key) {
         if (f.isNull(key)) {
             f.take(key);
             return;
@@ -75,24 +73,15 @@ final class KerasValues {
     }
 
     /** data_format: channels_last, or null for Keras's default (channels_last). */
-    static void requireChannelsLast(Fields f) {
+    public static void requireChannelsLast(Fields f) {
         String format = f.string("data_format", "channels_last");
         if (!format.equals("channels_last")) {
             throw f.unsupported("data_format", "tatami's layers take channels_last (NHWC) input only");
         }
     }
 
-    static Padding padding(Fields f) {
-        String mode = f.string("padding", "valid");
-        return switch (mode.toLowerCase(Locale.ROOT)) {
-            case "valid" -> Padding.VALID;
-            case "same" -> Padding.SAME;
-            default -> throw f.unsupported("padding", "tatami pads 'valid' or 'same'");
-        };
-    }
-
     /** A string activation name ({@code null} means linear, as in Keras). */
-    static ActivationFunction activation(Fields f, String key, ActivationFunction absent) {
+    public static ActivationFunction activation(Fields f, String key, ActivationFunction absent) {
         if (!f.has(key)) {
             return absent;
         }
@@ -114,7 +103,7 @@ final class KerasValues {
      * An initializer: a name such as {@code "glorot_uniform"}, or Keras's object
      * {@code {"class_name": "GlorotUniform", "config": {"seed": null}}} (with "module" in Keras 3).
      */
-    static Initializer initializer(Fields f, String key, Initializer absent) {
+    public static Initializer initializer(Fields f, String key, Initializer absent) {
         if (!f.has(key)) {
             return absent;
         }
@@ -133,6 +122,8 @@ final class KerasValues {
         String cls = init.string("class_name");
         requireKerasObject(init, cls);
         Fields config = init.objectOrEmpty("config");
+        // Keras 2.2 to 2.4 write the dtype of the weights an initializer fills; float32 is tatami's.
+        requireFloat32(config, "dtype");
         Initializer result = switch (cls) {
             case "GlorotUniform", "glorot_uniform" -> new GlorotUniform();
             case "HeNormal", "he_normal" -> new HeNormal();
@@ -172,7 +163,7 @@ final class KerasValues {
     }
 
     /** {@link #batchShape}, or null if the key is absent or null. */
-    static int[] optionalBatchShape(Fields f, String key) {
+    public static int[] optionalBatchShape(Fields f, String key) {
         if (f.isNull(key)) {
             f.take(key);
             return null;
@@ -180,24 +171,45 @@ final class KerasValues {
         return batchShape(f, key);
     }
 
-    /** Keras 3's {@code "build_config": {"input_shape": [null, ...]}} (without the batch axis), or null. */
-    static int[] buildInputShape(Fields f) {
+    /**
+     * Keras 3's {@code "build_config": {"input_shape": ...}} without the batch axes: one shape
+     * ({@code [null, 28, 28, 1]}), or a list of shapes for a layer with several inputs (a merge layer,
+     * a model); null if build_config or its input_shape is absent or null (Keras writes that for
+     * Functional models, whose inputs say their shapes).
+     */
+    public static int[][] buildInputShapes(Fields f) {
         if (f.isNull("build_config")) {
             f.take("build_config");
             return null;
         }
         Fields build = f.object("build_config");
-        int[] shape = batchShape(build, "input_shape");
+        JsonElement e = build.take("input_shape");
+        int[][] shapes;
+        if (e == null || e.isJsonNull()) {
+            shapes = null;
+        } else if (e.isJsonArray() && !e.getAsJsonArray().isEmpty() && e.getAsJsonArray().get(0).isJsonArray()) {
+            JsonArray list = e.getAsJsonArray();
+            shapes = new int[list.size()][];
+            for (int i = 0; i < shapes.length; i++) {
+                shapes[i] = batchShape(build, "input_shape", list.get(i));
+            }
+        } else {
+            shapes = new int[][] {batchShape(build, "input_shape", e)};
+        }
         build.finish();
-        return shape;
+        return shapes;
     }
 
     /**
      * A Keras batch shape such as {@code [null, 28, 28, 1]}, returned without its batch axis. The
      * batch must be free and every other dimension known, as tatami's shapes are.
      */
-    static int[] batchShape(Fields f, String key) {
-        JsonElement e = f.take(key);
+    public static int[] batchShape(Fields f, String key) {
+        return batchShape(f, key, f.take(key));
+    }
+
+    /** {@link #batchShape(Fields, String)} of a value found under {@code key}. */
+    private static int[] batchShape(Fields f, String key, JsonElement e) {
         String expected = "a batch shape such as [null, 28, 28, 1]";
         if (e == null || !e.isJsonArray() || e.getAsJsonArray().size() < 2) {
             throw f.invalid(key, expected);

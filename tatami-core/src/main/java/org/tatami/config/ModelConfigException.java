@@ -1,4 +1,4 @@
-package org.tatami.io;
+package org.tatami.config;
 
 /**
  * A Keras model config that tatami cannot read: malformed JSON, a value of the wrong type, or an
