@@ -42,7 +42,7 @@ abstract sealed class Step {
     }
 
     /** One layer, as it computes itself. */
-    static final class Plain extends Step {
+    static sealed class Plain extends Step permits Normalize {
         Plain(Layer layer, int[] inputs, int output) {
             super(layer, inputs, output);
         }
@@ -68,28 +68,12 @@ abstract sealed class Step {
      * A layer that needs the batch's statistics in training: the engine runs its parts chunk by chunk
      * around a meeting point (see {@link BatchStatistics}); elsewhere it runs as a plain layer.
      */
-    static final class Normalize extends Step {
+    static final class Normalize extends Plain {
         final BatchStatistics stats;
 
         Normalize(Layer layer, BatchStatistics stats, int[] inputs, int output) {
             super(layer, inputs, output);
             this.stats = stats;
-        }
-
-        @Override
-        Object createScratch(int capacity) {
-            return owner.createScratch(capacity);
-        }
-
-        @Override
-        void forward(float[][] xs, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
-            owner.forwardActivated(xs, y, n, scratch, training, random);
-        }
-
-        @Override
-        void backward(float[][] xs, float[] y, float[] dy, float[][] dxs, int n, Object scratch, float[][] grads,
-                      boolean preActivation) {
-            owner.backwardActivated(xs, y, dy, dxs, n, scratch, grads, preActivation);
         }
     }
 
