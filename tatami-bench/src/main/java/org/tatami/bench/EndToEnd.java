@@ -13,7 +13,7 @@ import org.tatami.kernels.Simd;
 import org.tatami.losses.SparseCategoricalCrossentropy;
 import org.tatami.models.FitOptions;
 import org.tatami.models.ModelZoo;
-import org.tatami.models.Sequential;
+import org.tatami.models.Model;
 import org.tatami.optimizers.Adam;
 import org.tatami.tensor.IntTensor;
 import org.tatami.tensor.Tensor;
@@ -29,12 +29,14 @@ import org.tatami.tensor.Tensor;
  *       Adam(0.01), batch 4096, validation on the 10k test images after every epoch;</li>
  *   <li>{@code convnet}: Conv2D(32,3,relu) > MaxPool2D(2) > Conv2D(64,3,relu) > MaxPool2D(2) > Flatten >
  *       Dropout(0.5) > Dense(10,softmax), Adam(0.001), batch 128, the same validation;</li>
+ *   <li>{@code resnet}: {@code ModelZoo.resnet()}, a graph of three residual blocks with
+ *       BatchNormalization, Adam(0.001), batch 128, the same validation;</li>
  *   <li>{@code inference}: the seed model trained for {@code --epochs} epochs (1 by default; 0 keeps the
  *       initial weights), then only the inference figures.</li>
  * </ul>
  */
 public final class EndToEnd {
-    private static final String USAGE = "usage: EndToEnd [--workload seed|convnet|inference] [--epochs N]"
+    private static final String USAGE = "usage: EndToEnd [--workload seed|convnet|resnet|inference] [--epochs N]"
             + " [--threads T] [--seed S]";
     private static final int INFER_BATCH = 1000;
     private static final int INFER_WARMUP_PASSES = 2;
@@ -66,7 +68,7 @@ public final class EndToEnd {
                     default -> throw new IllegalArgumentException("unknown argument " + a + "; " + USAGE);
                 }
             }
-            if (!List.of("seed", "convnet", "inference").contains(workload)) {
+            if (!List.of("seed", "convnet", "resnet", "inference").contains(workload)) {
                 throw new IllegalArgumentException("unknown workload " + workload + "; " + USAGE);
             }
             int n = epochs != null ? epochs : workload.equals("seed") ? 3 : 1;
@@ -106,14 +108,15 @@ public final class EndToEnd {
         System.out.printf(Locale.ROOT, "data: train 60000x28x28x1, test 10000x28x28x1, loaded in %.2fs%n", loadSeconds);
 
         boolean convnet = o.workload().equals("convnet");
-        Sequential model = convnet ? convnet() : seed();
-        int expectedParams = convnet ? 34_826 : 51_840;
+        boolean resnet = o.workload().equals("resnet");
+        Model model = model(o.workload());
+        int expectedParams = convnet ? 34_826 : resnet ? 52_490 : 51_840;
         if (model.countParams() != expectedParams) {
             throw new IllegalStateException("the " + o.workload() + " model has " + model.countParams()
                     + " parameters, the peers' model has " + expectedParams);
         }
-        model.compile(new Adam(convnet ? 1e-3 : 0.01), new SparseCategoricalCrossentropy(), "accuracy");
-        int batch = convnet ? 128 : 4096;
+        model.compile(new Adam(convnet || resnet ? 1e-3 : 0.01), new SparseCategoricalCrossentropy(), "accuracy");
+        int batch = convnet || resnet ? 128 : 4096;
         boolean inferenceOnly = o.workload().equals("inference");
 
         Map<String, Object> out = new LinkedHashMap<>();
@@ -179,12 +182,13 @@ public final class EndToEnd {
         }
     }
 
-    static Sequential seed() {
-        return ModelZoo.seedCnn();
-    }
-
-    static Sequential convnet() {
-        return ModelZoo.mnistConvnet();
+    /** The workload's model: the seed's for seed and inference. */
+    static Model model(String workload) {
+        return switch (workload) {
+            case "convnet" -> ModelZoo.mnistConvnet();
+            case "resnet" -> ModelZoo.resnet();
+            default -> ModelZoo.seedCnn();
+        };
     }
 
     /**
@@ -192,7 +196,7 @@ public final class EndToEnd {
      * {@value #INFER_BATCH}, after warm-up passes) and single-image latency (median, p10 and p90 of
      * {@value #LATENCY_CALLS} calls of predict on a (1, 28, 28, 1) tensor), as the peers measure them.
      */
-    private static Map<String, Object> inference(Sequential model, Tensor x) {
+    private static Map<String, Object> inference(Model model, Tensor x) {
         int n = x.shape(0);
         List<Tensor> batches = new ArrayList<>();
         for (int i = 0; i < n; i += INFER_BATCH) {

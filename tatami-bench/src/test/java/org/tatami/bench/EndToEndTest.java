@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 class EndToEndTest {
     @Test
     void workloadsMatchThePeersParameterCounts() {
-        assertEquals(51_840, EndToEnd.seed().countParams());
-        assertEquals(34_826, EndToEnd.convnet().countParams());
+        assertEquals(51_840, EndToEnd.model("seed").countParams());
+        assertEquals(34_826, EndToEnd.model("convnet").countParams());
+        assertEquals(52_490, EndToEnd.model("resnet").countParams());
     }
 
     @Test
