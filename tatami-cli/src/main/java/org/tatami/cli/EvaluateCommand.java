@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.tatami.activations.ActivationFunction;
 import org.tatami.losses.SparseCategoricalCrossentropy;
 import org.tatami.models.Model;
 import org.tatami.optimizers.Adam;
@@ -30,11 +29,14 @@ final class EvaluateCommand extends BaseCommand {
 
     @Override
     void execute() throws Exception {
-        Model net = ModelFiles.load(model);
+        run(ModelFiles.load(model));
+    }
+
+    void run(Model net) throws Exception {
+        ImageModels.requireOneInput(net, model);
+        ImageModels.requireOneOutput(net, model);
         if (net.loss() == null) {
-            // A model without a softmax at the end (as many ONNX exports) gives logits.
-            boolean logits = net.layers().get(net.layers().size() - 1).activation() != ActivationFunction.SOFTMAX;
-            net.compile(new Adam(), new SparseCategoricalCrossentropy(logits), "accuracy");
+            net.compile(new Adam(), new SparseCategoricalCrossentropy(!ImageModels.endsInSoftmax(net)), "accuracy");
         }
         Datasets.Split test = Datasets.load(data).test();
         Tensor x = scaling.apply(test.images(), net.inputShape(), model.toString());

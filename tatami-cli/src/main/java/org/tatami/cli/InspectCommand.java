@@ -19,11 +19,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code tatami inspect}: every layer's output for one input, as pictures, and every layer's weights as text. */
+/** {@code tatami inspect}: every node's output for one input, as pictures, and every layer's weights as text. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Show what each layer makes of one input: shapes, feature maps and weights.",
-                "Runs the input through the model layer by layer (the seed's model.layers[0](x_sample)) and",
-                "writes one grey PNG per channel of image-shaped outputs and each layer's weights as text."})
+                "Runs the input through the model and keeps every layer's output (the seed's",
+                "model.layers[0](x_sample), for each node of a graph), writing one grey PNG per channel of",
+                "image-shaped outputs, and each layer's weights as text."})
 final class InspectCommand extends BaseCommand {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model (.tatami, .h5, .keras, .onnx) or a .json config.")
     Path model;
@@ -50,7 +51,12 @@ final class InspectCommand extends BaseCommand {
 
     @Override
     void execute() throws Exception {
-        Model net = ModelFiles.load(model);
+        run(ModelFiles.load(model));
+    }
+
+    void run(Model net) throws Exception {
+        ImageModels.requireOneInput(net, model);
+        ImageModels.requireOneOutput(net, model);
         Tensor x;
         String source;
         if (input.image != null) {
@@ -68,7 +74,7 @@ final class InspectCommand extends BaseCommand {
         x = scaling.apply(x, net.inputShape(), model.toString());
         List<FeatureMaps.LayerOutput> outputs = FeatureMaps.write(net, x, outDir);
         List<String> weightFiles = new ArrayList<>();
-        for (Layer l : net.layers()) {
+        for (Layer l : net.leafLayers()) {
             if (l.parameters().isEmpty()) {
                 continue;
             }

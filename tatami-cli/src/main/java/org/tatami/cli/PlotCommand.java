@@ -25,7 +25,10 @@ final class PlotCommand extends BaseCommand {
         if (!name.endsWith(".svg") && !name.endsWith(".png")) {
             throw new UsageException("--out must name a .svg or .png file, got '" + outFile + "'");
         }
-        Model net = model == null ? ModelFiles.seedModel() : ModelFiles.load(model);
+        run(model == null ? ModelFiles.seedModel() : ModelFiles.load(model));
+    }
+
+    void run(Model net) throws Exception {
         ModelDiagram.write(net, outFile);
         if (json) {
             printJson(Map.of("file", outFile.toString()));

@@ -52,7 +52,12 @@ final class PredictCommand extends BaseCommand {
         if (top < 1) {
             throw new UsageException("--top must be at least 1, got " + top);
         }
-        Model net = ModelFiles.load(model);
+        run(ModelFiles.load(model), mode);
+    }
+
+    void run(Model net, Invert mode) throws Exception {
+        ImageModels.requireOneInput(net, model);
+        ImageModels.requireOneOutput(net, model);
         float[] batch = new float[images.size() * 784];
         for (int i = 0; i < images.size(); i++) {
             Tensor digit = Images.loadDigit(images.get(i), mode);
@@ -65,7 +70,7 @@ final class PredictCommand extends BaseCommand {
                     + Shape.withBatch(net.outputShape()));
         }
         int classes = probs.shape(1);
-        if (net.layers().get(net.layers().size() - 1).activation() != ActivationFunction.SOFTMAX) {
+        if (!ImageModels.endsInSoftmax(net)) {
             // Logits (many ONNX exports end without a softmax): turn them into probabilities.
             for (int i = 0; i < images.size(); i++) {
                 ActivationFunction.softmaxRow(probs.data(), i * classes, classes);

@@ -2,6 +2,7 @@ package org.tatami.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,10 @@ final class SummaryCommand extends BaseCommand {
 
     @Override
     void execute() throws Exception {
-        Model net = model == null ? ModelFiles.seedModel() : ModelFiles.load(model);
+        run(model == null ? ModelFiles.seedModel() : ModelFiles.load(model));
+    }
+
+    void run(Model net) {
         if (!json) {
             out().print(TrainCommand.summaryText(net));
             return;
@@ -30,16 +34,22 @@ final class SummaryCommand extends BaseCommand {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", l.name());
             m.put("class_name", l.className());
-            m.put("output_shape", l.isBuilt() ? withBatch(l.outputShape()) : null);
+            m.put("output_shape", !l.isBuilt() ? null
+                    : shapes(l instanceof Model inner ? inner.outputShapes() : List.of(l.outputShape())));
             m.put("params", l.countParams());
             layers.add(m);
         }
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("name", net.name());
-        o.put("input_shape", net.isBuilt() ? withBatch(net.inputShape()) : null);
+        o.put("input_shape", net.isBuilt() ? shapes(Arrays.asList(net.inputShapes())) : null);
         o.put("layers", layers);
         o.put("total_params", net.isBuilt() ? net.countParams() : 0);
         printJson(o);
+    }
+
+    /** As Keras's {@code input_shape} and {@code output_shape}: one shape, or a list of them for several tensors. */
+    private static Object shapes(List<int[]> shapes) {
+        return shapes.size() == 1 ? withBatch(shapes.get(0)) : shapes.stream().map(SummaryCommand::withBatch).toList();
     }
 
     static List<Integer> withBatch(int[] shape) {

@@ -10,7 +10,7 @@ import java.util.Locale;
  * pre-activation values.
  */
 public enum ActivationFunction {
-    LINEAR, RELU, SIGMOID, TANH, SOFTMAX;
+    LINEAR, RELU, RELU6, SIGMOID, TANH, SOFTMAX;
 
     /** Keras's name: {@code "relu"}, {@code "softmax"}, ... */
     public String kerasName() {
@@ -28,7 +28,7 @@ public enum ActivationFunction {
             }
         }
         throw new IllegalArgumentException("unknown activation '" + name
-                + "': expected one of linear, relu, sigmoid, tanh, softmax");
+                + "': expected one of linear, relu, relu6, sigmoid, tanh, softmax");
     }
 
     /** {@code v[off .. off+rows*width)} = activation(v), row by row. */
@@ -38,6 +38,11 @@ public enum ActivationFunction {
             case LINEAR -> {
             }
             case RELU -> Elementwise.relu(v, off, end);
+            case RELU6 -> {
+                for (int i = off; i < end; i++) {
+                    v[i] = Math.min(Math.max(v[i], 0f), 6f);
+                }
+            }
             case SIGMOID -> {
                 for (int i = off; i < end; i++) {
                     v[i] = (float) (1.0 / (1.0 + Math.exp(-v[i])));
@@ -63,6 +68,12 @@ public enum ActivationFunction {
             case LINEAR -> {
             }
             case RELU -> Elementwise.reluBackward(y, dy, off, end);
+            case RELU6 -> {
+                // The output alone tells the slope: 1 strictly between the clipping bounds, else 0.
+                for (int i = off; i < end; i++) {
+                    dy[i] = y[i] > 0f && y[i] < 6f ? dy[i] : 0f;
+                }
+            }
             case SIGMOID -> {
                 for (int i = off; i < end; i++) {
                     dy[i] *= y[i] * (1f - y[i]);

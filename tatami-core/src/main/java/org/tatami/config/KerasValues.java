@@ -137,6 +137,8 @@ public final class KerasValues {
         if (result instanceof GlorotUniform || result instanceof HeNormal || cls.equals("VarianceScaling")) {
             config.expectNull("seed", "tatami draws every initializer from Tatami.setRandomSeed's stream");
         }
+        // tf.keras 1.x gives initializers the dtype of the weights they fill.
+        requireFloat32(config, "dtype");
         config.finish();
         init.finish();
         return result;

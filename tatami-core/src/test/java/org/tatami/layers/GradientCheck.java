@@ -91,10 +91,11 @@ final class GradientCheck {
     /** Pre-activation outputs; a fresh generator per call, so dropout draws the same mask every time. */
     float[] preActivation() {
         float[] y = new float[outSize];
-        // Kernel layers apply their activation in forward: switch it off to see the values before it.
+        // Kernel and depthwise layers apply their activation in forward: switch it off to see the values
+        // before it.
         ActivationFunction fused = layer.appliesActivation() ? layer.activation() : null;
         if (fused != null) {
-            ((KernelLayer<?>) layer).activation(ActivationFunction.LINEAR);
+            setActivation(ActivationFunction.LINEAR);
         }
         try {
             // Parameters are perturbed between calls: derive what the layer keeps from them anew.
@@ -102,10 +103,18 @@ final class GradientCheck {
             layer.forward(x, y, n, scratch, training, new SplittableRandom(dropoutSeed));
         } finally {
             if (fused != null) {
-                ((KernelLayer<?>) layer).activation(fused);
+                setActivation(fused);
             }
         }
         return y;
+    }
+
+    private void setActivation(ActivationFunction function) {
+        if (layer instanceof DepthwiseLayer<?> depthwise) {
+            depthwise.activation(function);
+        } else {
+            ((KernelLayer<?>) layer).activation(function);
+        }
     }
 
     double loss() {

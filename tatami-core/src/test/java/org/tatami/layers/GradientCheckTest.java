@@ -73,6 +73,58 @@ class GradientCheckTest {
         assertPasses(reluCheck(() -> new Conv2D(2, 3).activation("relu"), new int[] {3, 20, 1}, 3));
     }
 
+    // ---- DepthwiseConv2D, SeparableConv2D ----
+
+    static Stream<Arguments> depthwiseConvolutions() {
+        return Stream.of(
+                // name, kh, kw, sh, sw, padding, depth multiplier, bias, input (h, w, c)
+                Arguments.of("3x3 valid s1, m1", 3, 3, 1, 1, "valid", 1, true, new int[] {5, 5, 2}),
+                Arguments.of("3x3 same s1, m2", 3, 3, 1, 1, "same", 2, true, new int[] {4, 5, 3}),
+                Arguments.of("3x3 valid s2, m2, no bias", 3, 3, 2, 2, "valid", 2, false, new int[] {7, 6, 2}),
+                Arguments.of("3x3 same s2, m1, no bias", 3, 3, 2, 2, "same", 1, false, new int[] {6, 5, 3}),
+                // Even input, stride 2: the one padding row/column goes after, none before.
+                Arguments.of("3x2 same s2, m2", 3, 2, 2, 2, "same", 2, true, new int[] {6, 5, 2}),
+                Arguments.of("2x3 same s(2,1), m3, no bias", 2, 3, 2, 1, "same", 3, false, new int[] {5, 4, 1}),
+                // Even kernel: padding 1 before and 2 after on each axis.
+                Arguments.of("4x4 same s3, m1", 4, 4, 3, 3, "same", 1, true, new int[] {7, 8, 2}),
+                // At least a vector of channels (SIMD path), the last vector overlapping the one before.
+                Arguments.of("3x3 same s2, 9 channels x 2", 3, 3, 2, 2, "same", 2, true, new int[] {5, 4, 9}),
+                Arguments.of("3x3 valid s1, 19 channels", 3, 3, 1, 1, "valid", 1, true, new int[] {4, 4, 19}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("depthwiseConvolutions")
+    void depthwiseConv2d(String name, int kh, int kw, int sh, int sw, String padding, int m, boolean bias, int[] in) {
+        DepthwiseConv2D conv = new DepthwiseConv2D(kh, kw).strides(sh, sw).padding(padding).depthMultiplier(m)
+                .useBias(bias);
+        assertPasses(check(conv, in, 2, 111));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("depthwiseConvolutions")
+    void separableConv2d(String name, int kh, int kw, int sh, int sw, String padding, int m, boolean bias, int[] in) {
+        SeparableConv2D conv = new SeparableConv2D(3, kh, kw).strides(sh, sw).padding(padding).depthMultiplier(m)
+                .useBias(bias);
+        assertPasses(check(conv, in, 2, 112));
+    }
+
+    @Test
+    void depthwiseConvolutionsWithActivations() {
+        for (String act : new String[] {"sigmoid", "tanh", "softmax"}) {
+            assertPasses(check(new DepthwiseConv2D(3).padding("same").depthMultiplier(2).activation(act),
+                    new int[] {4, 5, 2}, 2, 113));
+            assertPasses(check(new SeparableConv2D(4, 2, 3).padding("same").activation(act), new int[] {4, 5, 2}, 2,
+                    114));
+        }
+        assertPasses(reluCheck(() -> new DepthwiseConv2D(3).strides(2).padding("same").depthMultiplier(2)
+                .activation("relu"), new int[] {6, 5, 3}, 2));
+        assertPasses(reluCheck(() -> new DepthwiseConv2D(3).activation("relu"), new int[] {5, 5, 9}, 2));
+        // A pointwise weight multiplies a depthwise output, a sum of 4 products of a 2x2 window: perturbing
+        // it moves z by up to 4h (other elements by at most h, the depth multiplier being 1).
+        assertPasses(reluCheck(() -> new SeparableConv2D(2, 2).strides(1, 2).padding("same").activation("relu"),
+                new int[] {3, 4, 2}, 2, 4));
+    }
+
     // ---- Dense ----
 
     @Test
@@ -155,6 +207,31 @@ class GradientCheckTest {
         // ReLU's kink at 0: no input within 0.1 (= 10h) of it. Range ±2 covers sigmoid and tanh's curvature.
         float[] x = awayFromZero(rnd, n * size(in), 0.1, 2);
         assertPasses(new GradientCheck(layer, n, x, uniform(rnd, x.length, -1, 1), false, 0).run());
+    }
+
+    /**
+     * ReLU6 clips at 6 too (Keras's "relu6"): values on both sides of the upper kink, none within 10h of
+     * it, check that the slope is 1 below 6 and 0 above; the forward clips as {@code min(max(x, 0), 6)}.
+     */
+    @Test
+    void relu6AtItsUpperBound() {
+        Activation layer = new Activation("relu6");
+        assertEquals("relu6", layer.activation().kerasName());
+        int[] in = {4, 5};
+        layer.build(in, new SplittableRandom(1));
+        SplittableRandom rnd = new SplittableRandom(52);
+        int n = 2;
+        float[] x = awayFromZero(rnd, n * size(in), 0.1, 2);
+        for (int i = 0; i < x.length; i++) {
+            x[i] += 6f;
+        }
+        assertPasses(new GradientCheck(layer, n, x, uniform(rnd, x.length, -1, 1), false, 0).run());
+        float[] v = {-1f, 0f, 2.5f, 6f, 7.25f};
+        ActivationFunction.RELU6.forward(v, 0, 1, 5);
+        assertArrayEquals(new float[] {0f, 0f, 2.5f, 6f, 6f}, v);
+        float[] dy = {1f, 1f, 1f, 1f, 1f};
+        ActivationFunction.RELU6.backward(v, dy, 0, 1, 5);
+        assertArrayEquals(new float[] {0f, 0f, 1f, 0f, 0f}, dy);
     }
 
     @Test
@@ -373,9 +450,15 @@ class GradientCheckTest {
      * only if every |z| is above twice that, else the next seed is tried.
      */
     private static GradientCheck.Result reluCheck(java.util.function.Supplier<Layer> layer, int[] in, int n) {
+        return reluCheck(layer, in, n, 1);
+    }
+
+    /** {@link #reluCheck} for layers where perturbing an element by h moves z by up to {@code slope} * h. */
+    private static GradientCheck.Result reluCheck(java.util.function.Supplier<Layer> layer, int[] in, int n,
+                                                  double slope) {
         for (long seed = 1; seed < 200; seed++) {
             GradientCheck check = setUp(layer.get(), in, n, 1000 + seed);
-            if (check.minAbsPreActivation() > 2 * H) {
+            if (check.minAbsPreActivation() > 2 * H * slope) {
                 return check.run();
             }
         }

@@ -26,12 +26,14 @@ import org.tatami.layers.AveragePooling2D;
 import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
+import org.tatami.layers.DepthwiseConv2D;
 import org.tatami.layers.Dropout;
 import org.tatami.layers.Flatten;
 import org.tatami.layers.GlobalAveragePooling2D;
 import org.tatami.layers.Layer;
 import org.tatami.layers.MaxPool2D;
 import org.tatami.layers.Reshape;
+import org.tatami.layers.SeparableConv2D;
 import org.tatami.config.ModelConfigException;
 
 class ModelConfigTest {
@@ -253,6 +255,147 @@ class ModelConfigTest {
         Model read = ModelConfig.fromJson(ModelConfig.toJson(model), "unbuilt.json");
         assertFalse(read.isBuilt());
         assertSameModel(model, read);
+    }
+
+    // ---- DepthwiseConv2D and SeparableConv2D ----
+
+    /** MobileNet's building blocks as Keras 3 writes them. */
+    private static final String DEPTHWISE_KERAS3 = """
+            {"module": "keras", "class_name": "Sequential", "config": {"name": "blocks", "trainable": true,
+             "dtype": "float32", "layers": [
+              {"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 8, 8, 4],
+               "dtype": "float32", "sparse": false, "name": "input_layer"}, "registered_name": null},
+              {"module": "keras.layers", "class_name": "DepthwiseConv2D", "config": {"name": "dw", "trainable": true,
+               "dtype": "float32", "depth_multiplier": 2, "kernel_size": [3, 3], "strides": [2, 2],
+               "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "activation": "relu",
+               "use_bias": false, "depthwise_initializer": {"module": "keras.initializers", "class_name": "HeNormal",
+               "config": {"seed": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers",
+               "class_name": "Zeros", "config": {}, "registered_name": null}, "depthwise_regularizer": null,
+               "bias_regularizer": null, "activity_regularizer": null, "depthwise_constraint": null,
+               "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 8, 8, 4]}},
+              {"module": "keras.layers", "class_name": "SeparableConv2D", "config": {"name": "sep", "trainable": true,
+               "dtype": "float32", "depth_multiplier": 1, "filters": 16, "kernel_size": [3, 2], "strides": [1, 1],
+               "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "activation": "linear",
+               "use_bias": true, "depthwise_initializer": {"module": "keras.initializers",
+               "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null},
+               "pointwise_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {},
+               "registered_name": null}, "bias_initializer": {"module": "keras.initializers",
+               "class_name": "Constant", "config": {"value": 0.1}, "registered_name": null},
+               "depthwise_regularizer": null, "pointwise_regularizer": null, "bias_regularizer": null,
+               "activity_regularizer": null, "depthwise_constraint": null, "pointwise_constraint": null,
+               "bias_constraint": null}, "registered_name": null, "build_config": {"input_shape": [null, 4, 4, 8]}}],
+             "build_input_shape": [null, 8, 8, 4]},
+             "registered_name": null, "build_config": {"input_shape": [null, 8, 8, 4]},
+             "keras_version": "3.3.3", "backend": "tensorflow"}
+            """;
+
+    @Test
+    void readsAndWritesDepthwiseAndSeparableAsKeras3KeyForKey() {
+        Model m = ModelConfig.fromJson(DEPTHWISE_KERAS3, "blocks.json");
+        assertEquals(List.of("DepthwiseConv2D", "SeparableConv2D"), m.layers().stream().map(Layer::className).toList());
+        DepthwiseConv2D dw = (DepthwiseConv2D) m.getLayer("dw");
+        SeparableConv2D sep = (SeparableConv2D) m.getLayer("sep");
+        assertEquals(2, dw.depthMultiplier());
+        assertFalse(dw.useBias());
+        assertEquals(ActivationFunction.RELU, dw.activation());
+        assertEquals(16, sep.filters());
+        assertArrayEquals(new int[] {4, 4, 8}, dw.outputShape());
+        assertArrayEquals(new int[] {2, 3, 16}, sep.outputShape());
+        assertEquals(3 * 3 * 4 * 2 + (3 * 2 * 8 + 8 * 16 + 16), m.countParams());
+        assertEquals(0.1f, sep.getWeights().get(2).data()[0]);
+        assertEquals(0f, sep.getWeights().get(1).data()[5]);
+        String expected = new GsonBuilder().serializeNulls().setPrettyPrinting().disableHtmlEscaping().create()
+                .toJson(JsonParser.parseString(DEPTHWISE_KERAS3));
+        assertEquals(expected, ModelConfig.toJson(m));
+    }
+
+    @Test
+    void depthwiseAndSeparableOptionsRoundTrip() {
+        Sequential model = new Sequential("mobile",
+                new DepthwiseConv2D(3, 5).strides(1, 2).padding("same").depthMultiplier(3).activation("tanh")
+                        .biasInitializer("ones").inputShape(9, 10, 2),
+                new SeparableConv2D(6, 2).strides(2).depthMultiplier(2).useBias(false).activation("relu")
+                        .depthwiseInitializer("zeros").pointwiseInitializer("he_normal"),
+                new SeparableConv2D(4, 1),
+                new GlobalAveragePooling2D(),
+                new Dense(3).activation("softmax"));
+        assertSameModel(model, ModelConfig.fromJson(ModelConfig.toJson(model), "mobile.json"));
+        Sequential unbuilt = new Sequential(new SeparableConv2D(4, 3).depthMultiplier(2), new DepthwiseConv2D(2));
+        assertSameModel(unbuilt, ModelConfig.fromJson(ModelConfig.toJson(unbuilt), "unbuilt.json"));
+    }
+
+    /**
+     * As tf.keras writes them: DepthwiseConv2D with Conv2D's groups, initializers as VarianceScaling
+     * and, from tf.keras 1.x, with a dtype in their config; options left out take Keras's defaults.
+     */
+    @Test
+    void readsTfKerasDepthwiseAndSeparable() {
+        String json = """
+                {"class_name": "Sequential", "config": {"name": "tf1", "layers": [
+                  {"class_name": "DepthwiseConv2D", "config": {"name": "dw", "trainable": true, "dtype": "float32",
+                   "batch_input_shape": [null, 7, 7, 3], "kernel_size": [3, 3], "strides": [1, 1],
+                   "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1,
+                   "activation": "linear", "use_bias": true, "bias_initializer": {"class_name": "Zeros",
+                   "config": {"dtype": "float32"}}, "bias_regularizer": null, "activity_regularizer": null,
+                   "bias_constraint": null, "depth_multiplier": 1, "depthwise_initializer": {"class_name":
+                   "VarianceScaling", "config": {"scale": 1.0, "mode": "fan_avg", "distribution": "uniform",
+                   "seed": null, "dtype": "float32"}}, "depthwise_regularizer": null, "depthwise_constraint": null}},
+                  {"class_name": "SeparableConv2D", "config": {"name": "sep", "trainable": true, "dtype": "float32",
+                   "filters": 5, "kernel_size": 3, "padding": "same", "depth_multiplier": 2,
+                   "pointwise_initializer": {"class_name": "GlorotUniform", "config": {"seed": null,
+                   "dtype": "float32"}}}}]},
+                 "keras_version": "2.1.6-tf", "backend": "tensorflow"}
+                """;
+        Model m = ModelConfig.fromJson(json, "tf1.json");
+        assertEquals(List.of("dw/depthwise_kernel", "dw/bias", "sep/depthwise_kernel", "sep/pointwise_kernel",
+                "sep/bias"), List.copyOf(m.namedWeights().keySet()));
+        assertArrayEquals(new int[] {5, 5, 3}, m.getLayer("dw").outputShape());
+        assertArrayEquals(new int[] {5, 5, 5}, m.outputShape());
+        assertEquals(3 * 3 * 3 + 3 + 3 * 3 * 3 * 2 + 6 * 5 + 5, m.countParams());
+        rejected(swap(json, "\"groups\": 1", "\"groups\": 3"), "layer 'dw' (DepthwiseConv2D)", "groups", "3");
+        rejected(swap(json, "\"seed\": null, \"dtype\": \"float32\"}}, \"depthwise_regularizer\"",
+                "\"seed\": null, \"dtype\": \"float64\"}}, \"depthwise_regularizer\""),
+                "layer 'dw' (DepthwiseConv2D)", "depthwise_initializer.config.dtype", "float64");
+    }
+
+    @ParameterizedTest(name = "{1} = {2} on layer {0}")
+    @CsvSource(delimiter = '|', value = {
+        "1 | dilation_rate         | [2,2]",
+        "2 | dilation_rate         | 2",
+        "1 | data_format           | \"channels_first\"",
+        "2 | data_format           | \"channels_first\"",
+        "1 | padding               | \"causal\"",
+        "1 | depthwise_regularizer | {\"class_name\":\"L2\",\"config\":{\"l2\":0.01}}",
+        "2 | pointwise_regularizer | {\"class_name\":\"L2\",\"config\":{\"l2\":0.01}}",
+        "2 | bias_regularizer      | {\"class_name\":\"L1\",\"config\":{\"l1\":0.01}}",
+        "1 | activity_regularizer  | {\"class_name\":\"L2\",\"config\":{\"l2\":0.01}}",
+        "1 | depthwise_constraint  | {\"class_name\":\"MaxNorm\",\"config\":{\"max_value\":2,\"axis\":0}}",
+        "2 | pointwise_constraint  | {\"class_name\":\"NonNeg\",\"config\":{}}",
+        "2 | bias_constraint       | {\"class_name\":\"NonNeg\",\"config\":{}}",
+        "2 | groups                | 1",
+        "1 | kernel_initializer    | \"zeros\"",
+        "2 | activation            | \"swish\"",
+        "2 | pointwise_initializer | \"lecun_normal\"",
+        "1 | depthwise_initializer | {\"class_name\":\"GlorotUniform\",\"config\":{\"seed\":3}}",
+    })
+    void rejectsUnsupportedDepthwiseOptions(int layer, String option, String value) {
+        JsonElement v = JsonParser.parseString(value);
+        JsonObject doc = JsonParser.parseString(DEPTHWISE_KERAS3).getAsJsonObject();
+        layerConfig(doc, layer).add(option, v);
+        rejected(doc.toString(), layer == 1 ? "layer 'dw' (DepthwiseConv2D)" : "layer 'sep' (SeparableConv2D)", option);
+    }
+
+    @Test
+    void rejectsDepthwiseValuesTheLayersRefuse() {
+        JsonObject doc = JsonParser.parseString(DEPTHWISE_KERAS3).getAsJsonObject();
+        layerConfig(doc, 1).addProperty("depth_multiplier", 0);
+        ModelConfigException e = rejected(doc.toString(), "layer 'dw' (DepthwiseConv2D)", "depth_multiplier must be"
+                + " positive");
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
+        rejected(swap(DEPTHWISE_KERAS3, "\"filters\": 16", "\"filters\": \"16\""), "layer 'sep' (SeparableConv2D)",
+                "filters must be an integer");
+        rejected(swap(DEPTHWISE_KERAS3, "[null, 8, 8, 4]", "[null, 2, 8, 4]").replace("\"padding\": \"same\"",
+                "\"padding\": \"valid\""), "layer 'dw' (DepthwiseConv2D)", "smaller than the window");
     }
 
     // ---- reading what Keras writes ----

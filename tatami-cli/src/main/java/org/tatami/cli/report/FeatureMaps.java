@@ -7,14 +7,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.tatami.data.Images;
+import org.tatami.layers.InputLayer;
 import org.tatami.layers.Layer;
+import org.tatami.layers.Node;
+import org.tatami.layers.SymbolicTensor;
 import org.tatami.models.Model;
 import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
 
 /**
- * What each layer makes of one sample, as the seed notebook shows by calling the layers one by one: every
- * image-shaped output (height, width, channels) is written as one grey picture per channel.
+ * What each layer makes of one sample, as the seed notebook shows by calling the layers one by one (in a
+ * graph, every node: a shared layer once per application): every image-shaped output (height, width,
+ * channels) is written as one grey picture per channel.
  */
 public final class FeatureMaps {
     static {
@@ -28,7 +32,7 @@ public final class FeatureMaps {
     }
 
     /**
-     * One step of the walk through the model: the input or a layer's output.
+     * One step of the walk through the model: the input or the output of a node.
      *
      * @param name  the layer name ({@code input} for the sample itself)
      * @param className  Keras's class name ({@code InputLayer} for the sample)
@@ -49,14 +53,14 @@ public final class FeatureMaps {
     }
 
     /**
-     * Runs {@code sample} through the model layer by layer ({@link Layer#call}, activations included) and
+     * Runs {@code sample} through the model, keeping the output of every node (activations included), and
      * writes into {@code dir}: {@code 00_input.png} for a one-channel sample (else
-     * {@code 00_input/channel_<c>.png}), and for every image-shaped layer output
-     * {@code <index>_<layer name>/channel_<c>.png}, index counting layers from 01. Each picture maps its own
-     * minimum to black and maximum to white.
+     * {@code 00_input/channel_<c>.png}), and for every image-shaped node output
+     * {@code <index>_<layer name>/channel_<c>.png}, index counting the nodes' outputs from 01 in the order
+     * the model runs them. Each picture maps its own minimum to black and maximum to white.
      *
      * @param sample a batch of one: (1, H, W, C) for an image model
-     * @return the input and every layer, in order, with the files written for each
+     * @return the input and every node's output, in order, with the files written for each
      * @throws IllegalArgumentException if the sample is not a batch of one of the model's input shape
      */
     public static List<LayerOutput> write(Model model, Tensor sample, Path dir) throws IOException {
@@ -72,13 +76,19 @@ public final class FeatureMaps {
         }
         List<LayerOutput> out = new ArrayList<>();
         out.add(describe("input", "InputLayer", sample, dir, "00_input", true));
-        Tensor x = sample;
-        List<Layer> layers = model.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            Layer layer = layers.get(i);
-            x = layer.call(x);
+        // Keras's feature extractor: a model over the same graph that returns every node's output. Its
+        // engine keeps each of them (no fusion hides an output) and runs a graph as the model does.
+        List<SymbolicTensor> tensors = new ArrayList<>();
+        for (Node node : model.nodes()) {
+            if (!(node.layer() instanceof InputLayer)) {
+                tensors.addAll(node.outputs());
+            }
+        }
+        List<Tensor> values = new Model(model.name(), model.inputs(), tensors).predict(List.of(sample));
+        for (int i = 0; i < tensors.size(); i++) {
+            Layer layer = tensors.get(i).layer();
             String folder = String.format(Locale.ROOT, "%02d_%s", i + 1, safe(layer.name()));
-            out.add(describe(layer.name(), layer.className(), x, dir, folder, false));
+            out.add(describe(layer.name(), layer.className(), values.get(i), dir, folder, false));
         }
         return out;
     }

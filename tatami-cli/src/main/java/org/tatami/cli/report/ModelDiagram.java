@@ -4,24 +4,30 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.tatami.io.AtomicFiles;
-import org.tatami.layers.Layer;
+import org.tatami.layers.Node;
+import org.tatami.layers.SymbolicTensor;
 import org.tatami.models.Model;
 import org.tatami.tensor.Shape;
 
 /**
- * The layer graph as Keras's {@code plot_model(model, show_shapes=True)} draws it: from an InputLayer
- * down through every layer, one box each, naming the layer and its class beside a small table of its
- * input and output shapes, arrows between the boxes.
+ * The layer graph as Keras's {@code plot_model(model, show_shapes=True)} draws it: one box per node (a
+ * layer applied to its inputs), naming the layer and its class beside a small table of its input and
+ * output shapes, with an arrow from the box that produces each input. Boxes are laid out in rows by the
+ * longest path from the inputs, so parallel branches stand side by side; an arrow that skips rows
+ * passes through a lane of its own in each row between, never through a box. A chain is one column.
  */
 public final class ModelDiagram {
     static {
@@ -34,6 +40,12 @@ public final class ModelDiagram {
     private static final int MARGIN = 16;
     private static final int ROW = 24;
     private static final int GAP = 40;
+    /** Between the boxes and lanes of one row. */
+    private static final int SIDE_GAP = 24;
+    /** The width of the lane an arrow takes through a row it skips. */
+    private static final int LANE = 8;
+    /** Arrows leave and enter boxes vertically for this long, so bends never hide under a head. */
+    private static final int LEAD = 8;
     private static final int ARROW_HEAD = 9;
     private static final int NAME_PAD = 14;
     private static final int CELL_PAD = 9;
@@ -44,8 +56,12 @@ public final class ModelDiagram {
     private ModelDiagram() {
     }
 
-    /** One box: a layer (or the input) with its shapes in Keras's notation. */
-    private record Node(String label, String input, String output) {
+    /** One box: a node of the model with its shapes in Keras's notation. */
+    private record Box(String label, String input, String output) {
+    }
+
+    /** An arrow from box {@code from} into box {@code to}, whose input {@code slot} of {@code slots} it is. */
+    private record Edge(int from, int to, int slot, int slots) {
     }
 
     /**
@@ -54,10 +70,9 @@ public final class ModelDiagram {
      * @throws IllegalStateException if the model has no layers or is not built
      */
     public static String svg(Model model) {
-        List<Node> nodes = nodes(model);
-        Layout layout = new Layout(nodes);
+        Layout layout = new Layout(model);
         Svg svg = new Svg(layout.width, layout.height, model.name());
-        layout.paint(nodes, svg);
+        layout.paint(svg);
         return svg.finish();
     }
 
@@ -71,11 +86,10 @@ public final class ModelDiagram {
         if (name.endsWith(".svg")) {
             AtomicFiles.writeString(file, svg(model));
         } else if (name.endsWith(".png")) {
-            List<Node> nodes = nodes(model);
-            Layout layout = new Layout(nodes);
+            Layout layout = new Layout(model);
             BufferedImage image = Drawing.canvas(layout.width, layout.height);
             Graphics2D g = Drawing.graphics(image);
-            layout.paint(nodes, new Java2D(g));
+            layout.paint(new Java2D(g));
             g.dispose();
             Drawing.writePng(image, file);
         } else {
@@ -83,25 +97,24 @@ public final class ModelDiagram {
         }
     }
 
-    private static List<Node> nodes(Model model) {
-        int[] input = model.inputShape();
-        List<Layer> layers = model.layers();
-        List<Node> nodes = new ArrayList<>();
-        // Keras names the InputLayer a Sequential model creates after its first layer.
-        String inputShape = Shape.withBatch(input);
-        nodes.add(new Node(layers.get(0).name() + "_input: InputLayer", inputShape, inputShape));
-        for (Layer l : layers) {
-            nodes.add(new Node(l.name() + ": " + l.className(), Shape.withBatch(l.inputShape()),
-                    Shape.withBatch(l.outputShape())));
+    /** Shapes as Keras's labels show them: one bare, several as a list. */
+    private static String shapes(List<SymbolicTensor> tensors) {
+        if (tensors.size() == 1) {
+            return Shape.withBatch(tensors.get(0).shape());
         }
-        return nodes;
+        List<String> parts = new ArrayList<>();
+        for (SymbolicTensor t : tensors) {
+            parts.add(Shape.withBatch(t.shape()));
+        }
+        return "[" + String.join(", ", parts) + "]";
     }
 
     /** Drawing operations, so that SVG and PNG come from one layout. */
     private interface Painter {
         void rect(int x, int y, int w, int h, Color fill);
 
-        void line(int x1, int y1, int x2, int y2);
+        /** A line through the points (two or more). */
+        void line(int[] xs, int[] ys);
 
         /** A filled triangle pointing down with its tip at (x, y). */
         void arrowHead(int x, int y);
@@ -110,54 +123,191 @@ public final class ModelDiagram {
         void text(String text, int size, int cx, int cy);
     }
 
-    /** Column widths shared by all boxes, so the chain lines up. */
+    /**
+     * Where everything goes. Column widths are shared by all boxes, so that a chain lines up. Each box's
+     * row is its longest path from an input; within a row, boxes and lanes are ordered by the mean
+     * position of what feeds them in the row above (fewer crossings) and centred.
+     */
     private static final class Layout {
+        final List<Box> boxes = new ArrayList<>();
+        final List<Edge> edges = new ArrayList<>();
         final int nameWidth;
         final int keyWidth;
         final int shapeWidth;
+        final int boxWidth;
         final int width;
         final int height;
+        final int[] row;
+        final int[] left;
+        /** For each edge, the centre of its lane in each row it skips (empty for neighbouring rows). */
+        final int[][] lanes;
 
-        Layout(List<Node> nodes) {
+        /** A place in a row: a box, or the lane of an edge. */
+        private record Slot(int box, int edge) {
+        }
+
+        Layout(Model model) {
+            Map<Node, Integer> index = new IdentityHashMap<>();
+            for (Node node : model.nodes()) {
+                int i = boxes.size();
+                index.put(node, i);
+                String out = shapes(node.outputs());
+                boxes.add(new Box(node.layer().name() + ": " + node.layer().className(),
+                        node.inputs().isEmpty() ? out : shapes(node.inputs()), out));
+                for (int j = 0; j < node.inputs().size(); j++) {
+                    edges.add(new Edge(index.get(node.inputs().get(j).node()), i, j, node.inputs().size()));
+                }
+            }
             Font name = Drawing.font(Font.PLAIN, NAME_SIZE);
             Font table = Drawing.font(Font.PLAIN, TABLE_SIZE);
             int n = 0;
             int s = 0;
-            for (Node node : nodes) {
-                n = Math.max(n, Drawing.width(name, node.label()));
-                s = Math.max(s, Math.max(Drawing.width(table, node.input()), Drawing.width(table, node.output())));
+            for (Box box : boxes) {
+                n = Math.max(n, Drawing.width(name, box.label()));
+                s = Math.max(s, Math.max(Drawing.width(table, box.input()), Drawing.width(table, box.output())));
             }
             nameWidth = n + 2 * NAME_PAD;
             keyWidth = Math.max(Drawing.width(table, "input:"), Drawing.width(table, "output:")) + 2 * CELL_PAD;
             shapeWidth = s + 2 * CELL_PAD;
-            width = 2 * MARGIN + nameWidth + keyWidth + shapeWidth;
-            height = 2 * MARGIN + nodes.size() * 2 * ROW + (nodes.size() - 1) * GAP;
-        }
+            boxWidth = nameWidth + keyWidth + shapeWidth;
 
-        void paint(List<Node> nodes, Painter p) {
-            int x0 = MARGIN;
-            int x1 = x0 + nameWidth;
-            int x2 = x1 + keyWidth;
-            int centre = x0 + (nameWidth + keyWidth + shapeWidth) / 2;
-            for (int i = 0; i < nodes.size(); i++) {
-                Node node = nodes.get(i);
-                int y = MARGIN + i * (2 * ROW + GAP);
-                p.rect(x0, y, nameWidth, 2 * ROW, NAME_FILL);
-                p.rect(x1, y, keyWidth, ROW, TABLE_FILL);
-                p.rect(x1, y + ROW, keyWidth, ROW, TABLE_FILL);
-                p.rect(x2, y, shapeWidth, ROW, TABLE_FILL);
-                p.rect(x2, y + ROW, shapeWidth, ROW, TABLE_FILL);
-                p.text(node.label(), NAME_SIZE, x0 + nameWidth / 2, y + ROW);
-                p.text("input:", TABLE_SIZE, x1 + keyWidth / 2, y + ROW / 2);
-                p.text("output:", TABLE_SIZE, x1 + keyWidth / 2, y + ROW + ROW / 2);
-                p.text(node.input(), TABLE_SIZE, x2 + shapeWidth / 2, y + ROW / 2);
-                p.text(node.output(), TABLE_SIZE, x2 + shapeWidth / 2, y + ROW + ROW / 2);
-                if (i + 1 < nodes.size()) {
-                    int next = y + 2 * ROW + GAP;
-                    p.line(centre, y + 2 * ROW, centre, next - ARROW_HEAD);
-                    p.arrowHead(centre, next);
+            row = new int[boxes.size()];
+            for (Edge e : edges) {
+                // Boxes come in topological order: every edge's source has its row already.
+                row[e.to()] = Math.max(row[e.to()], row[e.from()] + 1);
+            }
+            int rows = Arrays.stream(row).max().orElse(0) + 1;
+            List<List<Slot>> slots = new ArrayList<>();
+            for (int r = 0; r < rows; r++) {
+                slots.add(new ArrayList<>());
+            }
+            for (int b = 0; b < boxes.size(); b++) {
+                slots.get(row[b]).add(new Slot(b, -1));
+            }
+            lanes = new int[edges.size()][];
+            for (int e = 0; e < edges.size(); e++) {
+                Edge edge = edges.get(e);
+                lanes[e] = new int[row[edge.to()] - row[edge.from()] - 1];
+                for (int r = row[edge.from()] + 1; r < row[edge.to()]; r++) {
+                    slots.get(r).add(new Slot(-1, e));
                 }
             }
+            int inner = 0;
+            for (List<Slot> r : slots) {
+                inner = Math.max(inner, rowWidth(r));
+            }
+            left = new int[boxes.size()];
+            for (int r = 0; r < rows; r++) {
+                List<Slot> here = slots.get(r);
+                int rr = r;
+                here.sort(Comparator.comparingDouble(slot -> feed(slot, rr)));
+                int x = MARGIN + (inner - rowWidth(here)) / 2;
+                for (Slot slot : here) {
+                    if (slot.box() >= 0) {
+                        left[slot.box()] = x;
+                        x += boxWidth + SIDE_GAP;
+                    } else {
+                        lanes[slot.edge()][r - row[edges.get(slot.edge()).from()] - 1] = x + LANE / 2;
+                        x += LANE + SIDE_GAP;
+                    }
+                }
+            }
+            width = 2 * MARGIN + inner;
+            height = 2 * MARGIN + rows * 2 * ROW + (rows - 1) * GAP;
+        }
+
+        private int rowWidth(List<Slot> slots) {
+            int w = -SIDE_GAP;
+            for (Slot slot : slots) {
+                w += (slot.box() >= 0 ? boxWidth : LANE) + SIDE_GAP;
+            }
+            return w;
+        }
+
+        /** The mean centre, in the row above, of what feeds this slot; 0 in the first row (order kept). */
+        private double feed(Slot slot, int r) {
+            if (r == 0) {
+                return 0;
+            }
+            if (slot.box() < 0) {
+                return above(slot.edge(), r);
+            }
+            double sum = 0;
+            int count = 0;
+            for (int e = 0; e < edges.size(); e++) {
+                if (edges.get(e).to() == slot.box()) {
+                    sum += above(e, r);
+                    count++;
+                }
+            }
+            return sum / count;
+        }
+
+        /** Where edge e is in row r - 1: its source box or its lane there. */
+        private int above(int e, int r) {
+            int from = edges.get(e).from();
+            return r - 1 == row[from] ? left[from] + boxWidth / 2 : lanes[e][r - 2 - row[from]];
+        }
+
+        private int top(int r) {
+            return MARGIN + r * (2 * ROW + GAP);
+        }
+
+        void paint(Painter p) {
+            int x1 = nameWidth;
+            int x2 = x1 + keyWidth;
+            for (int i = 0; i < boxes.size(); i++) {
+                Box box = boxes.get(i);
+                int x0 = left[i];
+                int y = top(row[i]);
+                p.rect(x0, y, nameWidth, 2 * ROW, NAME_FILL);
+                p.rect(x0 + x1, y, keyWidth, ROW, TABLE_FILL);
+                p.rect(x0 + x1, y + ROW, keyWidth, ROW, TABLE_FILL);
+                p.rect(x0 + x2, y, shapeWidth, ROW, TABLE_FILL);
+                p.rect(x0 + x2, y + ROW, shapeWidth, ROW, TABLE_FILL);
+                p.text(box.label(), NAME_SIZE, x0 + nameWidth / 2, y + ROW);
+                p.text("input:", TABLE_SIZE, x0 + x1 + keyWidth / 2, y + ROW / 2);
+                p.text("output:", TABLE_SIZE, x0 + x1 + keyWidth / 2, y + ROW + ROW / 2);
+                p.text(box.input(), TABLE_SIZE, x0 + x2 + shapeWidth / 2, y + ROW / 2);
+                p.text(box.output(), TABLE_SIZE, x0 + x2 + shapeWidth / 2, y + ROW + ROW / 2);
+                for (int e = 0; e < edges.size(); e++) {
+                    if (edges.get(e).from() == i) {
+                        arrow(p, e);
+                    }
+                }
+            }
+        }
+
+        /**
+         * From the bottom centre of the source, through its lanes, to the top of the target: inputs enter
+         * side by side in their order, so the arrows of a merge stay apart.
+         */
+        private void arrow(Painter p, int e) {
+            Edge edge = edges.get(e);
+            List<int[]> points = new ArrayList<>();
+            int sx = left[edge.from()] + boxWidth / 2;
+            int sy = top(row[edge.from()]) + 2 * ROW;
+            points.add(new int[] {sx, sy});
+            points.add(new int[] {sx, sy + LEAD});
+            for (int k = 0; k < lanes[e].length; k++) {
+                int r = row[edge.from()] + 1 + k;
+                points.add(new int[] {lanes[e][k], top(r)});
+                points.add(new int[] {lanes[e][k], top(r) + 2 * ROW});
+            }
+            int tx = left[edge.to()] + boxWidth * (edge.slot() + 1) / (edge.slots() + 1);
+            int ty = top(row[edge.to()]);
+            points.add(new int[] {tx, ty - ARROW_HEAD - LEAD});
+            points.add(new int[] {tx, ty - ARROW_HEAD});
+            // Points in a vertical run add nothing: a straight arrow stays one line.
+            List<int[]> kept = new ArrayList<>();
+            for (int i = 0; i < points.size(); i++) {
+                boolean inner = i > 0 && i < points.size() - 1;
+                if (!(inner && points.get(i - 1)[0] == points.get(i)[0] && points.get(i + 1)[0] == points.get(i)[0])) {
+                    kept.add(points.get(i));
+                }
+            }
+            p.line(kept.stream().mapToInt(q -> q[0]).toArray(), kept.stream().mapToInt(q -> q[1]).toArray());
+            p.arrowHead(tx, ty);
         }
     }
 
@@ -181,9 +331,18 @@ public final class ModelDiagram {
         }
 
         @Override
-        public void line(int x1, int y1, int x2, int y2) {
-            b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\""
-                    + " stroke-width=\"1.5\"/>%n", x1, y1, x2, y2, hex(LINE)));
+        public void line(int[] xs, int[] ys) {
+            if (xs.length == 2) {
+                b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\""
+                        + " stroke-width=\"1.5\"/>%n", xs[0], ys[0], xs[1], ys[1], hex(LINE)));
+                return;
+            }
+            StringBuilder points = new StringBuilder();
+            for (int i = 0; i < xs.length; i++) {
+                points.append(i == 0 ? "" : " ").append(xs[i]).append(',').append(ys[i]);
+            }
+            b.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\""
+                    + " stroke-width=\"1.5\" stroke-linejoin=\"round\"/>%n", points, hex(LINE)));
         }
 
         @Override
@@ -226,10 +385,15 @@ public final class ModelDiagram {
         }
 
         @Override
-        public void line(int x1, int y1, int x2, int y2) {
+        public void line(int[] xs, int[] ys) {
+            Path2D.Double path = new Path2D.Double();
+            path.moveTo(xs[0], ys[0]);
+            for (int i = 1; i < xs.length; i++) {
+                path.lineTo(xs[i], ys[i]);
+            }
             g.setColor(LINE);
-            g.setStroke(new BasicStroke(1.5f));
-            g.draw(new Line2D.Double(x1, y1, x2, y2));
+            g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_SQUARE, BasicStroke.JOIN_ROUND));
+            g.draw(path);
             g.setStroke(new BasicStroke(1f));
         }
 

@@ -7,17 +7,22 @@ import java.io.PrintStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.tatami.Tatami;
+import org.tatami.layers.Add;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.Flatten;
+import org.tatami.layers.Input;
 import org.tatami.layers.MaxPool2D;
+import org.tatami.layers.SymbolicTensor;
 import org.tatami.models.FitOptions;
 import org.tatami.models.History;
+import org.tatami.models.Model;
 import org.tatami.models.Sequential;
 import org.tatami.tensor.IntTensor;
 import org.tatami.tensor.Tensor;
@@ -25,7 +30,7 @@ import org.w3c.dom.Document;
 import org.xml.sax.InputSource;
 
 /** A small seed-like model, a short training history, and helpers to read what the writers produce. */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
@@ -38,6 +43,25 @@ final class Fixtures {
                 new MaxPool2D(2),
                 new Flatten(),
                 new Dense(10).activation("softmax"));
+        model.compile("adam", "sparse_categorical_crossentropy", "accuracy");
+        return model;
+    }
+
+    /**
+     * A residual graph on (28, 28, 1): Conv2D(4, 3) relu, then a block of two same-padded Conv2D(4, 3)
+     * whose output is added to the block's input through a 1x1 Conv2D shortcut, MaxPool2D(2), Flatten,
+     * Dense(10) softmax; untrained, seeded.
+     */
+    public static Model residualModel() {
+        Tatami.clearSession();
+        Tatami.setRandomSeed(0);
+        SymbolicTensor in = Input.of(28, 28, 1);
+        SymbolicTensor x = new Conv2D(4, 3).activation("relu").apply(in);
+        SymbolicTensor y = new Conv2D(4, 3).padding("same").activation("relu").apply(x);
+        y = new Conv2D(4, 3).padding("same").apply(y);
+        SymbolicTensor sum = new Add().apply(y, new Conv2D(4, 1).apply(x));
+        SymbolicTensor out = new Dense(10).activation("softmax").apply(new Flatten().apply(new MaxPool2D(2).apply(sum)));
+        Model model = new Model("residual", List.of(in), List.of(out));
         model.compile("adam", "sparse_categorical_crossentropy", "accuracy");
         return model;
     }

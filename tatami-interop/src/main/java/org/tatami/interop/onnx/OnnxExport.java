@@ -3,6 +3,7 @@ package org.tatami.interop.onnx;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tatami.activations.ActivationFunction;
@@ -19,74 +20,102 @@ import org.tatami.interop.onnx.proto.Onnx.ValueInfoProto;
 import org.tatami.io.AtomicFiles;
 import org.tatami.io.Version;
 import org.tatami.layers.Activation;
+import org.tatami.layers.Add;
+import org.tatami.layers.Average;
 import org.tatami.layers.AveragePooling2D;
 import org.tatami.layers.BatchNormalization;
+import org.tatami.layers.Concatenate;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.Dropout;
 import org.tatami.layers.Flatten;
 import org.tatami.layers.GlobalAveragePooling2D;
+import org.tatami.layers.InputLayer;
 import org.tatami.layers.KernelLayer;
 import org.tatami.layers.Layer;
 import org.tatami.layers.MaxPool2D;
+import org.tatami.layers.Maximum;
+import org.tatami.layers.Merge;
+import org.tatami.layers.Multiply;
+import org.tatami.layers.Node;
 import org.tatami.layers.Pooling2D;
 import org.tatami.layers.Reshape;
+import org.tatami.layers.Subtract;
+import org.tatami.layers.SymbolicTensor;
 import org.tatami.models.Model;
-import org.tatami.models.Sequential;
 import org.tatami.tensor.Tensor;
 
 /**
- * Writes a tatami Sequential model as an ONNX file (opset 13) that computes the same function on the
- * same data: the input is NHWC {@code (N, height, width, channels)} float32 with a free batch size, as
- * tatami's. ONNX convolutions and pooling work on NCHW, so the graph holds explicit Transposes to NCHW
- * before them and back to NHWC before anything that depends on the order (Flatten, Dense, softmax,
- * the output), which keeps the flattened feature order, and so the Dense kernels, as tatami's. Conv
- * kernels are transposed from (kh, kw, channels, filters) to ONNX's (filters, channels, kh, kw);
+ * Writes a tatami model (a Sequential or a Functional graph) as an ONNX file (opset 13) that computes
+ * the same function on the same data: each input is NHWC {@code (N, height, width, channels)} float32
+ * with a free batch size, as tatami's. ONNX convolutions and pooling work on NCHW, so the graph holds
+ * explicit Transposes to NCHW before them and back to NHWC before anything that depends on the order
+ * (Flatten, Dense, softmax, the outputs), each made once per value however many layers read it, which
+ * keeps the flattened feature order, and so the Dense kernels, as tatami's. Conv kernels are
+ * transposed from (kh, kw, channels, filters) to ONNX's (filters, channels, kh, kw);
  * {@code same} padding is written as explicit pads split as TensorFlow does (the odd one at the end).
- * Activations become their own nodes (Softmax on the last axis), Dense layers Gemm (or MatMul and Add
- * on images), and Dropout a Dropout node, which ONNX runtimes treat as the identity at inference.
- * AveragePooling2D becomes AveragePool with count_include_pad 0, which averages the input values only,
- * as Keras does; GlobalAveragePooling2D a GlobalAveragePool (and a Flatten unless it keeps the spatial
- * axes); BatchNormalization its inference form on NCHW; Reshape a Reshape of the NHWC values.
+ * Activations become their own nodes (Softmax on the last axis, relu6 a Clip to [0, 6]), Dense layers
+ * Gemm (or MatMul and Add on images), and Dropout a Dropout node, which ONNX runtimes treat as the
+ * identity at inference. AveragePooling2D becomes AveragePool with count_include_pad 0, which
+ * averages the input values only, as Keras does; GlobalAveragePooling2D a GlobalAveragePool (and a
+ * Flatten unless it keeps the spatial axes); BatchNormalization its inference form on NCHW; Reshape a
+ * Reshape of the NHWC values. Merge layers become Add (Sum for more than two inputs), Sub, Mul, Mean,
+ * Max, Min and Concat, on whichever layout their first input has.
  */
 public final class OnnxExport {
     static final int OPSET = 13;
     /** The IR version that goes with opset 13. */
     static final int IR_VERSION = 7;
+    /** The input's name in a model of one input; with several, each is named as its InputLayer. */
     static final String INPUT = "input";
+    /** The output's name in a model of one output; with several, each is named as the layer that makes it. */
     static final String OUTPUT = "output";
 
     private final GraphProto.Builder graph = GraphProto.newBuilder();
-    private String value = INPUT;
+    private final String modelName;
+    /** The ONNX value holding each tensor in NHWC order, and for images in NCHW order, once made. */
+    private final Map<SymbolicTensor, String> nhwc = new IdentityHashMap<>();
+    private final Map<SymbolicTensor, String> nchw = new IdentityHashMap<>();
+    /** Layers whose weights are written already, and how often each was applied (shared layers). */
+    private final Map<Layer, Integer> applied = new IdentityHashMap<>();
+    // The node being written: the value it has made so far, its rank and whether it is in NCHW.
+    private String value;
     private int rank;
-    private boolean nchw;
+    private boolean channelsFirst;
 
-    private OnnxExport(int rank) {
-        this.rank = rank;
+    private OnnxExport(String modelName) {
+        this.modelName = modelName;
     }
 
     /**
-     * Writes {@code model} (built, a Sequential of Conv2D, MaxPool2D, AveragePooling2D,
-     * GlobalAveragePooling2D, BatchNormalization, Flatten, Reshape, Dense, Activation and Dropout
-     * layers) to {@code file}, atomically.
+     * Writes {@code model} (built; its layers Conv2D, MaxPool2D, AveragePooling2D,
+     * GlobalAveragePooling2D, BatchNormalization, Flatten, Reshape, Dense, Activation, Dropout and the
+     * merge layers) to {@code file}, atomically.
      */
     public static void save(Model model, Path file) throws IOException {
         AtomicFiles.writeBytes(file, toProto(model).toByteArray());
     }
 
     static ModelProto toProto(Model model) {
-        if (!(model instanceof Sequential)) {
-            throw new IllegalArgumentException("model '" + model.name() + "' is a " + model.getClass().getSimpleName()
-                    + "; tatami exports Sequential models to ONNX");
+        List<SymbolicTensor> inputs = model.inputs();
+        List<SymbolicTensor> outputs = model.outputs();
+        OnnxExport e = new OnnxExport(model.name());
+        e.graph.setName(model.name());
+        for (SymbolicTensor t : inputs) {
+            String name = inputs.size() == 1 ? INPUT : t.layer().name();
+            e.graph.addInput(valueInfo(name, t.shape()));
+            e.nhwc.put(t, name);
         }
-        int[] in = model.inputShape();
-        OnnxExport e = new OnnxExport(in.length + 1);
-        e.graph.setName(model.name()).addInput(valueInfo(INPUT, in)).addOutput(valueInfo(OUTPUT, model.outputShape()));
-        for (Layer layer : model.layers()) {
-            e.layer(model, layer);
+        for (Node node : model.nodes()) {
+            if (!(node.layer() instanceof InputLayer)) {
+                e.node(node);
+            }
         }
-        e.toNhwc("output");
-        e.renameLast(OUTPUT);
+        for (SymbolicTensor t : outputs) {
+            String name = outputs.size() == 1 ? OUTPUT : t.layer().name();
+            e.graph.addOutput(valueInfo(name, t.shape()));
+            e.output(e.nhwcValue(t, name), name);
+        }
         return ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
@@ -107,19 +136,116 @@ public final class OnnxExport {
                 TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(s))).build();
     }
 
-    private void layer(Model model, Layer layer) {
-        String name = layer.name();
+    /**
+     * Names {@code v} as the graph output {@code name}: the node that makes it is renamed if nothing
+     * else reads it, else an Identity copies it.
+     */
+    private void output(String v, String name) {
+        boolean givenOut = graph.getOutputList().stream().anyMatch(o -> o.getName().equals(v));
+        for (NodeProto.Builder n : graph.getNodeBuilderList()) {
+            if (givenOut || n.getInputList().contains(v)) {
+                node("Identity", name, v);
+                return;
+            }
+        }
+        for (NodeProto.Builder n : graph.getNodeBuilderList()) {
+            if (n.getOutput(0).equals(v)) {
+                n.setOutput(0, name);
+                return;
+            }
+        }
+        // An input given back as it is.
+        node("Identity", name, v);
+    }
+
+    /** The ONNX value of {@code t} in NHWC order, with a Transpose named after {@code reader} if needed. */
+    private String nhwcValue(SymbolicTensor t, String reader) {
+        String v = nhwc.get(t);
+        if (v == null) {
+            v = node("Transpose", reader + "/to_nhwc", nchw.get(t)).addAttribute(ints("perm", 0, 2, 3, 1)).getOutput(0);
+            nhwc.put(t, v);
+        }
+        return v;
+    }
+
+    /** The ONNX value of image {@code t} in NCHW order, with a Transpose named after {@code reader} if needed. */
+    private String nchwValue(SymbolicTensor t, String reader) {
+        String v = nchw.get(t);
+        if (v == null) {
+            v = node("Transpose", reader + "/to_nchw", nhwc.get(t)).addAttribute(ints("perm", 0, 3, 1, 2)).getOutput(0);
+            nchw.put(t, v);
+        }
+        return v;
+    }
+
+    /** Writes one application of a layer and records where its output is. */
+    private void node(Node node) {
+        Layer layer = node.layer();
+        if (layer instanceof Model) {
+            throw new IllegalArgumentException("model '" + modelName + "': layer " + layer.name() + " is a nested"
+                    + " model, which tatami does not export to ONNX; build the graph from its layers instead");
+        }
+        int call = applied.merge(layer, 1, Integer::sum);
+        String name = call == 1 ? layer.name() : layer.name() + "/call_" + call;
+        List<SymbolicTensor> in = node.inputs();
+        SymbolicTensor first = in.get(0);
+        rank = first.shape().length + 1;
+        // Start from the layout the input has already, NHWC if both.
+        channelsFirst = rank == 4 && !nhwc.containsKey(first);
+        value = channelsFirst ? nchw.get(first) : nhwc.get(first);
+        if (layer instanceof Merge) {
+            merge(layer, name, in);
+        } else {
+            layer(layer, name, call == 1);
+        }
+        activation(name, layer.activation());
+        SymbolicTensor out = node.outputs().get(0);
+        (channelsFirst ? nchw : nhwc).put(out, value);
+    }
+
+    private void merge(Layer layer, String name, List<SymbolicTensor> in) {
+        String[] values = new String[in.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = channelsFirst ? nchwValue(in.get(i), name) : nhwcValue(in.get(i), name);
+        }
+        if (layer instanceof Concatenate c) {
+            int axis = c.axis() < 0 ? c.axis() + rank : c.axis();
+            // NHWC's axes 1, 2, 3 (H, W, C) are NCHW's 2, 3, 1.
+            node("Concat", name, values).addAttribute(integer("axis", channelsFirst ? axis % 3 + 1 : axis));
+        } else if (layer instanceof Multiply) {
+            // ONNX's Mul takes two inputs.
+            String product = values[0];
+            for (int i = 1; i < values.length; i++) {
+                product = node("Mul", i == values.length - 1 ? name : name + "/mul_" + i, product, values[i])
+                        .getOutput(0);
+            }
+        } else {
+            String op = layer instanceof Add ? (values.length == 2 ? "Add" : "Sum")
+                    : layer instanceof Subtract ? "Sub" : layer instanceof Average ? "Mean"
+                    : layer instanceof Maximum ? "Max" : "Min";
+            node(op, name, values);
+        }
+    }
+
+    /** Writes a layer of one input; {@code weights} says to write its weights too (its first application). */
+    private void layer(Layer layer, String name, boolean weights) {
+        String id = layer.name();
         List<Tensor> w = layer.getWeights();
         if (layer instanceof Conv2D c) {
             toNchw(name);
             int[] k = w.get(0).shape();
-            // (kh, kw, channels, filters) -> (filters, channels, kh, kw)
-            int[] toOnnx = {2, 3, 1, 0};
-            Constant kernel = Constant.ofFloats(k, w.get(0).data());
-            addInitializer(name + "/kernel", Layouts.moved(k, toOnnx),
-                    kernel.permute(Layouts.moved(k, toOnnx), Layouts.order(k, toOnnx)).floats());
-            NodeProto.Builder n = node("Conv", name, value, name + "/kernel");
-            addBias(n, c, w);
+            if (weights) {
+                // (kh, kw, channels, filters) -> (filters, channels, kh, kw)
+                int[] toOnnx = {2, 3, 1, 0};
+                Constant kernel = Constant.ofFloats(k, w.get(0).data());
+                addInitializer(id + "/kernel", Layouts.moved(k, toOnnx),
+                        kernel.permute(Layouts.moved(k, toOnnx), Layouts.order(k, toOnnx)).floats());
+                addBias(c, w);
+            }
+            NodeProto.Builder n = node("Conv", name, value, id + "/kernel");
+            if (c.useBias()) {
+                n.addInput(id + "/bias");
+            }
             int[] window = {k[0], k[1]};
             int[] strides = pair(layer, "strides");
             n.addAttribute(ints("kernel_shape", window)).addAttribute(ints("strides", strides))
@@ -141,22 +267,24 @@ public final class OnnxExport {
             if (layer.outputShape().length == 1) {
                 // (N, C, 1, 1) to (N, C): the same order in NCHW as in NHWC.
                 node("Flatten", name + "/flatten", value).addAttribute(integer("axis", 1));
-                nchw = false;
+                channelsFirst = false;
                 rank = 2;
             }
         } else if (layer instanceof BatchNormalization) {
-            batchNormalization(model, layer, w);
+            batchNormalization(layer, name, w, weights);
         } else if (layer instanceof Reshape) {
             toNhwc(name);
             int[] out = layer.outputShape();
-            // 0 keeps the batch size; tatami's values are in NHWC order, as the Reshape reads them.
-            TensorProto.Builder target = TensorProto.newBuilder().setName(name + "/shape")
-                    .setDataType(TensorProto.DataType.INT64_VALUE).addDims(out.length + 1).addInt64Data(0);
-            for (int d : out) {
-                target.addInt64Data(d);
+            if (weights) {
+                // 0 keeps the batch size; tatami's values are in NHWC order, as the Reshape reads them.
+                TensorProto.Builder target = TensorProto.newBuilder().setName(id + "/shape")
+                        .setDataType(TensorProto.DataType.INT64_VALUE).addDims(out.length + 1).addInt64Data(0);
+                for (int d : out) {
+                    target.addInt64Data(d);
+                }
+                graph.addInitializer(target);
             }
-            graph.addInitializer(target);
-            node("Reshape", name, value, name + "/shape");
+            node("Reshape", name, value, id + "/shape");
             rank = out.length + 1;
         } else if (layer instanceof Flatten) {
             toNhwc(name);
@@ -164,39 +292,45 @@ public final class OnnxExport {
             rank = 2;
         } else if (layer instanceof Dense d) {
             toNhwc(name);
-            addInitializer(name + "/kernel", w.get(0).shape(), w.get(0).data());
+            if (weights) {
+                addInitializer(id + "/kernel", w.get(0).shape(), w.get(0).data());
+                addBias(d, w);
+            }
             if (rank == 2) {
-                addBias(node("Gemm", name, value, name + "/kernel"), d, w);
+                NodeProto.Builder n = node("Gemm", name, value, id + "/kernel");
+                if (d.useBias()) {
+                    n.addInput(id + "/bias");
+                }
             } else {
                 // Gemm takes matrices only; on images, Dense acts on the channels.
-                node("MatMul", name, value, name + "/kernel");
+                node("MatMul", name, value, id + "/kernel");
                 if (d.useBias()) {
-                    addInitializer(name + "/bias", w.get(1).shape(), w.get(1).data());
-                    node("Add", name + "/bias_add", value, name + "/bias");
+                    node("Add", name + "/bias_add", value, id + "/bias");
                 }
             }
         } else if (layer instanceof Dropout d) {
-            addInitializer(name + "/ratio", new int[0], new float[] {d.rate()});
-            node("Dropout", name, value, name + "/ratio");
+            if (weights) {
+                addInitializer(id + "/ratio", new int[0], new float[] {d.rate()});
+            }
+            node("Dropout", name, value, id + "/ratio");
         } else if (!(layer instanceof Activation)) {
-            throw new IllegalArgumentException("model '" + model.name() + "': layer " + name + " ("
+            throw new IllegalArgumentException("model '" + modelName + "': layer " + id + " ("
                     + layer.className() + ") cannot be exported to ONNX; supported are Conv2D, MaxPooling2D,"
                     + " AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, Flatten, Reshape, Dense,"
-                    + " Activation and Dropout");
+                    + " Activation, Dropout and the merge layers");
         }
-        activation(name, layer.activation());
     }
 
     /**
      * ONNX normalizes axis 1, tatami the last: images go to NCHW, vectors are (N, C) already. Absent
      * gamma and beta (scale or center off) are written as ones and zeros, the inputs ONNX requires.
      */
-    private void batchNormalization(Model model, Layer layer, List<Tensor> w) {
-        String name = layer.name();
+    private void batchNormalization(Layer layer, String name, List<Tensor> w, boolean weights) {
+        String id = layer.name();
         if (rank == 4) {
             toNchw(name);
         } else if (rank != 2) {
-            throw new IllegalArgumentException("model '" + model.name() + "': layer " + name + " (BatchNormalization)"
+            throw new IllegalArgumentException("model '" + modelName + "': layer " + id + " (BatchNormalization)"
                     + " on values of rank " + rank + " cannot be exported to ONNX; supported are images (rank 4)"
                     + " and vectors (rank 2)");
         }
@@ -211,8 +345,10 @@ public final class OnnxExport {
         float[][] values = {gamma, beta, w.get(k).data(), w.get(k + 1).data()};
         NodeProto.Builder n = node("BatchNormalization", name, value);
         for (int i = 0; i < names.length; i++) {
-            addInitializer(name + "/" + names[i], new int[] {channels}, values[i]);
-            n.addInput(name + "/" + names[i]);
+            if (weights) {
+                addInitializer(id + "/" + names[i], new int[] {channels}, values[i]);
+            }
+            n.addInput(id + "/" + names[i]);
         }
         // The config holds the floats' shortest decimals, which read back as the same floats.
         n.addAttribute(AttributeProto.newBuilder().setName("epsilon").setType(AttributeType.FLOAT)
@@ -221,10 +357,9 @@ public final class OnnxExport {
                         .setF(((Number) config.get("momentum")).floatValue()));
     }
 
-    private void addBias(NodeProto.Builder n, KernelLayer<?> layer, List<Tensor> w) {
+    private void addBias(KernelLayer<?> layer, List<Tensor> w) {
         if (layer.useBias()) {
             addInitializer(layer.name() + "/bias", w.get(1).shape(), w.get(1).data());
-            n.addInput(layer.name() + "/bias");
         }
     }
 
@@ -233,6 +368,14 @@ public final class OnnxExport {
             case LINEAR -> {
             }
             case RELU -> node("Relu", layer + "/relu", value);
+            case RELU6 -> {
+                // Clip's bounds are inputs since opset 11; one pair serves every relu6 of the graph.
+                if (graph.getInitializerList().stream().noneMatch(t -> t.getName().equals("relu6/min"))) {
+                    addInitializer("relu6/min", new int[0], new float[] {0f});
+                    addInitializer("relu6/max", new int[0], new float[] {6f});
+                }
+                node("Clip", layer + "/relu6", value, "relu6/min", "relu6/max");
+            }
             case SIGMOID -> node("Sigmoid", layer + "/sigmoid", value);
             case TANH -> node("Tanh", layer + "/tanh", value);
             case SOFTMAX -> {
@@ -260,16 +403,16 @@ public final class OnnxExport {
     }
 
     private void toNchw(String layer) {
-        if (!nchw) {
+        if (!channelsFirst) {
             node("Transpose", layer + "/to_nchw", value).addAttribute(ints("perm", 0, 3, 1, 2));
-            nchw = true;
+            channelsFirst = true;
         }
     }
 
     private void toNhwc(String layer) {
-        if (nchw) {
+        if (channelsFirst) {
             node("Transpose", layer + "/to_nhwc", value).addAttribute(ints("perm", 0, 2, 3, 1));
-            nchw = false;
+            channelsFirst = false;
         }
     }
 
@@ -281,15 +424,6 @@ public final class OnnxExport {
         }
         value = name;
         return n;
-    }
-
-    /** Gives the last node's output the graph output's name (an Identity if the model computes nothing). */
-    private void renameLast(String name) {
-        if (graph.getNodeCount() == 0) {
-            node("Identity", name, value);
-        } else {
-            graph.getNodeBuilder(graph.getNodeCount() - 1).setOutput(0, name);
-        }
     }
 
     private void addInitializer(String name, int[] shape, float[] values) {

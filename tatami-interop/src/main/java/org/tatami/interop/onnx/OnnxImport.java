@@ -21,34 +21,52 @@ import org.tatami.interop.onnx.proto.Onnx.TensorShapeProto;
 import org.tatami.interop.onnx.proto.Onnx.TypeProto;
 import org.tatami.interop.onnx.proto.Onnx.ValueInfoProto;
 import org.tatami.layers.Activation;
+import org.tatami.layers.Add;
+import org.tatami.layers.Average;
 import org.tatami.layers.AveragePooling2D;
 import org.tatami.layers.BatchNormalization;
+import org.tatami.layers.Concatenate;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.Dropout;
 import org.tatami.layers.Flatten;
 import org.tatami.layers.GlobalAveragePooling2D;
+import org.tatami.layers.Input;
+import org.tatami.layers.InputLayer;
 import org.tatami.layers.KernelLayer;
 import org.tatami.layers.Layer;
 import org.tatami.layers.MaxPool2D;
+import org.tatami.layers.Maximum;
+import org.tatami.layers.Merge;
+import org.tatami.layers.Minimum;
+import org.tatami.layers.Multiply;
+import org.tatami.layers.Node;
 import org.tatami.layers.Padding;
 import org.tatami.layers.Pooling2D;
+import org.tatami.layers.Reshape;
+import org.tatami.layers.Subtract;
+import org.tatami.layers.SymbolicTensor;
+import org.tatami.models.Model;
 import org.tatami.models.Sequential;
 import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
 
 /**
- * Reads an ONNX model of a CNN classifier (a chain of Conv, MaxPool, AveragePool, GlobalAveragePool,
- * BatchNormalization, Relu/Sigmoid/Tanh/Softmax, Gemm or MatMul, bias Add, Reshape/Flatten, Transpose,
- * Dropout, Constant, Identity) into a tatami {@link Sequential} with its weights.
+ * Reads an ONNX model of a CNN into a tatami model with its weights: a {@link Sequential} when the
+ * graph is a chain, else a Functional {@link Model}. Supported operators: Conv (group 1, or one group
+ * per channel as a DepthwiseConv2D), MaxPool, AveragePool, GlobalAveragePool, BatchNormalization,
+ * Relu, Clip(0, 6) (relu6), Sigmoid, Tanh, Softmax, Gemm or MatMul, Add (of a bias, or of two values),
+ * Sub, Mul, Sum, Max, Min, Mean, Concat, Pad (zeros before a Conv), Reshape, Flatten, Squeeze,
+ * Unsqueeze, Transpose, Dropout, Constant, Identity. Nodes may be listed in any order.
  *
- * <p>Layouts: ONNX convolutions work on NCHW, tatami's on NHWC. The importer tracks, for the value
- * flowing through the chain, which of tatami's axes each ONNX axis is; Transpose nodes only change
- * that bookkeeping, and Conv kernels are transposed from (filters, channels, kh, kw) to tatami's
+ * <p>Layouts: ONNX convolutions work on NCHW, tatami's on NHWC. The importer tracks, for each value
+ * computed from an input, which of tatami's axes each ONNX axis is; Transpose nodes only change that
+ * bookkeeping, and Conv kernels are transposed from (filters, channels, kh, kw) to tatami's
  * (kh, kw, channels, filters). A 4-d model input is taken as NCHW, except when it is only read by
- * Transposes to NCHW (as in files that tatami writes), when it is NHWC. Either way the imported model
- * takes NHWC input: for one channel, (1, 1, 28, 28) NCHW data has the same memory layout as
- * (1, 28, 28, 1) NHWC, so MNIST models take the same arrays as in ONNX.
+ * Transposes to NCHW (as in files that tatami writes) or by a Reshape that moves its single channel
+ * to axis 1 (as tf2onnx writes), when it is NHWC. Either way the imported model takes NHWC input:
+ * for one channel, (1, 1, 28, 28) NCHW data has the same memory layout as (1, 28, 28, 1) NHWC, so
+ * MNIST models take the same arrays as in ONNX. A Concat's axis is mapped the same way.
  *
  * <p>Flattening NCHW feature maps orders features channel-first, tatami's Flatten orders them as NHWC.
  * Rather than adding a layer to reorder them, the importer permutes the rows of the next Dense
@@ -56,11 +74,12 @@ import org.tatami.tensor.Tensor;
  *
  * <p>The batch axis is free in the imported model, even where the file fixes it to 1 (a Reshape to
  * (1, 256) is read as a flatten). Bias Adds are folded into the Conv or Dense before them and
- * activations into the layer they follow; Dropout becomes a Dropout layer (the identity at
- * inference). A GlobalAveragePool whose (N, C, 1, 1) result is flattened becomes one
- * GlobalAveragePooling2D; BatchNormalization is read in its inference form. Any other operator,
- * attribute or graph shape gives an {@link OnnxFormatException} naming the file, the node, the
- * operator and the attribute.
+ * activations into the layer they follow, where that layer's output has no other reader; Dropout
+ * becomes a Dropout layer (the identity at inference). A GlobalAveragePool whose (N, C, 1, 1) result
+ * is flattened (or squeezed) becomes one GlobalAveragePooling2D; a zero Pad read by a Conv becomes
+ * that Conv's padding, where together they pad as tatami's valid or same do; BatchNormalization is
+ * read in its inference form. Any other operator, attribute or graph shape gives an
+ * {@link OnnxFormatException} naming the file, the node, the operator and the attribute.
  */
 public final class OnnxImport {
     /** Protobuf messages are limited to 2 GiB; larger files are refused before reading them. */
@@ -70,20 +89,13 @@ public final class OnnxImport {
 
     private final int opset;
     private final Map<String, Constant> constants = new HashMap<>();
-    private final Set<String> chainValues = new HashSet<>();
-    private List<NodeProto> nodes;
-    private int[] inputShape;
-    private Sequential model;
-    // The value flowing through the chain: its name, its ONNX shape without the batch axis, and which
-    // tatami axis each ONNX axis is. For flat values whose ONNX feature order differs from tatami's,
-    // the shape and axes they were flattened from (else null): the next Dense reorders its rows.
-    private String head;
-    private int[] shape;
-    private int[] axes;
-    private Arrangement flattenedFrom;
-    // A GlobalAveragePool not yet made a layer: if a flatten follows, the two become one
-    // GlobalAveragePooling2D, else it becomes one that keeps the 1x1 spatial axes.
-    private boolean pooledPending;
+    /** The values computed from the inputs, by ONNX name. */
+    private final Map<String, Value> values = new HashMap<>();
+    /** The nodes that read each computed value. */
+    private final Map<String, List<NodeProto>> readers = new HashMap<>();
+    private final Set<String> graphOutputs = new HashSet<>();
+    /** The operator of the node that makes each computed value. */
+    private final Map<String, String> producers = new HashMap<>();
 
     /** An ONNX shape whose axis k is tatami's axis axes[k]. */
     private record Arrangement(int[] shape, int[] axes) {
@@ -102,12 +114,35 @@ public final class OnnxImport {
         }
     }
 
+    /** Zeros a Pad node adds around the images, (top, left, bottom, right), for the Conv that reads them. */
+    private record Pads(int[] pads, String node) {
+    }
+
+    /**
+     * A value computed from the model inputs: the tatami tensor that holds it, its ONNX shape without
+     * the batch axis, and which tatami axis each ONNX axis is. For flat values whose ONNX feature order
+     * differs from tatami's, {@code flattenedFrom} is the arrangement they were flattened from (else
+     * null): the next Dense reorders its rows. Two operations wait for their reader: a
+     * GlobalAveragePool ({@code pooled}: the tensor is its input; flattened, it becomes one
+     * GlobalAveragePooling2D) and a Pad ({@code pads}, the tensor is its input).
+     */
+    private record Value(SymbolicTensor tensor, int[] shape, int[] axes, Arrangement flattenedFrom,
+                         boolean pooled, Pads pads) {
+        Value(SymbolicTensor tensor, int[] shape, int[] axes) {
+            this(tensor, shape, axes, null, false, null);
+        }
+
+        Arrangement arrangement() {
+            return new Arrangement(shape, axes);
+        }
+    }
+
     private OnnxImport(int opset) {
         this.opset = opset;
     }
 
     /** Reads the model in {@code file}; the result takes NHWC input (see the class comment). */
-    public static Sequential load(Path file) throws IOException {
+    public static Model load(Path file) throws IOException {
         long size = Files.size(file);
         if (size > MAX_FILE_BYTES) {
             throw new OnnxFormatException(file + ": " + size + " bytes, more than an ONNX protobuf can hold (2 GiB)");
@@ -127,7 +162,7 @@ public final class OnnxImport {
         }
     }
 
-    private static Sequential read(ModelProto m) throws OnnxFormatException {
+    private static Model read(ModelProto m) throws OnnxFormatException {
         if (!m.hasGraph()) {
             throw new OnnxFormatException("holds no graph: not an ONNX model");
         }
@@ -153,7 +188,7 @@ public final class OnnxImport {
                 + m.getOpsetImportList().stream().map(o -> o.getDomain() + " " + o.getVersion()).toList());
     }
 
-    private Sequential graph(GraphProto g) throws OnnxFormatException {
+    private Model graph(GraphProto g) throws OnnxFormatException {
         if (g.getSparseInitializerCount() > 0) {
             throw new OnnxFormatException("has sparse initializers, which tatami does not read");
         }
@@ -161,29 +196,83 @@ public final class OnnxImport {
             constants.put(t.getName(), TensorCodec.decode(t, "initializer"));
         }
         List<ValueInfoProto> inputs = new ArrayList<>();
+        Set<String> given = new HashSet<>(constants.keySet());
         for (ValueInfoProto v : g.getInputList()) {
             // Files of IR version 3 list their initializers among the inputs: those are weights, not inputs.
             if (!constants.containsKey(v.getName())) {
                 inputs.add(v);
+                given.add(v.getName());
             }
         }
-        if (inputs.size() != 1) {
-            throw new OnnxFormatException("has " + inputs.size() + " inputs " + inputs.stream()
-                    .map(ValueInfoProto::getName).toList() + "; tatami imports models with one input");
+        if (inputs.isEmpty()) {
+            throw new OnnxFormatException("has no inputs besides its initializers");
         }
-        nodes = g.getNodeList();
-        input(inputs.get(0));
-        for (NodeProto n : nodes) {
+        // Nodes of constants alone are folded first: the layout of an input may depend on a Reshape's target.
+        List<NodeProto> computed = new ArrayList<>();
+        for (NodeProto n : NodeOrder.sorted(g.getNodeList(), given)) {
+            String node = Attributes.describe(n);
+            if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+                throw new OnnxFormatException(node + ": operator domain '" + n.getDomain()
+                        + "' is not supported, only the standard ai.onnx operators");
+            }
+            if (n.getOutputCount() == 0 || n.getOutput(0).isEmpty()) {
+                throw new OnnxFormatException(node + " has no output");
+            }
+            if (n.getInputList().stream().allMatch(in -> in.isEmpty() || constants.containsKey(in))) {
+                constants.put(n.getOutput(0), fold(n, node));
+            } else {
+                computed.add(n);
+                producers.put(n.getOutput(0), n.getOpType());
+                for (String in : n.getInputList()) {
+                    if (!in.isEmpty() && !constants.containsKey(in)) {
+                        readers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+                    }
+                }
+            }
+        }
+        for (ValueInfoProto out : g.getOutputList()) {
+            graphOutputs.add(out.getName());
+        }
+        List<SymbolicTensor> in = new ArrayList<>();
+        for (ValueInfoProto v : inputs) {
+            in.add(input(v));
+        }
+        for (NodeProto n : computed) {
             node(n);
         }
-        output(g);
-        if (model == null) {
-            throw new OnnxFormatException("has no layers: its output is its input");
+        List<SymbolicTensor> out = new ArrayList<>();
+        for (ValueInfoProto v : g.getOutputList()) {
+            out.add(output(v.getName()));
         }
-        return model;
+        if (out.isEmpty()) {
+            throw new OnnxFormatException("has no outputs");
+        }
+        return model(in, out);
     }
 
-    private void input(ValueInfoProto in) throws OnnxFormatException {
+    /** The model from {@code in} to {@code out}: a Sequential if its layers form a chain. */
+    private static Model model(List<SymbolicTensor> in, List<SymbolicTensor> out) throws OnnxFormatException {
+        Model graph;
+        try {
+            graph = new Model(in, out);
+        } catch (IllegalArgumentException e) {
+            throw new OnnxFormatException("does not make a model: " + e.getMessage(), e);
+        }
+        List<Node> nodes = graph.nodes();
+        boolean chain = in.size() == 1 && out.size() == 1;
+        for (int k = 1; chain && k < nodes.size(); k++) {
+            List<SymbolicTensor> reads = nodes.get(k).inputs();
+            chain = reads.size() == 1 && reads.get(0) == nodes.get(k - 1).outputs().get(0);
+        }
+        if (!chain) {
+            return graph;
+        }
+        List<Layer> layers = nodes.stream().skip(1).map(Node::layer).toList();
+        layers.get(0).inputShape(in.get(0).shape());
+        return new Sequential(layers.toArray(Layer[]::new));
+    }
+
+    private SymbolicTensor input(ValueInfoProto in) throws OnnxFormatException {
         String name = "input '" + in.getName() + "'";
         TypeProto type = in.getType();
         if (!type.hasTensorType()) {
@@ -200,7 +289,7 @@ public final class OnnxImport {
             throw new OnnxFormatException(name + " has " + dims.size() + " axes, expected 4 (images, NCHW or"
                     + " NHWC) or 2 (vectors)");
         }
-        shape = new int[dims.size() - 1];
+        int[] shape = new int[dims.size() - 1];
         long size = 1;
         for (int k = 0; k < shape.length; k++) {
             TensorShapeProto.Dimension d = dims.get(k + 1);
@@ -213,24 +302,33 @@ public final class OnnxImport {
             }
             shape[k] = (int) d.getDimValue();
         }
-        axes = shape.length == 3 && !readOnlyByTransposeToNchw(in.getName()) ? NCHW : identity(shape.length);
-        inputShape = Layouts.moved(shape, axes);
-        setHead(in.getName());
+        int[] axes = shape.length == 3 && !readAsNhwc(in.getName(), shape) ? NCHW : identity(shape.length);
+        // A layer name holds no '/'; tf2onnx's names such as 'input_1:0' are kept as they are.
+        SymbolicTensor t = Input.of(in.getName().replace('/', '_'), Layouts.moved(shape, axes));
+        values.put(in.getName(), new Value(t, shape, axes));
+        return t;
     }
 
-    private boolean readOnlyByTransposeToNchw(String input) {
-        boolean read = false;
+    /**
+     * Whether an image input of ONNX shape {@code shape} is NHWC: its readers are Transposes to NCHW,
+     * or Reshapes to NCHW of a single channel (which only move that axis).
+     */
+    private boolean readAsNhwc(String input, int[] shape) throws OnnxFormatException {
+        List<NodeProto> nodes = readers.getOrDefault(input, List.of());
         for (NodeProto n : nodes) {
-            if (n.getInputList().contains(input)) {
-                boolean toNchw = n.getOpType().equals("Transpose") && n.getAttributeList().stream().anyMatch(
+            boolean toNchw = switch (n.getOpType()) {
+                case "Transpose" -> n.getAttributeList().stream().anyMatch(
                         a -> a.getName().equals("perm") && a.getIntsList().equals(List.of(0L, 3L, 1L, 2L)));
-                if (!toNchw) {
-                    return false;
-                }
-                read = true;
+                case "Reshape" -> shape[2] == 1 && Arrays.equals(Arrays.copyOfRange(reshapeTarget(n,
+                        Attributes.describe(n), prepend(1, shape), Shape.size(shape)), 1, 4),
+                        new int[] {1, shape[0], shape[1]});
+                default -> false;
+            };
+            if (!toNchw) {
+                return false;
             }
         }
-        return read;
+        return !nodes.isEmpty();
     }
 
     private static int[] identity(int rank) {
@@ -241,85 +339,139 @@ public final class OnnxImport {
         return a;
     }
 
-    private void setHead(String name) {
-        head = name;
-        chainValues.add(name);
-    }
-
-    private void output(GraphProto g) throws OnnxFormatException {
-        if (g.getOutputCount() != 1) {
-            throw new OnnxFormatException("has " + g.getOutputCount() + " outputs; tatami imports models with one");
+    private SymbolicTensor output(String out) throws OnnxFormatException {
+        if (!values.containsKey(out)) {
+            throw new OnnxFormatException("output '" + out + "' is " + (constants.containsKey(out)
+                    ? "a constant, not computed from the inputs" : "not made by any node"));
         }
-        String out = g.getOutput(0).getName();
-        addPendingPool();
-        if (!out.equals(head)) {
-            throw new OnnxFormatException("output '" + out + "' is not the end of the chain of layers, '" + head + "'");
-        }
-        if (flattenedFrom != null || !new Arrangement(shape, axes).sameOrder()) {
+        Value v = plain(out, "output '" + out + "'");
+        if (v.flattenedFrom() != null || !v.arrangement().sameOrder()) {
             throw new OnnxFormatException("output '" + out + "' is in another axis order than tatami's (NHWC, "
                     + "features as tatami's Flatten orders them): the model would need a reordering layer");
         }
+        if (v.tensor().layer() instanceof InputLayer) {
+            throw new OnnxFormatException("output '" + out + "' is an input: the model has no layers");
+        }
+        return v.tensor();
     }
 
     private void node(NodeProto n) throws OnnxFormatException {
         String node = Attributes.describe(n);
-        if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
-            throw new OnnxFormatException(node + ": operator domain '" + n.getDomain()
-                    + "' is not supported, only the standard ai.onnx operators");
-        }
-        if (n.getOutputCount() == 0 || n.getOutput(0).isEmpty()) {
-            throw new OnnxFormatException(node + " has no output");
-        }
-        boolean onChain = false;
-        for (String in : n.getInputList()) {
-            if (in.isEmpty() || constants.containsKey(in)) {
-                continue;
-            }
-            if (!in.equals(head)) {
-                throw new OnnxFormatException(node + ": input '" + in + "' is " + (chainValues.contains(in)
-                        ? "an earlier value of the chain than '" + head + "'; tatami imports chains of layers"
-                        + " (Sequential), not branching graphs" : "not made by an earlier node, an initializer or"
-                        + " the graph input"));
-            }
-            if (onChain) {
-                throw new OnnxFormatException(node + " reads '" + in + "' twice; tatami imports chains of layers");
-            }
-            onChain = true;
-        }
-        if (!onChain) {
-            constants.put(n.getOutput(0), fold(n, node));
-            return;
-        }
-        if (!n.getOpType().equals("Flatten") && !n.getOpType().equals("Reshape")) {
-            addPendingPool();
-        }
-        switch (n.getOpType()) {
+        Value v = switch (n.getOpType()) {
             case "Conv" -> conv(n, node);
             case "MaxPool" -> pool(n, node, false);
             case "AveragePool" -> pool(n, node, true);
             case "GlobalAveragePool" -> globalAveragePool(n, node);
             case "BatchNormalization" -> batchNormalization(n, node);
-            case "Relu" -> activation(n, ActivationFunction.RELU);
-            case "Sigmoid" -> activation(n, ActivationFunction.SIGMOID);
-            case "Tanh" -> activation(n, ActivationFunction.TANH);
+            case "Relu" -> activation(n, node, ActivationFunction.RELU);
+            case "Sigmoid" -> activation(n, node, ActivationFunction.SIGMOID);
+            case "Tanh" -> activation(n, node, ActivationFunction.TANH);
+            case "Clip" -> clip(n, node);
             case "Softmax" -> softmax(n, node);
             case "Gemm" -> gemm(n, node);
             case "MatMul" -> matMul(n, node);
-            case "Add" -> add(n, node);
+            case "Add" -> computedInputs(n).size() == 1 ? biasAdd(n, node) : merge(n, node, new Add());
+            case "Sum" -> merge(n, node, new Add());
+            case "Sub" -> merge(n, node, new Subtract());
+            case "Mul" -> merge(n, node, new Multiply());
+            case "Max" -> merge(n, node, new Maximum());
+            case "Min" -> merge(n, node, new Minimum());
+            case "Mean" -> merge(n, node, new Average());
+            case "Concat" -> concat(n, node);
+            case "Pad" -> pad(n, node);
             case "Reshape" -> reshape(n, node);
             case "Flatten" -> flatten(n, node);
+            case "Squeeze" -> squeeze(n, node, false);
+            case "Unsqueeze" -> squeeze(n, node, true);
             case "Transpose" -> transpose(n, node);
             case "Dropout" -> dropout(n, node);
-            case "Identity" -> Attributes.of(n);
+            case "Identity" -> {
+                Attributes.of(n);
+                yield only(n, node);
+            }
             default -> throw unsupported(node, n.getOpType());
-        }
-        setHead(n.getOutput(0));
+        };
+        values.put(n.getOutput(0), v);
     }
 
     private static OnnxFormatException unsupported(String node, String op) {
         return new OnnxFormatException(node + ": operator " + op + " is not supported (tatami imports Conv,"
-                + " MaxPool, AveragePool, GlobalAveragePool, BatchNormalization, Relu, Sigmoid, Tanh, Softmax, Gemm,"
-                + " MatMul, Add, Reshape, Flatten, Transpose, Dropout, Constant and Identity)");
+                + " MaxPool, AveragePool, GlobalAveragePool, BatchNormalization, Relu, Clip, Sigmoid, Tanh, Softmax,"
+                + " Gemm, MatMul, Add, Sub, Mul, Sum, Max, Min, Mean, Concat, Pad, Reshape, Flatten, Squeeze,"
+                + " Unsqueeze, Transpose, Dropout, Constant and Identity)");
+    }
+
+    /** The inputs of {@code n} computed from the model inputs (not constants), in order. */
+    private List<String> computedInputs(NodeProto n) {
+        return n.getInputList().stream().filter(values::containsKey).toList();
+    }
+
+    /**
+     * The one computed input of a node of one data input, which must be its input 0, as it is, with
+     * a pending pool or pad.
+     */
+    private Value only(NodeProto n, String node) throws OnnxFormatException {
+        List<String> in = computedInputs(n);
+        if (in.size() != 1 || !n.getInput(0).equals(in.get(0))) {
+            throw new OnnxFormatException(node + ": tatami imports this operator on one value computed from the"
+                    + " input, its input 0; here the computed inputs are " + in);
+        }
+        return values.get(in.get(0));
+    }
+
+    /** {@link #only} with a pending pool made a layer, and no pending pad. */
+    private Value onlyPlain(NodeProto n, String node) throws OnnxFormatException {
+        only(n, node);
+        return plain(n.getInput(0), node);
+    }
+
+    /**
+     * The value {@code name} as a tensor: a pending GlobalAveragePool becomes a layer that keeps its
+     * (1, 1) spatial axes (once, for all its readers); a pending Pad is refused, as only a Conv takes it.
+     */
+    private Value plain(String name, String reader) throws OnnxFormatException {
+        Value v = values.get(name);
+        if (v.pads() != null) {
+            throw new OnnxFormatException(reader + " reads '" + name + "', zero-padded by " + v.pads().node()
+                    + "; tatami imports a Pad only as the padding of the Conv that reads it (pooling would count"
+                    + " the zeros, which Keras's padding never does)");
+        }
+        if (v.pooled()) {
+            v = apply(new GlobalAveragePooling2D(true), reader, v);
+            values.put(name, v);
+        }
+        return v;
+    }
+
+    /**
+     * Applies {@code layer} to the values' tensors; the result keeps the first input's axis order where
+     * the rank allows, and its flattened feature order through layers that act on each value alone.
+     */
+    private static Value apply(Layer layer, String node, Value... in) throws OnnxFormatException {
+        SymbolicTensor[] tensors = new SymbolicTensor[in.length];
+        for (int i = 0; i < in.length; i++) {
+            tensors[i] = in[i].tensor();
+        }
+        SymbolicTensor out;
+        try {
+            out = layer.apply(tensors);
+        } catch (IllegalArgumentException e) {
+            throw new OnnxFormatException(node + ": " + e.getMessage(), e);
+        }
+        int[] tatami = out.shape();
+        int[] axes = in[0].axes().length == tatami.length ? in[0].axes() : identity(tatami.length);
+        int[] shape = new int[tatami.length];
+        for (int k = 0; k < shape.length; k++) {
+            shape[k] = tatami[axes[k]];
+        }
+        boolean valueByValue = layer instanceof Activation || layer instanceof Dropout;
+        return new Value(out, shape, axes, valueByValue ? in[0].flattenedFrom() : null, false, null);
+    }
+
+    /** The node that reads the output of {@code n} if it is the only reader and that output is no graph output. */
+    private NodeProto soleReader(NodeProto n) {
+        List<NodeProto> r = readers.getOrDefault(n.getOutput(0), List.of());
+        return r.size() == 1 && !graphOutputs.contains(n.getOutput(0)) ? r.get(0) : null;
     }
 
     /** Input {@code index} of a node, which must be a known constant. */
@@ -337,42 +489,34 @@ public final class OnnxImport {
         return index < n.getInputCount() && !n.getInput(index).isEmpty();
     }
 
-    private void addLayer(Layer layer) {
-        if (model == null) {
-            layer.inputShape(inputShape);
-            model = new Sequential(layer);
-        } else {
-            model.add(layer);
-        }
-        // The chain's ONNX shape follows from tatami's output shape through the axis bookkeeping.
-        int[] out = layer.outputShape();
-        if (out.length != axes.length) {
-            axes = identity(out.length);
-        }
-        shape = new int[out.length];
-        for (int k = 0; k < out.length; k++) {
-            shape[k] = out[axes[k]];
-        }
+    /**
+     * Whether the one reader of the output of {@code n} adds a constant to it: a Conv or Dense without
+     * a bias of its own then gets one, for the Add to fold into; otherwise it has none, as in the file.
+     */
+    private boolean biasAddFollows(NodeProto n) {
+        NodeProto r = soleReader(n);
+        return r != null && r.getOpType().equals("Add")
+                && r.getInputList().stream().filter(in -> !constants.containsKey(in)).count() == 1;
     }
 
     /**
-     * Whether an Add reads the output of {@code n}: a Conv or Dense without a bias of its own then gets
-     * one, for the Add to fold into; otherwise it has none, as in the file.
+     * The Conv or Dense that made {@code v}, the value {@code name}, if an activation or bias may fold
+     * into it: it has no activation yet and its output has one reader.
      */
-    private boolean biasAddFollows(NodeProto n) {
-        return nodes.stream().anyMatch(m -> m.getOpType().equals("Add") && m.getInputList().contains(n.getOutput(0)));
+    private KernelLayer<?> foldTarget(Value v, String name) {
+        // Made right there: a Transpose or Identity between them could hand the layer's output to others too.
+        boolean direct = Set.of("Conv", "Gemm", "MatMul", "Add").contains(producers.get(name));
+        boolean sole = readers.getOrDefault(name, List.of()).size() == 1 && !graphOutputs.contains(name);
+        return direct && sole && v.tensor().layer() instanceof KernelLayer<?> k
+                && k.activation() == ActivationFunction.LINEAR ? k : null;
     }
 
-    private Layer lastLayer() {
-        return model == null ? null : model.layers().get(model.layers().size() - 1);
-    }
+    // ---- operators on computed values ----
 
-    // ---- operators on the chain ----
-
-    private void requireNchwImages(String node) throws OnnxFormatException {
-        if (!Arrays.equals(axes, NCHW)) {
+    private static void requireNchwImages(Value v, String node) throws OnnxFormatException {
+        if (!Arrays.equals(v.axes(), NCHW)) {
             throw new OnnxFormatException(node + " needs NCHW images, got a value of shape "
-                    + Shape.withBatch(shape) + (shape.length == 3 ? " in another axis order" : ""));
+                    + Shape.withBatch(v.shape()) + (v.shape().length == 3 ? " in another axis order" : ""));
         }
     }
 
@@ -396,14 +540,19 @@ public final class OnnxImport {
     }
 
     /**
-     * Tatami's padding mode for a window on the chain's NCHW images: valid, or same with the padding
-     * TensorFlow uses (the odd extra one at the end). ONNX pads are (top, left, bottom, right).
+     * Tatami's padding mode for a window on NCHW images of {@code v}: valid, or same with the padding
+     * TensorFlow uses (the odd extra one at the end). ONNX pads are (top, left, bottom, right); those
+     * of a Pad before a Conv add to the Conv's own.
      */
-    private Padding padding(Attributes a, int[] window, int[] strides) throws OnnxFormatException {
-        int[] h = Layouts.samePads(shape[1], window[0], strides[0]);
-        int[] w = Layouts.samePads(shape[2], window[1], strides[1]);
+    private static Padding padding(Attributes a, Value v, int[] window, int[] strides) throws OnnxFormatException {
+        int[] h = Layouts.samePads(v.shape()[1], window[0], strides[0]);
+        int[] w = Layouts.samePads(v.shape()[2], window[1], strides[1]);
         int[] same = {h[0], w[0], h[1], w[1]};
         String auto = a.s("auto_pad", "NOTSET");
+        if (v.pads() != null && !auto.equals("NOTSET")) {
+            throw new OnnxFormatException(a.node() + ": attribute 'auto_pad' = " + auto + " after the zeros of "
+                    + v.pads().node() + "; tatami folds a Pad into a Conv with explicit pads only");
+        }
         switch (auto) {
             case "VALID":
                 return Padding.VALID;
@@ -423,39 +572,53 @@ public final class OnnxImport {
                     throw new OnnxFormatException(a.node() + ": attribute 'pads' = " + Arrays.toString(pads)
                             + ", expected 4 values (top, left, bottom, right)");
                 }
+                String what = "attribute 'pads' = " + Arrays.toString(pads);
+                if (v.pads() != null) {
+                    for (int k = 0; k < 4; k++) {
+                        pads[k] += v.pads().pads()[k];
+                    }
+                    what += " and the zeros of " + v.pads().node() + ", together " + Arrays.toString(pads) + ",";
+                }
                 if (Arrays.equals(pads, new int[4])) {
                     return Padding.VALID;
                 }
                 if (Arrays.equals(pads, same)) {
                     return Padding.SAME;
                 }
-                throw new OnnxFormatException(a.node() + ": attribute 'pads' = " + Arrays.toString(pads)
-                        + " (top, left, bottom, right) cannot be expressed with tatami's padding: valid is [0, 0, 0, 0]"
-                        + " and same is " + Arrays.toString(same) + " for input " + shape[1] + "x" + shape[2]);
+                throw new OnnxFormatException(a.node() + ": " + what + " (top, left, bottom, right) cannot be"
+                        + " expressed with tatami's padding: valid is [0, 0, 0, 0] and same is "
+                        + Arrays.toString(same) + " for input " + v.shape()[1] + "x" + v.shape()[2]);
             default:
                 throw new OnnxFormatException(a.node() + ": attribute 'auto_pad' = '" + auto
                         + "', expected NOTSET, VALID, SAME_UPPER or SAME_LOWER");
         }
     }
 
-    private void conv(NodeProto n, String node) throws OnnxFormatException {
+    /** A Conv of one group (Conv2D), or of one group per input channel (DepthwiseConv2D). */
+    private Value conv(NodeProto n, String node) throws OnnxFormatException {
         Attributes a = Attributes.of(n, "kernel_shape", "strides", "pads", "auto_pad", "dilations", "group");
-        requireNchwImages(node);
+        Value v = only(n, node);
+        if (v.pooled()) {
+            v = plain(n.getInput(0), node);
+        }
+        requireNchwImages(v, node);
         Constant w = constantInput(n, 1, "weight W", node);
-        float[] wv = w.floats(node + ": weight W");
+        w.floats(node + ": weight W");
         if (w.rank() != 4) {
             throw new OnnxFormatException(node + ": weight W has shape " + w.describeShape()
                     + ", expected (filters, channels, height, width)");
         }
         int filters = w.shape()[0];
+        int cin = v.shape()[0];
         int[] kernel = {w.shape()[2], w.shape()[3]};
-        if (a.i("group", 1) != 1) {
-            throw new OnnxFormatException(node + ": attribute 'group' = " + a.i("group", 1)
-                    + ": tatami's Conv2D has no grouped convolution (expected 1)");
+        long group = a.i("group", 1);
+        if (group != 1) {
+            throw new OnnxFormatException(node + ": attribute 'group' = " + group + " for " + cin
+                    + " channels: tatami's Conv2D has no grouped convolution (expected 1)");
         }
-        if (w.shape()[1] != shape[0]) {
+        if (w.shape()[1] != cin) {
             throw new OnnxFormatException(node + ": weight W has shape " + w.describeShape() + " for "
-                    + w.shape()[1] + " channels, the input has " + shape[0]);
+                    + w.shape()[1] + " channels, the input has " + cin);
         }
         if (!Arrays.equals(a.ints("kernel_shape", kernel), kernel)) {
             throw new OnnxFormatException(node + ": attribute 'kernel_shape' = "
@@ -468,13 +631,13 @@ public final class OnnxImport {
         float[] bias = hasInput(n, 2) ? vector(constantInput(n, 2, "bias B", node), filters, node + ": bias B")
                 : new float[filters];
         Conv2D conv = new Conv2D(filters, kernel[0], kernel[1]).strides(strides[0], strides[1])
-                .padding(padding(a, kernel, strides)).useBias(useBias);
-        int cin = shape[0];
-        addLayer(conv);
+                .padding(padding(a, v, kernel, strides)).useBias(useBias);
+        Value out = apply(conv, node, v);
         // (filters, channels, kh, kw) -> (kh, kw, channels, filters)
         int[] toKeras = {3, 2, 0, 1};
         setWeights(conv, Tensor.of(w.permute(Layouts.moved(w.shape(), toKeras),
                 Layouts.order(w.shape(), toKeras)).floats(), kernel[0], kernel[1], cin, filters), bias);
+        return out;
     }
 
     private static void setWeights(KernelLayer<?> layer, Tensor kernel, float[] bias) {
@@ -493,25 +656,26 @@ public final class OnnxImport {
      * MaxPool or AveragePool. ONNX's AveragePool divides by the whole window where count_include_pad
      * is 1, tatami's (as Keras's) by the input values it covers: they agree only without padding.
      */
-    private void pool(NodeProto n, String node, boolean average) throws OnnxFormatException {
+    private Value pool(NodeProto n, String node, boolean average) throws OnnxFormatException {
         Attributes a = Attributes.of(n, "kernel_shape", "strides", "pads", "auto_pad", "dilations", "ceil_mode",
                 average ? "count_include_pad" : "storage_order");
-        requireNchwImages(node);
+        Value v = onlyPlain(n, node);
+        requireNchwImages(v, node);
         if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) {
             throw new OnnxFormatException(node + ": the Indices output ('" + n.getOutput(1) + "') is not supported");
         }
         int[] window = pair(a, "kernel_shape", null);
         int[] strides = pair(a, "strides", new int[] {1, 1});
         requireNoDilation(a);
-        Padding padding = padding(a, window, strides);
+        Padding padding = padding(a, v, window, strides);
         int[][] pads = new int[2][];
         for (int k = 0; k < 2; k++) {
-            pads[k] = padding == Padding.SAME ? Layouts.samePads(shape[k + 1], window[k], strides[k]) : new int[2];
+            pads[k] = padding == Padding.SAME ? Layouts.samePads(v.shape()[k + 1], window[k], strides[k]) : new int[2];
         }
         if (a.i("ceil_mode", 0) != 0) {
             // Rounding up gives one more window only where the last one would start inside the input.
             for (int k = 0; k < 2; k++) {
-                if ((shape[k + 1] + sum(pads[k]) - window[k]) % strides[k] != 0) {
+                if ((v.shape()[k + 1] + sum(pads[k]) - window[k]) % strides[k] != 0) {
                     throw new OnnxFormatException(node + ": attribute 'ceil_mode' = 1 adds a partial window"
                             + " here; tatami's pooling rounds down (ceil_mode 0)");
                 }
@@ -524,30 +688,24 @@ public final class OnnxImport {
                     + " only (count_include_pad 0)");
         }
         Pooling2D<?> layer = average ? new AveragePooling2D(window[0], window[1]) : new MaxPool2D(window[0], window[1]);
-        addLayer(layer.strides(strides[0], strides[1]).padding(padding.kerasName()));
+        return apply(layer.strides(strides[0], strides[1]).padding(padding.kerasName()), node, v);
     }
 
-    private void globalAveragePool(NodeProto n, String node) throws OnnxFormatException {
+    /** A pooled value waiting for its reader: flattened, it becomes one GlobalAveragePooling2D. */
+    private Value globalAveragePool(NodeProto n, String node) throws OnnxFormatException {
         Attributes.of(n);
-        requireNchwImages(node);
-        shape = new int[] {shape[0], 1, 1};
-        pooledPending = true;
-    }
-
-    /** Makes a pending GlobalAveragePool a layer that keeps its (1, 1) spatial axes. */
-    private void addPendingPool() {
-        if (pooledPending) {
-            pooledPending = false;
-            addLayer(new GlobalAveragePooling2D(true));
-        }
+        Value v = onlyPlain(n, node);
+        requireNchwImages(v, node);
+        return new Value(v.tensor(), new int[] {v.shape()[0], 1, 1}, NCHW, null, true, null);
     }
 
     /** Inference-mode batch normalization over ONNX's axis 1, which must be tatami's channels (last) axis. */
-    private void batchNormalization(NodeProto n, String node) throws OnnxFormatException {
+    private Value batchNormalization(NodeProto n, String node) throws OnnxFormatException {
         // spatial (up to opset 8) = 0 would normalize each position apart; is_test and consumed_inputs
         // (early opsets) do not change inference.
         Attributes a = Attributes.of(n, "epsilon", "momentum", "spatial", "is_test", "consumed_inputs",
                 "training_mode");
+        Value v = onlyPlain(n, node);
         if (a.i("training_mode", 0) != 0) {
             throw new OnnxFormatException(node + ": attribute 'training_mode' = 1 normalizes with the batch's"
                     + " statistics; tatami imports models for inference");
@@ -562,9 +720,14 @@ public final class OnnxImport {
                         + " statistics; tatami imports the normalized output only");
             }
         }
-        if (axes[0] != shape.length - 1) {
-            throw new OnnxFormatException(node + ": normalizes axis 1 of values of shape " + Shape.withBatch(shape)
-                    + ", which is not the channels axis in tatami's (NHWC) order");
+        if (v.flattenedFrom() != null) {
+            throw new OnnxFormatException(node + ": normalizes features flattened from NCHW values of shape "
+                    + Shape.withBatch(v.flattenedFrom().shape()) + ", which tatami orders otherwise; normalize"
+                    + " before flattening");
+        }
+        if (v.axes()[0] != v.shape().length - 1) {
+            throw new OnnxFormatException(node + ": normalizes axis 1 of values of shape "
+                    + Shape.withBatch(v.shape()) + ", which is not the channels axis in tatami's (NHWC) order");
         }
         float epsilon = a.f("epsilon", 1e-5f);
         float momentum = a.f("momentum", 0.9f);
@@ -576,7 +739,7 @@ public final class OnnxImport {
             throw new OnnxFormatException(node + ": attribute 'momentum' = " + momentum
                     + ", expected a value in [0, 1]");
         }
-        int channels = shape[0];
+        int channels = v.shape()[0];
         List<Tensor> weights = new ArrayList<>();
         String[] names = {"scale", "B", "mean", "var"};
         for (int k = 0; k < names.length; k++) {
@@ -584,82 +747,123 @@ public final class OnnxImport {
                     channels));
         }
         BatchNormalization bn = new BatchNormalization().epsilon(epsilon).momentum(momentum);
-        addLayer(bn);
+        Value out = apply(bn, node, v);
         bn.setWeights(weights);
+        return out;
     }
 
     private static int sum(int[] v) {
         return v[0] + v[1];
     }
 
-    private void activation(NodeProto n, ActivationFunction f) throws OnnxFormatException {
+    private Value activation(NodeProto n, String node, ActivationFunction f) throws OnnxFormatException {
         // consumed_inputs is an opset-1 memory hint with no effect on the result.
         Attributes.of(n, "consumed_inputs");
-        applyActivation(f);
+        return applyActivation(n, node, f);
     }
 
-    /** Folds the activation into the Conv or Dense just before, as Keras models write it, or adds a layer. */
-    private void applyActivation(ActivationFunction f) {
-        if (lastLayer() instanceof KernelLayer<?> k && k.activation() == ActivationFunction.LINEAR) {
+    /**
+     * Folds the activation into the Conv or Dense just before, as Keras models write it, where nothing
+     * else reads that layer's output; otherwise adds an Activation layer.
+     */
+    private Value applyActivation(NodeProto n, String node, ActivationFunction f) throws OnnxFormatException {
+        Value v = onlyPlain(n, node);
+        KernelLayer<?> k = foldTarget(v, n.getInput(0));
+        if (k != null) {
             k.activation(f);
-        } else {
-            addLayer(new Activation(f));
+            return v;
         }
+        return apply(new Activation(f), node, v);
     }
 
-    private void softmax(NodeProto n, String node) throws OnnxFormatException {
+    /** Clip to [0, 6] is relu6 (as PyTorch writes ReLU6), to [0, +inf) relu. */
+    private Value clip(NodeProto n, String node) throws OnnxFormatException {
+        float min;
+        float max;
+        if (opset < 11) {
+            Attributes a = Attributes.of(n, "min", "max", "consumed_inputs");
+            min = a.f("min", Float.NEGATIVE_INFINITY);
+            max = a.f("max", Float.POSITIVE_INFINITY);
+        } else {
+            Attributes.of(n);
+            min = hasInput(n, 1) ? scalar(constantInput(n, 1, "min", node), node + ": min") : Float.NEGATIVE_INFINITY;
+            max = hasInput(n, 2) ? scalar(constantInput(n, 2, "max", node), node + ": max") : Float.POSITIVE_INFINITY;
+        }
+        ActivationFunction f = min != 0 ? null : max == 6 ? ActivationFunction.RELU6
+                : max == Float.POSITIVE_INFINITY ? ActivationFunction.RELU : null;
+        if (f == null) {
+            throw new OnnxFormatException(node + ": clips to [" + min + ", " + max + "]; tatami imports Clip to"
+                    + " [0, 6] (relu6) and [0, inf) (relu)");
+        }
+        return applyActivation(n, node, f);
+    }
+
+    private static float scalar(Constant c, String what) throws OnnxFormatException {
+        float[] v = c.floats(what);
+        if (v.length != 1) {
+            throw new OnnxFormatException(what + " has shape " + c.describeShape() + ", expected one value");
+        }
+        return v[0];
+    }
+
+    private Value softmax(NodeProto n, String node) throws OnnxFormatException {
         Attributes a = Attributes.of(n, "axis");
-        int rank = shape.length + 1;
+        Value v = onlyPlain(n, node);
+        int rank = v.shape().length + 1;
         long axis = a.i("axis", opset >= 13 ? -1 : 1);
         long k = axis < 0 ? axis + rank : axis;
         // Up to opset 12, Softmax normalises over all axes from 'axis' on, so only the last one will do.
-        boolean channels = k >= 1 && k < rank && axes[(int) k - 1] == shape.length - 1
+        boolean channels = k >= 1 && k < rank && v.axes()[(int) k - 1] == v.shape().length - 1
                 && (opset >= 13 || k == rank - 1);
         if (!channels) {
             throw new OnnxFormatException(node + ": attribute 'axis' = " + axis + " on shape "
-                    + Shape.withBatch(shape) + ": tatami's softmax normalises the last axis of NHWC values only");
+                    + Shape.withBatch(v.shape()) + ": tatami's softmax normalises the last axis of NHWC values only");
         }
-        applyActivation(ActivationFunction.SOFTMAX);
+        return applyActivation(n, node, ActivationFunction.SOFTMAX);
     }
 
-    private void gemm(NodeProto n, String node) throws OnnxFormatException {
+    private Value gemm(NodeProto n, String node) throws OnnxFormatException {
         Attributes a = Attributes.of(n, "alpha", "beta", "transA", "transB", "broadcast");
+        Value v = onlyPlain(n, node);
         if (a.i("transA", 0) != 0) {
             throw new OnnxFormatException(node + ": attribute 'transA' = 1 would transpose the batch; expected 0");
         }
         Constant b = constantInput(n, 1, "matrix B", node);
         boolean transB = a.i("transB", 0) != 0;
         Constant c = hasInput(n, 2) ? constantInput(n, 2, "bias C", node) : null;
-        dense(n, node, b, transB, a.f("alpha", 1f), c, a.f("beta", 1f));
+        return dense(n, node, v, b, transB, a.f("alpha", 1f), c, a.f("beta", 1f));
     }
 
-    private void matMul(NodeProto n, String node) throws OnnxFormatException {
+    private Value matMul(NodeProto n, String node) throws OnnxFormatException {
         Attributes.of(n);
-        if (!n.getInput(0).equals(head)) {
-            throw new OnnxFormatException(node + ": tatami imports MatMul of the chain's value by a constant matrix,"
+        if (!values.containsKey(n.getInput(0))) {
+            throw new OnnxFormatException(node + ": tatami imports MatMul of a computed value by a constant matrix,"
                     + " here the constant comes first");
         }
-        dense(n, node, constantInput(n, 1, "matrix B", node), false, 1f, null, 1f);
+        Value v = onlyPlain(n, node);
+        return dense(n, node, v, constantInput(n, 1, "matrix B", node), false, 1f, null, 1f);
     }
 
-    /** A Dense layer computing {@code x . alpha B(^T) + beta c} on the chain's last axis. */
-    private void dense(NodeProto n, String node, Constant b, boolean transB, float alpha, Constant c, float beta)
-            throws OnnxFormatException {
+    /** A Dense layer computing {@code x . alpha B(^T) + beta c} on the last axis of {@code v}. */
+    private Value dense(NodeProto n, String node, Value v, Constant b, boolean transB, float alpha, Constant c,
+                        float beta) throws OnnxFormatException {
         float[] bv = b.floats(node + ": matrix B");
         if (b.rank() != 2) {
             throw new OnnxFormatException(node + ": matrix B has shape " + b.describeShape() + ", expected 2 axes");
         }
         int in = b.shape()[transB ? 1 : 0];
         int units = b.shape()[transB ? 0 : 1];
+        int[] shape = v.shape();
         int last = shape.length - 1;
-        if (shape[last] != in || axes[last] != last) {
+        if (shape[last] != in || v.axes()[last] != last) {
             throw new OnnxFormatException(node + ": matrix B of shape " + b.describeShape() + " needs " + in
                     + " features on the last axis of NHWC values, got shape " + Shape.withBatch(shape)
-                    + (axes[last] != last ? " in another axis order" : ""));
+                    + (v.axes()[last] != last ? " in another axis order" : ""));
         }
         // Flattened NCHW features: ONNX's feature i is tatami's feature order[i]. Computed only now that
         // B's rows, present in the file, bound its size.
-        int[] order = flattenedFrom == null ? null : Layouts.order(flattenedFrom.shape(), flattenedFrom.axes());
+        Arrangement from = v.flattenedFrom();
+        int[] order = from == null ? null : Layouts.order(from.shape(), from.axes());
         float[] kernel = new float[in * units];
         for (int i = 0; i < in; i++) {
             int row = order == null ? i : order[i];
@@ -679,25 +883,29 @@ public final class OnnxImport {
             }
         }
         Dense d = new Dense(units).useBias(c != null || biasAddFollows(n));
-        addLayer(d);
+        Value out = apply(d, node, v);
         setWeights(d, Tensor.of(kernel, in, units), bias);
-        flattenedFrom = null;
+        return out;
     }
 
     /** A constant added to the output of a Conv or Dense is its bias, broadcast over all but the channels. */
-    private void add(NodeProto n, String node) throws OnnxFormatException {
+    private Value biasAdd(NodeProto n, String node) throws OnnxFormatException {
         Attributes a = Attributes.of(n, "broadcast", "axis", "consumed_inputs");
-        Constant c = constantInput(n, n.getInput(0).equals(head) ? 1 : 0, "addend", node);
+        boolean first = values.containsKey(n.getInput(0));
+        Value v = plain(n.getInput(first ? 0 : 1), node);
+        Constant c = constantInput(n, first ? 1 : 0, "addend", node);
         float[] cv = c.floats(node + ": addend");
-        if (!(lastLayer() instanceof KernelLayer<?> k) || k.activation() != ActivationFunction.LINEAR
-                || !k.useBias()) {
+        KernelLayer<?> k = foldTarget(v, n.getInput(first ? 0 : 1));
+        if (k == null || !k.useBias()) {
+            Layer before = v.tensor().layer();
             throw new OnnxFormatException(node + ": tatami imports an Add of a constant as the bias of the Conv,"
-                    + " Gemm or MatMul just before it; here it follows "
-                    + (lastLayer() == null ? "the input" : lastLayer().name() + " (" + lastLayer().className()
-                    + (lastLayer().activation() == ActivationFunction.LINEAR ? ")" : ", after its activation)")));
+                    + " Gemm or MatMul just before it, whose output nothing else reads; here it follows "
+                    + (before instanceof InputLayer ? "the input" : before.name() + " (" + before.className()
+                    + (before.activation() == ActivationFunction.LINEAR ? ")" : ", after its activation)")));
         }
+        int[] shape = v.shape();
         int rank = shape.length + 1;
-        int channelAxis = 1 + indexOf(axes, shape.length - 1);
+        int channelAxis = 1 + indexOf(v.axes(), shape.length - 1);
         int channels = shape[channelAxis - 1];
         // Opset 1 to 6 align the addend at 'axis' when 'broadcast' is set; later opsets align it at the end.
         long start = a.i("broadcast", 0) != 0 && a.has("axis") ? a.i("axis", 0) : rank - c.rank();
@@ -715,6 +923,7 @@ public final class OnnxImport {
         for (int ch = 0; ch < channels; ch++) {
             bias[ch] += cv[cv.length == 1 ? 0 : ch];
         }
+        return v;
     }
 
     private static int indexOf(int[] v, int x) {
@@ -726,19 +935,140 @@ public final class OnnxImport {
         return -1;
     }
 
-    private void reshape(NodeProto n, String node) throws OnnxFormatException {
-        int[] target = reshapeTarget(n, node, prepend(1, shape), Shape.size(shape));
+    /**
+     * The plain values of all inputs of an element-wise or concatenating node, which must all be
+     * computed and in one axis order, so that tatami's broadcasting and axes are ONNX's.
+     */
+    private Value[] mergeInputs(NodeProto n, String node) throws OnnxFormatException {
+        Value[] in = new Value[n.getInputCount()];
+        for (int i = 0; i < in.length; i++) {
+            String name = n.getInput(i);
+            if (!values.containsKey(name)) {
+                throw new OnnxFormatException(node + ": input '" + name + "' is " + (name.isEmpty() ? "missing"
+                        : "a constant") + "; tatami imports this operator on values computed from the inputs");
+            }
+            in[i] = plain(name, node);
+            if (!Arrays.equals(in[i].axes(), in[0].axes()) || in[i].flattenedFrom() != null) {
+                throw new OnnxFormatException(node + ": inputs '" + n.getInput(0) + "' and '" + name + "' of shapes "
+                        + Shape.withBatch(in[0].shape()) + " and " + Shape.withBatch(in[i].shape()) + " are not in"
+                        + " one axis order that tatami shares (flatten after merging instead)");
+            }
+        }
+        return in;
+    }
+
+    /** An element-wise operation of computed values as a merge layer; one input is that input. */
+    private Value merge(NodeProto n, String node, Merge layer) throws OnnxFormatException {
+        Attributes.of(n, "broadcast", "axis", "consumed_inputs");
+        Value[] in = mergeInputs(n, node);
+        return in.length == 1 ? in[0] : apply(layer, node, in);
+    }
+
+    /** Concat along ONNX's axis, which is tatami's axis as the inputs' layout says. */
+    private Value concat(NodeProto n, String node) throws OnnxFormatException {
+        Attributes a = Attributes.of(n, "axis");
+        Value[] in = mergeInputs(n, node);
+        if (!a.has("axis")) {
+            throw new OnnxFormatException(node + ": attribute 'axis' is missing");
+        }
+        int rank = in[0].shape().length + 1;
+        long axis = a.i("axis", 0);
+        long k = axis < 0 ? axis + rank : axis;
+        if (k < 1 || k >= rank) {
+            throw new OnnxFormatException(node + ": attribute 'axis' = " + axis + " on values of shape "
+                    + Shape.withBatch(in[0].shape()) + ": tatami joins samples along one of their axes, not the batch");
+        }
+        return in.length == 1 ? in[0] : apply(new Concatenate(in[0].axes()[(int) k - 1] + 1), node, in);
+    }
+
+    /** Zeros around the images, kept for the Conv that reads them (see {@link #padding}). */
+    private Value pad(NodeProto n, String node) throws OnnxFormatException {
+        Value v = only(n, node);
+        if (v.pooled() || v.pads() != null || v.shape().length != 3) {
+            v = plain(n.getInput(0), node);
+        }
+        if (v.shape().length != 3) {
+            throw new OnnxFormatException(node + ": pads values of shape " + Shape.withBatch(v.shape())
+                    + "; tatami imports a Pad of images only");
+        }
+        long[] pads;
+        float value;
+        String mode;
+        if (opset < 11) {
+            Attributes a = Attributes.of(n, opset < 2 ? "paddings" : "pads", "mode", "value");
+            int[] p = a.ints(opset < 2 ? "paddings" : "pads", null);
+            pads = p == null ? null : Arrays.stream(p).asLongStream().toArray();
+            value = a.f("value", 0f);
+            mode = a.s("mode", "constant");
+        } else {
+            Attributes a = Attributes.of(n, "mode");
+            if (hasInput(n, 3)) {
+                throw new OnnxFormatException(node + ": input 'axes' is not supported; give pads for every axis");
+            }
+            pads = constantInput(n, 1, "pads", node).longs(node + ": pads");
+            value = hasInput(n, 2) ? scalar(constantInput(n, 2, "constant_value", node), node + ": constant_value")
+                    : 0f;
+            mode = a.s("mode", "constant");
+        }
+        if (!mode.equals("constant") || value != 0f) {
+            throw new OnnxFormatException(node + ": pads with mode '" + mode + "' and value " + value
+                    + "; tatami imports zero padding (mode 'constant', value 0) only");
+        }
+        if (pads == null || pads.length != 8) {
+            throw new OnnxFormatException(node + ": pads " + (pads == null ? "missing" : Arrays.toString(pads))
+                    + ", expected 8 values (the start of each of 4 axes, then their ends)");
+        }
+        // ONNX axis 1 + k holds tatami's axis axes[k]: heights (0) and widths (1) may be padded.
+        int[] out = new int[4];
+        for (int k = 0; k < 4; k++) {
+            int tatami = k == 0 ? -1 : v.axes()[k - 1];
+            for (int end = 0; end < 2; end++) {
+                long p = pads[k + 4 * end];
+                if (p != 0 && (tatami != 0 && tatami != 1 || p < 0 || p > Integer.MAX_VALUE / 2)) {
+                    throw new OnnxFormatException(node + ": pads " + Arrays.toString(pads) + " on values of shape "
+                            + Shape.withBatch(v.shape()) + "; tatami pads the height and width of images with"
+                            + " zeros only");
+                }
+                if (tatami == 0 || tatami == 1) {
+                    out[tatami + 2 * end] = (int) p;
+                }
+            }
+        }
+        return new Value(v.tensor(), v.shape(), v.axes(), null, false, new Pads(out, node));
+    }
+
+    private Value reshape(NodeProto n, String node) throws OnnxFormatException {
+        Value v = only(n, node);
+        return reshapeTo(n, node, v, reshapeTarget(n, node, prepend(1, v.shape()), Shape.size(v.shape())));
+    }
+
+    /**
+     * A value given another shape of the same values, {@code target} with the batch axis: one axis is
+     * a flatten; otherwise the memory orders of ONNX and tatami must agree (axes of size 1 may move),
+     * and the result is arranged as NCHW images or, if it is no image, as tatami's own order.
+     */
+    private Value reshapeTo(NodeProto n, String node, Value v, int[] target) throws OnnxFormatException {
         if (target[0] != 1) {
-            throw new OnnxFormatException(node + ": reshape of " + Shape.withBatch(shape) + " to "
+            throw new OnnxFormatException(node + ": reshape of " + Shape.withBatch(v.shape()) + " to "
                     + Arrays.toString(target) + " changes the batch axis");
         }
         int[] sample = Arrays.copyOfRange(target, 1, target.length);
         if (sample.length == 1) {
-            flattenChain();
-        } else if (!Arrays.equals(sample, shape)) {
-            throw new OnnxFormatException(node + ": reshape of " + Shape.withBatch(shape) + " to "
-                    + Arrays.toString(target) + ": tatami imports reshapes that flatten each sample");
+            return flattenValue(node, v);
         }
+        v = plain(n.getInput(0), node);
+        int[] axes = sample.length == 3 && new Arrangement(sample, NCHW).sameOrder() ? NCHW : identity(sample.length);
+        if (v.flattenedFrom() != null || !v.arrangement().sameOrder() || !new Arrangement(sample, axes).sameOrder()) {
+            throw new OnnxFormatException(node + ": reshape of " + Shape.withBatch(v.shape()) + " to "
+                    + Arrays.toString(target) + " reorders the values against tatami's NHWC order; tatami imports"
+                    + " reshapes that flatten each sample or only move, add or drop axes of size 1");
+        }
+        int[] tatami = Layouts.moved(sample, axes);
+        if (Arrays.equals(tatami, v.tensor().shape())) {
+            return new Value(v.tensor(), sample, axes);
+        }
+        Value out = apply(new Reshape(tatami), node, v);
+        return new Value(out.tensor(), sample, axes);
     }
 
     private static int[] prepend(int first, int[] rest) {
@@ -792,44 +1122,89 @@ public final class OnnxImport {
      * Flattens each sample: a Flatten layer, with the ONNX feature order remembered for the next Dense,
      * or, right after a GlobalAveragePool, a GlobalAveragePooling2D that drops the spatial axes.
      */
-    private void flattenChain() {
-        if (pooledPending) {
-            pooledPending = false;
-            addLayer(new GlobalAveragePooling2D());
-            return;
+    private static Value flattenValue(String node, Value v) throws OnnxFormatException {
+        if (v.pads() != null) {
+            throw new OnnxFormatException(node + " flattens the zeros of " + v.pads().node() + "; tatami imports a"
+                    + " Pad only as the padding of the Conv that reads it");
         }
-        if (shape.length == 1) {
-            return;
+        if (v.pooled()) {
+            return apply(new GlobalAveragePooling2D(), node, v);
         }
-        Arrangement from = new Arrangement(shape, axes);
-        addLayer(new Flatten());
-        flattenedFrom = from.sameOrder() ? null : from;
+        if (v.shape().length == 1) {
+            return v;
+        }
+        Arrangement from = v.arrangement();
+        Value out = apply(new Flatten(), node, v);
+        return from.sameOrder() ? out : new Value(out.tensor(), out.shape(), out.axes(), from, false, null);
     }
 
-    private void flatten(NodeProto n, String node) throws OnnxFormatException {
+    private Value flatten(NodeProto n, String node) throws OnnxFormatException {
         Attributes a = Attributes.of(n, "axis");
+        Value v = only(n, node);
         long axis = a.i("axis", 1);
-        if (axis != 1 && axis != -shape.length) {
-            throw new OnnxFormatException(node + ": attribute 'axis' = " + axis + " on shape " + Shape.withBatch(shape)
-                    + ": tatami flattens each sample (axis 1)");
+        if (axis != 1 && axis != -v.shape().length) {
+            throw new OnnxFormatException(node + ": attribute 'axis' = " + axis + " on shape "
+                    + Shape.withBatch(v.shape()) + ": tatami flattens each sample (axis 1)");
         }
-        flattenChain();
+        return flattenValue(node, v);
     }
 
-    private void transpose(NodeProto n, String node) throws OnnxFormatException {
-        int[] perm = permutation(n, node, shape.length + 1);
+    /** Squeeze or Unsqueeze: a reshape that drops or adds axes of size 1 (never the batch axis). */
+    private Value squeeze(NodeProto n, String node, boolean unsqueeze) throws OnnxFormatException {
+        Attributes a = opset < 13 ? Attributes.of(n, "axes") : Attributes.of(n);
+        Value v = only(n, node);
+        int rank = v.shape().length + 1;
+        int[] axes = opset < 13 ? a.ints("axes", null) : hasInput(n, 1)
+                ? Arrays.stream(constantInput(n, 1, "axes", node).longs(node + ": axes")).mapToInt(x -> (int) x)
+                .toArray() : null;
+        if (axes == null && unsqueeze) {
+            throw new OnnxFormatException(node + ": axes are missing");
+        }
+        int outRank = unsqueeze ? rank + axes.length : rank;
+        boolean[] listed = new boolean[outRank];
+        for (int k : axes == null ? new int[0] : axes) {
+            int at = k < 0 ? k + (unsqueeze ? outRank : rank) : k;
+            if (at < 1 || at >= listed.length || listed[at]) {
+                throw new OnnxFormatException(node + ": axes " + Arrays.toString(axes) + " on values of shape "
+                        + Shape.withBatch(v.shape()) + " name the batch axis, an axis out of range, or one twice");
+            }
+            listed[at] = true;
+        }
+        List<Integer> target = new ArrayList<>(List.of(1));
+        int from = 0;
+        for (int k = 1; k < outRank; k++) {
+            if (unsqueeze && listed[k]) {
+                target.add(1);
+            } else {
+                int d = v.shape()[from++];
+                boolean drop = !unsqueeze && (axes == null ? d == 1 : listed[k]);
+                if (drop && d != 1) {
+                    throw new OnnxFormatException(node + ": squeezes axis " + k + " of size " + d + " of values of"
+                            + " shape " + Shape.withBatch(v.shape()) + "; only axes of size 1 can go");
+                }
+                if (!drop) {
+                    target.add(d);
+                }
+            }
+        }
+        return reshapeTo(n, node, v, target.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private Value transpose(NodeProto n, String node) throws OnnxFormatException {
+        Value v = only(n, node);
+        int[] perm = permutation(n, node, v.shape().length + 1);
         if (perm[0] != 0) {
             throw new OnnxFormatException(node + ": attribute 'perm' = " + Arrays.toString(perm)
                     + " moves the batch axis");
         }
-        int[] newShape = new int[shape.length];
-        int[] newAxes = new int[shape.length];
+        int[] shape = new int[v.shape().length];
+        int[] axes = new int[shape.length];
         for (int j = 0; j < shape.length; j++) {
-            newShape[j] = shape[perm[j + 1] - 1];
-            newAxes[j] = axes[perm[j + 1] - 1];
+            shape[j] = v.shape()[perm[j + 1] - 1];
+            axes[j] = v.axes()[perm[j + 1] - 1];
         }
-        shape = newShape;
-        axes = newAxes;
+        // Only the bookkeeping changes: a pending pool or pad waits on, as they are kept by tatami's axes.
+        return new Value(v.tensor(), shape, axes, v.flattenedFrom(), v.pooled(), v.pads());
     }
 
     /** Transpose's 'perm' (output axis j is input axis perm[j]), reversed axes by default. */
@@ -848,8 +1223,9 @@ public final class OnnxImport {
         return perm;
     }
 
-    private void dropout(NodeProto n, String node) throws OnnxFormatException {
+    private Value dropout(NodeProto n, String node) throws OnnxFormatException {
         Attributes a = Attributes.of(n, "ratio", "is_test", "seed");
+        Value v = onlyPlain(n, node);
         float ratio = a.f("ratio", 0.5f);
         if (opset >= 12 && hasInput(n, 1)) {
             float[] r = constantInput(n, 1, "ratio", node).floats(node + ": ratio");
@@ -864,9 +1240,7 @@ public final class OnnxImport {
         if (!(ratio >= 0 && ratio < 1)) {
             throw new OnnxFormatException(node + ": ratio " + ratio + ", expected a value in [0, 1)");
         }
-        if (ratio > 0) {
-            addLayer(new Dropout(ratio));
-        }
+        return ratio > 0 ? apply(new Dropout(ratio), node, v) : v;
     }
 
     // ---- constant folding ----

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,9 +134,27 @@ class OnnxHostileFilesTest {
     }
 
     @Test
-    void graphsThatAreNotChainsAreRefused() throws IOException {
-        refused(g -> g.addOutput(g.getOutput(0).toBuilder().setName("conv/relu")), "has 2 outputs");
-        refused(g -> node(g, "Flatten").setInput(0, "conv/relu"), "an earlier value of the chain");
-        refused(g -> node(g, "Flatten").setInput(0, "nowhere"), "input 'nowhere' is not made by an earlier node");
+    void malformedGraphsAreRefused() throws IOException {
+        refused(g -> node(g, "Flatten").setInput(0, "nowhere"), "node 'flatten' (Flatten): input 'nowhere' is not"
+                + " made by any node, initializer or graph input");
+        // The Conv reads the output of the Relu it feeds.
+        refused(g -> node(g, "Conv").setInput(0, "conv/relu"), "cannot be ordered", "must be acyclic");
+        refused(g -> node(g, "MaxPool").setOutput(0, "conv/relu"), "value 'conv/relu' is made by another node too");
+        // An extra output of NCHW feature maps would need a Transpose layer tatami does not have.
+        refused(g -> g.addOutput(g.getOutput(0).toBuilder().setName("conv/relu")),
+                "output 'conv/relu' is in another axis order");
+        refused(g -> g.getOutputBuilder(0).setName("conv/kernel"), "output 'conv/kernel' is a constant");
+    }
+
+    /** A Pad is taken only as the padding of the Conv that reads it: zeros before pooling are refused. */
+    @Test
+    void padBeforePoolingIsRefused() throws IOException {
+        refused(g -> {
+            g.addInitializer(TensorProto.newBuilder().setName("pads").setDataType(TensorProto.DataType.INT64_VALUE)
+                    .addDims(8).addAllInt64Data(List.of(0L, 0L, 1L, 1L, 0L, 0L, 1L, 1L)));
+            g.addNode(NodeProto.newBuilder().setOpType("Pad").setName("pad").addInput("conv/relu").addInput("pads")
+                    .addOutput("padded"));
+            node(g, "MaxPool").setInput(0, "padded");
+        }, "node 'pool' (MaxPool) reads 'padded', zero-padded by node 'pad' (Pad)");
     }
 }

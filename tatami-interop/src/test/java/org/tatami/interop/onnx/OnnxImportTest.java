@@ -15,6 +15,7 @@ import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.Flatten;
 import org.tatami.layers.MaxPool2D;
+import org.tatami.models.Model;
 import org.tatami.models.Sequential;
 import org.tatami.tensor.IntTensor;
 import org.tatami.tensor.Tensor;
@@ -26,7 +27,7 @@ class OnnxImportTest {
     @CsvSource({"mnist-8, 1", "mnist-2018-opset1, 3"})
     void reproducesTheReferenceOutputs(String name, int sets) throws IOException {
         Path dir = SharedModels.model(name);
-        Sequential model = OnnxImport.load(dir.resolve("model.onnx"));
+        Model model = OnnxImport.load(dir.resolve("model.onnx"));
         assertArrayEquals(new int[] {28, 28, 1}, model.inputShape());
         assertEquals(List.of("Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "Flatten", "Dense"),
                 model.layers().stream().map(l -> l.className()).toList());
@@ -44,7 +45,7 @@ class OnnxImportTest {
 
     @Test
     void mnist8ClassifiesTheMnistTestSet() throws IOException {
-        Sequential model = OnnxImport.load(SharedModels.model("mnist-8").resolve("model.onnx"));
+        Model model = OnnxImport.load(SharedModels.model("mnist-8").resolve("model.onnx"));
         Mnist.Split test = Mnist.load().test();
         Tensor x = test.images().div(255).reshape(-1, 28, 28, 1);
         IntTensor predicted = model.predict(x).argmax();
@@ -59,7 +60,7 @@ class OnnxImportTest {
 
     @Test
     void importedModelHasTatamiLayoutAndFoldedBiases() throws IOException {
-        Sequential model = OnnxImport.load(SharedModels.model("mnist-8").resolve("model.onnx"));
+        Model model = OnnxImport.load(SharedModels.model("mnist-8").resolve("model.onnx"));
         Conv2D conv = (Conv2D) model.layers().get(0);
         assertEquals("relu", conv.activation().kerasName());
         assertArrayEquals(new int[] {5, 5, 1, 8}, conv.getWeights().get(0).shape());

@@ -22,6 +22,7 @@ import org.tatami.interop.onnx.proto.Onnx.TensorProto;
 import org.tatami.interop.onnx.proto.Onnx.TensorShapeProto;
 import org.tatami.interop.onnx.proto.Onnx.TypeProto;
 import org.tatami.interop.onnx.proto.Onnx.ValueInfoProto;
+import org.tatami.models.Model;
 import org.tatami.models.Sequential;
 import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
@@ -107,7 +108,7 @@ class OnnxNchwImportTest {
                 .addNode(node("Softmax", "probs", "logits").addAttribute(integer("axis", 1)));
         Path file = write();
 
-        Sequential model = OnnxImport.load(file);
+        Model model = OnnxImport.load(file);
         assertArrayEquals(new int[] {9, 8, 3}, model.inputShape());
         assertEquals(List.of("Conv2D", "MaxPooling2D", "Flatten", "Dropout", "Dense"),
                 model.layers().stream().map(l -> l.className()).toList());
@@ -148,7 +149,7 @@ class OnnxNchwImportTest {
                 .addNode(node("Softmax", "probs", "logits").addAttribute(integer("axis", 1)));
         Path file = write();
 
-        Sequential model = OnnxImport.load(file);
+        Model model = OnnxImport.load(file);
         assertEquals(List.of("Conv2D", "BatchNormalization", "Activation", "AveragePooling2D",
                 "GlobalAveragePooling2D", "Dense"), model.layers().stream().map(l -> l.className()).toList());
         assertArrayEquals(new int[] {5, 4, 4}, model.layers().get(3).outputShape());
@@ -156,23 +157,13 @@ class OnnxNchwImportTest {
     }
 
     /** Random images given to ONNX Runtime as NCHW and to the imported model as NHWC. */
-    private void matchesOnnxRuntime(String what, Path file, Sequential model, int channels, int height, int width)
+    private void matchesOnnxRuntime(String what, Path file, Model model, int channels, int height, int width)
             throws Exception {
         Tensor nchw = Tensor.zeros(4, channels, height, width);
         for (int i = 0; i < nchw.size(); i++) {
             nchw.data()[i] = (float) random.nextDouble();
         }
-        Tensor nhwc = Tensor.zeros(4, height, width, channels);
-        for (int n = 0; n < 4; n++) {
-            for (int c = 0; c < channels; c++) {
-                for (int h = 0; h < height; h++) {
-                    for (int w = 0; w < width; w++) {
-                        nhwc.set(nchw.get(n, c, h, w), n, h, w, c);
-                    }
-                }
-            }
-        }
-        double diff = OnnxImportTest.maxAbsDiff(OnnxRuntime.run(file, "x", nchw), model.predict(nhwc));
+        double diff = OnnxImportTest.maxAbsDiff(OnnxRuntime.run(file, "x", nchw), model.predict(nhwc(nchw)));
         System.out.printf("%s: ONNX Runtime vs imported model max abs diff %.3g%n", what, diff);
         assertTrue(diff < 1e-5, what + ": max abs diff " + diff);
     }
@@ -189,5 +180,21 @@ class OnnxNchwImportTest {
         OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxImport.load(file));
         assertTrue(e.getMessage().contains("node 'y' (MatMul): matrix B of shape (16, 3) needs 16 features"),
                 e.getMessage());
+    }
+
+    /** Images (n, c, h, w) as (n, h, w, c). */
+    static Tensor nhwc(Tensor nchw) {
+        int[] s = nchw.shape();
+        Tensor out = Tensor.zeros(s[0], s[2], s[3], s[1]);
+        for (int n = 0; n < s[0]; n++) {
+            for (int c = 0; c < s[1]; c++) {
+                for (int h = 0; h < s[2]; h++) {
+                    for (int w = 0; w < s[3]; w++) {
+                        out.set(nchw.get(n, c, h, w), n, h, w, c);
+                    }
+                }
+            }
+        }
+        return out;
     }
 }

@@ -1,0 +1,40 @@
+package org.tatami.cli;
+
+import java.nio.file.Path;
+import org.tatami.activations.ActivationFunction;
+import org.tatami.layers.SymbolicTensor;
+import org.tatami.models.Model;
+
+/** What the commands that feed a model images need of it: one input, one output, and how the output ends. */
+final class ImageModels {
+    private ImageModels() {
+    }
+
+    /** The command feeds the model one batch of images: a model with several inputs is refused in one line. */
+    static void requireOneInput(Model net, Path file) {
+        if (net.inputs().size() != 1) {
+            throw new UsageException(file + ": the model has " + net.inputs().size() + " inputs " + net.inputNames()
+                    + "; tatami feeds a model one image input");
+        }
+    }
+
+    /** The command reads one prediction per image: a model with several outputs is refused in one line. */
+    static void requireOneOutput(Model net, Path file) {
+        if (net.outputs().size() != 1) {
+            throw new UsageException(file + ": the model has " + net.outputs().size() + " outputs "
+                    + net.outputNames() + "; tatami reads class scores from a model with one output");
+        }
+    }
+
+    /**
+     * Whether the (first) output is a softmax's, looking inside a nested model that produces it; a model
+     * without one (as many ONNX exports) gives logits.
+     */
+    static boolean endsInSoftmax(Model net) {
+        SymbolicTensor t = net.outputs().get(0);
+        while (t.layer() instanceof Model inner) {
+            t = inner.outputs().get(t.index());
+        }
+        return t.layer().activation() == ActivationFunction.SOFTMAX;
+    }
+}
