@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tatami.Tatami;
+import org.tatami.activations.ActivationFunction;
 import org.tatami.config.ModelConfigException;
 import org.tatami.layers.Concatenate;
 import org.tatami.layers.Conv2D;
@@ -23,6 +24,7 @@ import org.tatami.layers.Flatten;
 import org.tatami.layers.Input;
 import org.tatami.layers.Layer;
 import org.tatami.layers.LayerRegistry;
+import org.tatami.layers.ReLU;
 import org.tatami.layers.SymbolicTensor;
 import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
@@ -290,6 +292,26 @@ class FunctionalConfigTest {
         roundTrip(model, List.of(random(8, 4, 3)));
         assertThrows(IllegalArgumentException.class, () -> LayerRegistry.register("Dense", c -> new Doubler()));
         assertThrows(IllegalArgumentException.class, () -> LayerRegistry.register("Doubler", c -> new Doubler()));
+    }
+
+    @Test
+    void reluLayersComputeAndRoundTripWithTheirCap() {
+        Tensor x = Tensor.of(new float[] {-1, 0.5f, 7}, 1, 3);
+        assertArrayEquals(new float[] {0, 0.5f, 7}, new ReLU().call(x).data());
+        assertArrayEquals(new float[] {0, 0.5f, 6}, ReLU.relu6().call(x).data());
+        SymbolicTensor in = Input.of(3);
+        Model model = new Model(in, ReLU.relu6().apply(new ReLU().apply(in)));
+        Model loaded = roundTrip(model, List.of(random(11, 2, 3)));
+        assertEquals(ActivationFunction.RELU6, loaded.getLayer("re_lu_1").activation());
+
+        String json = ModelConfig.toJson(model);
+        for (String[] bad : new String[][] {{"\"max_value\": 6.0", "\"max_value\": 3.0"},
+                {"\"negative_slope\": 0.0", "\"negative_slope\": 0.1"}, {"\"threshold\": 0.0", "\"threshold\": 1.0"}}) {
+            ModelConfigException e = assertThrows(ModelConfigException.class,
+                    () -> ModelConfig.fromJson(json.replaceFirst(bad[0], bad[1]), "relu.json"));
+            assertTrue(e.getMessage().contains("(ReLU)") && e.getMessage().contains(bad[1].split("\"")[1] + " = "),
+                    e.getMessage());
+        }
     }
 
     @Test
