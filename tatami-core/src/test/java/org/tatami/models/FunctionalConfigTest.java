@@ -228,6 +228,30 @@ class FunctionalConfigTest {
         roundTrip(m, List.of(random(7, 2, 6, 6, 2)));
     }
 
+    /** tf.keras 2.x numbers a nested Sequential model's calls from 1 too, when it has an input shape. */
+    @Test
+    void readsAKeras2NestedSequentialModel() {
+        String json = """
+                {"class_name": "Functional", "config": {"name": "m", "layers": [
+                  {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 3], "name": "in"},
+                   "name": "in", "inbound_nodes": []},
+                  {"class_name": "Sequential", "config": {"name": "seq", "layers": [
+                     {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 3], "name": "seq_in"}},
+                     {"class_name": "Dense", "config": {"name": "inner", "units": 4}}]},
+                   "name": "seq", "inbound_nodes": [[["in", 0, 0, {}]]]},
+                  {"class_name": "Dense", "config": {"name": "out", "units": 2}, "name": "out",
+                   "inbound_nodes": [[["seq", 1, 0, {}]]]}],
+                 "input_layers": [["in", 0, 0]], "output_layers": [["out", 0, 0]]}}
+                """;
+        Model m = ModelConfig.fromJson(json, "keras2.json");
+        assertTrue(m.getLayer("seq") instanceof Sequential);
+        assertEquals(List.of("in", "inner", "out"), m.leafLayers().stream().map(Layer::name).toList());
+        ModelConfigException e = assertThrows(ModelConfigException.class,
+                () -> ModelConfig.fromJson(json.replace("[\"seq\", 1, 0, {}]", "[\"seq\", 0, 0, {}]"), "k.json"));
+        assertTrue(e.getMessage().contains("layer 'out' (Dense)") && e.getMessage().contains("[\"seq\", 0, 0]"),
+                e.getMessage());
+    }
+
     @Test
     void aCallMayTakeTheOutputOfALayerListedLater() {
         // "early" is listed first but its call takes the output of "late": Keras writes such configs for
