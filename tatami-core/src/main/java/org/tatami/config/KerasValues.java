@@ -122,7 +122,7 @@ public final class KerasValues {
         String cls = init.string("class_name");
         requireKerasObject(init, cls);
         Fields config = init.objectOrEmpty("config");
-        // Keras 2.2 to 2.4 write the dtype of the weights an initializer fills; float32 is tatami's.
+        // Keras 2.2 to 2.4 (and tf.keras 1.x) write the dtype of the weights an initializer fills.
         requireFloat32(config, "dtype");
         Initializer result = switch (cls) {
             case "GlorotUniform", "glorot_uniform" -> new GlorotUniform();
@@ -137,8 +137,6 @@ public final class KerasValues {
         if (result instanceof GlorotUniform || result instanceof HeNormal || cls.equals("VarianceScaling")) {
             config.expectNull("seed", "tatami draws every initializer from Tatami.setRandomSeed's stream");
         }
-        // tf.keras 1.x gives initializers the dtype of the weights they fill.
-        requireFloat32(config, "dtype");
         config.finish();
         init.finish();
         return result;

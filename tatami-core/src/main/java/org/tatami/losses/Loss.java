@@ -46,14 +46,32 @@ public abstract class Loss {
     public void checkTargets(float[] yTrue, int rows, int width) {
     }
 
-    /** The losses Keras names by string. */
+    /** The losses Keras names by string, and those registered with {@link LossRegistry#register}. */
     public static Loss of(String name) {
+        Loss builtIn = builtIn(name);
+        if (builtIn != null) {
+            return builtIn;
+        }
+        Loss custom = LossRegistry.create(name);
+        if (custom == null) {
+            throw new IllegalArgumentException("unknown loss '" + name + "': expected sparse_categorical_crossentropy,"
+                    + " categorical_crossentropy or mean_squared_error"
+                    + (LossRegistry.names().isEmpty() ? "" : ", or a registered one: " + LossRegistry.names())
+                    + "; register a loss of your own with LossRegistry.register");
+        }
+        return custom;
+    }
+
+    static boolean isBuiltIn(String name) {
+        return builtIn(name) != null;
+    }
+
+    private static Loss builtIn(String name) {
         return switch (name) {
             case "sparse_categorical_crossentropy" -> new SparseCategoricalCrossentropy();
             case "categorical_crossentropy" -> new CategoricalCrossentropy();
             case "mean_squared_error", "mse" -> new MeanSquaredError();
-            default -> throw new IllegalArgumentException("unknown loss '" + name + "': expected"
-                    + " sparse_categorical_crossentropy, categorical_crossentropy or mean_squared_error");
+            default -> null;
         };
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.tatami.config.ModelConfigException;
 import org.tatami.layers.Activation;
 import org.tatami.layers.Dropout;
+import org.tatami.layers.GlobalAveragePooling2D;
 import org.tatami.layers.InputLayer;
 import org.tatami.layers.Layer;
 import org.tatami.layers.Node;
@@ -196,8 +197,8 @@ public final class ModelConfig {
         c.remove("batch_input_shape");
         Map<String, Object> entry = kerasObject("keras.layers", layer.className(), c);
         // Keras builds these layers in their constructors, so to_json gives them no build_config.
-        boolean builtAtInit = layer instanceof Pooling2D || layer instanceof Dropout || layer instanceof Activation
-                || layer instanceof ReLU;
+        boolean builtAtInit = layer instanceof Pooling2D || layer instanceof GlobalAveragePooling2D
+                || layer instanceof Dropout || layer instanceof Activation || layer instanceof ReLU;
         if (built && !builtAtInit) {
             int[][] shapes = layer.inputShapes();
             entry.put("build_config", Map.of("input_shape", shapes.length == 1 ? batchShape(shapes[0])

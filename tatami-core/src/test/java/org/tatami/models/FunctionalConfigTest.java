@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tatami.Tatami;
+import org.tatami.activations.ActivationFunction;
 import org.tatami.config.ModelConfigException;
 import org.tatami.layers.Concatenate;
 import org.tatami.layers.Conv2D;
@@ -23,6 +24,7 @@ import org.tatami.layers.Flatten;
 import org.tatami.layers.Input;
 import org.tatami.layers.Layer;
 import org.tatami.layers.LayerRegistry;
+import org.tatami.layers.ReLU;
 import org.tatami.layers.SymbolicTensor;
 import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
@@ -226,6 +228,30 @@ class FunctionalConfigTest {
         roundTrip(m, List.of(random(7, 2, 6, 6, 2)));
     }
 
+    /** tf.keras 2.x numbers a nested Sequential model's calls from 1 too, when it has an input shape. */
+    @Test
+    void readsAKeras2NestedSequentialModel() {
+        String json = """
+                {"class_name": "Functional", "config": {"name": "m", "layers": [
+                  {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 3], "name": "in"},
+                   "name": "in", "inbound_nodes": []},
+                  {"class_name": "Sequential", "config": {"name": "seq", "layers": [
+                     {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 3], "name": "seq_in"}},
+                     {"class_name": "Dense", "config": {"name": "inner", "units": 4}}]},
+                   "name": "seq", "inbound_nodes": [[["in", 0, 0, {}]]]},
+                  {"class_name": "Dense", "config": {"name": "out", "units": 2}, "name": "out",
+                   "inbound_nodes": [[["seq", 1, 0, {}]]]}],
+                 "input_layers": [["in", 0, 0]], "output_layers": [["out", 0, 0]]}}
+                """;
+        Model m = ModelConfig.fromJson(json, "keras2.json");
+        assertTrue(m.getLayer("seq") instanceof Sequential);
+        assertEquals(List.of("in", "inner", "out"), m.leafLayers().stream().map(Layer::name).toList());
+        ModelConfigException e = assertThrows(ModelConfigException.class,
+                () -> ModelConfig.fromJson(json.replace("[\"seq\", 1, 0, {}]", "[\"seq\", 0, 0, {}]"), "k.json"));
+        assertTrue(e.getMessage().contains("layer 'out' (Dense)") && e.getMessage().contains("[\"seq\", 0, 0]"),
+                e.getMessage());
+    }
+
     @Test
     void aCallMayTakeTheOutputOfALayerListedLater() {
         // "early" is listed first but its call takes the output of "late": Keras writes such configs for
@@ -290,6 +316,26 @@ class FunctionalConfigTest {
         roundTrip(model, List.of(random(8, 4, 3)));
         assertThrows(IllegalArgumentException.class, () -> LayerRegistry.register("Dense", c -> new Doubler()));
         assertThrows(IllegalArgumentException.class, () -> LayerRegistry.register("Doubler", c -> new Doubler()));
+    }
+
+    @Test
+    void reluLayersComputeAndRoundTripWithTheirCap() {
+        Tensor x = Tensor.of(new float[] {-1, 0.5f, 7}, 1, 3);
+        assertArrayEquals(new float[] {0, 0.5f, 7}, new ReLU().call(x).data());
+        assertArrayEquals(new float[] {0, 0.5f, 6}, ReLU.relu6().call(x).data());
+        SymbolicTensor in = Input.of(3);
+        Model model = new Model(in, ReLU.relu6().apply(new ReLU().apply(in)));
+        Model loaded = roundTrip(model, List.of(random(11, 2, 3)));
+        assertEquals(ActivationFunction.RELU6, loaded.getLayer("re_lu_1").activation());
+
+        String json = ModelConfig.toJson(model);
+        for (String[] bad : new String[][] {{"\"max_value\": 6.0", "\"max_value\": 3.0"},
+                {"\"negative_slope\": 0.0", "\"negative_slope\": 0.1"}, {"\"threshold\": 0.0", "\"threshold\": 1.0"}}) {
+            ModelConfigException e = assertThrows(ModelConfigException.class,
+                    () -> ModelConfig.fromJson(json.replaceFirst(bad[0], bad[1]), "relu.json"));
+            assertTrue(e.getMessage().contains("(ReLU)") && e.getMessage().contains(bad[1].split("\"")[1] + " = "),
+                    e.getMessage());
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.tatami.models;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ import org.tatami.layers.Input;
 import org.tatami.layers.Layer;
 import org.tatami.layers.MaxPool2D;
 import org.tatami.layers.SymbolicTensor;
+import org.tatami.losses.Loss;
+import org.tatami.losses.LossRegistry;
 import org.tatami.losses.MeanSquaredError;
 import org.tatami.losses.SparseCategoricalCrossentropy;
 import org.tatami.optimizers.Adam;
@@ -97,6 +100,43 @@ class GraphModelFileTest {
         Model loaded = saveAndLoad(model, List.of(random(5, 3, 5)));
         assertTrue(loaded.getLayer("inner") instanceof Model);
         assertEquals(model.namedWeights().keySet(), loaded.namedWeights().keySet());
+    }
+
+    /** Mean absolute error: a loss of the program's own. */
+    static final class AbsoluteError extends Loss {
+        @Override
+        public String name() {
+            return "absolute_error_for_tests";
+        }
+
+        @Override
+        public double compute(float[] yPred, float[] yTrue, int rows, int width, float[] grad, float scale) {
+            double total = 0;
+            for (int i = 0; i < rows * width; i++) {
+                float d = yPred[i] - yTrue[i];
+                total += Math.abs(d) / width;
+                if (grad != null) {
+                    grad[i] = Math.signum(d) / width * scale;
+                }
+            }
+            return total;
+        }
+    }
+
+    @Test
+    void aCustomLossIsReadOnceRegistered() throws Exception {
+        SymbolicTensor in = Input.of(4);
+        Model model = new Model(in, new Dense(2).apply(in));
+        model.compile(new Adam(0.01), new AbsoluteError());
+        Path file = dir.resolve("custom.tatami");
+        model.save(file);
+        ModelFileException e = assertThrows(ModelFileException.class, () -> Model.load(file));
+        assertTrue(e.getMessage().contains("absolute_error_for_tests") && e.getMessage().contains("LossRegistry"),
+                e.getMessage());
+
+        LossRegistry.register("absolute_error_for_tests", AbsoluteError::new);
+        assertTrue(Model.load(file).loss() instanceof AbsoluteError);
+        assertThrows(IllegalArgumentException.class, () -> LossRegistry.register("mse", AbsoluteError::new));
     }
 
     @Test
