@@ -27,6 +27,7 @@ import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Concatenate;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
+import org.tatami.layers.DepthwiseConv2D;
 import org.tatami.layers.Dropout;
 import org.tatami.layers.Flatten;
 import org.tatami.layers.GlobalAveragePooling2D;
@@ -40,6 +41,7 @@ import org.tatami.layers.Multiply;
 import org.tatami.layers.Node;
 import org.tatami.layers.Pooling2D;
 import org.tatami.layers.Reshape;
+import org.tatami.layers.SeparableConv2D;
 import org.tatami.layers.Subtract;
 import org.tatami.layers.SymbolicTensor;
 import org.tatami.models.Model;
@@ -52,7 +54,8 @@ import org.tatami.tensor.Tensor;
  * explicit Transposes to NCHW before them and back to NHWC before anything that depends on the order
  * (Flatten, Dense, softmax, the outputs), each made once per value however many layers read it, which
  * keeps the flattened feature order, and so the Dense kernels, as tatami's. Conv kernels are
- * transposed from (kh, kw, channels, filters) to ONNX's (filters, channels, kh, kw);
+ * transposed from (kh, kw, channels, filters) to ONNX's (filters, channels, kh, kw); DepthwiseConv2D
+ * becomes a Conv with one group per channel, SeparableConv2D that and a 1x1 Conv;
  * {@code same} padding is written as explicit pads split as TensorFlow does (the odd one at the end).
  * Activations become their own nodes (Softmax on the last axis, relu6 a Clip to [0, 6]), Dense layers
  * Gemm (or MatMul and Add on images), and Dropout a Dropout node, which ONNX runtimes treat as the
@@ -88,8 +91,8 @@ public final class OnnxExport {
     }
 
     /**
-     * Writes {@code model} (built; its layers Conv2D, MaxPool2D, AveragePooling2D,
-     * GlobalAveragePooling2D, BatchNormalization, Flatten, Reshape, Dense, Activation, Dropout and the
+     * Writes {@code model} (built; its layers Conv2D, DepthwiseConv2D, SeparableConv2D, MaxPool2D,
+     * AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, Flatten, Reshape, Dense, Activation, Dropout and the
      * merge layers) to {@code file}, atomically.
      */
     public static void save(Model model, Path file) throws IOException {
@@ -251,6 +254,34 @@ public final class OnnxExport {
             n.addAttribute(ints("kernel_shape", window)).addAttribute(ints("strides", strides))
                     .addAttribute(ints("pads", pads(layer, window, strides))).addAttribute(ints("dilations", 1, 1))
                     .addAttribute(integer("group", 1));
+        } else if (layer instanceof DepthwiseConv2D d) {
+            toNchw(name);
+            depthwise(layer, name, w.get(0), d.useBias() ? id + "/bias" : null, weights);
+            if (weights && d.useBias()) {
+                addInitializer(id + "/bias", w.get(1).shape(), w.get(1).data());
+            }
+        } else if (layer instanceof SeparableConv2D sep) {
+            // The depthwise step, then a 1x1 Conv mixing its channels, with the bias.
+            toNchw(name);
+            depthwise(layer, name + "/depthwise", w.get(0), null, weights);
+            int[] p = w.get(1).shape();
+            if (weights) {
+                // (1, 1, channels, filters) -> (filters, channels, 1, 1)
+                int[] toOnnx = {2, 3, 1, 0};
+                Constant kernel = Constant.ofFloats(p, w.get(1).data());
+                addInitializer(id + "/pointwise_kernel", Layouts.moved(p, toOnnx),
+                        kernel.permute(Layouts.moved(p, toOnnx), Layouts.order(p, toOnnx)).floats());
+                if (sep.useBias()) {
+                    addInitializer(id + "/bias", w.get(2).shape(), w.get(2).data());
+                }
+            }
+            NodeProto.Builder n = node("Conv", name, value, id + "/pointwise_kernel");
+            if (sep.useBias()) {
+                n.addInput(id + "/bias");
+            }
+            n.addAttribute(ints("kernel_shape", 1, 1)).addAttribute(ints("strides", 1, 1))
+                    .addAttribute(ints("pads", 0, 0, 0, 0)).addAttribute(ints("dilations", 1, 1))
+                    .addAttribute(integer("group", 1));
         } else if (layer instanceof Pooling2D) {
             toNchw(name);
             int[] window = pair(layer, "pool_size");
@@ -315,10 +346,38 @@ public final class OnnxExport {
             node("Dropout", name, value, id + "/ratio");
         } else if (!(layer instanceof Activation)) {
             throw new IllegalArgumentException("model '" + modelName + "': layer " + id + " ("
-                    + layer.className() + ") cannot be exported to ONNX; supported are Conv2D, MaxPooling2D,"
-                    + " AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, Flatten, Reshape, Dense,"
-                    + " Activation, Dropout and the merge layers");
+                    + layer.className() + ") cannot be exported to ONNX; supported are Conv2D, DepthwiseConv2D,"
+                    + " SeparableConv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, BatchNormalization,"
+                    + " Flatten, Reshape, Dense, Activation, Dropout and the merge layers");
         }
+    }
+
+    /**
+     * A depthwise convolution as a Conv with one group per input channel, reading the current (NCHW)
+     * value: the kernel (kh, kw, channels, multiplier) becomes ONNX's (channels * multiplier, 1, kh, kw),
+     * whose output channel c * multiplier + m is tatami's too. {@code bias} names the bias, or is null.
+     */
+    private void depthwise(Layer layer, String name, Tensor kernel, String bias, boolean weights) {
+        String id = layer.name();
+        int[] k = kernel.shape();
+        int channels = k[2] * k[3];
+        if (weights) {
+            // (kh, kw, channels, multiplier) -> (channels, multiplier, kh, kw), the same values as
+            // (channels * multiplier, 1, kh, kw)
+            int[] toOnnx = {2, 3, 0, 1};
+            Constant c = Constant.ofFloats(k, kernel.data());
+            addInitializer(id + "/depthwise_kernel", new int[] {channels, 1, k[0], k[1]},
+                    c.permute(Layouts.moved(k, toOnnx), Layouts.order(k, toOnnx)).floats());
+        }
+        NodeProto.Builder n = node("Conv", name, value, id + "/depthwise_kernel");
+        if (bias != null) {
+            n.addInput(bias);
+        }
+        int[] window = {k[0], k[1]};
+        int[] strides = pair(layer, "strides");
+        n.addAttribute(ints("kernel_shape", window)).addAttribute(ints("strides", strides))
+                .addAttribute(ints("pads", pads(layer, window, strides))).addAttribute(ints("dilations", 1, 1))
+                .addAttribute(integer("group", k[2]));
     }
 
     /**

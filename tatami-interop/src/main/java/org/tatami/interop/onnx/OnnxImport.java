@@ -28,6 +28,7 @@ import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Concatenate;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
+import org.tatami.layers.DepthwiseConv2D;
 import org.tatami.layers.Dropout;
 import org.tatami.layers.Flatten;
 import org.tatami.layers.GlobalAveragePooling2D;
@@ -503,12 +504,27 @@ public final class OnnxImport {
      * The Conv or Dense that made {@code v}, the value {@code name}, if an activation or bias may fold
      * into it: it has no activation yet and its output has one reader.
      */
-    private KernelLayer<?> foldTarget(Value v, String name) {
+    private Layer foldTarget(Value v, String name) {
         // Made right there: a Transpose or Identity between them could hand the layer's output to others too.
         boolean direct = Set.of("Conv", "Gemm", "MatMul", "Add").contains(producers.get(name));
         boolean sole = readers.getOrDefault(name, List.of()).size() == 1 && !graphOutputs.contains(name);
-        return direct && sole && v.tensor().layer() instanceof KernelLayer<?> k
+        Layer k = v.tensor().layer();
+        return direct && sole && (k instanceof KernelLayer<?> || k instanceof DepthwiseConv2D)
                 && k.activation() == ActivationFunction.LINEAR ? k : null;
+    }
+
+    /** Sets the activation of a layer {@link #foldTarget} returned. */
+    private static void foldActivation(Layer k, ActivationFunction f) {
+        if (k instanceof KernelLayer<?> kernel) {
+            kernel.activation(f);
+        } else {
+            ((DepthwiseConv2D) k).activation(f);
+        }
+    }
+
+    /** Whether a layer {@link #foldTarget} returned has a bias (its second parameter). */
+    private static boolean hasBias(Layer k) {
+        return k instanceof KernelLayer<?> kernel ? kernel.useBias() : ((DepthwiseConv2D) k).useBias();
     }
 
     // ---- operators on computed values ----
@@ -612,11 +628,18 @@ public final class OnnxImport {
         int cin = v.shape()[0];
         int[] kernel = {w.shape()[2], w.shape()[3]};
         long group = a.i("group", 1);
-        if (group != 1) {
+        boolean depthwise = group == cin && cin > 1;
+        if (group != 1 && !depthwise) {
             throw new OnnxFormatException(node + ": attribute 'group' = " + group + " for " + cin
-                    + " channels: tatami's Conv2D has no grouped convolution (expected 1)");
+                    + " channels: tatami has no grouped convolution (expected 1, or " + cin
+                    + " for a depthwise convolution)");
         }
-        if (w.shape()[1] != cin) {
+        if (depthwise && (w.shape()[1] != 1 || filters % cin != 0)) {
+            throw new OnnxFormatException(node + ": weight W has shape " + w.describeShape() + " for a depthwise"
+                    + " convolution (group = " + group + ") of " + cin + " channels, expected (" + cin
+                    + " * depth_multiplier, 1, height, width)");
+        }
+        if (!depthwise && w.shape()[1] != cin) {
             throw new OnnxFormatException(node + ": weight W has shape " + w.describeShape() + " for "
                     + w.shape()[1] + " channels, the input has " + cin);
         }
@@ -630,6 +653,21 @@ public final class OnnxImport {
         boolean useBias = hasInput(n, 2) || biasAddFollows(n);
         float[] bias = hasInput(n, 2) ? vector(constantInput(n, 2, "bias B", node), filters, node + ": bias B")
                 : new float[filters];
+        if (depthwise) {
+            int m = filters / cin;
+            DepthwiseConv2D dw = new DepthwiseConv2D(kernel[0], kernel[1]).strides(strides[0], strides[1])
+                    .padding(padding(a, v, kernel, strides)).depthMultiplier(m).useBias(useBias);
+            Value out = apply(dw, node, v);
+            // (in * m, 1, kh, kw), read as (in, m, kh, kw) -> (kh, kw, in, m); ONNX's output channel
+            // c * m + j is tatami's too.
+            int[] grouped = {cin, m, kernel[0], kernel[1]};
+            int[] toKeras = {2, 3, 0, 1};
+            Constant g = Constant.ofFloats(grouped, w.floats(node + ": weight W"));
+            Tensor k = Tensor.of(g.permute(Layouts.moved(grouped, toKeras), Layouts.order(grouped, toKeras))
+                    .floats(), kernel[0], kernel[1], cin, m);
+            dw.setWeights(useBias ? List.of(k, Tensor.of(bias, bias.length)) : List.of(k));
+            return out;
+        }
         Conv2D conv = new Conv2D(filters, kernel[0], kernel[1]).strides(strides[0], strides[1])
                 .padding(padding(a, v, kernel, strides)).useBias(useBias);
         Value out = apply(conv, node, v);
@@ -768,9 +806,9 @@ public final class OnnxImport {
      */
     private Value applyActivation(NodeProto n, String node, ActivationFunction f) throws OnnxFormatException {
         Value v = onlyPlain(n, node);
-        KernelLayer<?> k = foldTarget(v, n.getInput(0));
+        Layer k = foldTarget(v, n.getInput(0));
         if (k != null) {
-            k.activation(f);
+            foldActivation(k, f);
             return v;
         }
         return apply(new Activation(f), node, v);
@@ -895,8 +933,8 @@ public final class OnnxImport {
         Value v = plain(n.getInput(first ? 0 : 1), node);
         Constant c = constantInput(n, first ? 1 : 0, "addend", node);
         float[] cv = c.floats(node + ": addend");
-        KernelLayer<?> k = foldTarget(v, n.getInput(first ? 0 : 1));
-        if (k == null || !k.useBias()) {
+        Layer k = foldTarget(v, n.getInput(first ? 0 : 1));
+        if (k == null || !hasBias(k)) {
             Layer before = v.tensor().layer();
             throw new OnnxFormatException(node + ": tatami imports an Add of a constant as the bias of the Conv,"
                     + " Gemm or MatMul just before it, whose output nothing else reads; here it follows "

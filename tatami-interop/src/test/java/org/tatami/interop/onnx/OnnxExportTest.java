@@ -23,6 +23,7 @@ import org.tatami.layers.AveragePooling2D;
 import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
+import org.tatami.layers.DepthwiseConv2D;
 import org.tatami.layers.Dropout;
 import org.tatami.layers.Flatten;
 import org.tatami.layers.GlobalAveragePooling2D;
@@ -30,6 +31,7 @@ import org.tatami.layers.Input;
 import org.tatami.layers.Layer;
 import org.tatami.layers.MaxPool2D;
 import org.tatami.layers.Reshape;
+import org.tatami.layers.SeparableConv2D;
 import org.tatami.layers.SymbolicTensor;
 import org.tatami.models.Model;
 import org.tatami.models.Sequential;
@@ -73,6 +75,16 @@ class OnnxExportTest {
                         new BatchNormalization().epsilon(1e-4),
                         new AveragePooling2D(3).strides(2, 2).padding("same"),
                         new Conv2D(6, 3).padding("same").activation("relu"),
+                        new GlobalAveragePooling2D(),
+                        new Dense(5).activation("softmax"))),
+                // Depthwise convolutions with a depth multiplier (output channel c * 2 + m), same padding
+                // with strides, and without a bias.
+                Arguments.of("depthwise", (ModelFactory) () -> new Sequential(
+                        new Conv2D(3, 3).activation("relu").inputShape(10, 9, 2),
+                        new DepthwiseConv2D(3, 2).depthMultiplier(2).strides(2, 1).padding("same")
+                                .activation("relu6"),
+                        new DepthwiseConv2D(3).useBias(false),
+                        new Conv2D(4, 1),
                         new GlobalAveragePooling2D(),
                         new Dense(5).activation("softmax"))));
     }
@@ -145,6 +157,16 @@ class OnnxExportTest {
                 new Reshape(-1),
                 new BatchNormalization().scale(false),
                 new Dense(4).activation("softmax"))));
+    }
+
+    /** SeparableConv2D is written as a depthwise Conv and a 1x1 Conv. */
+    @Test
+    void separableConvRunsInOnnxRuntime() throws Exception {
+        runsAsInTatami("separable", randomized(() -> new Sequential(
+                new SeparableConv2D(5, 3).depthMultiplier(2).padding("same").activation("relu").inputShape(8, 7, 3),
+                new SeparableConv2D(4, 2, 3).strides(2, 2).useBias(false),
+                new Flatten(),
+                new Dense(3))));
     }
 
     private void runsAsInTatami(String name, Sequential model) throws Exception {

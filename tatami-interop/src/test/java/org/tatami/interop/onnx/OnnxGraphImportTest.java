@@ -38,7 +38,8 @@ class OnnxGraphImportTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({
             "residual, 3, 9, 9, 5, Add",
-            "inception, 4, 8, 8, 7, Concatenate"})
+            "inception, 4, 8, 8, 7, Concatenate",
+            "mobile_block, 3, 9, 9, 4, Add"})
     void matchesOnnxRuntimeAndPyTorch(String name, int channels, int height, int width, int classes, String merge)
             throws Exception {
         Path file = resource(name + ".onnx");
