@@ -362,7 +362,8 @@ public abstract class Layer {
             throw new IllegalArgumentException(name() + " declares input shape " + Shape.withBatch(declaredInputShape)
                     + " but was applied to " + Shape.withBatch(shapes[0]));
         }
-        build(shapes, Tatami.newRandom());
+        // A built layer only checks the shapes: drawing a generator for it would shift every later draw.
+        build(shapes, isBuilt() ? null : Tatami.newRandom());
         return new Node(this, List.of(inputs), List.of(outputShape)).outputs();
     }
 

@@ -253,7 +253,7 @@ public class Model extends Layer {
     /** Builds a model whose input shape was not known yet ({@link Sequential}); a built one checks the shape. */
     @Override
     public void build(int... inputShape) {
-        build(new int[][] {inputShape}, Tatami.newRandom());
+        build(new int[][] {inputShape}, isBuilt() ? null : Tatami.newRandom());
     }
 
     @Override

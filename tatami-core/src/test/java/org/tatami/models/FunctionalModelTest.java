@@ -288,6 +288,20 @@ class FunctionalModelTest {
     }
 
     @Test
+    void applyingABuiltLayerDrawsNoRandomNumbers() {
+        // A draw here would shift shuffling and dropout: the seed model would no longer train to the same bits.
+        Tatami.setRandomSeed(5);
+        new Dense(2).build(3);
+        long expected = Tatami.newRandom().nextLong();
+        Tatami.setRandomSeed(5);
+        Dense dense = new Dense(2);
+        dense.build(3);
+        dense.apply(Input.of(3));
+        dense.apply(Input.of(3));
+        assertEquals(expected, Tatami.newRandom().nextLong());
+    }
+
+    @Test
     void graphErrorsNameTheProblem() {
         SymbolicTensor a = Input.of(4);
         SymbolicTensor b = Input.of(4);
