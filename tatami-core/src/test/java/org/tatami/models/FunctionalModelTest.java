@@ -288,6 +288,36 @@ class FunctionalModelTest {
     }
 
     @Test
+    void anOutputThatAlsoFeedsAnotherLayerGetsBothGradients() {
+        Tatami.setRandomSeed(31);
+        SymbolicTensor in = Input.of(4);
+        SymbolicTensor hidden = new Dense(3).activation("softmax").name("first").apply(in);
+        SymbolicTensor second = new Dense(2).activation("softmax").name("second").apply(hidden);
+        Model model = new Model(List.of(in), List.of(hidden, second));
+        model.compile(new SGD(0.1), new SparseCategoricalCrossentropy());
+        assertGradientsMatch(model, List.of(randomTensor(32, 70, 4)), List.of(labels(33, 70, 3), labels(34, 70, 2)), 70);
+    }
+
+    @Test
+    void oneTensorReturnedTwiceAddsBothLosses() {
+        Tatami.setRandomSeed(35);
+        SymbolicTensor in = Input.of(4);
+        SymbolicTensor out = new Dense(3).activation("softmax").apply(in);
+        Model model = new Model(List.of(in), List.of(out, out));
+        model.compile(new SGD(0.1), List.of(new SparseCategoricalCrossentropy(), new SparseCategoricalCrossentropy()),
+                List.of(1.0, 0.25));
+        assertGradientsMatch(model, List.of(randomTensor(36, 70, 4)), List.of(labels(37, 70, 3), labels(38, 70, 3)), 70);
+    }
+
+    @Test
+    void aModelWhoseOutputIsItsInputPredictsItsInput() {
+        SymbolicTensor in = Input.of(2, 3);
+        Model identity = new Model(in, in);
+        Tensor x = randomTensor(39, 5, 2, 3);
+        assertEquals(x, identity.predict(x));
+    }
+
+    @Test
     void applyingABuiltLayerDrawsNoRandomNumbers() {
         // A draw here would shift shuffling and dropout: the seed model would no longer train to the same bits.
         Tatami.setRandomSeed(5);
