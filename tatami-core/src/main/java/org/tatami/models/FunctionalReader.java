@@ -12,6 +12,7 @@ import org.tatami.config.KerasValues;
 import org.tatami.config.ModelConfigException;
 import org.tatami.layers.InputLayer;
 import org.tatami.layers.Layer;
+import org.tatami.layers.Names;
 import org.tatami.layers.SymbolicTensor;
 import org.tatami.models.ModelConfigReader.Entry;
 import org.tatami.models.ModelConfigReader.Raw;
@@ -112,7 +113,7 @@ final class FunctionalReader {
         }
         Model model;
         try {
-            model = new Model(name == null ? "functional" : name, inputs, outputs);
+            model = new Model(name == null ? Names.unique("functional") : name, inputs, outputs);
         } catch (IllegalArgumentException e) {
             throw new ModelConfigException(source + ": " + e.getMessage(), e);
         }

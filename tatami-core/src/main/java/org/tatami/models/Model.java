@@ -19,6 +19,7 @@ import org.tatami.callbacks.ProgressBar;
 import org.tatami.io.Safetensors;
 import org.tatami.layers.InputLayer;
 import org.tatami.layers.Layer;
+import org.tatami.layers.Names;
 import org.tatami.layers.Node;
 import org.tatami.layers.Parameter;
 import org.tatami.layers.SymbolicTensor;
@@ -68,7 +69,7 @@ public class Model extends Layer {
 
     /** A model with several inputs or outputs; their order is the order of fit's and predict's lists. */
     public Model(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
-        this("functional", inputs, outputs);
+        this(Names.unique("functional"), inputs, outputs);
     }
 
     public Model(String name, List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
