@@ -1,11 +1,10 @@
 package org.tatami.metrics;
 
-import org.tatami.losses.Loss;
-import org.tatami.losses.SparseCategoricalCrossentropy;
 
 /**
- * Keras's {@code "accuracy"}, resolved from the loss as Keras does: sparse categorical accuracy for
- * integer labels, categorical accuracy for one-hot targets, binary accuracy for one output.
+ * Keras's {@code "accuracy"}, resolved from the targets' shape as Keras does: sparse categorical
+ * accuracy for integer labels (one target per row of several outputs), categorical accuracy for
+ * one-hot targets, binary accuracy for one output.
  */
 public final class Accuracy {
     private final boolean sparse;
@@ -14,8 +13,9 @@ public final class Accuracy {
         this.sparse = sparse;
     }
 
-    public static Accuracy forLoss(Loss loss) {
-        return new Accuracy(loss instanceof SparseCategoricalCrossentropy);
+    /** The accuracy for rows of {@code outputWidth} outputs scored against {@code targetWidth} targets each. */
+    public static Accuracy forTargets(int targetWidth, int outputWidth) {
+        return new Accuracy(targetWidth == 1 && outputWidth > 1);
     }
 
     /** Number of correct rows among {@code rows}. */

@@ -510,7 +510,8 @@ public class Model extends Layer {
         for (int k = 0; k < ls.length && accuracy; k++) {
             // With several outputs, accuracy is reported for the classifying ones (a cross-entropy loss) only.
             boolean classifies = !(ls[k] instanceof MeanSquaredError);
-            accs[k] = ls.length == 1 || classifies ? Accuracy.forLoss(ls[k]) : null;
+            int width = engine().outputWidth(k);
+            accs[k] = ls.length == 1 || classifies ? Accuracy.forTargets(ls[k].targetWidth(width), width) : null;
         }
         return new Engine.Objective(ls, resolvedWeights(), accs);
     }
