@@ -27,6 +27,20 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         return (T) this;
     }
 
+    /** As {@link Layer#inputShape(int...)}, returning this layer's own type so that setters chain. */
+    @Override
+    public T inputShape(int... shape) {
+        super.inputShape(shape);
+        return self();
+    }
+
+    /** As {@link Layer#name(String)}, returning this layer's own type so that setters chain. */
+    @Override
+    public T name(String newName) {
+        super.name(newName);
+        return self();
+    }
+
     public T activation(String name) {
         return activation(ActivationFunction.of(name));
     }

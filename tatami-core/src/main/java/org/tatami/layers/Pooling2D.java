@@ -36,6 +36,20 @@ public abstract class Pooling2D<T extends Pooling2D<T>> extends Layer {
         return (T) this;
     }
 
+    /** As {@link Layer#inputShape(int...)}, returning this layer's own type so that setters chain. */
+    @Override
+    public T inputShape(int... shape) {
+        super.inputShape(shape);
+        return self();
+    }
+
+    /** As {@link Layer#name(String)}, returning this layer's own type so that setters chain. */
+    @Override
+    public T name(String newName) {
+        super.name(newName);
+        return self();
+    }
+
     /** Reads what MaxPool2D and AveragePooling2D share; Keras's strides default (null) is the pool size. */
     static <P extends Pooling2D<P>> P readPoolOptions(Fields c, BiFunction<Integer, Integer, P> create) {
         int[] pool = c.pair("pool_size", new int[] {2, 2});
