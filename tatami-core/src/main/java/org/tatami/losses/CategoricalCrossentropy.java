@@ -16,6 +16,11 @@ public final class CategoricalCrossentropy extends Loss {
     }
 
     @Override
+    public boolean fromLogits() {
+        return fromLogits;
+    }
+
+    @Override
     public String name() {
         return "categorical_crossentropy";
     }

@@ -14,6 +14,11 @@ public abstract class Loss {
     /** Keras's name, e.g. {@code sparse_categorical_crossentropy}. */
     public abstract String name();
 
+    /** Whether the predictions are logits rather than probabilities (Keras's {@code from_logits}). */
+    public boolean fromLogits() {
+        return false;
+    }
+
     /** Width of one target row for an output row of {@code outputWidth} values. */
     public int targetWidth(int outputWidth) {
         return outputWidth;
@@ -60,6 +65,18 @@ public abstract class Loss {
                     + "; register a loss of your own with LossRegistry.register");
         }
         return custom;
+    }
+
+    /** A loss Keras names by string, on logits when {@code fromLogits} (the cross-entropies only). */
+    public static Loss of(String name, boolean fromLogits) {
+        if (!fromLogits) {
+            return of(name);
+        }
+        return switch (name) {
+            case "sparse_categorical_crossentropy" -> new SparseCategoricalCrossentropy(true);
+            case "categorical_crossentropy" -> new CategoricalCrossentropy(true);
+            default -> throw new IllegalArgumentException("loss '" + name + "' has no from_logits option");
+        };
     }
 
     static boolean isBuiltIn(String name) {

@@ -15,6 +15,7 @@ public final class SparseCategoricalCrossentropy extends Loss {
         this.fromLogits = fromLogits;
     }
 
+    @Override
     public boolean fromLogits() {
         return fromLogits;
     }

@@ -2,6 +2,7 @@ package org.tatami.models;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
@@ -84,10 +85,10 @@ public final class ModelFile {
             compile.put("optimizer", opt);
             // One loss for every output, as compile(optimizer, loss) gives it; else one per output, weighted.
             if (model.isBuilt() && !oneLoss(model)) {
-                compile.put("loss", model.losses().stream().map(Loss::name).toList());
+                compile.put("loss", model.losses().stream().map(ModelFile::lossConfig).toList());
                 compile.put("loss_weights", model.lossWeights());
             } else {
-                compile.put("loss", model.loss().name());
+                compile.put("loss", lossConfig(model.loss()));
             }
             compile.put("metrics", model.metrics());
             m.put("compile_config", compile);
@@ -176,15 +177,44 @@ public final class ModelFile {
             String[] metricNames = metrics.toArray(new String[0]);
             if (c.get("loss").isJsonArray()) {
                 List<Loss> losses = new ArrayList<>();
-                c.getAsJsonArray("loss").forEach(l -> losses.add(Loss.of(l.getAsString())));
+                c.getAsJsonArray("loss").forEach(l -> losses.add(readLoss(l)));
                 List<Double> weights = new ArrayList<>();
                 c.getAsJsonArray("loss_weights").forEach(w -> weights.add(w.getAsDouble()));
                 model.compile(optimizer, losses, weights, metricNames);
             } else {
-                model.compile(optimizer, Loss.of(c.get("loss").getAsString()), metricNames);
+                model.compile(optimizer, readLoss(c.get("loss")), metricNames);
             }
         } catch (RuntimeException e) {
             throw new ModelFileException(name + "/" + METADATA + ": bad compile_config: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A loss as Keras's compile config holds it: its name, or, when it has a setting beyond the
+     * defaults ({@code from_logits}), Keras's serialized loss object.
+     */
+    private static Object lossConfig(Loss loss) {
+        if (!loss.fromLogits()) {
+            return loss.name();
+        }
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("name", loss.name());
+        config.put("reduction", "sum_over_batch_size");
+        config.put("from_logits", true);
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("module", "keras.losses");
+        object.put("class_name", loss.getClass().getSimpleName());
+        object.put("config", config);
+        object.put("registered_name", null);
+        return object;
+    }
+
+    private static Loss readLoss(JsonElement e) {
+        if (e.isJsonPrimitive()) {
+            return Loss.of(e.getAsString());
+        }
+        JsonObject config = e.getAsJsonObject().getAsJsonObject("config");
+        JsonElement fromLogits = config.get("from_logits");
+        return Loss.of(config.get("name").getAsString(), fromLogits != null && fromLogits.getAsBoolean());
     }
 }

@@ -72,6 +72,22 @@ class ModelFileTest {
                 new FitOptions().batchSize(16).epochs(1).verbose(0));
     }
 
+    /** A loss on logits keeps from_logits through a save (it came back on probabilities, 2.07 -> 7.16 on one model). */
+    @Test
+    void aLossOnLogitsStaysOnLogits() throws IOException {
+        Tatami.setRandomSeed(6);
+        Sequential model = new Sequential(new Flatten().inputShape(28, 28, 1), new Dense(10));
+        model.compile(new Adam(0.01), new org.tatami.losses.SparseCategoricalCrossentropy(true), "accuracy");
+        Path file = dir.resolve("logits.tatami");
+        model.save(file);
+        Model loaded = Model.load(file);
+        assertTrue(loaded.loss().fromLogits());
+        int[] labels = new int[8];
+        Arrays.setAll(labels, i -> i % 10);
+        Tensor x = images(8, 4);
+        assertEquals(model.evaluate(x, IntTensor.vector(labels)), loaded.evaluate(x, IntTensor.vector(labels)));
+    }
+
     private interface ZipBody {
         void write(ZipOutputStream zip) throws IOException;
     }
