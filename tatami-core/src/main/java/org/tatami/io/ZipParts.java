@@ -49,7 +49,7 @@ public final class ZipParts {
                                            BiFunction<String, Throwable, IOException> error) throws IOException {
         Map<String, byte[]> parts = new HashMap<>();
         try (ZipInputStream zip = new ZipInputStream(in)) {
-            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+            for (ZipEntry e; (e = nextEntry(zip, name, error)) != null; ) {
                 String entry = e.getName();
                 Long cap = caps.get(entry);
                 if (cap == null) {
@@ -69,6 +69,16 @@ public final class ZipParts {
             throw error.apply(name + ": truncated zip archive", ex);
         }
         return parts;
+    }
+
+    private static ZipEntry nextEntry(ZipInputStream zip, String name,
+                                      BiFunction<String, Throwable, IOException> error) throws IOException {
+        try {
+            return zip.getNextEntry();
+        } catch (IllegalArgumentException ex) {
+            // ZipInputStream's way of saying that an entry's name is not valid UTF-8.
+            throw error.apply(name + ": corrupted zip archive: an entry name is not valid UTF-8", ex);
+        }
     }
 
     // Counts what is actually inflated, so an entry stops at its cap whatever its header claims.

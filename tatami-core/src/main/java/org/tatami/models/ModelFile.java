@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.tatami.config.ModelConfigException;
 import org.tatami.io.AtomicFiles;
 import org.tatami.io.Safetensors;
 import org.tatami.io.SafetensorsFile;
@@ -155,7 +156,12 @@ public final class ModelFile {
             if (!entry.equals(WEIGHTS) || !before.containsKey(CONFIG)) {
                 return null;
             }
-            configured.set(fromConfig(before.get(CONFIG), name));
+            try {
+                configured.set(fromConfig(before.get(CONFIG), name));
+            } catch (ModelConfigException e) {
+                // Reported in its turn, after metadata.json's format_version, which may explain it.
+                return null;
+            }
             if (!configured.get().isBuilt()) {
                 return null;
             }
