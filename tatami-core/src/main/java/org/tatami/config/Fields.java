@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public final class Fields {
     /** Characters of a value quoted in a message. */
-    public static final int QUOTED = 80;
+    public static final int QUOTED = 200;
 
     private final String where;
     private final String prefix;

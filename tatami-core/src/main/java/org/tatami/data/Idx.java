@@ -15,7 +15,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
-import org.tatami.tensor.Limits;
 import org.tatami.tensor.Shape;
 
 /**
@@ -108,9 +107,6 @@ public final class Idx {
                     + ": " + elements + " elements, " + bytes + " bytes, more than the limit of " + MAX_DATA_BYTES
                     + " bytes; refusing to allocate");
         }
-        // The data, then its float32 copy for training, must fit: refuse now rather than after reading it all.
-        Limits.requireHeap(bytes.longValue() + 4 * elements.longValue(), name + ": IDX data of shape "
-                + Shape.toString(shape) + " (" + bytes + " bytes, " + elements + " values as float32)");
         byte[] data = readUpTo(in, bytes.intValue());
         if (data.length < bytes.intValue()) {
             throw error(name, "truncated IDX data: expected " + bytes + " bytes of " + type.description()

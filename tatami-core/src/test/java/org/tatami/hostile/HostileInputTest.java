@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tatami.Tatami;
 import org.tatami.config.ModelConfigException;
-import org.tatami.data.Idx;
 import org.tatami.data.Images;
 import org.tatami.layers.Dense;
 import org.tatami.layers.Flatten;
@@ -97,20 +96,6 @@ class HostileInputTest {
     }
 
     @Test
-    void idxDataThatCannotFitTheHeapIsRefusedBeforeReading() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(0x0801); // unsigned bytes, rank 1
-        out.writeInt(2_000_000_000);
-        out.write(new byte[16]);
-        Path file = Files.write(dir.resolve("labels-idx1-ubyte"), bytes.toByteArray());
-        String m = assertThrows(IllegalArgumentException.class, () -> Idx.read(file)).getMessage();
-        assertTrue(m.startsWith(file + ": IDX data of shape (2000000000,) (2000000000 bytes, 2000000000 values as"
-                + " float32) needs 9.3 GiB of memory"), m);
-        assertTrue(m.endsWith("give the JVM more heap with JAVA_OPTS=-Xmx<size>"), m);
-    }
-
-    @Test
     void threadsAreCappedAtEightPerCore() {
         int max = 8 * Runtime.getRuntime().availableProcessors();
         int before = Tatami.threads();
@@ -126,9 +111,9 @@ class HostileInputTest {
                 + "\"layers\": [{\"class_name\": \"Dense\", \"config\": {\"name\": \"" + "n".repeat(1 << 20)
                 + "\", \"units\": \"" + units + "\"}}]}}");
         String m = assertThrows(ModelConfigException.class, () -> ModelConfig.read(file)).getMessage();
-        assertTrue(m.length() < 300, () -> m.length() + " characters: " + m.substring(0, 300));
-        assertTrue(m.contains("'" + "n".repeat(80) + "... (1048576 characters)' (Dense): units must be an integer,"
-                + " got \"" + "9".repeat(79) + "... (1048578 characters)"), m);
+        assertTrue(m.length() < 600, () -> m.length() + " characters: " + m.substring(0, 300));
+        assertTrue(m.contains("'" + "n".repeat(200) + "... (1048576 characters)' (Dense): units must be an integer,"
+                + " got \"" + "9".repeat(199) + "... (1048578 characters)"), m);
     }
 
     private Path savedModel(String name) throws IOException {
