@@ -36,6 +36,7 @@ import org.tatami.models.Model;
 import org.tatami.models.ModelConfig;
 import org.tatami.models.ModelFile;
 import org.tatami.models.Sequential;
+import org.tatami.tensor.Limits;
 
 /**
  * Bit flips in every model file format tatami reads: safetensors weights, {@code .tatami}, Keras's
@@ -141,8 +142,8 @@ class BitFlipFuzzTest {
         } finally {
             runner.shutdownNow();
         }
-        System.out.printf("bit-flip fuzz, %s: %d flips, %d loaded, %d refused cleanly, %d failures%n",
-                format.name(), FLIPS, loaded, refused, failures.size());
+        System.out.printf("bit-flip fuzz, %s (heap %s): %d flips, %d loaded, %d refused cleanly, %d failures%n",
+                format.name(), Limits.bytes(Runtime.getRuntime().maxMemory()), FLIPS, loaded, refused, failures.size());
         assertTrue(failures.isEmpty(), failures.size() + " of " + FLIPS + " flipped " + format.name()
                 + " files did not load or fail cleanly:\n" + String.join("\n", failures));
     }
