@@ -53,7 +53,11 @@ public final class Tatami {
         }
     }
 
-    /** Uses {@code threads} worker threads for training and inference (default: all cores). */
+    /**
+     * Uses {@code threads} worker threads for training and inference (default: all cores).
+     *
+     * @throws IllegalArgumentException below 1 or above 8 per core
+     */
     public static void setThreads(int threads) {
         Parallel.setThreads(threads);
     }

@@ -36,10 +36,11 @@ abstract class BaseCommand implements Callable<Integer> {
         // Each command is a session of its own: layer names start afresh (conv2d, dense, dense_1).
         Tatami.clearSession();
         if (threads != null) {
-            if (threads < 1) {
-                throw new UsageException("--threads must be at least 1, got " + threads);
+            try {
+                Tatami.setThreads(threads);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--" + e.getMessage());
             }
-            Tatami.setThreads(threads);
         }
         execute();
         out().flush();

@@ -28,18 +28,28 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
-            Object command = line.getCommand();
-            boolean verbose = command instanceof BaseCommand b && b.verbose;
-            if (verbose) {
-                ex.printStackTrace(err);
-            } else {
-                err.println("tatami " + line.getCommandName() + ": " + Errors.oneLine(ex));
-            }
-            err.flush();
-            return ex instanceof UsageException ? 2 : 1;
-        });
-        return cli.execute(args);
+        cli.setExecutionExceptionHandler((ex, line, parsed) -> report(ex, parsed, err));
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli passes Errors by the handler: they get their one line here.
+            return report(e, cli.getParseResult(), err);
+        }
+    }
+
+    /** A failure as one line on standard error (the stack trace with --verbose); returns the exit status. */
+    private static int report(Throwable e, CommandLine.ParseResult parsed, PrintWriter err) {
+        CommandLine.ParseResult command = parsed;
+        while (command.hasSubcommand()) {
+            command = command.subcommand();
+        }
+        if (command.commandSpec().userObject() instanceof BaseCommand b && b.verbose) {
+            e.printStackTrace(err);
+        } else {
+            err.println("tatami " + command.commandSpec().name() + ": " + Errors.oneLine(e, command));
+        }
+        err.flush();
+        return e instanceof UsageException ? 2 : 1;
     }
 
     @Override

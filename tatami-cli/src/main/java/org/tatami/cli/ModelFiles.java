@@ -1,7 +1,6 @@
 package org.tatami.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -31,7 +30,7 @@ final class ModelFiles {
             throw new UsageException(file + ": expected a model config in Keras's JSON format (.json), as"
                     + " model.to_json() writes it");
         }
-        return ModelConfig.fromJson(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
+        return ModelConfig.read(file);
     }
 
     /**

@@ -14,6 +14,9 @@ import java.util.Set;
  * does not know is reported rather than dropped.
  */
 public final class Fields {
+    /** Characters of a value quoted in a message. */
+    public static final int QUOTED = 200;
+
     private final String where;
     private final String prefix;
     private final JsonObject object;
@@ -216,9 +219,20 @@ public final class Fields {
                 + " is not supported: " + why);
     }
 
-    /** The value as compact JSON, so that its type shows: {@code "3"} is a string, {@code 3} a number. */
+    /**
+     * The value as compact JSON, so that its type shows: {@code "3"} is a string, {@code 3} a number;
+     * {@link #shorten shortened}.
+     */
     public static String describe(JsonElement e) {
-        return e == null ? "nothing" : e.toString();
+        return e == null ? "nothing" : shorten(e.toString());
+    }
+
+    /**
+     * {@code text}, or its first {@value #QUOTED} characters and its length: a value of megabytes
+     * must not become a message of megabytes.
+     */
+    public static String shorten(String text) {
+        return text.length() <= QUOTED ? text : text.substring(0, QUOTED) + "... (" + text.length() + " characters)";
     }
 
     public static boolean isString(JsonElement e) {

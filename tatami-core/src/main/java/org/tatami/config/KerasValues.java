@@ -95,7 +95,7 @@ public final class KerasValues {
         try {
             return ActivationFunction.of(e.getAsString());
         } catch (IllegalArgumentException unknown) {
-            throw f.unsupported(key, unknown.getMessage());
+            throw f.unsupported(key, shortened(unknown, e.getAsString()));
         }
     }
 
@@ -112,7 +112,7 @@ public final class KerasValues {
             try {
                 return Initializer.of(e.getAsString());
             } catch (IllegalArgumentException unknown) {
-                throw f.unsupported(key, unknown.getMessage());
+                throw f.unsupported(key, shortened(unknown, e.getAsString()));
             }
         }
         if (!e.isJsonObject()) {
@@ -238,5 +238,10 @@ public final class KerasValues {
             }
         }
         return shape;
+    }
+
+    /** A message that quotes {@code value}, with the value {@link Fields#shorten shortened}. */
+    private static String shortened(IllegalArgumentException e, String value) {
+        return e.getMessage().replace(value, Fields.shorten(value));
     }
 }

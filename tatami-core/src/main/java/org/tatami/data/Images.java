@@ -28,6 +28,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import org.tatami.io.AtomicFiles;
+import org.tatami.tensor.Limits;
 import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
 
@@ -158,12 +159,7 @@ public final class Images {
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             BufferedImage image;
             try {
-                reader.setInput(in, true, true);
-                image = reader.read(0);
-            } catch (IOException | RuntimeException e) {
-                // Decoders throw runtime exceptions too on malformed data.
-                throw new IOException(file + ": not a readable image (" + format + " data cannot be decoded: "
-                        + reason(e) + ")", e);
+                image = readWithinLimit(reader, in, file, format);
             } finally {
                 reader.dispose();
             }
@@ -173,6 +169,41 @@ public final class Images {
             }
             return new Decoded(image, format.equals("JPEG") ? exifOrientation(file) : 1);
         }
+    }
+
+    /**
+     * Decodes the picture once its header's size is within {@link Limits#maxPixels()}: a file of a few
+     * hundred kilobytes can hold a picture of gigabytes.
+     */
+    private static BufferedImage readWithinLimit(ImageReader reader, ImageInputStream in, Path file, String format)
+            throws IOException {
+        int width;
+        int height;
+        try {
+            reader.setInput(in, true, true);
+            width = reader.getWidth(0);
+            height = reader.getHeight(0);
+        } catch (IOException | RuntimeException e) {
+            throw undecodable(file, format, e);
+        }
+        long pixels = (long) width * height;
+        if (pixels > Limits.maxPixels()) {
+            throw new IOException(file + ": " + format + " picture of " + width + "x" + height + " = "
+                    + String.format(Locale.ROOT, "%,d", pixels) + " pixels, more than the limit of "
+                    + String.format(Locale.ROOT, "%,d", Limits.maxPixels()) + " (-D" + Limits.MAX_PIXELS
+                    + "=N raises it)");
+        }
+        try {
+            return reader.read(0);
+        } catch (IOException | RuntimeException e) {
+            throw undecodable(file, format, e);
+        }
+    }
+
+    /** Decoders throw runtime exceptions too on malformed data. */
+    private static IOException undecodable(Path file, String format, Exception e) {
+        return new IOException(file + ": not a readable image (" + format + " data cannot be decoded: " + reason(e) + ")",
+                e);
     }
 
     /** The messages of an exception and its causes: a decoder's own message is often generic. */

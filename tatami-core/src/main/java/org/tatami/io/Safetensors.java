@@ -26,11 +26,27 @@ import org.tatami.tensor.Tensor;
 public final class Safetensors {
     /** The header entry that holds string metadata instead of a tensor. */
     public static final String METADATA_KEY = "__metadata__";
+    /** Header bytes allowed per tensor, and in all, when bounding a file's size by its tensors. */
+    private static final long HEADER_BYTES_PER_TENSOR = 1 << 10;
+    private static final long HEADER_BYTES = 1 << 20;
 
     /** Bytes of tensor data converted per step when streaming to a file. */
     private static final int CHUNK = 1 << 16;
 
     private Safetensors() {
+    }
+
+    /**
+     * The most bytes a safetensors file of these tensors can take: every value in the widest dtype
+     * (F64) and a header of up to 1 KiB per tensor besides 1 MiB of metadata. Bounds an archive
+     * entry that must hold a known model's weights.
+     */
+    public static long maxBytes(Map<String, Tensor> tensors) {
+        long values = 0;
+        for (Tensor t : tensors.values()) {
+            values += t.size();
+        }
+        return 8 + HEADER_BYTES + HEADER_BYTES_PER_TENSOR * tensors.size() + 8 * values;
     }
 
     /**

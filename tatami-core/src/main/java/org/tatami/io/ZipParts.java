@@ -28,9 +28,28 @@ public final class ZipParts {
      */
     public static Map<String, byte[]> read(InputStream in, String name, Map<String, Long> caps,
                                            BiFunction<String, Throwable, IOException> error) throws IOException {
+        return read(in, name, caps, (entry, before) -> null, error);
+    }
+
+    /** An entry's size limit and what sets it, for the message: "the limit", "the size config.json implies". */
+    public record Cap(long bytes, String reason) {
+    }
+
+    /** A tighter cap for an entry from the entries before it, e.g. for weights from the model config; or null. */
+    @FunctionalInterface
+    public interface Implied {
+        Cap cap(String entry, Map<String, byte[]> before) throws IOException;
+    }
+
+    /**
+     * As {@link #read(InputStream, String, Map, BiFunction)}, where {@code implied} may lower an
+     * entry's cap to what the entries read before it (in archive order) imply it can hold.
+     */
+    public static Map<String, byte[]> read(InputStream in, String name, Map<String, Long> caps, Implied implied,
+                                           BiFunction<String, Throwable, IOException> error) throws IOException {
         Map<String, byte[]> parts = new HashMap<>();
         try (ZipInputStream zip = new ZipInputStream(in)) {
-            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+            for (ZipEntry e; (e = nextEntry(zip, name, error)) != null; ) {
                 String entry = e.getName();
                 Long cap = caps.get(entry);
                 if (cap == null) {
@@ -40,7 +59,9 @@ public final class ZipParts {
                 if (parts.containsKey(entry)) {
                     throw error.apply(name + ": entry '" + entry + "' appears twice", null);
                 }
-                parts.put(entry, readCapped(zip, cap, name + "/" + entry, error));
+                Cap tighter = implied.cap(entry, parts);
+                Cap limit = tighter != null && tighter.bytes() < cap ? tighter : new Cap(cap, "the limit");
+                parts.put(entry, readCapped(zip, limit, name + "/" + entry, error));
             }
         } catch (ZipException ex) {
             throw error.apply(name + ": corrupted zip archive: " + ex.getMessage(), ex);
@@ -50,16 +71,26 @@ public final class ZipParts {
         return parts;
     }
 
+    private static ZipEntry nextEntry(ZipInputStream zip, String name,
+                                      BiFunction<String, Throwable, IOException> error) throws IOException {
+        try {
+            return zip.getNextEntry();
+        } catch (IllegalArgumentException ex) {
+            // ZipInputStream's way of saying that an entry's name is not valid UTF-8.
+            throw error.apply(name + ": corrupted zip archive: an entry name is not valid UTF-8", ex);
+        }
+    }
+
     // Counts what is actually inflated, so an entry stops at its cap whatever its header claims.
-    private static byte[] readCapped(InputStream in, long cap, String what,
+    private static byte[] readCapped(InputStream in, Cap cap, String what,
                                      BiFunction<String, Throwable, IOException> error) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[1 << 16];
         long total = 0;
         for (int n; (n = in.read(buf)) > 0; ) {
             total += n;
-            if (total > cap) {
-                throw error.apply(what + ": larger than the limit of " + cap + " bytes", null);
+            if (total > cap.bytes()) {
+                throw error.apply(what + ": larger than " + cap.reason() + " of " + cap.bytes() + " bytes", null);
             }
             out.write(buf, 0, n);
         }

@@ -19,6 +19,9 @@ public final class Parallel {
         void run(int task, int worker);
     }
 
+    /** More threads than this per core are refused. */
+    public static final int MAX_THREADS_PER_CORE = 8;
+
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
     private static ExecutorService pool;
 
@@ -29,9 +32,16 @@ public final class Parallel {
         return threads;
     }
 
+    /**
+     * Sets the worker threads, at most {@link #MAX_THREADS_PER_CORE} per core: more only cost each
+     * worker's buffers, which a careless {@code --threads 10000} would multiply into gigabytes.
+     */
     public static synchronized void setThreads(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, got " + n);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int max = MAX_THREADS_PER_CORE * cores;
+        if (n < 1 || n > max) {
+            throw new IllegalArgumentException("threads must be between 1 and " + max + " (" + MAX_THREADS_PER_CORE
+                    + " per core, " + cores + " cores), got " + n);
         }
         if (n != threads && pool != null) {
             pool.shutdown();

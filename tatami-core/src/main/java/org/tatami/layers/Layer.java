@@ -5,11 +5,13 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tatami.Tatami;
 import org.tatami.activations.ActivationFunction;
 import org.tatami.initializers.Initializer;
+import org.tatami.tensor.Limits;
 import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
 
@@ -137,11 +139,27 @@ public abstract class Layer {
     /** A parameter the optimizer trains ({@code trainable}) or that the layer updates itself. */
     protected final Parameter addParameter(String paramName, int[] shape, Initializer init, SplittableRandom random,
                                            boolean trainable) {
+        requireAllocatable(paramName, shape);
         Tensor value = Tensor.zeros(shape);
         init.fill(value.data(), shape, random);
         Parameter p = new Parameter(paramName, value, trainable);
         parameters.add(p);
         return p;
+    }
+
+    /** A weight tensor a config can make absurdly large is refused with its numbers before it is allocated. */
+    private void requireAllocatable(String paramName, int[] shape) {
+        long count = 1;
+        for (int d : shape) {
+            count = d > 0 && count > Long.MAX_VALUE / d ? Long.MAX_VALUE : count * d;
+        }
+        String what = name() + "/" + paramName + " " + Shape.toString(shape);
+        if (count > Limits.maxParameters()) {
+            throw new IllegalArgumentException(what + " has " + String.format(Locale.ROOT, "%,d", count)
+                    + " values, more than the limit of " + String.format(Locale.ROOT, "%,d", Limits.maxParameters())
+                    + " per weight tensor (-D" + Limits.MAX_PARAMETERS + "=N raises it)");
+        }
+        Limits.requireHeap(4 * count, what);
     }
 
     public int[] inputShape() {

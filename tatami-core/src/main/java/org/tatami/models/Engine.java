@@ -355,7 +355,8 @@ final class Engine {
                      Objective objective, long seed) {
         int chunks = (count + CHUNK - 1) / CHUNK;
         boolean phased = meetings.length > 0;
-        trainWorkers = ensureWorkers(trainWorkers, phased ? chunks : Parallel.threads(), CHUNK, targetSizes, true);
+        trainWorkers = ensureWorkers(trainWorkers, phased ? chunks : Math.min(Parallel.threads(), chunks), CHUNK,
+                targetSizes, true);
         Worker[] workers = trainWorkers;
         ensureGradSlots(chunks);
         int outs = graph.outputs.length;
@@ -565,9 +566,10 @@ final class Engine {
                  float[][] out) {
         int outs = graph.outputs.length;
         int[] tSizes = ys == null ? new int[outs] : targetSizes;
-        inferWorkers = ensureWorkers(inferWorkers, Parallel.threads(), CHUNK, tSizes, false);
-        Worker[] workers = inferWorkers;
         int chunks = (samples + CHUNK - 1) / CHUNK;
+        // Parallel.forEach runs no more workers than chunks: one picture needs one worker's buffers.
+        inferWorkers = ensureWorkers(inferWorkers, Math.max(1, Math.min(Parallel.threads(), chunks)), CHUNK, tSizes, false);
+        Worker[] workers = inferWorkers;
         double[][] lossSums = new double[chunks][outs];
         long[][] correct = new long[chunks][outs];
         prepareLayers(false);

@@ -36,7 +36,7 @@ final class FunctionalReader {
     private record Ref(String layer, int node, int tensor, boolean keras2) {
         @Override
         public String toString() {
-            return "[\"" + layer + "\", " + node + ", " + tensor + "]";
+            return "[\"" + Fields.shorten(layer) + "\", " + node + ", " + tensor + "]";
         }
     }
 
@@ -162,7 +162,7 @@ final class FunctionalReader {
                 for (Ref r : p.calls.get(p.done)) {
                     if (!produced.containsKey(r.layer())) {
                         throw new ModelConfigException(p.entry.where() + ": inbound_nodes[" + p.done + "] takes "
-                                + r + ", but config.layers has no layer named '" + r.layer() + "'");
+                                + r + ", but config.layers has no layer named '" + Fields.shorten(r.layer()) + "'");
                     }
                 }
                 throw new ModelConfigException(p.entry.where() + ": inbound_nodes[" + p.done + "] takes "

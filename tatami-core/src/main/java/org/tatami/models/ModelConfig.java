@@ -2,6 +2,10 @@ package org.tatami.models;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -18,6 +22,7 @@ import org.tatami.layers.Node;
 import org.tatami.layers.Pooling2D;
 import org.tatami.layers.ReLU;
 import org.tatami.layers.SymbolicTensor;
+import org.tatami.tensor.Limits;
 
 /**
  * Converts between tatami models and Keras's model JSON, the text of Keras's {@code model.to_json()}
@@ -73,6 +78,21 @@ public final class ModelConfig {
      */
     public static Model fromJson(String json, String sourceName) {
         return new ModelConfigReader(sourceName).read(json);
+    }
+
+    /**
+     * {@link #fromJson} of a file, named by its file name in messages; a file larger than
+     * {@link Limits#maxJsonBytes()} is refused before it is read.
+     */
+    public static Model read(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        long size = Files.size(file);
+        if (size > Limits.maxJsonBytes()) {
+            throw new ModelConfigException(name + ": " + Limits.bytes(size) + ", more than the limit of "
+                    + Limits.bytes(Limits.maxJsonBytes()) + " for a model config (-D" + Limits.MAX_JSON_BYTES
+                    + "=N raises it)");
+        }
+        return fromJson(Files.readString(file, StandardCharsets.UTF_8), name);
     }
 
     /** A model as Keras serializes it: module, class_name, config, registered_name, build_config. */

@@ -134,11 +134,12 @@ final class ModelConfigReader {
         if (functional) {
             String entryName = entry.string("name");
             if (name != null && !name.equals(entryName)) {
-                throw entry.invalid("name", "the name in its config, \"" + name + "\"");
+                throw entry.invalid("name", "the name in its config, \"" + Fields.shorten(name) + "\"");
             }
             name = entryName;
         }
-        String where = source + ": layer " + (name == null ? "#" + i : "'" + name + "'") + " (" + className + ")";
+        String where = source + ": layer " + (name == null ? "#" + i : "'" + Fields.shorten(name) + "'") + " ("
+                + Fields.shorten(className) + ")";
         return new Raw(entry.at(where), config.at(where));
     }
 

@@ -17,8 +17,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.tatami.config.ModelConfigException;
 import org.tatami.io.AtomicFiles;
 import org.tatami.io.Safetensors;
 import org.tatami.io.SafetensorsFile;
@@ -29,6 +31,8 @@ import org.tatami.optimizers.Adam;
 import org.tatami.optimizers.Optimizer;
 import org.tatami.optimizers.RMSprop;
 import org.tatami.optimizers.SGD;
+import org.tatami.tensor.Limits;
+import org.tatami.tensor.Tensor;
 
 /**
  * The whole-model file, {@code .tatami}: a zip holding {@code config.json} (the architecture in Keras's
@@ -41,8 +45,7 @@ public final class ModelFile {
     public static final String METADATA = "metadata.json";
     /** The format's version, written to metadata.json and checked on reading. */
     public static final int FORMAT_VERSION = 1;
-    /** Limits that keep a hostile zip from exhausting memory: JSON parts and the weights. */
-    static final long MAX_JSON_BYTES = 16L << 20;
+    /** The weights' limit, about the largest Java array; the model config usually implies a much lower one. */
     static final long MAX_WEIGHTS_BYTES = Integer.MAX_VALUE - 8;
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
@@ -110,9 +113,11 @@ public final class ModelFile {
             throw new NoSuchFileException(file.toString(), null, "no such model file");
         }
         String name = file.getFileName().toString();
+        // Built when config.json comes before the weights (as save writes it), to bound their size.
+        AtomicReference<Model> configured = new AtomicReference<>();
         Map<String, byte[]> parts;
         try (InputStream in = Files.newInputStream(file)) {
-            parts = readParts(in, name);
+            parts = readParts(in, name, configured);
         }
         for (String required : List.of(CONFIG, WEIGHTS, METADATA)) {
             if (!parts.containsKey(required)) {
@@ -125,8 +130,7 @@ public final class ModelFile {
             throw new ModelFileException(name + ": format_version " + meta.get("format_version")
                     + " is not supported; this tatami reads versions up to " + FORMAT_VERSION);
         }
-        Model model = ModelConfig.fromJson(new String(parts.get(CONFIG), StandardCharsets.UTF_8),
-                name + "/" + CONFIG);
+        Model model = configured.get() != null ? configured.get() : fromConfig(parts.get(CONFIG), name);
         SafetensorsFile weights = Safetensors.read(parts.get(WEIGHTS), name + "/" + WEIGHTS);
         model.setNamedWeights(weights.tensors(), name + "/" + WEIGHTS);
         if (meta.has("compile_config") && meta.get("compile_config").isJsonObject()) {
@@ -135,13 +139,38 @@ public final class ModelFile {
         return model;
     }
 
-    /** The three parts, read with hard size caps, names checked before contents. */
-    private static Map<String, byte[]> readParts(InputStream in, String name) throws IOException {
+    private static Model fromConfig(byte[] config, String name) {
+        return ModelConfig.fromJson(new String(config, StandardCharsets.UTF_8), name + "/" + CONFIG);
+    }
+
+    /**
+     * The three parts, read with hard size caps, names checked before contents; the weights may take no
+     * more than the model of a config read before them needs, which is left in {@code configured}.
+     */
+    private static Map<String, byte[]> readParts(InputStream in, String name, AtomicReference<Model> configured)
+            throws IOException {
         Map<String, Long> caps = new LinkedHashMap<>();
-        caps.put(CONFIG, MAX_JSON_BYTES);
+        caps.put(CONFIG, Limits.maxJsonBytes());
         caps.put(WEIGHTS, MAX_WEIGHTS_BYTES);
-        caps.put(METADATA, MAX_JSON_BYTES);
-        Map<String, byte[]> parts = ZipParts.read(in, name, caps, ModelFileException::new);
+        caps.put(METADATA, Limits.maxJsonBytes());
+        ZipParts.Implied implied = (entry, before) -> {
+            if (!entry.equals(WEIGHTS) || !before.containsKey(CONFIG)) {
+                return null;
+            }
+            try {
+                configured.set(fromConfig(before.get(CONFIG), name));
+            } catch (ModelConfigException e) {
+                // Reported in its turn, after metadata.json's format_version, which may explain it.
+                return null;
+            }
+            if (!configured.get().isBuilt()) {
+                return null;
+            }
+            Map<String, Tensor> weights = configured.get().namedWeights();
+            return new ZipParts.Cap(Safetensors.maxBytes(weights), "the size " + CONFIG + " implies ("
+                    + weights.size() + " tensors, " + configured.get().countParams() + " weights)");
+        };
+        Map<String, byte[]> parts = ZipParts.read(in, name, caps, implied, ModelFileException::new);
         if (parts.isEmpty()) {
             throw new ModelFileException(name + ": not a tatami model file (not a zip archive, or an empty one)");
         }

@@ -23,6 +23,7 @@ import org.tatami.layers.MaxPool2D;
 import org.tatami.models.FitOptions;
 import org.tatami.optimizers.Adam;
 import org.tatami.tensor.IntTensor;
+import org.tatami.tensor.Limits;
 import org.tatami.tensor.Tensor;
 
 class ModelFileTest {
@@ -157,7 +158,7 @@ class ModelFileTest {
         });
         assertTrue(Files.size(bomb) < 1 << 20);
         String m = messageOf(bomb);
-        assertTrue(m.contains("metadata.json: larger than the limit of " + ModelFile.MAX_JSON_BYTES), m);
+        assertTrue(m.contains("metadata.json: larger than the limit of " + Limits.maxJsonBytes()), m);
     }
 
     @Test

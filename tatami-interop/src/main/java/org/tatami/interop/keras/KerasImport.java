@@ -10,9 +10,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.tatami.io.ZipParts;
 import org.tatami.models.Model;
 import org.tatami.models.ModelConfig;
+import org.tatami.tensor.Limits;
 
 /**
  * Loads models saved by Keras: legacy {@code .h5} files (Keras 2, tf.keras 2 and Keras 3's
@@ -29,8 +31,10 @@ public final class KerasImport {
     static final String CONFIG = "config.json";
     static final String METADATA = "metadata.json";
     static final String WEIGHTS = "model.weights.h5";
-    private static final long MAX_JSON_BYTES = 16L << 20;
     private static final long MAX_WEIGHTS_BYTES = Integer.MAX_VALUE - 8;
+    /** HDF5's own bytes beside the values, per weight tensor (object headers, attributes) and in all. */
+    private static final long H5_BYTES_PER_TENSOR = 64L << 10;
+    private static final long H5_BYTES = 4L << 20;
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
 
     private KerasImport() {
@@ -55,11 +59,7 @@ public final class KerasImport {
     public static Model load(Path json, Path weights) throws IOException {
         String jsonName = requireFile(json);
         String weightsName = requireFile(weights);
-        if (Files.size(json) > MAX_JSON_BYTES) {
-            throw new KerasFormatException(jsonName + ": larger than the limit of " + MAX_JSON_BYTES + " bytes");
-        }
-        Model model = built(ModelConfig.fromJson(Files.readString(json, StandardCharsets.UTF_8), jsonName),
-                jsonName);
+        Model model = built(ModelConfig.read(json), jsonName);
         try (HdfFile h5 = Hdf5.open(weightsName, () -> new HdfFile(weights))) {
             if (Hdf5.group(h5, "layers", weightsName) != null) {
                 KerasWeights.readKeras3(h5, model, weightsName);
@@ -90,9 +90,11 @@ public final class KerasImport {
     }
 
     private static Model loadKeras(Path file, String name) throws IOException {
+        // Built when config.json comes before the weights (as Keras writes it), to bound their size.
+        AtomicReference<Model> configured = new AtomicReference<>();
         Map<String, byte[]> parts;
         try (InputStream in = Files.newInputStream(file)) {
-            parts = readParts(in, name);
+            parts = readParts(in, name, configured);
         }
         for (String required : new String[] {CONFIG, WEIGHTS}) {
             if (!parts.containsKey(required)) {
@@ -101,8 +103,7 @@ public final class KerasImport {
             }
         }
         String where = name + "/" + WEIGHTS;
-        Model model = built(ModelConfig.fromJson(new String(parts.get(CONFIG), StandardCharsets.UTF_8),
-                name + "/" + CONFIG), name);
+        Model model = configured.get() != null ? configured.get() : fromConfig(parts.get(CONFIG), name);
         try (HdfFile h5 = Hdf5.open(where, () -> HdfFile.fromBytes(parts.get(WEIGHTS)))) {
             KerasWeights.readKeras3(h5, model, where);
         }
@@ -114,12 +115,27 @@ public final class KerasImport {
      * (a path, "..", a folder such as assets/ that tatami's layers never use) is rejected before its
      * content is read.
      */
-    private static Map<String, byte[]> readParts(InputStream in, String name) throws IOException {
+    private static Map<String, byte[]> readParts(InputStream in, String name, AtomicReference<Model> configured)
+            throws IOException {
         Map<String, Long> caps = new LinkedHashMap<>();
-        caps.put(METADATA, MAX_JSON_BYTES);
-        caps.put(CONFIG, MAX_JSON_BYTES);
+        caps.put(METADATA, Limits.maxJsonBytes());
+        caps.put(CONFIG, Limits.maxJsonBytes());
         caps.put(WEIGHTS, MAX_WEIGHTS_BYTES);
-        return ZipParts.read(in, name, caps, KerasFormatException::new);
+        ZipParts.Implied implied = (entry, before) -> {
+            if (!entry.equals(WEIGHTS) || !before.containsKey(CONFIG)) {
+                return null;
+            }
+            configured.set(fromConfig(before.get(CONFIG), name));
+            int tensors = configured.get().namedWeights().size();
+            long values = configured.get().countParams();
+            return new ZipParts.Cap(H5_BYTES + H5_BYTES_PER_TENSOR * tensors + 8 * values, "the size " + CONFIG
+                    + " implies (" + tensors + " tensors, " + values + " weights)");
+        };
+        return ZipParts.read(in, name, caps, implied, KerasFormatException::new);
+    }
+
+    private static Model fromConfig(byte[] config, String name) throws KerasFormatException {
+        return built(ModelConfig.fromJson(new String(config, StandardCharsets.UTF_8), name + "/" + CONFIG), name);
     }
 
     private static String requireFile(Path file) throws NoSuchFileException {
