@@ -138,6 +138,24 @@ class SafetensorsTest {
     }
 
     @Test
+    void sameWeightsAndMetadataGiveTheSameBytesWhateverTheMapOrder() throws IOException {
+        Map<String, String> ab = new LinkedHashMap<>();
+        ab.put("format", "tatami");
+        ab.put("model", "sequential");
+        Map<String, String> ba = new LinkedHashMap<>();
+        ba.put("model", "sequential");
+        ba.put("format", "tatami");
+        Path first = dir.resolve("first.safetensors");
+        Path second = dir.resolve("second.safetensors");
+        Safetensors.write(first, sample(), ab);
+        Safetensors.write(second, sample(), ba);
+        assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second));
+        assertArrayEquals(Safetensors.toBytes(sample(), ab), Safetensors.toBytes(sample(), ba));
+        assertTrue(new String(Files.readAllBytes(first), UTF_8)
+                .contains("{\"__metadata__\":{\"format\":\"tatami\",\"model\":\"sequential\"}"));
+    }
+
+    @Test
     void headerIsPaddedWithSpacesToEightBytesAndOmitsEmptyMetadata() {
         for (int length = 1; length <= 9; length++) {
             Map<String, Tensor> tensors = Map.of("x".repeat(length), Tensor.vector(1f));
