@@ -236,6 +236,19 @@ class SafetensorsTest {
     }
 
     @Test
+    void namesWholeModelFilesGivenAsWeights() {
+        byte[] zip = {'P', 'K', 3, 4, 20, 0, 8, 8, 0, 0};
+        assertEquals("model.tatami: expected a .safetensors file, this is a .tatami model (a zip archive): its weights"
+                + " are the weights.safetensors beside it in its run folder, or the model.safetensors inside it",
+                assertThrows(SafetensorsFormatException.class, () -> Safetensors.read(zip, "model.tatami")).getMessage());
+        assertEquals(NAME + ": expected a .safetensors file, this is a zip archive (a .keras or .tatami model?)",
+                error(zip));
+        byte[] hdf5 = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n', 0, 0};
+        assertEquals(NAME + ": expected a .safetensors file, this is an HDF5 file (Keras .h5 weights?): convert it"
+                + " with 'tatami import'", error(hdf5));
+    }
+
+    @Test
     void refusesAnEmptyOrTooShortFile() {
         assertEquals(NAME + ": file is empty, expected an 8-byte header length followed by a JSON header",
                 error(new byte[0]));
