@@ -23,7 +23,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Classify pictures of digits with a trained model.",
                 "PNG, JPEG, GIF or BMP of any size or colour; each is made into an MNIST-style input: grey,",
-                "digit white on black, cropped, scaled to 20x20 and centred by mass in 28x28."})
+                "digit white on black, cropped, scaled to 20x20 and centred by mass in 28x28.",
+                "A picture that is missing, unreadable or empty (no ink) is reported in one line in its place;",
+                "the others are still classified, and the exit status is 1."})
 final class PredictCommand extends BaseCommand {
     @Option(names = "--model", required = true, paramLabel = "FILE",
             description = "The trained model: .tatami, .h5 or .keras (Keras), .onnx.")
