@@ -3,6 +3,7 @@ package org.tatami.cli;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tatami.Tatami;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,8 +28,22 @@ abstract class BaseCommand implements Callable<Integer> {
             description = "Worker threads (default: all cores). Results do not depend on it.")
     Integer threads;
 
+    /** Items (pictures among several) that failed and were reported while the command carried on. */
+    private int failures;
+
     PrintWriter out() {
         return spec.commandLine().getOut();
+    }
+
+    /**
+     * Reports one failed item of several on standard error, in the form of any other failure, and carries on;
+     * the command then exits with 1.
+     */
+    void reportFailure(String message) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("tatami " + spec.name() + ": " + message.replace('\n', ' '));
+        err.flush();
+        failures++;
     }
 
     @Override
@@ -44,12 +59,13 @@ abstract class BaseCommand implements Callable<Integer> {
         }
         execute();
         out().flush();
-        return 0;
+        return failures == 0 ? 0 : 1;
     }
 
     abstract void execute() throws Exception;
 
-    void printJson(Object value) {
-        out().println(JSON.toJson(value));
+    /** Prints {@code value} as one line of JSON, non-finite numbers as null (see {@link FiniteJson}). */
+    void printJson(Map<String, ?> value) {
+        out().println(JSON.toJson(FiniteJson.of(value)));
     }
 }

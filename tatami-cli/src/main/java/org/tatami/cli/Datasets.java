@@ -11,14 +11,25 @@ final class Datasets {
     private Datasets() {
     }
 
-    /** Images scaled to [0, 1] with a channel axis, (N, H, W, 1), and their labels. */
-    record Split(Tensor images, IntTensor labels) {
+    /** Images scaled to [0, 1] with a channel axis, (N, H, W, 1), their labels, and the labels' file name. */
+    record Split(Tensor images, IntTensor labels, String labelsName) {
         int size() {
             return labels.size();
         }
 
         Split first(int n) {
-            return n >= size() ? this : new Split(images.slice(0, n), labels.slice(0, n));
+            return n >= size() ? this : new Split(images.slice(0, n), labels.slice(0, n), labelsName);
+        }
+
+        /** Every label is a class of a model with {@code classes} outputs; else one line naming the labels' file. */
+        void requireClasses(int classes) throws IOException {
+            for (int i = 0; i < size(); i++) {
+                int label = labels.get(i);
+                if (label < 0 || label >= classes) {
+                    throw new IOException(labelsName + ": label " + label + " of sample " + i + " is not a class of"
+                            + " the model, whose output has " + classes + " classes [0, " + classes + ")");
+                }
+            }
         }
     }
 
@@ -35,6 +46,7 @@ final class Datasets {
     // the loaded tensor is ours alone, and fresh memory is slow to touch the first time.
     private static Split prepare(Mnist.Split s) {
         int[] shape = s.images().shape();
-        return new Split(s.images().reshape(shape[0], shape[1], shape[2], 1).divInPlace(255f), s.labels());
+        return new Split(s.images().reshape(shape[0], shape[1], shape[2], 1).divInPlace(255f), s.labels(),
+                s.labelsName());
     }
 }

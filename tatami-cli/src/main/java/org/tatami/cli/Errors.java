@@ -17,10 +17,13 @@ final class Errors {
 
     /** {@code e} as one line; {@code command} is what was run, for the files it names. */
     static String oneLine(Throwable e, CommandLine.ParseResult command) {
+        return causedByOutOfMemory(e) ? outOfMemoryAdvice(command) : oneLine(e);
+    }
+
+    /** {@code e} as one line: the file and what is wrong with it. */
+    static String oneLine(Throwable e) {
         String message;
-        if (causedByOutOfMemory(e)) {
-            message = outOfMemoryAdvice(command);
-        } else if (e instanceof NoSuchFileException n) {
+        if (e instanceof NoSuchFileException n) {
             String reason = n.getReason();
             message = n.getFile() + ": " + (reason == null || reason.isBlank() ? "no such file" : reason);
         } else if (e instanceof AccessDeniedException a) {

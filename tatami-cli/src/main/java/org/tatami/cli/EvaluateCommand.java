@@ -39,6 +39,7 @@ final class EvaluateCommand extends BaseCommand {
             net.compile(new Adam(), new SparseCategoricalCrossentropy(!ImageModels.endsInSoftmax(net)), "accuracy");
         }
         Datasets.Split test = Datasets.load(data).test();
+        test.requireClasses(ImageModels.classes(net));
         Tensor x = scaling.apply(test.images(), net.inputShape(), model.toString());
         long start = System.nanoTime();
         Map<String, Double> result = net.evaluate(x, test.labels().toFloat());

@@ -26,6 +26,12 @@ final class ImageModels {
         }
     }
 
+    /** The classes a classifier tells apart: the last axis of its (first) output. */
+    static int classes(Model net) {
+        int[] shape = net.outputShape();
+        return shape[shape.length - 1];
+    }
+
     /**
      * Whether the (first) output is a softmax's, looking inside a nested model that produces it; a model
      * without one (as many ONNX exports) gives logits.

@@ -57,12 +57,14 @@ final class InputScaling {
             int slash = text.indexOf('/');
             double v = slash < 0 ? Double.parseDouble(text)
                     : Double.parseDouble(text.substring(0, slash)) / Double.parseDouble(text.substring(slash + 1));
-            if (!Double.isFinite(v)) {
+            // Inputs are float32: a value beyond its range would make every input infinite.
+            if (!Float.isFinite((float) v)) {
                 throw new NumberFormatException();
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new UsageException(option + " must be a number or a fraction like 1/127.5, got '" + text + "'");
+            throw new UsageException(option + " must be a number within float32's range (up to 3.4e38) or a fraction"
+                    + " like 1/127.5, got '" + text + "'");
         }
     }
 }

@@ -1,6 +1,8 @@
 package org.tatami.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,6 +30,17 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        cli.registerConverter(Path.class, Main::path);
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((ex, given) -> {
+            if (!(ex.getCause() instanceof UnusablePath)) {
+                return usage.handleParseException(ex, given);
+            }
+            // The command line is right; the system cannot open that name: one line, no usage text.
+            ex.getCommandLine().getErr().println("tatami " + ex.getCommandLine().getCommandName() + ": "
+                    + ex.getMessage());
+            return 1;
+        });
         cli.setExecutionExceptionHandler((ex, line, parsed) -> report(ex, parsed, err));
         try {
             return cli.execute(args);
@@ -50,6 +63,30 @@ public final class Main implements Runnable {
         }
         err.flush();
         return e instanceof UsageException ? 2 : 1;
+    }
+
+    /**
+     * A file name from the command line. A name that the system cannot encode (non-ASCII under LC_ALL=C, where
+     * Java reads file names as ASCII) is reported in one line with the remedy, instead of picocli's conversion
+     * error and the whole usage text.
+     */
+    private static Path path(String text) {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            String encoding = System.getProperty("sun.jnu.encoding", "");
+            throw new UnusablePath("'" + text + "' is not a file name this system can use (" + e.getReason() + ")"
+                    + (encoding.equalsIgnoreCase("UTF-8") ? "" : "; file names are read as " + encoding
+                            + " here: for other characters run in a UTF-8 locale, e.g. LC_ALL=C.UTF-8"));
+        }
+    }
+
+    private static final class UnusablePath extends CommandLine.TypeConversionException {
+        private static final long serialVersionUID = 1L;
+
+        UnusablePath(String message) {
+            super(message);
+        }
     }
 
     @Override

@@ -77,7 +77,10 @@ final class TrainCommand extends BaseCommand {
     void execute() throws Exception {
         check(epochs >= 1, "--epochs must be at least 1, got " + epochs);
         check(batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
-        check(learningRate > 0 && Double.isFinite(learningRate), "--learning-rate must be positive, got " + learningRate);
+        // The optimizers compute in float32: 1e300 would become infinity there, 1e-50 zero.
+        float lr = (float) learningRate;
+        check(lr > 0 && Float.isFinite(lr), "--learning-rate must be positive and within float32's range"
+                + " (1.4e-45 to 3.4e38), got " + learningRate);
         check(trainLimit == null || trainLimit >= 1, "--train-limit must be at least 1, got " + trainLimit);
         boolean text = !quiet && !json;
         Tatami.setRandomSeed(seed);
@@ -100,6 +103,8 @@ final class TrainCommand extends BaseCommand {
         }
         Datasets.Split train = trainLimit == null ? d.train() : d.train().first(trainLimit);
         Datasets.Split test = d.test();
+        train.requireClasses(ImageModels.classes(net));
+        test.requireClasses(ImageModels.classes(net));
         Path dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         String summary = summaryText(net);
         if (text) {

@@ -92,7 +92,11 @@ class InteropCommandsTest {
                 .get("accuracy").getAsDouble(), 0.0005);
         CliRun bad = CliRun.of("evaluate", "--model", keras.toString(), "--rescale", "half");
         assertEquals(2, bad.status(), bad.toString());
-        assertTrue(bad.err().contains("--rescale must be a number or a fraction like 1/127.5, got 'half'"), bad.toString());
+        assertTrue(bad.err().contains("--rescale must be a number within float32's range (up to 3.4e38) or a fraction"
+                + " like 1/127.5, got 'half'"), bad.toString());
+        CliRun huge = CliRun.of("evaluate", "--model", keras.toString(), "--rescale", "1e39");
+        assertEquals(2, huge.status(), huge.toString());
+        assertTrue(huge.err().contains("got '1e39'"), huge.toString());
     }
 
     @Test

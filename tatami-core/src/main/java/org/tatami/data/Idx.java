@@ -173,7 +173,9 @@ public final class Idx {
         }
 
         private IdxFormatException corrupted(IOException e) {
-            return new IdxFormatException(name + ": corrupted or truncated gzip data: " + e.getMessage(), e);
+            // GZIPInputStream reports a stream that stops early as an EOFException without a message.
+            String detail = e instanceof EOFException ? "the file ends before the compressed data does" : e.getMessage();
+            return new IdxFormatException(name + ": corrupted or truncated gzip data: " + detail, e);
         }
     }
 }

@@ -57,8 +57,11 @@ public final class Mnist {
     public record Data(Split train, Split test) {
     }
 
-    /** Images of shape (N, rows, cols), float32 grey levels 0..255, and labels of shape (N,). */
-    public record Split(Tensor images, IntTensor labels) {
+    /**
+     * Images of shape (N, rows, cols), float32 grey levels 0..255, and labels of shape (N,); {@code labelsName}
+     * names the labels' file in messages about a label.
+     */
+    public record Split(Tensor images, IntTensor labels, String labelsName) {
     }
 
     /** The bundled MNIST: 60000 training and 10000 test images of 28x28, checked against the bundled sums. */
@@ -165,7 +168,7 @@ public final class Mnist {
             throw new IOException(images.name() + " holds " + x[0] + " images but " + labels.name() + " holds "
                     + y[0] + " labels");
         }
-        return new Split(images.array().toTensor(), labels.array().toIntTensor());
+        return new Split(images.array().toTensor(), labels.array().toIntTensor(), labels.name());
     }
 
     /** Reads and, if a digest is expected, verifies one file in a single pass. */

@@ -8,6 +8,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,9 +18,14 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Writes files so that readers, and the file system after a crash, see either the old content or
  * the complete new content, never a partial file: the data goes to a temporary file in the same
- * folder, is forced to disk, and is then renamed over the target.
+ * folder, is forced to disk, and is then renamed over the target. A target that is a symbolic link
+ * is written through: the file it points to gets the new content and the link stays a link (as
+ * {@code cp} and a shell's {@code >} do), rather than the rename replacing the link with a file.
  */
 public final class AtomicFiles {
+    /** Links followed before giving up, as Linux's own limit for a path (ELOOP). */
+    private static final int MAX_LINKS = 40;
+
     private AtomicFiles() {
     }
 
@@ -32,10 +38,40 @@ public final class AtomicFiles {
     /**
      * Writes {@code target} atomically with the content {@code writer} produces, creating missing
      * parent folders. If the writer or any step fails, the temporary file is deleted and the target
-     * is left as it was. The writer may close the stream it is given (as zip streams do).
+     * is left as it was. The writer may close the stream it is given (as zip streams do). A failure
+     * that names no file (the system's "No space left on device") is reported as a
+     * {@link FileSystemException} naming {@code target}, with the original as its cause.
      */
     public static void write(Path target, IoWriter writer) throws IOException {
-        Path absolute = target.toAbsolutePath();
+        try {
+            replace(linkTarget(target), writer);
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            // The system's write errors are plain IOExceptions; format exceptions and the like (subclasses) say
+            // where they are already.
+            if (e.getClass() != IOException.class) {
+                throw e;
+            }
+            FileSystemException named = new FileSystemException(target.toString(), null, e.getMessage());
+            named.initCause(e);
+            throw named;
+        }
+    }
+
+    /** The file that {@code target} names, following symbolic links (a dangling one to where it points). */
+    private static Path linkTarget(Path target) throws IOException {
+        Path file = target.toAbsolutePath();
+        for (int hops = 0; Files.isSymbolicLink(file); hops++) {
+            if (hops == MAX_LINKS) {
+                throw new FileSystemException(target.toString(), null, "too many levels of symbolic links");
+            }
+            file = file.resolveSibling(Files.readSymbolicLink(file));
+        }
+        return file;
+    }
+
+    private static void replace(Path absolute, IoWriter writer) throws IOException {
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
         // Same folder, so the rename stays on one file system and can be atomic; created by hand

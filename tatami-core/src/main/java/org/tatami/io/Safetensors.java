@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.tatami.tensor.Tensor;
 
 /**
@@ -50,8 +51,8 @@ public final class Safetensors {
     }
 
     /**
-     * Writes {@code tensors}, in iteration order, and {@code metadata} (may be null or empty) to
-     * {@code file}, atomically: on failure an existing file is left as it was.
+     * Writes {@code tensors}, in iteration order, and {@code metadata} (may be null or empty; its keys
+     * in sorted order) to {@code file}, atomically: on failure an existing file is left as it was.
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
             throws IOException {
@@ -115,14 +116,18 @@ public final class Safetensors {
                 (position, dst) -> dst.put(bytes, (int) position, dst.remaining()));
     }
 
-    /** The JSON header, padded with spaces so the data starts 8-byte aligned. */
+    /**
+     * The JSON header, padded with spaces so the data starts 8-byte aligned. Metadata keys are sorted:
+     * maps such as {@code Map.of} iterate in a different order in each JVM, and the same weights must
+     * give the same bytes.
+     */
     private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
         StringWriter text = new StringWriter();
         try (JsonWriter json = new JsonWriter(text)) {
             json.beginObject();
             if (metadata != null && !metadata.isEmpty()) {
                 json.name(METADATA_KEY).beginObject();
-                for (Map.Entry<String, String> e : metadata.entrySet()) {
+                for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
                     json.name(Objects.requireNonNull(e.getKey(), "metadata key"))
                             .value(Objects.requireNonNull(e.getValue(), () -> "metadata value of " + e.getKey()));
                 }

@@ -33,6 +33,9 @@ final class SafetensorsReader {
     /** Bytes read and converted per step. */
     private static final int CHUNK = 1 << 20;
 
+    private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
+    private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
 
     /** Random access to the content. */
@@ -127,6 +130,7 @@ final class SafetensorsReader {
         }
         ByteBuffer lengthField = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         source.read(0, lengthField);
+        refuseOtherFormats(lengthField.array());
         long headerLength = lengthField.getLong(0);
         // Unsigned comparisons: a length of 2^63 or more reads as negative.
         if (Long.compareUnsigned(headerLength, 2) < 0) {
@@ -408,6 +412,23 @@ final class SafetensorsReader {
         String problem = message.split("\n", 2)[0];
         return problem.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
                 "malformed JSON");
+    }
+
+    /**
+     * Whole-model files given where weights are expected (a common slip) are named as what they are, rather
+     * than reported as a nonsense header length.
+     */
+    private void refuseOtherFormats(byte[] head) throws SafetensorsFormatException {
+        if (Arrays.equals(head, 0, 4, ZIP_MAGIC, 0, 4)) {
+            throw error(name.endsWith(".tatami")
+                    ? "expected a .safetensors file, this is a .tatami model (a zip archive): its weights are the"
+                            + " weights.safetensors beside it in its run folder, or the model.safetensors inside it"
+                    : "expected a .safetensors file, this is a zip archive (a .keras or .tatami model?)");
+        }
+        if (Arrays.equals(head, HDF5_MAGIC)) {
+            throw error("expected a .safetensors file, this is an HDF5 file (Keras .h5 weights?): convert it with"
+                    + " 'tatami import'");
+        }
     }
 
     private SafetensorsFormatException error(String detail) {

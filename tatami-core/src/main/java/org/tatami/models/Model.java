@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -854,8 +855,8 @@ public class Model extends Layer {
 
     /**
      * Loads weights written by {@link #saveWeights} into this model. Every tensor of the model must be
-     * in the file with the same shape, and the file must hold nothing else; otherwise nothing is changed
-     * and the exception names the file, the tensor and the difference.
+     * in the file with the same shape and finite values, and the file must hold nothing else; otherwise
+     * nothing is changed and the exception names the file, the tensor and the difference.
      */
     public void loadWeights(Path file) throws IOException {
         setNamedWeights(Safetensors.read(file).tensors(), file.getFileName().toString());
@@ -865,7 +866,8 @@ public class Model extends Layer {
      * Sets weights from named tensors, checking everything before changing anything. Tensors are
      * matched by name; when the names differ but count and shapes agree in order (the same
      * architecture built in another session, where Keras would have named it {@code dense_2}), they
-     * are matched by position, as Keras's {@code load_weights} does.
+     * are matched by position, as Keras's {@code load_weights} does. Values that are NaN or infinite are
+     * refused ({@link NonFiniteWeightsException}).
      */
     public void setNamedWeights(Map<String, Tensor> tensors, String source) throws IOException {
         Map<String, Tensor> mine = namedWeights();
@@ -886,8 +888,51 @@ public class Model extends Layer {
                         + Shape.toString(targets.get(i).shape()));
             }
         }
+        Map<String, Tensor> matched = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>(mine.keySet());
+        for (int i = 0; i < names.size(); i++) {
+            matched.put(names.get(i), sources.get(i));
+        }
+        requireFinite(matched, source);
         for (int i = 0; i < targets.size(); i++) {
             System.arraycopy(sources.get(i).data(), 0, targets.get(i).data(), 0, targets.get(i).size());
+        }
+    }
+
+    /**
+     * Refuses weights with NaN or infinite values, naming {@code source}, the first such tensor and how many
+     * of its values are not finite. Loading from tatami's own files does this itself; importers of other
+     * formats call it once the weights are set.
+     */
+    public void requireFiniteWeights(String source) throws NonFiniteWeightsException {
+        requireFinite(namedWeights(), source);
+    }
+
+    private static void requireFinite(Map<String, Tensor> tensors, String source) throws NonFiniteWeightsException {
+        String first = null;
+        long firstCount = 0;
+        int tensorsAffected = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            long count = 0;
+            for (float v : e.getValue().data()) {
+                if (!Float.isFinite(v)) {
+                    count++;
+                }
+            }
+            if (count > 0) {
+                tensorsAffected++;
+                if (first == null) {
+                    first = e.getKey();
+                    firstCount = count;
+                }
+            }
+        }
+        if (first != null) {
+            throw new NonFiniteWeightsException(String.format(Locale.ROOT,
+                    "%s: tensor '%s' holds %,d non-finite value(s) (NaN or infinite) of %,d%s; such weights give"
+                            + " NaN or wrong predictions (saved from a training run that diverged?)",
+                    source, first, firstCount, tensors.get(first).size(),
+                    tensorsAffected > 1 ? ", and " + (tensorsAffected - 1) + " other tensor(s) hold some too" : ""));
         }
     }
 

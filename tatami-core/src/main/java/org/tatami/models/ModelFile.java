@@ -126,8 +126,9 @@ public final class ModelFile {
             }
         }
         JsonObject meta = parseObject(parts.get(METADATA), name + "/" + METADATA);
-        if (!meta.has("format_version") || meta.get("format_version").getAsInt() > FORMAT_VERSION) {
-            throw new ModelFileException(name + ": format_version " + meta.get("format_version")
+        int version = formatVersion(meta, name + "/" + METADATA);
+        if (version > FORMAT_VERSION) {
+            throw new ModelFileException(name + ": format_version " + version
                     + " is not supported; this tatami reads versions up to " + FORMAT_VERSION);
         }
         Model model = configured.get() != null ? configured.get() : fromConfig(parts.get(CONFIG), name);
@@ -175,6 +176,21 @@ public final class ModelFile {
             throw new ModelFileException(name + ": not a tatami model file (not a zip archive, or an empty one)");
         }
         return parts;
+    }
+
+    private static int formatVersion(JsonObject meta, String where) throws ModelFileException {
+        JsonElement v = meta.get("format_version");
+        if (v == null) {
+            throw new ModelFileException(where + ": no format_version: not written by tatami");
+        }
+        if (v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()) {
+            double d = v.getAsDouble();
+            if (d == Math.rint(d) && d >= 1 && d <= Integer.MAX_VALUE) {
+                return (int) d;
+            }
+        }
+        throw new ModelFileException(where + ": format_version must be a whole number such as " + FORMAT_VERSION
+                + ", got " + v);
     }
 
     private static JsonObject parseObject(byte[] bytes, String what) throws ModelFileException {

@@ -226,6 +226,8 @@ class IdxTest {
         assertFormatError(flipped, "test.idx: corrupted or truncated gzip data");
         assertFormatError(Arrays.copyOf(good, good.length - 6), "test.idx: corrupted or truncated gzip data");
         assertFormatError(Arrays.copyOf(good, 5), "test.idx: corrupted or truncated gzip data");
+        assertEquals("test.idx: corrupted or truncated gzip data: the file ends before the compressed data does",
+                assertFormatError(new byte[] {0x1f, (byte) 0x8b}, "test.idx").getMessage(), "only the magic bytes");
     }
 
     private static IdxFormatException assertFormatError(byte[] file, String expectedPrefix) {

@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -56,14 +59,49 @@ class AtomicFilesTest {
     void failingWriterLeavesOldContentAndNoTemporaryFile() throws IOException {
         Path target = dir.resolve("model.safetensors");
         Files.writeString(target, "old");
-        IOException failure = new IOException("disk full");
-        IOException thrown = assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
+        IOException failure = new IOException("No space left on device");
+        FileSystemException thrown = assertThrows(FileSystemException.class, () -> AtomicFiles.write(target, out -> {
             out.write(new byte[100_000]);
             throw failure;
         }));
-        assertSame(failure, thrown);
+        assertSame(failure, thrown.getCause());
+        assertEquals(target + ": No space left on device", thrown.getMessage(), "the message names the file");
         assertEquals("old", Files.readString(target));
         assertEquals(List.of(target), filesIn(dir));
+    }
+
+    @Test
+    void failuresThatSayWhereAlreadyPassThrough() {
+        IOException failure = new ZipException("invalid entry size");
+        assertSame(failure, assertThrows(IOException.class,
+                () -> AtomicFiles.write(dir.resolve("m.zip"), out -> {
+                    throw failure;
+                })));
+    }
+
+    @Test
+    void writesThroughASymbolicLinkAndKeepsTheLink() throws IOException {
+        Path real = Files.createDirectories(dir.resolve("models")).resolve("v3.onnx");
+        Files.writeString(real, "old");
+        Path link = Files.createSymbolicLink(dir.resolve("latest.onnx"), Path.of("models", "v3.onnx"));
+        AtomicFiles.writeString(link, "new");
+        assertTrue(Files.isSymbolicLink(link), "the link was replaced by a file");
+        assertEquals("new", Files.readString(real));
+        assertEquals(List.of(real), filesIn(real.getParent()));
+
+        Path dangling = Files.createSymbolicLink(dir.resolve("next.onnx"), dir.resolve("models/v4.onnx"));
+        AtomicFiles.writeString(dangling, "v4");
+        assertTrue(Files.isSymbolicLink(dangling));
+        assertEquals("v4", Files.readString(dir.resolve("models/v4.onnx")));
+    }
+
+    @Test
+    void refusesALoopOfSymbolicLinks() throws IOException {
+        Path a = dir.resolve("a.onnx");
+        Files.createSymbolicLink(a, dir.resolve("b.onnx"));
+        Files.createSymbolicLink(dir.resolve("b.onnx"), a);
+        FileSystemException e = assertThrows(FileSystemException.class, () -> AtomicFiles.writeString(a, "x"));
+        assertEquals(a + ": too many levels of symbolic links", e.getMessage());
     }
 
     @Test

@@ -138,6 +138,24 @@ class SafetensorsTest {
     }
 
     @Test
+    void sameWeightsAndMetadataGiveTheSameBytesWhateverTheMapOrder() throws IOException {
+        Map<String, String> ab = new LinkedHashMap<>();
+        ab.put("format", "tatami");
+        ab.put("model", "sequential");
+        Map<String, String> ba = new LinkedHashMap<>();
+        ba.put("model", "sequential");
+        ba.put("format", "tatami");
+        Path first = dir.resolve("first.safetensors");
+        Path second = dir.resolve("second.safetensors");
+        Safetensors.write(first, sample(), ab);
+        Safetensors.write(second, sample(), ba);
+        assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second));
+        assertArrayEquals(Safetensors.toBytes(sample(), ab), Safetensors.toBytes(sample(), ba));
+        assertTrue(new String(Files.readAllBytes(first), UTF_8)
+                .contains("{\"__metadata__\":{\"format\":\"tatami\",\"model\":\"sequential\"}"));
+    }
+
+    @Test
     void headerIsPaddedWithSpacesToEightBytesAndOmitsEmptyMetadata() {
         for (int length = 1; length <= 9; length++) {
             Map<String, Tensor> tensors = Map.of("x".repeat(length), Tensor.vector(1f));
@@ -215,6 +233,19 @@ class SafetensorsTest {
         String header = "{\"w\":" + entry(dtype, "[1]", "[0,4]") + "}";
         assertEquals(NAME + ": tensor 'w': dtype '" + dtype + "' is not supported, expected F32, F64, F16 or BF16",
                 error(content(header, new byte[4])));
+    }
+
+    @Test
+    void namesWholeModelFilesGivenAsWeights() {
+        byte[] zip = {'P', 'K', 3, 4, 20, 0, 8, 8, 0, 0};
+        assertEquals("model.tatami: expected a .safetensors file, this is a .tatami model (a zip archive): its weights"
+                + " are the weights.safetensors beside it in its run folder, or the model.safetensors inside it",
+                assertThrows(SafetensorsFormatException.class, () -> Safetensors.read(zip, "model.tatami")).getMessage());
+        assertEquals(NAME + ": expected a .safetensors file, this is a zip archive (a .keras or .tatami model?)",
+                error(zip));
+        byte[] hdf5 = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n', 0, 0};
+        assertEquals(NAME + ": expected a .safetensors file, this is an HDF5 file (Keras .h5 weights?): convert it"
+                + " with 'tatami import'", error(hdf5));
     }
 
     @Test

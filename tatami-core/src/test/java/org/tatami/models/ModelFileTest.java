@@ -179,11 +179,47 @@ class ModelFileTest {
         });
         assertTrue(messageOf(future).contains("format_version 99 is not supported"), messageOf(future));
 
+        for (String version : new String[] {"\"abc\"", "1.5", "0", "[1]"}) {
+            Path odd = zip("odd.tatami", z -> {
+                entry(z, ModelFile.METADATA, ("{\"format_version\": " + version + "}").getBytes());
+                entry(z, ModelFile.CONFIG, "{}".getBytes());
+                entry(z, ModelFile.WEIGHTS, new byte[0]);
+            });
+            assertEquals("odd.tatami/metadata.json: format_version must be a whole number such as 1, got " + version,
+                    messageOf(odd));
+        }
+
         Path badJson = zip("badjson.tatami", z -> {
             entry(z, ModelFile.METADATA, "{not json".getBytes());
             entry(z, ModelFile.CONFIG, "{}".getBytes());
             entry(z, ModelFile.WEIGHTS, new byte[0]);
         });
         assertTrue(messageOf(badJson).startsWith("badjson.tatami/metadata.json: not valid JSON"), messageOf(badJson));
+    }
+
+    @Test
+    void nonFiniteWeightsAreRefusedNamingTheTensorAndTheCount() throws IOException {
+        Sequential model = seedModel();
+        String kernel = model.layers().get(3).name() + "/kernel";
+        String bias = model.layers().get(4).name() + "/bias";
+        model.namedWeights().get(kernel).data()[7] = Float.NaN;
+        model.namedWeights().get(kernel).data()[8] = Float.NEGATIVE_INFINITY;
+        model.namedWeights().get(bias).data()[0] = Float.POSITIVE_INFINITY;
+        String expected = "tensor '" + kernel + "' holds 2 non-finite value(s) (NaN or infinite) of 50,700, and 1"
+                + " other tensor(s) hold some too";
+
+        Path file = dir.resolve("nan.tatami");
+        model.save(file);
+        NonFiniteWeightsException e = assertThrows(NonFiniteWeightsException.class, () -> Model.load(file));
+        assertTrue(e.getMessage().startsWith("nan.tatami/model.safetensors: " + expected), e.getMessage());
+
+        Path weights = dir.resolve("nan.safetensors");
+        model.saveWeights(weights);
+        Sequential fresh = seedModel();
+        float[] before = fresh.namedWeights().get(fresh.layers().get(3).name() + "/kernel").data().clone();
+        e = assertThrows(NonFiniteWeightsException.class, () -> fresh.loadWeights(weights));
+        assertTrue(e.getMessage().startsWith("nan.safetensors: tensor '"), e.getMessage());
+        assertTrue(Arrays.equals(before, fresh.namedWeights().get(fresh.layers().get(3).name() + "/kernel").data()),
+                "nothing is changed");
     }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.tatami.layers.Layer;
 import org.tatami.layers.Parameter;
 import org.tatami.models.Model;
+import org.tatami.models.NonFiniteWeightsException;
 import org.tatami.tensor.Tensor;
 
 /**
@@ -26,7 +27,8 @@ final class KerasWeights {
      * its group's {@code weight_names}, paths relative to that group (their depth differs between
      * Keras releases).
      */
-    static void readLegacy(Group group, Model model, String where) throws KerasFormatException {
+    static void readLegacy(Group group, Model model, String where)
+            throws KerasFormatException, NonFiniteWeightsException {
         Map<String, Layer> byName = new LinkedHashMap<>();
         model.layers().forEach(l -> byName.put(l.name(), l));
         Map<Layer, List<Tensor>> found = new LinkedHashMap<>();
@@ -68,7 +70,8 @@ final class KerasWeights {
      * {@code <key>} being Keras's per-model key for the layer (see {@link KerasKeys}); a nested model's
      * layers under its own group, {@code layers/<key>/layers/<key>/vars}, as Keras writes them.
      */
-    static void readKeras3(Group root, Model model, String where) throws KerasFormatException {
+    static void readKeras3(Group root, Model model, String where)
+            throws KerasFormatException, NonFiniteWeightsException {
         Map<Layer, List<Tensor>> found = new LinkedHashMap<>();
         collectKeras3(root, model, where, found);
         apply(model, found, where);
@@ -129,10 +132,15 @@ final class KerasWeights {
         }
     }
 
-    /** Sets the weights once all are read; a layer with weights that the file lacks is an error. */
-    private static void apply(Model model, Map<Layer, List<Tensor>> found, String where) throws KerasFormatException {
+    /**
+     * Sets the weights once all are read; a layer with weights that the file lacks is an error, and so are
+     * NaN or infinite values.
+     */
+    private static void apply(Model model, Map<Layer, List<Tensor>> found, String where)
+            throws KerasFormatException, NonFiniteWeightsException {
         requireAll(model.layers(), found, where);
         found.forEach(Layer::setWeights);
+        model.requireFiniteWeights(where);
     }
 
     /** Every layer with weights is found, or (a nested model read layer by layer) each of its layers is. */

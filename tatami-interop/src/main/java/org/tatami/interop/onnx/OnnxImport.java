@@ -156,7 +156,9 @@ public final class OnnxImport {
                 throw new OnnxFormatException("not an ONNX model (truncated or corrupted protobuf: "
                         + e.getMessage() + ")", e);
             }
-            return read(m);
+            Model model = read(m);
+            model.requireFiniteWeights(file.toString());
+            return model;
         } catch (OnnxFormatException | IllegalArgumentException e) {
             // Layers refuse impossible geometry with IllegalArgumentException; both name the file here.
             throw new OnnxFormatException(file + ": " + e.getMessage(), e);

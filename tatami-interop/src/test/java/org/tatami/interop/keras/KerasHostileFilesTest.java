@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tatami.config.ModelConfigException;
 import org.tatami.models.Model;
+import org.tatami.models.NonFiniteWeightsException;
 import org.tatami.models.Sequential;
 import org.tatami.tensor.Tensor;
 
@@ -81,6 +82,16 @@ class KerasHostileFilesTest {
         Tensor expected = KerasImport.load(KerasFiles.file(KERAS_4B)).predict(x);
         assertArrayEquals(expected.data(), KerasImport.load(json, weights).predict(x).data());
         assertArrayEquals(expected.data(), KerasImport.load(json, KerasFiles.file(H5_4A)).predict(x).data());
+    }
+
+    @Test
+    void rejectsNonFiniteWeightsNamingTheTensor() throws IOException {
+        Model model = KerasImport.load(KerasFiles.file(KERAS_4B));
+        String kernel = model.layers().get(0).name() + "/kernel";
+        model.namedWeights().get(kernel).data()[3] = Float.NaN;
+        Path file = dir.resolve("nan.keras");
+        KerasExport.save(model, file);
+        fails(NonFiniteWeightsException.class, file, "nan.keras", "tensor '" + kernel + "' holds 1 non-finite value(s)");
     }
 
     @Test

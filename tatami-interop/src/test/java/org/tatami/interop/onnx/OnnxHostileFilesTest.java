@@ -22,6 +22,7 @@ import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.Flatten;
 import org.tatami.layers.MaxPool2D;
+import org.tatami.models.NonFiniteWeightsException;
 import org.tatami.models.Sequential;
 
 /** Malformed, hostile and unsupported files are refused with an exception naming the file and the problem. */
@@ -64,6 +65,17 @@ class OnnxHostileFilesTest {
         Path file = dir.resolve("ok.onnx");
         Files.write(file, valid().toByteArray());
         assertTrue(OnnxImport.load(file).isBuilt());
+    }
+
+    @Test
+    void nonFiniteWeightsAreRefusedNamingTheTensor() throws IOException {
+        Sequential model = new Sequential(new Flatten().inputShape(2, 2, 1), new Dense(3).name("dense"));
+        model.namedWeights().get("dense/bias").data()[1] = Float.POSITIVE_INFINITY;
+        Path file = dir.resolve("inf.onnx");
+        OnnxExport.save(model, file);
+        NonFiniteWeightsException e = assertThrows(NonFiniteWeightsException.class, () -> OnnxImport.load(file));
+        assertTrue(e.getMessage().startsWith(file + ": tensor '"), e.getMessage());
+        assertTrue(e.getMessage().contains("/bias' holds 1 non-finite value(s) (NaN or infinite) of 3"), e.getMessage());
     }
 
     @Test
