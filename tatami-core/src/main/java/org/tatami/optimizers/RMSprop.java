@@ -1,6 +1,10 @@
 package org.tatami.optimizers;
 
+import com.google.gson.JsonPrimitive;
+import java.util.List;
 import java.util.Map;
+import org.tatami.config.Fields;
+import org.tatami.optimizers.schedules.LearningRateSchedule;
 
 /**
  * RMSprop as Keras 3 computes it: {@code v = rho v + (1-rho) g^2}, {@code p -= lr g / sqrt(v + epsilon)};
@@ -18,6 +22,11 @@ public final class RMSprop extends Optimizer {
         this(learningRate, 0.9, 1e-7);
     }
 
+    public RMSprop(LearningRateSchedule learningRate) {
+        this();
+        setLearningRate(learningRate);
+    }
+
     public RMSprop(double learningRate, double rho, double epsilon) {
         super((float) learningRate);
         if (!(rho >= 0 && rho < 1) || !(epsilon >= 0)) {
@@ -29,14 +38,13 @@ public final class RMSprop extends Optimizer {
     }
 
     @Override
-    protected float[][] newSlots(int size) {
-        return new float[][] {new float[size]};
+    public List<String> slotNames() {
+        return List.of("velocity");
     }
 
     @Override
-    protected void update(float[] p, float[] g, float[][] state, long step) {
+    protected void update(float[] p, float[] g, float[][] state, float lr, long step) {
         float[] v = state[0];
-        float lr = learningRate();
         for (int i = 0; i < p.length; i++) {
             v[i] = rho * v[i] + (1f - rho) * g[i] * g[i];
             p[i] -= lr * g[i] / (float) Math.sqrt(v[i] + epsilon);
@@ -52,7 +60,15 @@ public final class RMSprop extends Optimizer {
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
         c.put("rho", decimal(rho));
+        c.put("momentum", 0.0);
         c.put("epsilon", decimal(epsilon));
+        c.put("centered", false);
         return c;
+    }
+
+    static RMSprop fromConfig(Fields c) {
+        c.expect("momentum", new JsonPrimitive(0.0), "tatami's RMSprop has no momentum");
+        c.expect("centered", new JsonPrimitive(false), "tatami's RMSprop is not centered");
+        return new RMSprop(0.001, c.number("rho", 0.9), c.number("epsilon", 1e-7));
     }
 }
