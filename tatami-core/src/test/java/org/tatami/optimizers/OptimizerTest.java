@@ -130,6 +130,30 @@ class OptimizerTest {
         assertClose(expected, steps(new RMSprop(0.05, 0.8, 1e-6), G1, G2));
     }
 
+    @Test
+    void rmspropCenteredWithMomentum() {
+        // Keras 3: v = rho v + (1-rho) g², a = rho a + (1-rho) g, d = lr g / sqrt(v - a² + eps),
+        // m = momentum m + d, p -= m.
+        double rho = 0.8f;
+        double momentum = 0.5f;
+        double eps = 1e-6f;
+        double[] p = toDouble(P0);
+        double[] v = new double[4];
+        double[] a = new double[4];
+        double[] m = new double[4];
+        for (float[] g : new float[][] {G1, G2}) {
+            for (int i = 0; i < 4; i++) {
+                v[i] = rho * v[i] + (1 - rho) * g[i] * g[i];
+                a[i] = rho * a[i] + (1 - rho) * g[i];
+                m[i] = momentum * m[i] + 0.05 * g[i] / Math.sqrt(v[i] - a[i] * a[i] + eps);
+                p[i] -= m[i];
+            }
+        }
+        RMSprop rms = new RMSprop(0.05, 0.8, 0.5, 1e-6, true);
+        assertClose(p, steps(rms, G1, G2));
+        assertEquals(List.of("velocity", "momentum", "average_gradient"), rms.slotNames());
+    }
+
     /** State is per parameter: two parameters of different sizes do not share momenta. */
     @Test
     void statePerParameter() {
