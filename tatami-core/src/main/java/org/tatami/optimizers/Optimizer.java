@@ -306,6 +306,7 @@ public abstract class Optimizer {
     }
 
     private void readBaseConfig(Fields c) {
+        // The name only labels the optimizer (Keras's name scope): checked, then not kept.
         c.string("name", name());
         if (c.has("learning_rate") && c.take("learning_rate").isJsonObject()) {
             setLearningRate(LearningRateSchedule.deserialize(c.object("learning_rate")));
@@ -321,6 +322,7 @@ public abstract class Optimizer {
         globalClipnorm = optional(c, "global_clipnorm");
         oneClip(clipnorm, clipvalue, globalClipnorm);
         c.expect("use_ema", new JsonPrimitive(false), "tatami keeps no moving average of the weights");
+        // Keras writes these whether or not use_ema is on; without it they change nothing.
         c.number("ema_momentum", 0.99);
         c.take("ema_overwrite_frequency");
         c.expectNull("loss_scale_factor", "tatami trains in float32, without loss scaling");
