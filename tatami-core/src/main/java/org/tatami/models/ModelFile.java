@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,22 +28,24 @@ import org.tatami.io.SafetensorsFile;
 import org.tatami.io.Version;
 import org.tatami.io.ZipParts;
 import org.tatami.losses.Loss;
-import org.tatami.optimizers.Adam;
+import org.tatami.config.Fields;
 import org.tatami.optimizers.Optimizer;
-import org.tatami.optimizers.RMSprop;
-import org.tatami.optimizers.SGD;
 import org.tatami.tensor.Limits;
+import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
 
 /**
  * The whole-model file, {@code .tatami}: a zip holding {@code config.json} (the architecture in Keras's
  * model config format), {@code model.safetensors} (the weights) and {@code metadata.json} (versions,
- * date, compile settings, training history), as Keras 3's {@code .keras} files do.
+ * date, compile settings, training history), as Keras 3's {@code .keras} files do; a compiled model
+ * also has {@code optimizer.safetensors}, the optimizer's state, so that training resumes where it stopped.
  */
 public final class ModelFile {
     public static final String CONFIG = "config.json";
     public static final String WEIGHTS = "model.safetensors";
     public static final String METADATA = "metadata.json";
+    /** The optimizer's step count (metadata) and per-weight state, named {@code <weight>/<slot>}. */
+    public static final String OPTIMIZER = "optimizer.safetensors";
     /** The format's version, written to metadata.json and checked on reading. */
     public static final int FORMAT_VERSION = 1;
     /** The weights' limit, about the largest Java array; the model config usually implies a much lower one. */
@@ -58,11 +61,15 @@ public final class ModelFile {
         byte[] config = ModelConfig.toJson(model).getBytes(StandardCharsets.UTF_8);
         byte[] weights = Safetensors.toBytes(model.namedWeights(), Map.of("format", "tatami"));
         byte[] metadata = GSON.toJson(metadata(model)).getBytes(StandardCharsets.UTF_8);
+        byte[] optimizer = compiled(model) ? optimizerState(model) : null;
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             put(zip, METADATA, metadata);
             put(zip, CONFIG, config);
             put(zip, WEIGHTS, weights);
+            if (optimizer != null) {
+                put(zip, OPTIMIZER, optimizer);
+            }
             zip.finish();
         });
     }
@@ -80,7 +87,7 @@ public final class ModelFile {
         m.put("tatami_version", Version.get());
         m.put("java_version", System.getProperty("java.version"));
         m.put("date_saved", Instant.now().toString());
-        if (model.optimizer() != null && model.loss() != null) {
+        if (compiled(model)) {
             Map<String, Object> compile = new LinkedHashMap<>();
             Map<String, Object> opt = new LinkedHashMap<>();
             opt.put("class_name", model.optimizer().className());
@@ -100,6 +107,28 @@ public final class ModelFile {
             m.put("history", model.history().history());
         }
         return m;
+    }
+
+    private static boolean compiled(Model model) {
+        return model.optimizer() != null && model.loss() != null;
+    }
+
+    /** Every weight's optimizer state that exists (none before its first update), and the step count. */
+    private static byte[] optimizerState(Model model) {
+        Optimizer optimizer = model.optimizer();
+        List<String> slots = optimizer.slotNames();
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        model.namedWeights().forEach((weight, value) -> {
+            float[][] state = optimizer.state(value.data());
+            for (int i = 0; state != null && i < state.length; i++) {
+                tensors.put(weight + "/" + slots.get(i), Tensor.of(state[i], value.shape()));
+            }
+        });
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "tatami");
+        metadata.put("optimizer", optimizer.className());
+        metadata.put("iterations", Long.toString(optimizer.iterations()));
+        return Safetensors.toBytes(tensors, metadata);
     }
 
     private static boolean oneLoss(Model model) {
@@ -134,8 +163,15 @@ public final class ModelFile {
         Model model = configured.get() != null ? configured.get() : fromConfig(parts.get(CONFIG), name);
         SafetensorsFile weights = Safetensors.read(parts.get(WEIGHTS), name + "/" + WEIGHTS);
         model.setNamedWeights(weights.tensors(), name + "/" + WEIGHTS);
-        if (meta.has("compile_config") && meta.get("compile_config").isJsonObject()) {
+        boolean compiled = meta.has("compile_config") && meta.get("compile_config").isJsonObject();
+        if (compiled) {
             compile(model, meta.getAsJsonObject("compile_config"), name);
+        }
+        if (parts.containsKey(OPTIMIZER)) {
+            if (!compiled) {
+                throw new ModelFileException(name + ": " + OPTIMIZER + " without a compile_config in " + METADATA);
+            }
+            restoreOptimizer(model, parts.get(OPTIMIZER), name + "/" + OPTIMIZER);
         }
         return model;
     }
@@ -154,6 +190,7 @@ public final class ModelFile {
         caps.put(CONFIG, Limits.maxJsonBytes());
         caps.put(WEIGHTS, MAX_WEIGHTS_BYTES);
         caps.put(METADATA, Limits.maxJsonBytes());
+        caps.put(OPTIMIZER, MAX_WEIGHTS_BYTES);
         ZipParts.Implied implied = (entry, before) -> {
             if (!entry.equals(WEIGHTS) || !before.containsKey(CONFIG)) {
                 return null;
@@ -208,15 +245,9 @@ public final class ModelFile {
     private static void compile(Model model, JsonObject c, String name) throws ModelFileException {
         try {
             JsonObject opt = c.getAsJsonObject("optimizer");
-            JsonObject cfg = opt.getAsJsonObject("config");
-            double lr = cfg.get("learning_rate").getAsDouble();
-            Optimizer optimizer = switch (opt.get("class_name").getAsString()) {
-                case "Adam" -> new Adam(lr, cfg.get("beta_1").getAsDouble(), cfg.get("beta_2").getAsDouble(),
-                        cfg.get("epsilon").getAsDouble());
-                case "SGD" -> new SGD(lr, cfg.get("momentum").getAsDouble(), cfg.get("nesterov").getAsBoolean());
-                case "RMSprop" -> new RMSprop(lr, cfg.get("rho").getAsDouble(), cfg.get("epsilon").getAsDouble());
-                default -> throw new IllegalArgumentException("unknown optimizer " + opt.get("class_name"));
-            };
+            Optimizer optimizer = Optimizer.fromConfig(opt.get("class_name").getAsString(),
+                    Fields.of(name + "/" + METADATA, "compile_config.optimizer.config.", "the optimizer's config",
+                            opt.get("config")));
             List<String> metrics = new ArrayList<>();
             c.getAsJsonArray("metrics").forEach(m -> metrics.add(m.getAsString()));
             String[] metricNames = metrics.toArray(new String[0]);
@@ -232,6 +263,58 @@ public final class ModelFile {
         } catch (RuntimeException e) {
             throw new ModelFileException(name + "/" + METADATA + ": bad compile_config: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Gives the model's new optimizer the saved step count and state, after checking every tensor
+     * against the model's weights and the optimizer's slots; nothing is set if anything is wrong.
+     */
+    private static void restoreOptimizer(Model model, byte[] bytes, String where) throws IOException {
+        SafetensorsFile file = Safetensors.read(bytes, where);
+        Optimizer optimizer = model.optimizer();
+        String saved = file.metadata().get("optimizer");
+        if (!optimizer.className().equals(saved)) {
+            throw new ModelFileException(where + ": holds the state of optimizer " + saved
+                    + ", but the compile_config's optimizer is " + optimizer.className());
+        }
+        long iterations;
+        try {
+            iterations = Long.parseLong(String.valueOf(file.metadata().get("iterations")));
+        } catch (NumberFormatException e) {
+            iterations = -1;
+        }
+        if (iterations < 0) {
+            throw new ModelFileException(where + ": iterations must be a step count >= 0, got "
+                    + file.metadata().get("iterations"));
+        }
+        Map<String, Tensor> weights = model.namedWeights();
+        List<String> slots = optimizer.slotNames();
+        Map<String, float[][]> states = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : file.tensors().entrySet()) {
+            String key = e.getKey();
+            int cut = key.lastIndexOf('/');
+            Tensor weight = cut < 0 ? null : weights.get(key.substring(0, cut));
+            int slot = slots.indexOf(key.substring(cut + 1));
+            if (weight == null || slot < 0) {
+                throw new ModelFileException(where + ": tensor '" + key + "' is not <weight>/<slot> for a weight of"
+                        + " the model and one of " + optimizer.className() + "'s slots " + slots);
+            }
+            if (!Arrays.equals(weight.shape(), e.getValue().shape())) {
+                throw new ModelFileException(where + ": tensor '" + key + "' has shape "
+                        + Shape.toString(e.getValue().shape()) + ", its weight " + Shape.toString(weight.shape()));
+            }
+            states.computeIfAbsent(key.substring(0, cut), k -> new float[slots.size()][])[slot] = e.getValue().data();
+        }
+        for (Map.Entry<String, float[][]> e : states.entrySet()) {
+            for (int i = 0; i < slots.size(); i++) {
+                if (e.getValue()[i] == null) {
+                    throw new ModelFileException(where + ": weight '" + e.getKey() + "' has optimizer state but no "
+                            + slots.get(i));
+                }
+            }
+        }
+        states.forEach((weight, state) -> optimizer.setState(weights.get(weight).data(), state));
+        optimizer.setIterations(iterations);
     }
 
     /**

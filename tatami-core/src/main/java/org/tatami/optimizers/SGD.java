@@ -1,6 +1,9 @@
 package org.tatami.optimizers;
 
+import java.util.List;
 import java.util.Map;
+import org.tatami.config.Fields;
+import org.tatami.optimizers.schedules.LearningRateSchedule;
 
 /**
  * Stochastic gradient descent with optional momentum and Nesterov momentum, as Keras:
@@ -18,6 +21,11 @@ public final class SGD extends Optimizer {
         this(learningRate, 0, false);
     }
 
+    public SGD(LearningRateSchedule learningRate) {
+        this();
+        setLearningRate(learningRate);
+    }
+
     public SGD(double learningRate, double momentum, boolean nesterov) {
         super((float) learningRate);
         if (!(momentum >= 0 && momentum <= 1)) {
@@ -27,14 +35,14 @@ public final class SGD extends Optimizer {
         this.nesterov = nesterov;
     }
 
+    /** Keras keeps a momentum only when there is one. */
     @Override
-    protected float[][] newSlots(int size) {
-        return new float[][] {new float[size]};
+    public List<String> slotNames() {
+        return momentum == 0f ? List.of() : List.of("momentum");
     }
 
     @Override
-    protected void update(float[] p, float[] g, float[][] state, long step) {
-        float lr = learningRate();
+    protected void update(float[] p, float[] g, float[][] state, float lr, long step) {
         if (momentum == 0f) {
             for (int i = 0; i < p.length; i++) {
                 p[i] -= lr * g[i];
@@ -54,10 +62,19 @@ public final class SGD extends Optimizer {
     }
 
     @Override
+    protected String name() {
+        return "SGD";
+    }
+
+    @Override
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
         c.put("momentum", decimal(momentum));
         c.put("nesterov", nesterov);
         return c;
+    }
+
+    static SGD fromConfig(Fields c) {
+        return new SGD(0.01, c.number("momentum", 0.0), c.bool("nesterov", false));
     }
 }

@@ -1,11 +1,22 @@
 package org.tatami.optimizers;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tatami.config.Fields;
+import org.tatami.config.ModelConfigException;
+import org.tatami.optimizers.schedules.CosineDecay;
+import org.tatami.optimizers.schedules.ExponentialDecay;
 
 /**
  * One and two steps of each optimizer against Keras's update rules evaluated in double.
@@ -119,6 +130,30 @@ class OptimizerTest {
         assertClose(expected, steps(new RMSprop(0.05, 0.8, 1e-6), G1, G2));
     }
 
+    @Test
+    void rmspropCenteredWithMomentum() {
+        // Keras 3: v = rho v + (1-rho) g², a = rho a + (1-rho) g, d = lr g / sqrt(v - a² + eps),
+        // m = momentum m + d, p -= m.
+        double rho = 0.8f;
+        double momentum = 0.5f;
+        double eps = 1e-6f;
+        double[] p = toDouble(P0);
+        double[] v = new double[4];
+        double[] a = new double[4];
+        double[] m = new double[4];
+        for (float[] g : new float[][] {G1, G2}) {
+            for (int i = 0; i < 4; i++) {
+                v[i] = rho * v[i] + (1 - rho) * g[i] * g[i];
+                a[i] = rho * a[i] + (1 - rho) * g[i];
+                m[i] = momentum * m[i] + 0.05 * g[i] / Math.sqrt(v[i] - a[i] * a[i] + eps);
+                p[i] -= m[i];
+            }
+        }
+        RMSprop rms = new RMSprop(0.05, 0.8, 0.5, 1e-6, true);
+        assertClose(p, steps(rms, G1, G2));
+        assertEquals(List.of("velocity", "momentum", "average_gradient"), rms.slotNames());
+    }
+
     /** State is per parameter: two parameters of different sizes do not share momenta. */
     @Test
     void statePerParameter() {
@@ -136,6 +171,177 @@ class OptimizerTest {
         assertThrows(IllegalArgumentException.class, () -> adam.apply(List.of(a), List.of()));
         assertThrows(IllegalArgumentException.class, () -> new SGD(-0.1));
         assertThrows(IllegalArgumentException.class, () -> new Adam(0.1, 1.0, 0.999, 1e-7));
+    }
+
+    @Test
+    void nadamTwoSteps() {
+        // u_t = b1 (1 - 0.5 * 0.96^t); m_hat = u_{t+1} m / (1 - u_1..u_{t+1}) + (1 - u_t) g / (1 - u_1..u_t);
+        // v_hat = v / (1 - b2^t); p -= lr m_hat / (sqrt(v_hat) + eps).
+        double lr = 0.1f;
+        double b1 = 0.8f;
+        double b2 = 0.99f;
+        double eps = 1e-7f;
+        double[] p = toDouble(P0);
+        double[] m = new double[4];
+        double[] v = new double[4];
+        double product = 1;
+        float[][] grads = {G1, G2};
+        for (int t = 1; t <= 2; t++) {
+            double ut = b1 * (1 - 0.5 * Math.pow(0.96, t));
+            double ut1 = b1 * (1 - 0.5 * Math.pow(0.96, t + 1));
+            product *= ut;
+            for (int i = 0; i < 4; i++) {
+                double g = grads[t - 1][i];
+                m[i] = b1 * m[i] + (1 - b1) * g;
+                v[i] = b2 * v[i] + (1 - b2) * g * g;
+                double mHat = ut1 * m[i] / (1 - product * ut1) + (1 - ut) * g / (1 - product);
+                double vHat = v[i] / (1 - Math.pow(b2, t));
+                p[i] -= lr * mHat / (Math.sqrt(vHat) + eps);
+            }
+        }
+        assertClose(p, steps(new Nadam(0.1, 0.8, 0.99, 1e-7), G1, G2));
+    }
+
+    @Test
+    void adamaxTwoSteps() {
+        // m = b1 m + (1-b1) g, u = max(b2 u, |g|), p -= lr m / ((1 - b1^t) (u + eps)).
+        double[] p = toDouble(P0);
+        double[] m = new double[4];
+        double[] u = new double[4];
+        double b1 = 0.9f;
+        double b2 = 0.999f;
+        float[][] grads = {G1, G2};
+        for (int t = 1; t <= 2; t++) {
+            for (int i = 0; i < 4; i++) {
+                double g = grads[t - 1][i];
+                m[i] = b1 * m[i] + (1 - b1) * g;
+                u[i] = Math.max(b2 * u[i], Math.abs(g));
+                p[i] -= 0.01 * m[i] / ((1 - Math.pow(b1, t)) * (u[i] + 1e-7f));
+            }
+        }
+        assertClose(p, steps(new Adamax(0.01), G1, G2));
+    }
+
+    @Test
+    void adagradTwoSteps() {
+        // The accumulator starts at 0.1: step 1 with lr 0.1 moves g = -2 by 0.2 / sqrt(4.1 + 1e-7) = 0.09877295.
+        float[] one = P0.clone();
+        new Adagrad(0.1).apply(List.of(one), List.of(G1.clone()));
+        assertEquals(0.5 + 0.2 / Math.sqrt(4.1 + 1e-7), one[2], 1e-7);
+        double[] p = toDouble(P0);
+        double[] a = {0.1f, 0.1f, 0.1f, 0.1f};
+        for (float[] g : new float[][] {G1, G2}) {
+            for (int i = 0; i < 4; i++) {
+                a[i] += (double) g[i] * g[i];
+                p[i] -= 0.1 * g[i] / Math.sqrt(a[i] + 1e-7f);
+            }
+        }
+        assertClose(p, steps(new Adagrad(0.1), G1, G2));
+    }
+
+    @Test
+    void adadeltaTwoSteps() {
+        // a = rho a + (1-rho) g², d = -sqrt(s + eps) g / sqrt(a + eps), s = rho s + (1-rho) d², p += lr d.
+        double rho = 0.95f;
+        double eps = 1e-7f;
+        double[] p = toDouble(P0);
+        double[] a = new double[4];
+        double[] s = new double[4];
+        for (float[] g : new float[][] {G1, G2}) {
+            for (int i = 0; i < 4; i++) {
+                a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
+                double d = -Math.sqrt(s[i] + eps) * g[i] / Math.sqrt(a[i] + eps);
+                s[i] = rho * s[i] + (1 - rho) * d * d;
+                p[i] += 1.0 * d;
+            }
+        }
+        assertClose(p, steps(new Adadelta(1.0), G1, G2));
+    }
+
+    @Test
+    void adamwDecaysBeforeTheAdamStep() {
+        // p -= p * wd * lr, then Adam's step from the decayed p: with lr 0.1 and wd 0.5, p * 0.95 first.
+        double[] decayed = toDouble(P0);
+        for (int i = 0; i < 4; i++) {
+            decayed[i] *= 1 - 0.5 * 0.1f;
+        }
+        float[] start = new float[4];
+        for (int i = 0; i < 4; i++) {
+            start[i] = (float) decayed[i];
+        }
+        float[] p = P0.clone();
+        new AdamW(0.1, 0.5).apply(List.of(p), List.of(G1.clone()));
+        assertClose(adam(start, 0.1f, 0.9f, 0.999f, 1e-7f, G1), p);
+        assertEquals(0.004f, new AdamW().weightDecay());
+        assertEquals("AdamW", Optimizer.of("adamw").className());
+    }
+
+    @Test
+    void weightDecayOnAnyOptimizer() {
+        // SGD with lr 0.1, weight_decay 0.5, zero gradient: p -= p * 0.05.
+        float[] p = {1f, -2f};
+        new SGD(0.1).weightDecay(0.5).apply(List.of(p), List.of(new float[2]));
+        assertEquals(0.95f, p[0]);
+        assertEquals(-1.9f, p[1]);
+    }
+
+    @Test
+    void clipping() {
+        // Gradients {3, 4} (norm 5) and {12} (norm 12); together norm 13. SGD with lr 1 moves p by -g.
+        assertArrayEquals(new float[] {-1.56f, -2.08f, -2.6f}, clippedStep(new SGD(1).clipnorm(2.6)), 1e-6f);
+        assertArrayEquals(new float[] {-0.6f, -0.8f, -2.4f}, clippedStep(new SGD(1).globalClipnorm(2.6)), 1e-6f);
+        assertArrayEquals(new float[] {-3f, -3f, -3f}, clippedStep(new SGD(1).clipvalue(3)), 0f);
+        // Under the limit nothing changes; 0 means no clipping, as in Keras.
+        assertArrayEquals(new float[] {-3f, -4f, -12f}, clippedStep(new SGD(1).globalClipnorm(13.5)), 0f);
+        assertArrayEquals(new float[] {-3f, -4f, -12f}, clippedStep(new SGD(1).clipnorm(0)), 0f);
+        assertThrows(IllegalArgumentException.class, () -> new SGD().clipnorm(1).clipvalue(1));
+        assertThrows(IllegalArgumentException.class, () -> new SGD().clipnorm(-1));
+    }
+
+    private static float[] clippedStep(Optimizer opt) {
+        float[] a = new float[2];
+        float[] b = new float[1];
+        opt.apply(List.of(a, b), List.of(new float[] {3f, 4f}, new float[] {12f}));
+        return new float[] {a[0], a[1], b[0]};
+    }
+
+    @Test
+    void aScheduleIsReadAtTheStepCountBeforeEachUpdate() {
+        // lr 0.1 * 0.5^(step / 1): the first update uses 0.1, the second 0.05.
+        SGD sgd = new SGD(new ExponentialDecay(0.1, 1, 0.5));
+        float[] p = {0f};
+        sgd.apply(List.of(p), List.of(new float[] {1f}));
+        sgd.apply(List.of(p), List.of(new float[] {1f}));
+        assertEquals(-0.15f, p[0], 1e-7f);
+        assertEquals(0.025f, sgd.learningRate());
+        assertThrows(IllegalStateException.class, () -> sgd.setLearningRate(0.1f));
+    }
+
+    /** Keras 3's config keys, and every optimizer reads back what it writes. */
+    @Test
+    void configsRoundTrip() {
+        Gson gson = new GsonBuilder().serializeNulls().create();
+        for (String name : List.of("adam", "adamw", "sgd", "rmsprop", "nadam", "adamax", "adagrad", "adadelta")) {
+            Optimizer o = Optimizer.of(name).clipnorm(0.5);
+            o.setLearningRate(new CosineDecay(0.01, 100, 0.1, 0.02, 10));
+            JsonElement json = gson.toJsonTree(o.config());
+            Optimizer back = Optimizer.fromConfig(o.className(), Fields.of("test", "", "config", json));
+            assertEquals(gson.toJson(o.config()), gson.toJson(back.config()), name);
+            assertEquals(0.5f, back.clipnorm());
+            assertEquals(0.02f, back.schedule().call(10), name);
+        }
+        Map<String, Object> adam = new Adam().config();
+        assertEquals(List.of("name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm", "clipvalue",
+                "use_ema", "ema_momentum", "ema_overwrite_frequency", "loss_scale_factor",
+                "gradient_accumulation_steps", "beta_1", "beta_2", "epsilon", "amsgrad"), List.copyOf(adam.keySet()));
+        assertEquals("SGD", new SGD().config().get("name"));
+        // Options tatami does not implement are refused, not dropped.
+        JsonObject ema = gson.toJsonTree(new Adam().config()).getAsJsonObject();
+        ema.addProperty("use_ema", true);
+        assertThrows(ModelConfigException.class, () -> Optimizer.fromConfig("Adam", Fields.of("t", "", "c", ema)));
+        JsonObject noDecay = gson.toJsonTree(new AdamW().config()).getAsJsonObject();
+        noDecay.add("weight_decay", JsonNull.INSTANCE);
+        assertThrows(ModelConfigException.class, () -> Optimizer.fromConfig("AdamW", Fields.of("t", "", "c", noDecay)));
     }
 
     // ---- references in double ----
@@ -162,6 +368,14 @@ class OptimizerTest {
             }
         }
         return p;
+    }
+
+    private static double[] toDouble(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
     }
 
     private static float[] steps(Optimizer opt, float[]... grads) {
