@@ -37,7 +37,7 @@ public final class Main implements Runnable {
                 err.println("tatami " + line.getCommandName() + ": " + Errors.oneLine(ex));
             }
             err.flush();
-            return ex instanceof UsageException ? 2 : 1;
+            return ex instanceof UsageException ? 2 : ex instanceof ExitStatus e ? e.status() : 1;
         });
         return cli.execute(args);
     }

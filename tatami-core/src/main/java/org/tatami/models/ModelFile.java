@@ -1,7 +1,6 @@
 package org.tatami.models;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
@@ -19,6 +18,7 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.tatami.io.AtomicFiles;
+import org.tatami.io.FiniteJson;
 import org.tatami.io.Safetensors;
 import org.tatami.io.SafetensorsFile;
 import org.tatami.io.Version;
@@ -44,7 +44,7 @@ public final class ModelFile {
     static final long MAX_JSON_BYTES = 16L << 20;
     static final long MAX_WEIGHTS_BYTES = Integer.MAX_VALUE - 8;
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+    private static final Gson GSON = FiniteJson.builder().setPrettyPrinting().create();
 
     private ModelFile() {
     }
