@@ -114,6 +114,14 @@ class TerminateOnNaNTest {
     }
 
     @Test
+    void aLiveProgressBarCutShortEndsItsLine() {
+        StringWriter drawn = new StringWriter();
+        fit(model(1e30), 5, new ProgressBar(new PrintWriter(drawn), true),
+                new TerminateOnNaN(new PrintWriter(new StringWriter())));
+        assertTrue(drawn.toString().endsWith("\u001b[K\n"), drawn.toString());
+    }
+
+    @Test
     void aFiniteRunIsLeftAlone() {
         TerminateOnNaN nan = new TerminateOnNaN(new PrintWriter(new StringWriter()));
         assertEquals(3, fit(model(0.01), 3, nan).epochs());
