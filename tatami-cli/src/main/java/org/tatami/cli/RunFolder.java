@@ -205,7 +205,7 @@ final class RunFolder implements AutoCloseable {
                 dir.resolve(FEATURE_MAPS));
         files.add(FEATURE_MAPS + "/");
 
-        String title = stopped == null ? "tatami training run" : "tatami training run, stopped early: " + stopped.get("reason");
+        String title = "tatami training run" + (stopped == null ? "" : ", stopped early: " + stopped.get("reason"));
         Report report = new Report(title, summary, settings, last, wallSeconds, trainSamplesPerSecond,
                 history, new Report.Pictures(LOSS, ACCURACY, DIAGRAM, CONFUSION, MISCLASSIFIED), FEATURE_MAPS, maps);
         HtmlReport.write(dir, report);

@@ -35,7 +35,9 @@ import picocli.CommandLine.Option;
         description = {"Train a model and leave a run folder with its files, plots and an HTML report.",
                 "Trains on MNIST (or a folder of IDX files in MNIST's layout) with validation on the test set.",
                 "The run folder holds the model, its weights, the history, plots, feature maps and report.html.",
-                "With no options this is the seed tutorial: its CNN, Adam 0.01, batch 4096, 30 epochs, seed 0."})
+                "With no options this is the seed tutorial: its CNN, Adam 0.01, batch 4096, 30 epochs, seed 0.",
+                "Ctrl-C stops after the current batch and saves the finished epochs (exit 130); a loss that is",
+                "not finite stops the run the same way (exit 1)."})
 final class TrainCommand extends BaseCommand {
     enum OptimizerName { adam, sgd, rmsprop }
 
