@@ -1,19 +1,19 @@
 package org.tatami.cli;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tatami.Tatami;
+import org.tatami.io.FiniteJson;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Options every command has, and its output streams. */
 abstract class BaseCommand implements Callable<Integer> {
-    static final Gson JSON = new GsonBuilder().serializeNulls().disableHtmlEscaping()
-            .serializeSpecialFloatingPointValues().create();
+    /** Non-finite figures come out as null, so the output stays valid JSON. */
+    static final Gson JSON = FiniteJson.builder().disableHtmlEscaping().create();
 
     @Spec
     CommandSpec spec;

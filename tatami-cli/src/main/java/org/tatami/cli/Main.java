@@ -62,7 +62,7 @@ public final class Main implements Runnable {
             err.println("tatami " + command.commandSpec().name() + ": " + Errors.oneLine(e, command));
         }
         err.flush();
-        return e instanceof UsageException ? 2 : 1;
+        return e instanceof UsageException ? 2 : e instanceof ExitStatus s ? s.status() : 1;
     }
 
     /**

@@ -3,15 +3,21 @@ package org.tatami.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.tatami.Tatami;
 import org.tatami.callbacks.Callback;
 import org.tatami.callbacks.ProgressBar;
+import org.tatami.callbacks.TerminateOnNaN;
 import org.tatami.losses.SparseCategoricalCrossentropy;
 import org.tatami.models.FitOptions;
 import org.tatami.models.History;
@@ -29,7 +35,9 @@ import picocli.CommandLine.Option;
         description = {"Train a model and leave a run folder with its files, plots and an HTML report.",
                 "Trains on MNIST (or a folder of IDX files in MNIST's layout) with validation on the test set.",
                 "The run folder holds the model, its weights, the history, plots, feature maps and report.html.",
-                "With no options this is the seed tutorial: its CNN, Adam 0.01, batch 4096, 30 epochs, seed 0."})
+                "With no options this is the seed tutorial: its CNN, Adam 0.01, batch 4096, 30 epochs, seed 0.",
+                "Ctrl-C stops after the current batch and saves the finished epochs (exit 130); a loss that is",
+                "not finite stops the run the same way (exit 1)."})
 final class TrainCommand extends BaseCommand {
     enum OptimizerName { adam, sgd, rmsprop }
 
@@ -57,8 +65,13 @@ final class TrainCommand extends BaseCommand {
             description = "Folder of IDX files named as MNIST's (.gz or plain). Default: the bundled MNIST.")
     Path data;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<date>-<time>).")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Run folder (default: runs/<date>-<time>); refused if it holds files, unless --overwrite.")
     Path out;
+
+    @Option(names = "--overwrite",
+            description = "Let --out be a folder that already holds files (an earlier run's): they are replaced.")
+    boolean overwrite;
 
     @Option(names = "--initial-weights", paramLabel = "FILE",
             description = "Start from these weights (safetensors, as saveWeights writes) instead of a random init.")
@@ -82,6 +95,14 @@ final class TrainCommand extends BaseCommand {
         check(lr > 0 && Float.isFinite(lr), "--learning-rate must be positive and within float32's range"
                 + " (1.4e-45 to 3.4e38), got " + learningRate);
         check(trainLimit == null || trainLimit >= 1, "--train-limit must be at least 1, got " + trainLimit);
+        // The folder is claimed before anything loads or trains: one that cannot be used fails at once.
+        try (RunFolder run = RunFolder.claim(out != null ? out : freshRunPath(), overwrite);
+             StopOnSignal signal = StopOnSignal.install()) {
+            train(run, signal);
+        }
+    }
+
+    private void train(RunFolder run, StopOnSignal signal) throws IOException {
         boolean text = !quiet && !json;
         Tatami.setRandomSeed(seed);
         Model net = model == null ? ModelFiles.seedModel() : ModelFiles.fromConfig(model);
@@ -105,7 +126,7 @@ final class TrainCommand extends BaseCommand {
         Datasets.Split test = d.test();
         train.requireClasses(ImageModels.classes(net));
         test.requireClasses(ImageModels.classes(net));
-        Path dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = run.dir();
         String summary = summaryText(net);
         if (text) {
             out().print(summary);
@@ -114,8 +135,11 @@ final class TrainCommand extends BaseCommand {
         }
 
         TrainTimer timer = new TrainTimer();
+        EpochWeights kept = new EpochWeights(net);
+        // Said once, on standard error, when the run ends.
+        TerminateOnNaN nan = new TerminateOnNaN(new PrintWriter(Writer.nullWriter()));
         FitOptions fit = new FitOptions().batchSize(batchSize).epochs(epochs).shuffle(!noShuffle).verbose(0)
-                .validationData(test.images(), test.labels()).callbacks(timer);
+                .validationData(test.images(), test.labels()).callbacks(timer, kept, nan, signal);
         if (text) {
             fit.callbacks(new ProgressBar(out(), System.console() != null));
         }
@@ -123,15 +147,61 @@ final class TrainCommand extends BaseCommand {
         History history = net.fit(train.images(), train.labels(), fit);
         double wall = (System.nanoTime() - start) / 1e9;
 
+        String interrupted = signal.received();
+        String stop = interrupted != null ? "interrupted by " + interrupted
+                : nan.reason() != null ? "stopped at " + nan.reason() : null;
+        int status = interrupted != null ? signal.exitStatus() : 1;
+        String hint = interrupted != null ? "" : "; try a smaller --learning-rate";
+        if (stop != null && history.epochs() == 0) {
+            throw new ExitStatus(status, stop + ", before the first epoch finished: nothing to save" + hint);
+        }
+        Map<String, Object> stopped = null;
+        int weightsEpoch = history.epochs();
+        if (stop != null) {
+            weightsEpoch = kept.restore();
+            stopped = new LinkedHashMap<>();
+            stopped.put("reason", stop);
+            stopped.put("epochs", history.epochs());
+            stopped.put("weights_epoch", weightsEpoch);
+        }
         Map<String, Object> settings = settings(train.size(), test.size());
-        RunFolder.Result result = new RunFolder(dir).write(net, history, summary, settings, wall,
-                (double) train.size() * epochs / timer.trainSeconds, test);
+        RunFolder.Result result = run.write(net, history, summary, settings, wall,
+                (double) train.size() * history.epochs() / timer.trainSeconds, test, stopped);
         if (json) {
             printJson(result.metrics());
         } else if (!quiet) {
             out().printf("%nDone in %.1f s. Run folder: %s%n", wall, dir);
             result.files().forEach(f -> out().println("  " + f));
         }
+        if (stop != null) {
+            throw new ExitStatus(status, stop + "; " + dir + " holds epochs 1-" + history.epochs()
+                    + (weightsEpoch == history.epochs() ? " and their weights" : " and the weights of epoch "
+                    + weightsEpoch + ", the last finite ones") + hint);
+        }
+        warnIfAtChance(history, net.outputShape()[net.outputShape().length - 1]);
+    }
+
+    /** A model that diverged without a NaN (a huge learning rate) ends no better than guessing: say so. */
+    private void warnIfAtChance(History history, int classes) {
+        String metric = history.history().containsKey("val_accuracy") ? "val_accuracy" : "accuracy";
+        List<Double> values = history.get(metric);
+        double accuracy = values.get(values.size() - 1);
+        double chance = 1.0 / classes;
+        if (classes > 1 && accuracy < 1.5 * chance) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "tatami train: warning: final %s %.4f is at chance level"
+                    + " (%.4f for %d classes): the model learnt nothing; try a smaller --learning-rate%n",
+                    metric, accuracy, chance, classes);
+        }
+    }
+
+    /** runs/<date>-<time>, with -2, -3, ... when runs started in the same second. */
+    private static Path freshRunPath() {
+        Path base = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path path = base;
+        for (int i = 2; Files.exists(path); i++) {
+            path = Path.of(base + "-" + i);
+        }
+        return path;
     }
 
     /** Initial weights, if any, and the compile settings; the model is built. */

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tatami.Tatami;
 import org.tatami.models.Model;
+import org.tatami.io.FiniteJson;
 
 /** What careless input gets from the commands: every good result, one line per problem, valid JSON. */
 class CarelessInputTest {

@@ -4,6 +4,10 @@ import java.util.Map;
 
 /** Hooks into {@code fit}, as Keras's callbacks. Logs map metric names (loss, accuracy, ...) to values. */
 public interface Callback {
+    /** Called first, with the model being trained, as Keras's {@code set_model}; a callback may keep it. */
+    default void setModel(TrainingControl model) {
+    }
+
     /** Called once before the first epoch with the run's size. */
     default void onTrainBegin(int epochs, int stepsPerEpoch, int samples) {
     }

@@ -17,6 +17,8 @@ public final class ProgressBar implements Callback {
     private int epochs;
     private int steps;
     private long epochStart;
+    /** A live bar is drawn and its line not yet ended. */
+    private boolean open;
 
     /** Prints to standard output, live if it is a terminal. */
     public ProgressBar() {
@@ -52,6 +54,7 @@ public final class ProgressBar implements Callback {
             double eta = elapsed / step * (steps - step);
             out.print("\r" + bar(step) + " - ETA: " + seconds(eta) + metrics(logs) + "\u001b[K");
             out.flush();
+            open = true;
         }
     }
 
@@ -62,6 +65,17 @@ public final class ProgressBar implements Callback {
                 + metrics(logs);
         out.println((live ? "\r" : "") + line + (live ? "\u001b[K" : ""));
         out.flush();
+        open = false;
+    }
+
+    /** A run stopped in the middle of an epoch leaves its live bar as it was, on a line of its own. */
+    @Override
+    public void onTrainEnd() {
+        if (open) {
+            out.println();
+            out.flush();
+            open = false;
+        }
     }
 
     // As Keras draws it: '=' for done, '>' at the head while running, '.' for what is left.

@@ -168,6 +168,15 @@ public final class Mnist {
             throw new IOException(images.name() + " holds " + x[0] + " images but " + labels.name() + " holds "
                     + y[0] + " labels");
         }
+        // Refused here, naming the file: an empty split would train "0/0" steps and fail later, elsewhere.
+        if (x[0] == 0) {
+            throw new IOException(images.name() + ": holds no images (shape " + Shape.toString(x)
+                    + "); expected at least one");
+        }
+        if (x[1] == 0 || x[2] == 0) {
+            throw new IOException(images.name() + ": holds images of " + x[1] + "x" + x[2] + " pixels (shape "
+                    + Shape.toString(x) + "); expected at least one pixel");
+        }
         return new Split(images.array().toTensor(), labels.array().toIntTensor(), labels.name());
     }
 

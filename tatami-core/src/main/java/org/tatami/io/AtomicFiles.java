@@ -9,11 +9,17 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes files so that readers, and the file system after a crash, see either the old content or
@@ -21,12 +27,41 @@ import java.util.concurrent.ThreadLocalRandom;
  * folder, is forced to disk, and is then renamed over the target. A target that is a symbolic link
  * is written through: the file it points to gets the new content and the link stays a link (as
  * {@code cp} and a shell's {@code >} do), rather than the rename replacing the link with a file.
+ *
+ * <p>No temporary file outlives its writer: a failed write deletes its own, the JVM's shutdown (Ctrl-C,
+ * SIGTERM, {@code System.exit}) deletes those of writes still running, and a process killed outright
+ * (SIGKILL, power loss) leaves ones that the next write to the same target deletes. A temporary file's
+ * name carries its writer's process id, so that only files of processes no longer running are taken.
  */
 public final class AtomicFiles {
     /** Links followed before giving up, as Linux's own limit for a path (ELOOP). */
     private static final int MAX_LINKS = 40;
+    private static final long PID = ProcessHandle.current().pid();
 
     private AtomicFiles() {
+    }
+
+    /** Temporary files being written now, deleted at shutdown if still there. */
+    private static final class Pending {
+        static final Set<Path> FILES = ConcurrentHashMap.newKeySet();
+
+        static {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(Pending::deleteAll, "tatami-temp-files"));
+            } catch (IllegalStateException shuttingDown) {
+                // First used while the JVM shuts down: each write still deletes its own file if it fails.
+            }
+        }
+
+        private static void deleteAll() {
+            for (Path temp : FILES) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    // Nothing to report to at shutdown; the next write to the target takes it.
+                }
+            }
+        }
     }
 
     /** Produces the content of a file. */
@@ -74,10 +109,13 @@ public final class AtomicFiles {
     private static void replace(Path absolute, IoWriter writer) throws IOException {
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
+        String name = absolute.getFileName().toString();
+        deleteStale(dir, name);
         // Same folder, so the rename stays on one file system and can be atomic; created by hand
         // rather than with Files.createTempFile so the file gets the usual permissions, not 0600.
-        Path temp = dir.resolve("." + absolute.getFileName() + "."
+        Path temp = dir.resolve("." + name + "." + PID + "."
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        Pending.FILES.add(temp);
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
@@ -109,8 +147,33 @@ public final class AtomicFiles {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        } finally {
+            Pending.FILES.remove(temp);
         }
         syncDirectory(dir);
+    }
+
+    /**
+     * Deletes temporary files for {@code name} left in {@code dir} by processes that no longer run. Best
+     * effort: leftovers that cannot be listed or deleted must not stop the write itself.
+     */
+    private static void deleteStale(Path dir, String name) {
+        Pattern temp = Pattern.compile("\\." + Pattern.quote(name) + "\\.(\\d{1,18})\\.[0-9a-f]{1,16}\\.tmp");
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
+                f -> temp.matcher(f.getFileName().toString()).matches())) {
+            for (Path file : files) {
+                Matcher m = temp.matcher(file.getFileName().toString());
+                if (m.matches() && gone(Long.parseLong(m.group(1)))) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException | DirectoryIteratorException e) {
+            // Left for a later write; this one does not depend on it.
+        }
+    }
+
+    private static boolean gone(long pid) {
+        return pid != PID && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
     }
 
     public static void writeBytes(Path target, byte[] bytes) throws IOException {

@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import org.tatami.Tatami;
 import org.tatami.callbacks.Callback;
 import org.tatami.callbacks.ProgressBar;
+import org.tatami.callbacks.TrainingControl;
 import org.tatami.io.Safetensors;
 import org.tatami.layers.InputLayer;
 import org.tatami.layers.Layer;
@@ -48,7 +49,7 @@ import org.tatami.tensor.Tensor;
  * {@link Sequential} is the special case of a chain. A model is a layer too: applied to tensors of
  * another model it runs as a part of it, with its weights shared.
  */
-public class Model extends Layer {
+public class Model extends Layer implements TrainingControl {
     private List<SymbolicTensor> inputs;
     private List<SymbolicTensor> outputs;
     private List<Node> nodes;
@@ -62,6 +63,7 @@ public class Model extends Layer {
     private List<Boolean> engineTrainable;
     private SplittableRandom shuffleRandom;
     private History history;
+    private volatile boolean stopTraining;
 
     /** A model from one input to one output. */
     public Model(SymbolicTensor inputs, SymbolicTensor outputs) {
@@ -603,8 +605,10 @@ public class Model extends Layer {
         float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
         int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
         History newHistory = new History();
+        stopTraining = false;
+        callbacks.forEach(c -> c.setModel(this));
         callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps, samples));
-        for (int epoch = 0; epoch < options.epochs(); epoch++) {
+        for (int epoch = 0; epoch < options.epochs() && !stopTraining; epoch++) {
             final int ep = epoch;
             callbacks.forEach(c -> c.onEpochBegin(ep));
             if (options.shuffle()) {
@@ -613,7 +617,12 @@ public class Model extends Layer {
             double[] lossSums = new double[outs];
             long[] correct = new long[outs];
             Map<String, Double> logs = new LinkedHashMap<>();
+            boolean cutShort = false;
             for (int step = 0; step < steps; step++) {
+                if (stopTraining) {
+                    cutShort = true;
+                    break;
+                }
                 int from = step * batch;
                 int count = Math.min(batch, samples - from);
                 long seed = noiseSeed + 0x632BE59BD9B4E019L * ((long) epoch * steps + step);
@@ -628,6 +637,10 @@ public class Model extends Layer {
                 final int s = step + 1;
                 callbacks.forEach(c -> c.onBatchEnd(s, logs));
             }
+            if (cutShort) {
+                // Unlike Keras, History holds whole epochs only: a part of one would pass for an epoch.
+                break;
+            }
             if (options.validationX() != null) {
                 Map<String, Double> val = evaluate(options.validationX(), options.validationY());
                 val.forEach((k, v) -> logs.put("val_" + k, v));
@@ -638,6 +651,17 @@ public class Model extends Layer {
         callbacks.forEach(Callback::onTrainEnd);
         this.history = newHistory;
         return newHistory;
+    }
+
+    /** Keras's {@code model.stop_training}: asks a running {@code fit} to stop before its next batch. */
+    @Override
+    public void stopTraining(boolean stop) {
+        stopTraining = stop;
+    }
+
+    @Override
+    public boolean stopTraining() {
+        return stopTraining;
     }
 
     /** Keras's figures from per-output sums over {@code samples} samples: loss, and per output when several. */

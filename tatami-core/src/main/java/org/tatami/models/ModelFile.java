@@ -1,7 +1,6 @@
 package org.tatami.models;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -23,6 +22,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.tatami.config.ModelConfigException;
 import org.tatami.io.AtomicFiles;
+import org.tatami.io.FiniteJson;
 import org.tatami.io.Safetensors;
 import org.tatami.io.SafetensorsFile;
 import org.tatami.io.Version;
@@ -51,7 +51,7 @@ public final class ModelFile {
     /** The weights' limit, about the largest Java array; the model config usually implies a much lower one. */
     static final long MAX_WEIGHTS_BYTES = Integer.MAX_VALUE - 8;
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+    private static final Gson GSON = FiniteJson.builder().setPrettyPrinting().create();
 
     private ModelFile() {
     }

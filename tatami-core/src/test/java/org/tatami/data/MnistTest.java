@@ -215,6 +215,24 @@ class MnistTest {
         assertEquals(labels + ": expected labels of shape (count,), got shape (2, 1)", e.getMessage());
     }
 
+    @Test
+    void emptySplitsAreRefusedNamingTheFile(@TempDir Path dir) throws IOException {
+        writeTinyMnist(dir, false);
+        Path images = dir.resolve("t10k-images-idx3-ubyte");
+        Files.write(images, idx(0x08, new int[] {0, 2, 2}, out -> { }));
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(0x08, new int[] {0}, out -> { }));
+        IOException e = assertThrows(IOException.class, () -> Mnist.load(dir));
+        assertEquals(images + ": holds no images (shape (0, 2, 2)); expected at least one", e.getMessage());
+
+        writeTinyMnist(dir, false);
+        Files.delete(dir.resolve("train-images-idx3-ubyte.gz"));
+        images = dir.resolve("train-images-idx3-ubyte");
+        Files.write(images, idx(0x08, new int[] {3, 0, 2}, out -> { }));
+        e = assertThrows(IOException.class, () -> Mnist.load(dir));
+        assertEquals(images + ": holds images of 0x2 pixels (shape (3, 0, 2)); expected at least one pixel",
+                e.getMessage());
+    }
+
     /**
      * A small data set in MNIST's layout: 3 training and 2 test images of 2x2. Training images are gzipped,
      * the rest plain; the sums list one file in the "(uncompressed)" form, the rest as plain files.
