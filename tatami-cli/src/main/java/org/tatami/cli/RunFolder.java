@@ -22,6 +22,7 @@ import org.tatami.cli.report.HtmlReport;
 import org.tatami.cli.report.ModelDiagram;
 import org.tatami.cli.report.Report;
 import org.tatami.io.AtomicFiles;
+import org.tatami.io.FiniteJson;
 import org.tatami.io.Version;
 import org.tatami.kernels.Simd;
 import org.tatami.models.History;
@@ -185,7 +186,7 @@ final class RunFolder implements AutoCloseable {
         if (stopped != null) {
             metrics.put("stopped", stopped);
         }
-        AtomicFiles.writeString(dir.resolve(METRICS), BaseCommand.JSON.toJson(metrics) + "\n");
+        AtomicFiles.writeString(dir.resolve(METRICS), BaseCommand.JSON.toJson(FiniteJson.of(metrics)) + "\n");
         files.add(METRICS);
 
         ModelDiagram.write(model, dir.resolve(DIAGRAM));

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,5 +44,43 @@ class HostileCommandLineTest {
         assertTrue(lines.get(0).startsWith("tatami train: out of memory with " + out + ": give the JVM more heap with"
                 + " JAVA_OPTS=-Xmx<size> (the limit is now "), err);
         assertTrue(lines.get(0).endsWith(" MiB), or a smaller --batch-size"), err);
+    }
+
+    /**
+     * A gzip file of 0.8 MB that inflates to 784 MB of images: refused with the numbers while the data
+     * arrives, in a 64 MiB heap, before it can run out of memory.
+     */
+    @Test
+    void anIdxFileThatInflatesPastTheHeapIsRefusedWithTheNumbers() throws IOException, InterruptedException {
+        Path data = Files.createDirectories(dir.resolve("bomb"));
+        for (String split : new String[] {"train", "t10k"}) {
+            writeZeroImages(data.resolve(split + "-images-idx3-ubyte.gz"), split.equals("train") ? 1_000_000 : 10);
+            Files.write(data.resolve(split + "-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
+        }
+        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "train", "--data", data.toString(), "--quiet", "--out",
+                dir.resolve("run").toString()))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), err);
+        List<String> lines = err.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
+        assertEquals(1, lines.size(), err);
+        assertTrue(lines.get(0).contains("train-images-idx3-ubyte.gz: IDX data of shape (1000000, 28, 28) needs "), err);
+        assertTrue(lines.get(0).contains("give the JVM more heap with JAVA_OPTS=-Xmx<size>"), err);
+    }
+
+    private static void writeZeroImages(Path file, int count) throws IOException {
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(new byte[] {0, 0, 8, 3});
+            for (int d : new int[] {count, 28, 28}) {
+                out.write(new byte[] {(byte) (d >>> 24), (byte) (d >>> 16), (byte) (d >>> 8), (byte) d});
+            }
+            byte[] image = new byte[28 * 28];
+            for (int i = 0; i < count; i++) {
+                out.write(image);
+            }
+        }
     }
 }

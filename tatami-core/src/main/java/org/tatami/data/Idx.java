@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.tatami.tensor.Limits;
 import org.tatami.tensor.Shape;
 
 /**
@@ -107,7 +108,7 @@ public final class Idx {
                     + ": " + elements + " elements, " + bytes + " bytes, more than the limit of " + MAX_DATA_BYTES
                     + " bytes; refusing to allocate");
         }
-        byte[] data = readUpTo(in, bytes.intValue());
+        byte[] data = readUpTo(in, bytes.intValue(), name + ": IDX data of shape " + Shape.toString(shape));
         if (data.length < bytes.intValue()) {
             throw error(name, "truncated IDX data: expected " + bytes + " bytes of " + type.description()
                     + " data for shape " + Shape.toString(shape) + ", got " + data.length);
@@ -120,8 +121,12 @@ public final class Idx {
         return new IdxArray(type, shape, data);
     }
 
-    /** The next {@code n} bytes of {@code in}, or all that remain if fewer (then a shorter array). */
-    private static byte[] readUpTo(InputStream in, int n) throws IOException {
+    /**
+     * The next {@code n} bytes of {@code in}, or all that remain if fewer (then a shorter array). The
+     * buffer grows only as data arrives, and only while the heap can hold it: a small compressed file
+     * that inflates to gigabytes is refused with the numbers instead of running out of memory.
+     */
+    private static byte[] readUpTo(InputStream in, int n, String what) throws IOException {
         byte[] buf = new byte[Math.min(n, INITIAL_BUFFER)];
         int filled = 0;
         while (true) {
@@ -132,7 +137,10 @@ public final class Idx {
             if (filled < buf.length) {
                 return Arrays.copyOf(buf, filled);
             }
-            buf = Arrays.copyOf(buf, (int) Math.min(n, 2L * buf.length));
+            int next = (int) Math.min(n, 2L * buf.length);
+            // The old buffer stays alive during the copy, and a large array needs contiguous room: ask for twice.
+            Limits.requireHeap(2L * next, what);
+            buf = Arrays.copyOf(buf, next);
         }
     }
 
