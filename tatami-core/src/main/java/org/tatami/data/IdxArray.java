@@ -2,6 +2,7 @@ package org.tatami.data;
 
 import java.nio.ByteBuffer;
 import org.tatami.tensor.IntTensor;
+import org.tatami.tensor.Limits;
 import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
 
@@ -41,6 +42,7 @@ public final class IdxArray {
      * 2^24 and doubles round to the nearest float (doubles beyond float's range become infinities).
      */
     public Tensor toTensor() {
+        Limits.requireHeap(4L * size(), "IDX data of shape " + Shape.toString(shape()) + " as float32");
         float[] out = new float[size()];
         ByteBuffer buf = ByteBuffer.wrap(data); // big-endian, as IDX
         switch (type) {
@@ -84,6 +86,7 @@ public final class IdxArray {
             throw new IllegalStateException("toIntTensor() needs integer IDX data, this array holds "
                     + type.description() + " values; use toTensor()");
         }
+        Limits.requireHeap(4L * size(), "IDX data of shape " + Shape.toString(shape()) + " as int32");
         int[] out = new int[size()];
         ByteBuffer buf = ByteBuffer.wrap(data); // big-endian, as IDX
         switch (type) {
