@@ -9,7 +9,6 @@ import org.tatami.config.KerasValues;
 import org.tatami.kernels.CpuOptions;
 import org.tatami.kernels.DirectConv3x3;
 import org.tatami.kernels.Gemm;
-import org.tatami.tensor.Shape;
 
 /**
  * 2-d convolution over NHWC input with a kernel of shape (kh, kw, in_channels, filters), as Keras's
@@ -102,10 +101,7 @@ public final class Conv2D extends KernelLayer<Conv2D> {
 
     @Override
     protected int[] computeOutputShape(int[] in) {
-        if (in.length != 3) {
-            throw new IllegalArgumentException(name() + " (Conv2D) expects input of shape (height, width, channels),"
-                    + " got " + Shape.withBatch(in));
-        }
+        requireRank(in, "height, width, channels");
         g = Geometry.of(name(), in, kh, kw, sh, sw, padding);
         direct = chooseDirect();
         return new int[] {g.oh(), g.ow(), filters};

@@ -126,6 +126,17 @@ public abstract class Layer {
         return computeOutputShape(shapes[0]);
     }
 
+    /**
+     * Checks that an input has as many axes as {@code axes} names, e.g. "height, width, channels"; the
+     * message names the layer, the expected and the actual shape.
+     */
+    protected final void requireRank(int[] in, String axes) {
+        if (in.length != axes.split(",").length) {
+            throw new IllegalArgumentException(name() + " (" + className() + ") expects input of shape (" + axes
+                    + "), got " + Shape.withBatch(in));
+        }
+    }
+
     /** Creates this layer's parameters with {@link #addParameter}; the input shape is known. */
     protected void createParameters(SplittableRandom random) {
     }
