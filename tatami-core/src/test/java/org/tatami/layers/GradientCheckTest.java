@@ -188,6 +188,35 @@ class GradientCheckTest {
                 -1, 1), false, 0).run());
     }
 
+    // ---- ZeroPadding2D, Cropping2D, UpSampling2D, GlobalMaxPooling2D ----
+
+    @Test
+    void zeroPaddingAndCropping() {
+        assertPasses(check(new ZeroPadding2D(1, 2, 0, 3), new int[] {3, 2, 2}, 2, 71));
+        assertPasses(check(new ZeroPadding2D(), new int[] {2, 3, 1}, 2, 72));
+        assertPasses(check(new Cropping2D(1, 0, 2, 1), new int[] {4, 5, 3}, 2, 73));
+        assertPasses(check(new Cropping2D(1), new int[] {3, 4, 2}, 2, 74));
+    }
+
+    @Test
+    void upSampling2d() {
+        assertPasses(check(new UpSampling2D(2, 3), new int[] {2, 3, 2}, 2, 75));
+        assertPasses(check(new UpSampling2D(), new int[] {3, 2, 1}, 2, 76));
+    }
+
+    @Test
+    void globalMaxPooling2d() {
+        for (boolean keepdims : new boolean[] {false, true}) {
+            GlobalMaxPooling2D pool = new GlobalMaxPooling2D(keepdims);
+            int[] in = {3, 4, 5};
+            pool.build(in, new SplittableRandom(1));
+            int n = 2;
+            SplittableRandom rnd = new SplittableRandom(77);
+            assertPasses(new GradientCheck(pool, n, distinct(rnd, n * size(in)), uniform(rnd, n * 5, -1, 1), false, 0)
+                    .run());
+        }
+    }
+
     // ---- Flatten, Activation, Dropout ----
 
     @Test
@@ -255,6 +284,34 @@ class GradientCheckTest {
             }
         }
         assertTrue(dropped > 5 && dropped < 55, dropped + " of 60 dropped");
+    }
+
+    /** Whole channels of a sample are dropped or kept: every position of a channel has the same factor. */
+    @Test
+    void spatialDropout2dInTraining() {
+        SpatialDropout2D dropout = new SpatialDropout2D(0.5);
+        int[] in = {2, 3, 8};
+        dropout.build(in, new SplittableRandom(1));
+        int n = 3;
+        SplittableRandom rnd = new SplittableRandom(62);
+        float[] x = awayFromZero(rnd, n * size(in), 0.1, 1);
+        GradientCheck check = new GradientCheck(dropout, n, x, uniform(rnd, x.length, -1, 1), true, 98);
+        assertPasses(check.run());
+        float[] y = check.preActivation();
+        int dropped = 0;
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < 8; ch++) {
+                int first = b * 48 + ch;
+                float factor = y[first] / x[first];
+                assertTrue(factor == 0f || Math.abs(factor - 2f) <= 1e-6f, "factor " + factor);
+                dropped += factor == 0f ? 1 : 0;
+                for (int p = 1; p < 6; p++) {
+                    int i = first + p * 8;
+                    assertEquals(x[i] * factor, y[i], 1e-6f, "sample " + b + ", channel " + ch + ", position " + p);
+                }
+            }
+        }
+        assertTrue(dropped > 2 && dropped < 22, dropped + " of 24 channels dropped");
     }
 
     @Test

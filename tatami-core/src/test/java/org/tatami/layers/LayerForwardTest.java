@@ -378,6 +378,105 @@ class LayerForwardTest {
         assertArrayEquals(new float[] {2.5f, 25f}, kept.data());
     }
 
+    /** Runs forward into an output filled with NaN, so that every value must be written. */
+    private static float[] forward(Layer layer, float[] x, int n, boolean training, int... in) {
+        layer.build(in);
+        int size = 1;
+        for (int d : layer.outputShape()) {
+            size *= d;
+        }
+        float[] y = new float[n * size];
+        java.util.Arrays.fill(y, Float.NaN);
+        layer.forward(x, y, n, layer.createScratch(n), training, new java.util.SplittableRandom(3));
+        return y;
+    }
+
+    @Test
+    void zeroPadding2dPadsEachSideWithZeros() {
+        // 1 row at the top, none at the bottom, 2 columns at the left, 1 at the right.
+        ZeroPadding2D pad = new ZeroPadding2D(1, 0, 2, 1);
+        assertArrayEquals(new float[] {
+            0, 0, 0, 0, 0,
+            0, 0, 1, 2, 0,
+            0, 0, 3, 4, 0}, forward(pad, new float[] {1, 2, 3, 4}, 1, false, 2, 2, 1));
+        assertArrayEquals(new int[] {3, 5, 1}, pad.outputShape());
+        assertOutput(new int[] {6, 6, 3}, new ZeroPadding2D(), 4, 4, 3);
+        assertOutput(new int[] {8, 6, 3}, new ZeroPadding2D(2, 1), 4, 4, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ZeroPadding2D().name("pad").build(4, 4));
+        assertTrue(e.getMessage().contains("pad (ZeroPadding2D) expects input of shape (height, width, channels), got"
+                + " (None, 4, 4)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ZeroPadding2D(1, -1));
+    }
+
+    @Test
+    void cropping2dRemovesEachSide() {
+        // Two images of (2, 3, 2): values 1..12 and 13..24; none from the top, 1 row from the bottom,
+        // 1 column from the left, none from the right.
+        float[] x = new float[24];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i + 1;
+        }
+        Cropping2D crop = new Cropping2D(0, 1, 1, 0);
+        assertArrayEquals(new float[] {3, 4, 5, 6, 15, 16, 17, 18}, forward(crop, x, 2, false, 2, 3, 2));
+        assertArrayEquals(new int[] {1, 2, 2}, crop.outputShape());
+        Tensor y = new Cropping2D(1, 0, 1, 2).call(Tensor.of(IMAGE.clone(), 1, 4, 4, 1));
+        assertArrayEquals(new float[] {6, 10, 14}, y.data());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Cropping2D(2).name("crop").build(4, 4, 1));
+        assertTrue(e.getMessage().contains("crop (Cropping2D) removes (2, 2) rows and (2, 2) columns, more than the"
+                + " input (None, 4, 4, 1) has"), e.getMessage());
+    }
+
+    @Test
+    void upSampling2dRepeatsRowsAndColumns() {
+        UpSampling2D up = new UpSampling2D(2, 3);
+        assertArrayEquals(new float[] {
+            1, 1, 1, 2, 2, 2,
+            1, 1, 1, 2, 2, 2,
+            3, 3, 3, 4, 4, 4,
+            3, 3, 3, 4, 4, 4}, forward(up, new float[] {1, 2, 3, 4}, 1, false, 2, 2, 1));
+        // Channels stay together: pixel (0, 0) holds (1, 10), pixel (0, 1) holds (2, 20).
+        assertArrayEquals(new float[] {1, 10, 1, 10, 2, 20, 2, 20, 1, 10, 1, 10, 2, 20, 2, 20},
+                forward(new UpSampling2D(), new float[] {1, 10, 2, 20}, 1, false, 1, 2, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new UpSampling2D().name("up").build(4, 4, 1, 1));
+        assertTrue(e.getMessage().contains("up (UpSampling2D) expects input of shape (height, width, channels), got"
+                + " (None, 4, 4, 1, 1)"), e.getMessage());
+    }
+
+    @Test
+    void globalMaxPooling2d() {
+        // 2x2 pixels, 2 channels: channel 0 holds 1, 4, 3, 2; channel 1 holds 40, 20, 30, 10.
+        float[] x = {1, 40, 4, 20, 3, 30, 2, 10};
+        assertArrayEquals(new float[] {4, 40}, forward(new GlobalMaxPooling2D(), x, 1, false, 2, 2, 2));
+        Tensor kept = new GlobalMaxPooling2D(true).call(Tensor.of(x.clone(), 1, 2, 2, 2));
+        assertArrayEquals(new int[] {1, 1, 1, 2}, kept.shape());
+        assertArrayEquals(new float[] {4f, 40f}, kept.data());
+    }
+
+    /** As TensorFlow's reduce_max: positions that tie for the maximum share its gradient. */
+    @Test
+    void globalMaxPooling2dSharesTheGradientOfTies() {
+        GlobalMaxPooling2D pool = new GlobalMaxPooling2D();
+        float[] x = {5, 5, 1, 5};
+        float[] y = forward(pool, x, 1, false, 2, 2, 1);
+        float[] dx = new float[4];
+        pool.backward(x, y, new float[] {6}, dx, 1, pool.createScratch(1), new float[0][]);
+        assertArrayEquals(new float[] {2, 2, 0, 2}, dx);
+    }
+
+    @Test
+    void spatialDropout2dIsTheIdentityAtInference() {
+        float[] x = {1, 2, 3, 4, 5, 6, 7, 8};
+        assertArrayEquals(x, forward(new SpatialDropout2D(0.5), x, 1, false, 2, 2, 2));
+        assertThrows(IllegalArgumentException.class, () -> new SpatialDropout2D(1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SpatialDropout2D(0.5).name("sd").build(4, 4));
+        assertTrue(e.getMessage().contains("sd (SpatialDropout2D) expects input of shape (height, width, channels),"
+                + " got (None, 4, 4)"), e.getMessage());
+    }
+
     @Test
     void reshapeKeepsTheOrderAndInfersOneDimension() {
         Tensor y = new Reshape(2, -1, 2).call(Tensor.of(IMAGE.clone(), 1, 4, 4, 1));

@@ -25,15 +25,20 @@ import org.tatami.layers.Activation;
 import org.tatami.layers.AveragePooling2D;
 import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Conv2D;
+import org.tatami.layers.Cropping2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.DepthwiseConv2D;
 import org.tatami.layers.Dropout;
 import org.tatami.layers.Flatten;
 import org.tatami.layers.GlobalAveragePooling2D;
+import org.tatami.layers.GlobalMaxPooling2D;
 import org.tatami.layers.Layer;
 import org.tatami.layers.MaxPool2D;
 import org.tatami.layers.Reshape;
 import org.tatami.layers.SeparableConv2D;
+import org.tatami.layers.SpatialDropout2D;
+import org.tatami.layers.UpSampling2D;
+import org.tatami.layers.ZeroPadding2D;
 import org.tatami.config.ModelConfigException;
 
 class ModelConfigTest {
@@ -221,6 +226,53 @@ class ModelConfigTest {
         assertTrue(json.contains("\"momentum\": 0.9,") && json.contains("\"epsilon\": 1.0E-5,"), json);
         assertSameModel(model, ModelConfig.fromJson(json, "more.json"));
         assertEquals(3 * 3 * 2 * 4 + 4 + 4 * 3 + 4 * 3 + 4 * 3 + 3, model.countParams());
+    }
+
+    @Test
+    void paddingCroppingUpSamplingAndSpatialDropoutRoundTrip() {
+        Sequential model = new Sequential("resize",
+                new ZeroPadding2D(1, 2, 0, 3).inputShape(6, 5, 2),
+                new Conv2D(4, 3),
+                new SpatialDropout2D(0.25),
+                new UpSampling2D(2, 3),
+                new Cropping2D(1, 0, 2, 1),
+                new GlobalMaxPooling2D(true),
+                new GlobalMaxPooling2D());
+        String json = ModelConfig.toJson(model);
+        assertTrue(json.contains("\"padding\": [\n") && json.contains("\"cropping\": ["), json);
+        Model read = ModelConfig.fromJson(json, "resize.json");
+        assertSameModel(model, read);
+        assertArrayEquals(new int[] {4}, read.outputShape());
+        assertArrayEquals(new int[] {13, 15, 4}, read.layers().get(4).outputShape());
+        // Keras's SpatialDropout2D takes no trainable argument: its config must not carry one.
+        assertFalse(model.layers().get(2).config().containsKey("trainable"));
+    }
+
+    /** Keras accepts one size for all sides, one per axis, or a pair per axis; the alias GlobalMaxPool2D. */
+    @Test
+    void readsKerasFormsOfPaddingAndCropping() {
+        String json = """
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "InputLayer", "config": {"batch_shape": [null, 8, 8, 1], "name": "in"}},
+                  {"class_name": "ZeroPadding2D", "config": {"name": "p1", "padding": 2}},
+                  {"class_name": "ZeroPadding2D", "config": {"name": "p2", "padding": [1, 3]}},
+                  {"class_name": "Cropping2D", "config": {"name": "c1", "cropping": [[1, 0], [2, 1]]}},
+                  {"class_name": "UpSampling2D", "config": {"name": "u", "size": 2, "interpolation": "nearest"}},
+                  {"class_name": "GlobalMaxPool2D", "config": {"name": "g"}}]}}
+                """;
+        Model m = ModelConfig.fromJson(json, "forms.json");
+        assertArrayEquals(new int[] {12, 12, 1}, m.layers().get(0).outputShape());
+        assertArrayEquals(new int[] {14, 18, 1}, m.layers().get(1).outputShape());
+        assertArrayEquals(new int[] {13, 15, 1}, m.layers().get(2).outputShape());
+        assertArrayEquals(new int[] {26, 30, 1}, m.layers().get(3).outputShape());
+        assertEquals("GlobalMaxPooling2D", m.layers().get(4).className());
+        rejected(swap(json, "\"interpolation\": \"nearest\"", "\"interpolation\": \"bilinear\""),
+                "layer 'u' (UpSampling2D)", "interpolation", "bilinear");
+        rejected(swap(json, "\"padding\": [1, 3]", "\"padding\": [1, -3]"), "layer 'p2' (ZeroPadding2D)",
+                "padding must be a non-negative integer, two, or two pairs");
+        rejected(swap(json, "[[1, 0], [2, 1]]", "[[1, 0, 2]]"), "layer 'c1' (Cropping2D)", "cropping");
+        rejected(swap(json, "[[1, 0], [2, 1]]", "[[8, 6], [0, 0]]"), "layer 'c1' (Cropping2D)",
+                "removes (8, 6) rows");
     }
 
     /** tf.keras 2 writes BatchNormalization's axis as a list and adds its renormalization options. */
