@@ -1,11 +1,8 @@
 package org.tatami.layers;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tatami.config.Fields;
-import org.tatami.config.KerasValues;
 import org.tatami.kernels.CpuOptions;
 import org.tatami.kernels.DirectConv3x3;
 import org.tatami.kernels.Gemm;
@@ -15,14 +12,7 @@ import org.tatami.kernels.Gemm;
  * Conv2D. Computed as im2col followed by one matrix product, so the kernel is used as stored, or, for
  * the shape where that loses (see {@link #direct}), directly from the images.
  */
-public final class Conv2D extends KernelLayer<Conv2D> {
-    private static final int[] ONES = {1, 1};
-    private final int filters;
-    private final int kh;
-    private final int kw;
-    private int sh = 1;
-    private int sw = 1;
-    private Padding padding = Padding.VALID;
+public final class Conv2D extends ConvLayer<Conv2D> {
     private Geometry g;
     private boolean direct;
 
@@ -32,61 +22,12 @@ public final class Conv2D extends KernelLayer<Conv2D> {
     }
 
     public Conv2D(int filters, int kernelHeight, int kernelWidth) {
-        if (filters <= 0 || kernelHeight <= 0 || kernelWidth <= 0) {
-            throw new IllegalArgumentException("Conv2D filters and kernel size must be positive, got filters="
-                    + filters + ", kernel_size=(" + kernelHeight + ", " + kernelWidth + ")");
-        }
-        this.filters = filters;
-        this.kh = kernelHeight;
-        this.kw = kernelWidth;
-    }
-
-    public Conv2D strides(int stride) {
-        return strides(stride, stride);
-    }
-
-    public Conv2D strides(int strideHeight, int strideWidth) {
-        if (strideHeight <= 0 || strideWidth <= 0) {
-            throw new IllegalArgumentException("Conv2D strides must be positive, got (" + strideHeight + ", "
-                    + strideWidth + ")");
-        }
-        this.sh = strideHeight;
-        this.sw = strideWidth;
-        return this;
-    }
-
-    public Conv2D padding(String mode) {
-        return padding(Padding.of(mode));
-    }
-
-    public Conv2D padding(Padding mode) {
-        this.padding = mode;
-        return this;
-    }
-
-    public int filters() {
-        return filters;
+        super(filters, kernelHeight, kernelWidth);
     }
 
     /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
     public static Conv2D fromConfig(Fields c) {
-        int filters = c.integer("filters");
-        int[] kernel = c.pair("kernel_size", null);
-        if (kernel == null) {
-            throw c.invalid("kernel_size", "a positive integer or two");
-        }
-        int[] strides = c.pair("strides", ONES);
-        Padding padding = Padding.fromConfig(c);
-        KerasValues.requireChannelsLast(c);
-        if (!Arrays.equals(c.pair("dilation_rate", ONES), ONES)) {
-            throw c.unsupported("dilation_rate", "tatami's Conv2D has no dilation");
-        }
-        if (c.integer("groups", 1) != 1) {
-            throw c.unsupported("groups", "tatami's Conv2D has no grouped convolution");
-        }
-        Conv2D conv = new Conv2D(filters, kernel[0], kernel[1]).strides(strides[0], strides[1]).padding(padding);
-        readKernelOptions(c, conv);
-        return conv;
+        return readConvOptions(c, Conv2D::new);
     }
 
     @Override
@@ -110,11 +51,6 @@ public final class Conv2D extends KernelLayer<Conv2D> {
     @Override
     protected int[] kernelShape() {
         return new int[] {kh, kw, g.c(), filters};
-    }
-
-    @Override
-    protected int outputs() {
-        return filters;
     }
 
     private int patch() {
@@ -246,12 +182,7 @@ public final class Conv2D extends KernelLayer<Conv2D> {
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
-        c.put("filters", filters);
-        c.put("kernel_size", List.of(kh, kw));
-        c.put("strides", List.of(sh, sw));
-        c.put("padding", padding.kerasName());
-        c.put("data_format", "channels_last");
-        c.put("dilation_rate", List.of(1, 1));
+        putConvConfig(c);
         c.put("groups", 1);
         putKernelConfig(c, true);
         return c;

@@ -16,6 +16,18 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int oh, int
     }
 
     /**
+     * The convolution whose input gradient a transposed convolution computes: its image is the
+     * transposed convolution's output (Keras's size rule), its output the transposed convolution's
+     * input, padded as TensorFlow's conv2d_transpose pads.
+     */
+    static Geometry transposed(int[] in, int kh, int kw, int sh, int sw, int filters, Padding padding) {
+        int h = padding.transposedLength(in[0], kh, sh);
+        int w = padding.transposedLength(in[1], kw, sw);
+        return new Geometry(h, w, filters, kh, kw, sh, sw, in[0], in[1], padding.padBefore(h, kh, sh, in[0]),
+                padding.padBefore(w, kw, sw, in[1]));
+    }
+
+    /**
      * Writes one row per output position and sample, holding the (kh, kw, c) patch under it in the
      * kernel's own order; positions in the padding are zero.
      */

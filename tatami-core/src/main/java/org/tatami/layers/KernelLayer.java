@@ -23,7 +23,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
     private float[] kernelT;
 
     @SuppressWarnings("unchecked")
-    private T self() {
+    protected final T self() {
         return (T) this;
     }
 
@@ -190,7 +190,15 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         }
     }
 
-    /** The kernel seen as a [rows, outputs] matrix, transposed: [outputs, rows]. Kept up to date by {@link #prepare}. */
+    /**
+     * The kernel's last axis, the columns of the matrix it is stored as: the outputs, except for a
+     * transposed convolution, whose kernel ends with its input channels as Keras stores it.
+     */
+    protected int kernelColumns() {
+        return outputs();
+    }
+
+    /** The kernel seen as a [rows, columns] matrix, transposed: [columns, rows]. Kept up to date by {@link #prepare}. */
     protected final float[] kernelT() {
         return kernelT;
     }
@@ -204,7 +212,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
             return;
         }
         float[] k = kernelData();
-        int cols = outputs();
+        int cols = kernelColumns();
         int rows = k.length / cols;
         if (kernelT == null) {
             kernelT = new float[k.length];

@@ -73,6 +73,38 @@ class GradientCheckTest {
         assertPasses(reluCheck(() -> new Conv2D(2, 3).activation("relu"), new int[] {3, 20, 1}, 3));
     }
 
+    // ---- Conv2DTranspose ----
+
+    static Stream<Arguments> transposedConvolutions() {
+        return Stream.of(
+                // name, filters, kh, kw, sh, sw, padding, bias, input (h, w, c)
+                Arguments.of("3x3 valid s1, 2->3", 3, 3, 3, 1, 1, "valid", true, new int[] {3, 4, 2}),
+                Arguments.of("3x3 same s2, 3->2", 2, 3, 3, 2, 2, "same", true, new int[] {3, 2, 3}),
+                Arguments.of("2x2 valid s2, 1->4, no bias", 4, 2, 2, 2, 2, "valid", false, new int[] {2, 3, 1}),
+                // A window smaller than the stride leaves output positions no input reaches.
+                Arguments.of("1x2 valid s3, 2->2", 2, 1, 2, 3, 3, "valid", true, new int[] {2, 2, 2}),
+                Arguments.of("4x3 same s(2,1), 2->3", 3, 4, 3, 2, 1, "same", true, new int[] {3, 3, 2}),
+                Arguments.of("3x3 same s1, 2->17", 17, 3, 3, 1, 1, "same", true, new int[] {3, 3, 2}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transposedConvolutions")
+    void conv2dTranspose(String name, int filters, int kh, int kw, int sh, int sw, String padding, boolean bias,
+                         int[] in) {
+        Conv2DTranspose conv = new Conv2DTranspose(filters, kh, kw).strides(sh, sw).padding(padding).useBias(bias);
+        assertPasses(check(conv, in, 2, 15));
+    }
+
+    @Test
+    void conv2dTransposeWithActivations() {
+        assertPasses(check(new Conv2DTranspose(3, 3).strides(2).padding("same").activation("tanh"),
+                new int[] {2, 3, 2}, 2, 16));
+        assertPasses(check(new Conv2DTranspose(4, 2).activation("softmax"), new int[] {2, 2, 3}, 2, 17));
+        // An output sums up to 4 products of inputs and weights in [-1, 1]: a step h moves it by up to 4h.
+        assertPasses(reluCheck(() -> new Conv2DTranspose(2, 2).strides(2).activation("relu"), new int[] {2, 3, 2}, 2,
+                4));
+    }
+
     // ---- DepthwiseConv2D, SeparableConv2D ----
 
     static Stream<Arguments> depthwiseConvolutions() {

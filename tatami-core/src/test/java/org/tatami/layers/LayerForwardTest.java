@@ -378,6 +378,86 @@ class LayerForwardTest {
         assertArrayEquals(new float[] {2.5f, 25f}, kept.data());
     }
 
+    /**
+     * Each input pixel paints the kernel, scaled by its value, at its place in the output: with
+     * k = [[1, 10], [100, 1000]] and x = [[1, 2], [3, 4]], stride 2 tiles four scaled copies of k,
+     * stride 1 overlaps them (e.g. the centre is 1 * 1000 + 2 * 100 + 3 * 10 + 4 * 1).
+     */
+    @Test
+    void conv2dTransposePaintsTheKernel() {
+        List<Tensor> weights = List.of(Tensor.of(new float[] {1, 10, 100, 1000}, 2, 2, 1, 1), Tensor.vector(0.5f));
+        Conv2DTranspose tiled = new Conv2DTranspose(1, 2).strides(2);
+        tiled.build(2, 2, 1);
+        tiled.setWeights(weights);
+        assertArrayEquals(new float[] {
+            1.5f, 10.5f, 2.5f, 20.5f,
+            100.5f, 1000.5f, 200.5f, 2000.5f,
+            3.5f, 30.5f, 4.5f, 40.5f,
+            300.5f, 3000.5f, 400.5f, 4000.5f}, tiled.call(Tensor.of(new float[] {1, 2, 3, 4}, 1, 2, 2, 1)).data());
+        Conv2DTranspose overlapping = new Conv2DTranspose(1, 2);
+        overlapping.build(2, 2, 1);
+        overlapping.setWeights(weights);
+        assertArrayEquals(new float[] {
+            1.5f, 12.5f, 20.5f,
+            103.5f, 1234.5f, 2040.5f,
+            300.5f, 3400.5f, 4000.5f}, overlapping.call(Tensor.of(new float[] {1, 2, 3, 4}, 1, 2, 2, 1)).data());
+    }
+
+    /**
+     * TensorFlow defines conv2d_transpose as the input gradient of conv2d: so, on any shape, padding
+     * and stride, the transposed convolution of v equals Conv2D's backward of v, with the same kernel
+     * (Conv2D's (kh, kw, in, out) is Conv2DTranspose's (kh, kw, filters, in)) and no bias.
+     */
+    @Test
+    void conv2dTransposeIsTheGradientOfConv2D() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(8);
+        int[][] cases = {
+            // kh, kw, sh, sw, same, input h, w, c, filters
+            {3, 3, 2, 2, 1, 3, 4, 2, 3}, {3, 3, 2, 2, 0, 3, 4, 2, 3}, {4, 4, 2, 2, 1, 2, 3, 3, 2},
+            {2, 3, 3, 1, 0, 2, 2, 1, 2}, {1, 1, 3, 3, 0, 2, 2, 2, 1}, {5, 3, 1, 2, 1, 3, 3, 2, 2}};
+        for (int[] k : cases) {
+            String padding = k[4] == 1 ? "same" : "valid";
+            Conv2DTranspose t = new Conv2DTranspose(k[8], k[0], k[1]).strides(k[2], k[3]).padding(padding)
+                    .useBias(false);
+            t.build(k[5], k[6], k[7]);
+            int[] out = t.outputShape();
+            Conv2D conv = new Conv2D(k[7], k[0], k[1]).strides(k[2], k[3]).padding(padding).useBias(false);
+            conv.build(out);
+            assertArrayEquals(new int[] {k[5], k[6], k[7]}, conv.outputShape(), java.util.Arrays.toString(k));
+            conv.setWeights(t.getWeights());
+            int n = 2;
+            float[] v = new float[n * k[5] * k[6] * k[7]];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) random.nextGaussian();
+            }
+            float[] x = new float[n * out[0] * out[1] * out[2]];
+            Object scratch = conv.createScratch(n);
+            conv.prepare(true);
+            conv.forward(x, new float[v.length], n, scratch, true, random);
+            float[] expected = new float[x.length];
+            conv.backward(x, null, v.clone(), expected, n, scratch, new float[][] {new float[t.countParams()]});
+            float[] actual = t.call(Tensor.of(v, n, k[5], k[6], k[7])).data();
+            assertArrayEquals(expected, actual, 1e-5f, java.util.Arrays.toString(k));
+        }
+    }
+
+    /** Keras's output size: input * stride, plus max(kernel - stride, 0) with padding valid. */
+    @Test
+    void conv2dTransposeShapes() {
+        Conv2DTranspose t = new Conv2DTranspose(4, 3, 2);
+        assertOutput(new int[] {7, 6, 4}, t, 5, 5, 3);
+        assertArrayEquals(new int[] {3, 2, 4, 3}, t.getWeights().get(0).shape());
+        assertEquals(3 * 2 * 4 * 3 + 4, t.countParams());
+        assertOutput(new int[] {11, 11, 4}, new Conv2DTranspose(4, 3).strides(2), 5, 5, 3);
+        assertOutput(new int[] {10, 10, 4}, new Conv2DTranspose(4, 3).strides(2).padding("same"), 5, 5, 3);
+        assertOutput(new int[] {15, 15, 4}, new Conv2DTranspose(4, 1).strides(3), 5, 5, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Conv2DTranspose(4, 3).name("up").build(5, 5));
+        assertTrue(e.getMessage().contains("up (Conv2DTranspose) expects input of shape (height, width, channels), got"
+                + " (None, 5, 5)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Conv2DTranspose(0, 3));
+    }
+
     /** Runs forward into an output filled with NaN, so that every value must be written. */
     private static float[] forward(Layer layer, float[] x, int n, boolean training, int... in) {
         layer.build(in);

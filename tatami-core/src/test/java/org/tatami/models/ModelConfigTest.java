@@ -25,6 +25,7 @@ import org.tatami.layers.Activation;
 import org.tatami.layers.AveragePooling2D;
 import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Conv2D;
+import org.tatami.layers.Conv2DTranspose;
 import org.tatami.layers.Cropping2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.DepthwiseConv2D;
@@ -246,6 +247,35 @@ class ModelConfigTest {
         assertArrayEquals(new int[] {13, 15, 4}, read.layers().get(4).outputShape());
         // Keras's SpatialDropout2D takes no trainable argument: its config must not carry one.
         assertFalse(model.layers().get(2).config().containsKey("trainable"));
+    }
+
+    @Test
+    void conv2dTransposeRoundTripsAndReadsTfKeras2() {
+        Sequential model = new Sequential("decoder",
+                new Conv2DTranspose(8, 3, 2).strides(2, 1).padding("same").activation("relu")
+                        .kernelInitializer("he_normal").inputShape(4, 5, 3),
+                new Conv2DTranspose(2, 4).useBias(false));
+        String json = ModelConfig.toJson(model);
+        Model read = ModelConfig.fromJson(json, "decoder.json");
+        assertSameModel(model, read);
+        assertArrayEquals(new int[] {11, 8, 2}, read.outputShape());
+        assertArrayEquals(new int[] {3, 2, 8, 3}, read.layers().get(0).getWeights().get(0).shape());
+        String keras2 = """
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "Conv2DTranspose", "config": {"name": "t", "trainable": true, "dtype": "float32",
+                   "batch_input_shape": [null, 4, 4, 2], "filters": 3, "kernel_size": [3, 3], "strides": [2, 2],
+                   "padding": "same", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1,
+                   "activation": "linear", "use_bias": true,
+                   "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": null}},
+                   "bias_initializer": {"class_name": "Zeros", "config": {}}, "kernel_regularizer": null,
+                   "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null,
+                   "bias_constraint": null, "output_padding": null}}]}}
+                """;
+        assertArrayEquals(new int[] {8, 8, 3}, ModelConfig.fromJson(keras2, "t.json").outputShape());
+        rejected(swap(keras2, "\"output_padding\": null", "\"output_padding\": [1, 1]"),
+                "layer 't' (Conv2DTranspose)", "output_padding");
+        rejected(swap(keras2, "\"dilation_rate\": [1, 1]", "\"dilation_rate\": [2, 2]"),
+                "layer 't' (Conv2DTranspose)", "dilation_rate");
     }
 
     /** Keras accepts one size for all sides, one per axis, or a pair per axis; the alias GlobalMaxPool2D. */
