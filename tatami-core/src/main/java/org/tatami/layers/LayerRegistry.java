@@ -42,6 +42,7 @@ public final class LayerRegistry {
             Map.entry("GlobalMaxPool2D", GlobalMaxPooling2D::fromConfig),
             Map.entry("SpatialDropout2D", SpatialDropout2D::fromConfig),
             Map.entry("BatchNormalization", BatchNormalization::fromConfig),
+            Map.entry("LayerNormalization", LayerNormalization::fromConfig),
             Map.entry("Reshape", Reshape::fromConfig),
             Map.entry("Flatten", Flatten::fromConfig),
             Map.entry("Dense", Dense::fromConfig),

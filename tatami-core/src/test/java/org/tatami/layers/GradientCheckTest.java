@@ -249,6 +249,17 @@ class GradientCheckTest {
         }
     }
 
+    // ---- LayerNormalization ----
+
+    @Test
+    void layerNormalization() {
+        assertPasses(check(new LayerNormalization(), new int[] {3, 5}, 2, 81));
+        assertPasses(check(new LayerNormalization().epsilon(1e-5), new int[] {2, 3, 4}, 2, 82));
+        assertPasses(check(new LayerNormalization().center(false), new int[] {6}, 3, 83));
+        assertPasses(check(new LayerNormalization().scale(false), new int[] {6}, 3, 84));
+        assertPasses(check(new LayerNormalization().center(false).scale(false), new int[] {2, 7}, 2, 85));
+    }
+
     // ---- Flatten, Activation, Dropout ----
 
     @Test

@@ -571,6 +571,32 @@ class LayerForwardTest {
         assertThrows(IllegalArgumentException.class, () -> new Reshape(0, 4));
     }
 
+    /**
+     * Each row on its own: [1, 3] has mean 2 and variance 1, so xhat = -+1 / sqrt(1 + 0.001); [5, 5] has
+     * variance 0, so xhat = 0 and y = beta. gamma = [2, 1], beta = [0.5, -1].
+     */
+    @Test
+    void layerNormalizationNormalizesEachRow() {
+        LayerNormalization ln = new LayerNormalization();
+        ln.build(2);
+        assertEquals(List.of("gamma", "beta"), ln.parameters().stream().map(Parameter::name).toList());
+        ln.setWeights(List.of(Tensor.of(new float[] {2, 1}, 2), Tensor.of(new float[] {0.5f, -1}, 2)));
+        float s = (float) (1 / Math.sqrt(1.001));
+        Tensor y = ln.call(Tensor.of(new float[] {1, 3, 5, 5}, 2, 2));
+        assertArrayEquals(new float[] {-2 * s + 0.5f, s - 1, 0.5f, -1}, y.data(), 1e-6f);
+        // Training changes nothing: no batch statistics, no state.
+        float[] trained = new float[4];
+        ln.forward(new float[] {1, 3, 5, 5}, trained, 2, ln.createScratch(2), true, new java.util.SplittableRandom(1));
+        assertArrayEquals(y.data(), trained);
+        LayerNormalization plain = new LayerNormalization().center(false).scale(false);
+        plain.build(3, 4);
+        assertEquals(0, plain.countParams());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new LayerNormalization().axis(1).name("ln").build(5, 5, 8));
+        assertTrue(e.getMessage().contains("ln (LayerNormalization): axis 1 on input (None, 5, 5, 8)"),
+                e.getMessage());
+    }
+
     /** gamma 3, beta 1, moving mean 1, moving variance 3.75 and epsilon 0.25: y = 3 (x - 1) / 2 + 1. */
     @Test
     void batchNormalizationAtInferenceUsesTheMovingStatistics() {

@@ -34,6 +34,7 @@ import org.tatami.layers.Flatten;
 import org.tatami.layers.GlobalAveragePooling2D;
 import org.tatami.layers.GlobalMaxPooling2D;
 import org.tatami.layers.Layer;
+import org.tatami.layers.LayerNormalization;
 import org.tatami.layers.MaxPool2D;
 import org.tatami.layers.Reshape;
 import org.tatami.layers.SeparableConv2D;
@@ -303,6 +304,39 @@ class ModelConfigTest {
         rejected(swap(json, "[[1, 0], [2, 1]]", "[[1, 0, 2]]"), "layer 'c1' (Cropping2D)", "cropping");
         rejected(swap(json, "[[1, 0], [2, 1]]", "[[8, 6], [0, 0]]"), "layer 'c1' (Cropping2D)",
                 "removes (8, 6) rows");
+    }
+
+    @Test
+    void layerNormalizationRoundTripsAndReadsKeras3() {
+        Sequential model = new Sequential("ln",
+                new Dense(6).inputShape(4),
+                new LayerNormalization().epsilon(1e-5).center(false),
+                new LayerNormalization().axis(1).gammaInitializer(new Constant(0.5f)),
+                new Dense(2));
+        String json = ModelConfig.toJson(model);
+        assertTrue(json.contains("\"epsilon\": 1.0E-5,"), json);
+        assertSameModel(model, ModelConfig.fromJson(json, "ln.json"));
+        assertEquals(4 * 6 + 6 + 6 + 12 + 6 * 2 + 2, model.countParams());
+        String keras3 = """
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "InputLayer", "config": {"batch_shape": [null, 3, 4], "name": "in"}},
+                  {"module": "keras.layers", "class_name": "LayerNormalization", "config": {"name": "ln",
+                   "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy",
+                   "config": {"name": "float32"}, "registered_name": null}, "axis": [-1], "epsilon": 0.001,
+                   "center": true, "scale": true, "rms_scaling": false,
+                   "beta_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {},
+                   "registered_name": null},
+                   "gamma_initializer": {"module": "keras.initializers", "class_name": "Ones", "config": {},
+                   "registered_name": null},
+                   "beta_regularizer": null, "gamma_regularizer": null, "beta_constraint": null,
+                   "gamma_constraint": null}, "registered_name": null,
+                   "build_config": {"input_shape": [null, 3, 4]}}]}}
+                """;
+        Model m = ModelConfig.fromJson(keras3, "ln3.json");
+        assertEquals(List.of("ln/gamma", "ln/beta"), List.copyOf(m.namedWeights().keySet()));
+        rejected(swap(keras3, "\"rms_scaling\": false", "\"rms_scaling\": true"), "layer 'ln' (LayerNormalization)",
+                "rms_scaling");
+        rejected(swap(keras3, "\"axis\": [-1]", "\"axis\": [1]"), "layer 'ln' (LayerNormalization)", "axis 1");
     }
 
     /** tf.keras 2 writes BatchNormalization's axis as a list and adds its renormalization options. */
