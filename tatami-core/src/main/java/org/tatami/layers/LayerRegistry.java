@@ -25,6 +25,7 @@ public final class LayerRegistry {
     }
 
     private static final Map<String, Factory> BUILT_IN = Map.ofEntries(
+            Map.entry("Conv1D", Conv1D::fromConfig),
             Map.entry("Conv2D", Conv2D::fromConfig),
             Map.entry("Conv2DTranspose", Conv2DTranspose::fromConfig),
             Map.entry("DepthwiseConv2D", DepthwiseConv2D::fromConfig),

@@ -105,6 +105,18 @@ class GradientCheckTest {
                 4));
     }
 
+    // ---- Conv1D ----
+
+    @Test
+    void conv1d() {
+        assertPasses(check(new Conv1D(3, 3), new int[] {7, 2}, 2, 18));
+        assertPasses(check(new Conv1D(2, 4).strides(2).padding("same").useBias(false), new int[] {9, 3}, 2, 19));
+        assertPasses(check(new Conv1D(3, 3).padding("causal"), new int[] {5, 2}, 2, 20));
+        assertPasses(check(new Conv1D(2, 2).strides(3).padding("causal").activation("tanh"), new int[] {8, 1}, 2, 29));
+        // More filters than vector lanes: vectors along the filters rather than the steps.
+        assertPasses(check(new Conv1D(17, 3).padding("same"), new int[] {4, 2}, 2, 30));
+    }
+
     // ---- DepthwiseConv2D, SeparableConv2D ----
 
     static Stream<Arguments> depthwiseConvolutions() {

@@ -458,6 +458,34 @@ class LayerForwardTest {
         assertThrows(IllegalArgumentException.class, () -> new Conv2DTranspose(0, 3));
     }
 
+    /**
+     * Steps 1, 2, 3, 4 under the kernel [1, 10] with bias 0.5: valid gives 1 + 20, 2 + 30, 3 + 40;
+     * causal puts the one zero before the first step (0 + 10 first); same puts it after (4 + 0 last).
+     */
+    @Test
+    void conv1dPaddings() {
+        List<Tensor> weights = List.of(Tensor.of(new float[] {1, 10}, 2, 1, 1), Tensor.vector(0.5f));
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 1, 4, 1);
+        String[] paddings = {"valid", "causal", "same"};
+        float[][] expected = {{21.5f, 32.5f, 43.5f}, {10.5f, 21.5f, 32.5f, 43.5f}, {21.5f, 32.5f, 43.5f, 4.5f}};
+        for (int i = 0; i < 3; i++) {
+            Conv1D conv = new Conv1D(1, 2).padding(paddings[i]);
+            conv.build(4, 1);
+            conv.setWeights(weights);
+            assertArrayEquals(expected[i], conv.call(x).data(), paddings[i]);
+        }
+        Conv1D strided = new Conv1D(4, 3).strides(2);
+        assertOutput(new int[] {4, 4}, strided, 9, 2);
+        assertArrayEquals(new int[] {3, 2, 4}, strided.getWeights().get(0).shape());
+        assertOutput(new int[] {5, 4}, new Conv1D(4, 3).strides(2).padding("causal"), 9, 2);
+        assertOutput(new int[] {5, 4}, new Conv1D(4, 3).strides(2).padding("same"), 9, 2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Conv1D(4, 3).name("c1").build(9, 9, 2));
+        assertTrue(e.getMessage().contains("c1 (Conv1D) expects input of shape (steps, channels), got (None, 9, 9, 2)"),
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Conv1D(4, 3).padding("full"));
+    }
+
     /** Runs forward into an output filled with NaN, so that every value must be written. */
     private static float[] forward(Layer layer, float[] x, int n, boolean training, int... in) {
         layer.build(in);

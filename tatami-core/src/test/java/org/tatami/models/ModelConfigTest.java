@@ -24,6 +24,7 @@ import org.tatami.initializers.Constant;
 import org.tatami.layers.Activation;
 import org.tatami.layers.AveragePooling2D;
 import org.tatami.layers.BatchNormalization;
+import org.tatami.layers.Conv1D;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Conv2DTranspose;
 import org.tatami.layers.Cropping2D;
@@ -277,6 +278,34 @@ class ModelConfigTest {
                 "layer 't' (Conv2DTranspose)", "output_padding");
         rejected(swap(keras2, "\"dilation_rate\": [1, 1]", "\"dilation_rate\": [2, 2]"),
                 "layer 't' (Conv2DTranspose)", "dilation_rate");
+    }
+
+    @Test
+    void conv1dRoundTripsAndReadsKeras3() {
+        Sequential model = new Sequential("sequence",
+                new Conv1D(8, 5).strides(2).padding("causal").activation("relu").inputShape(20, 3),
+                new Conv1D(4, 3).padding("same").useBias(false),
+                new Flatten(),
+                new Dense(2));
+        String json = ModelConfig.toJson(model);
+        assertTrue(json.contains("\"kernel_size\": [\n") && json.contains("\"padding\": \"causal\""), json);
+        Model read = ModelConfig.fromJson(json, "sequence.json");
+        assertSameModel(model, read);
+        assertArrayEquals(new int[] {10, 4}, read.layers().get(1).outputShape());
+        String keras3 = """
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "InputLayer", "config": {"batch_shape": [null, 12, 2], "name": "in"}},
+                  {"class_name": "Conv1D", "config": {"name": "c", "filters": 3, "kernel_size": 4, "strides": [1],
+                   "padding": "valid", "data_format": "channels_last", "dilation_rate": [1], "groups": 1,
+                   "activation": "linear", "use_bias": true}}]}}
+                """;
+        Model m = ModelConfig.fromJson(keras3, "c.json");
+        assertArrayEquals(new int[] {9, 3}, m.outputShape());
+        assertArrayEquals(new int[] {4, 2, 3}, m.layers().get(0).getWeights().get(0).shape());
+        rejected(swap(keras3, "\"dilation_rate\": [1]", "\"dilation_rate\": [2]"), "layer 'c' (Conv1D)",
+                "dilation_rate");
+        rejected(swap(keras3, "\"padding\": \"valid\"", "\"padding\": \"full\""), "layer 'c' (Conv1D)", "padding");
+        rejected(swap(keras3, "\"strides\": [1]", "\"strides\": [1, 1]"), "layer 'c' (Conv1D)", "strides");
     }
 
     /** Keras accepts one size for all sides, one per axis, or a pair per axis; the alias GlobalMaxPool2D. */
