@@ -10,8 +10,8 @@ import org.tatami.config.ModelConfigException;
 /**
  * The layer classes a model config may name, by Keras's class names, and how to make each from its
  * config: Keras's {@code custom_objects} / {@code register_keras_serializable}. The built-in classes
- * are registered (with Keras's aliases MaxPool2D, AvgPool2D, GlobalAvgPool2D and GlobalMaxPool2D); a
- * program adds its own layer classes with {@link #register}.
+ * are registered (with Keras's aliases MaxPool1D, AvgPool1D, MaxPool2D, AvgPool2D, GlobalAvgPool2D and
+ * GlobalMaxPool2D); a program adds its own layer classes with {@link #register}.
  *
  * <pre>{@code
  * LayerRegistry.register("Scale", c -> new Scale((float) c.number("factor")));
@@ -34,6 +34,10 @@ public final class LayerRegistry {
             Map.entry("MaxPool2D", MaxPool2D::fromConfig),
             Map.entry("AveragePooling2D", AveragePooling2D::fromConfig),
             Map.entry("AvgPool2D", AveragePooling2D::fromConfig),
+            Map.entry("MaxPooling1D", MaxPooling1D::fromConfig),
+            Map.entry("MaxPool1D", MaxPooling1D::fromConfig),
+            Map.entry("AveragePooling1D", AveragePooling1D::fromConfig),
+            Map.entry("AvgPool1D", AveragePooling1D::fromConfig),
             Map.entry("GlobalAveragePooling2D", GlobalAveragePooling2D::fromConfig),
             Map.entry("GlobalAvgPool2D", GlobalAveragePooling2D::fromConfig),
             Map.entry("ZeroPadding2D", ZeroPadding2D::fromConfig),

@@ -16,6 +16,7 @@ import org.tatami.layers.GlobalMaxPooling2D;
 import org.tatami.layers.InputLayer;
 import org.tatami.layers.Layer;
 import org.tatami.layers.Node;
+import org.tatami.layers.Pooling1D;
 import org.tatami.layers.Pooling2D;
 import org.tatami.layers.ReLU;
 import org.tatami.layers.SpatialDropout2D;
@@ -199,7 +200,8 @@ public final class ModelConfig {
         c.remove("batch_input_shape");
         Map<String, Object> entry = kerasObject("keras.layers", layer.className(), c);
         // Keras builds these layers in their constructors, so to_json gives them no build_config.
-        boolean builtAtInit = layer instanceof Pooling2D || layer instanceof GlobalAveragePooling2D
+        boolean builtAtInit = layer instanceof Pooling2D || layer instanceof Pooling1D<?>
+                || layer instanceof GlobalAveragePooling2D
                 || layer instanceof GlobalMaxPooling2D || layer instanceof Dropout || layer instanceof SpatialDropout2D
                 || layer instanceof Activation || layer instanceof ReLU;
         if (built && !builtAtInit) {

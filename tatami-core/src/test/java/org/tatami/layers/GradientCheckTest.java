@@ -272,6 +272,22 @@ class GradientCheckTest {
         assertPasses(check(new LayerNormalization().center(false).scale(false), new int[] {2, 7}, 2, 85));
     }
 
+    // ---- MaxPooling1D, AveragePooling1D ----
+
+    @Test
+    void pooling1d() {
+        int n = 2;
+        for (MaxPooling1D pool : new MaxPooling1D[] {new MaxPooling1D(), new MaxPooling1D(3).strides(2).padding("same")}) {
+            int[] in = {7, 3};
+            pool.build(in, new SplittableRandom(1));
+            SplittableRandom rnd = new SplittableRandom(86);
+            assertPasses(new GradientCheck(pool, n, distinct(rnd, n * size(in)),
+                    uniform(rnd, n * size(pool.outputShape()), -1, 1), false, 0).run());
+        }
+        assertPasses(check(new AveragePooling1D(), new int[] {6, 2}, n, 87));
+        assertPasses(check(new AveragePooling1D(3).strides(1).padding("same"), new int[] {5, 3}, n, 88));
+    }
+
     // ---- Flatten, Activation, Dropout ----
 
     @Test

@@ -486,6 +486,29 @@ class LayerForwardTest {
         assertThrows(IllegalArgumentException.class, () -> new Conv1D(4, 3).padding("full"));
     }
 
+    /**
+     * Steps of two channels, (1, 10), (5, 20), (3, 60), (2, 40), (4, 50): windows of 2 give the
+     * maxima (5, 20), (3, 60), and with "same" a last window of one step, (4, 50). Averages of 3 with
+     * stride 1 and "same" on 1, 2, 3, 4 count only the steps under the window: 1.5, 2, 3, 3.5.
+     */
+    @Test
+    void pooling1d() {
+        float[] x = {1, 10, 5, 20, 3, 60, 2, 40, 4, 50};
+        assertArrayEquals(new float[] {5, 20, 3, 60}, forward(new MaxPooling1D(), x, 1, false, 5, 2));
+        assertArrayEquals(new float[] {5, 20, 3, 60, 4, 50},
+                forward(new MaxPooling1D().padding("same"), x, 1, false, 5, 2));
+        assertArrayEquals(new float[] {1.5f, 2, 3, 3.5f},
+                forward(new AveragePooling1D(3).strides(1).padding("same"), new float[] {1, 2, 3, 4}, 1, false, 4, 1));
+        assertOutput(new int[] {3, 8}, new MaxPooling1D(3), 10, 8);
+        assertOutput(new int[] {4, 8}, new AveragePooling1D(4).strides(2), 10, 8);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MaxPooling1D().name("mp").build(4, 4, 1));
+        assertTrue(e.getMessage().contains("mp (MaxPooling1D) expects input of shape (steps, channels), got"
+                + " (None, 4, 4, 1)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new AveragePooling1D(5).name("ap").build(4, 1));
+        assertTrue(e.getMessage().contains("ap"), e.getMessage());
+    }
+
     /** Runs forward into an output filled with NaN, so that every value must be written. */
     private static float[] forward(Layer layer, float[] x, int n, boolean training, int... in) {
         layer.build(in);

@@ -22,6 +22,7 @@ import org.tatami.Tatami;
 import org.tatami.activations.ActivationFunction;
 import org.tatami.initializers.Constant;
 import org.tatami.layers.Activation;
+import org.tatami.layers.AveragePooling1D;
 import org.tatami.layers.AveragePooling2D;
 import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Conv1D;
@@ -37,6 +38,7 @@ import org.tatami.layers.GlobalMaxPooling2D;
 import org.tatami.layers.Layer;
 import org.tatami.layers.LayerNormalization;
 import org.tatami.layers.MaxPool2D;
+import org.tatami.layers.MaxPooling1D;
 import org.tatami.layers.Reshape;
 import org.tatami.layers.SeparableConv2D;
 import org.tatami.layers.SpatialDropout2D;
@@ -306,6 +308,36 @@ class ModelConfigTest {
                 "dilation_rate");
         rejected(swap(keras3, "\"padding\": \"valid\"", "\"padding\": \"full\""), "layer 'c' (Conv1D)", "padding");
         rejected(swap(keras3, "\"strides\": [1]", "\"strides\": [1, 1]"), "layer 'c' (Conv1D)", "strides");
+    }
+
+    @Test
+    void pooling1dRoundTripsAndReadsKeras3() {
+        Sequential model = new Sequential("pool1d",
+                new Conv1D(4, 3).inputShape(20, 2),
+                new MaxPooling1D(3).strides(2).padding("same"),
+                new AveragePooling1D(),
+                new Flatten());
+        String json = ModelConfig.toJson(model);
+        Model read = ModelConfig.fromJson(json, "pool1d.json");
+        assertSameModel(model, read);
+        assertArrayEquals(new int[] {16}, read.outputShape());
+        // Keras builds poolings at construction: no build_config for them.
+        JsonObject doc = JsonParser.parseString(json).getAsJsonObject();
+        assertTrue(layers(doc).get(1).getAsJsonObject().has("build_config"));
+        assertFalse(layers(doc).get(2).getAsJsonObject().has("build_config"));
+        assertFalse(layers(doc).get(3).getAsJsonObject().has("build_config"));
+        String keras3 = """
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "InputLayer", "config": {"batch_shape": [null, 9, 2], "name": "in"}},
+                  {"class_name": "MaxPool1D", "config": {"name": "m", "pool_size": [2], "padding": "valid",
+                   "strides": null, "data_format": "channels_last"}},
+                  {"class_name": "AveragePooling1D", "config": {"name": "a", "pool_size": 2, "strides": [1]}}]}}
+                """;
+        Model m = ModelConfig.fromJson(keras3, "p.json");
+        assertEquals("MaxPooling1D", m.layers().get(0).className());
+        assertArrayEquals(new int[] {3, 2}, m.outputShape());
+        rejected(swap(keras3, "\"pool_size\": [2]", "\"pool_size\": [2, 2]"), "layer 'm' (MaxPool1D)",
+                "pool_size");
     }
 
     /** Keras accepts one size for all sides, one per axis, or a pair per axis; the alias GlobalMaxPool2D. */
