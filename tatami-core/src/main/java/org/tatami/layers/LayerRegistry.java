@@ -51,6 +51,7 @@ public final class LayerRegistry {
             Map.entry("Reshape", Reshape::fromConfig),
             Map.entry("Flatten", Flatten::fromConfig),
             Map.entry("Dense", Dense::fromConfig),
+            Map.entry("Embedding", Embedding::fromConfig),
             Map.entry("Activation", Activation::fromConfig),
             Map.entry("ReLU", ReLU::fromConfig),
             Map.entry("Dropout", Dropout::fromConfig),

@@ -288,6 +288,28 @@ class GradientCheckTest {
         assertPasses(check(new AveragePooling1D(3).strides(1).padding("same"), new int[] {5, 3}, n, 88));
     }
 
+    // ---- Embedding ----
+
+    /**
+     * Ids are truncated to integers as Keras casts them: drawn as k + 0.5, a step of h keeps each in its
+     * row, so the ids' numeric gradient is 0, as the layer says; 12 ids over 5 rows repeat rows, whose
+     * gradients must add up.
+     */
+    @Test
+    void embedding() {
+        for (int[] in : new int[][] {{6}, {2, 3}}) {
+            Embedding embedding = new Embedding(5, 3);
+            embedding.build(in, new SplittableRandom(1));
+            SplittableRandom rnd = new SplittableRandom(89);
+            int n = 2;
+            float[] x = new float[n * size(in)];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextInt(5) + 0.5f;
+            }
+            assertPasses(new GradientCheck(embedding, n, x, uniform(rnd, x.length * 3, -1, 1), false, 0).run());
+        }
+    }
+
     // ---- Flatten, Activation, Dropout ----
 
     @Test

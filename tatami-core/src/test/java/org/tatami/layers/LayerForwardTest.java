@@ -509,6 +509,27 @@ class LayerForwardTest {
         assertTrue(e.getMessage().contains("ap"), e.getMessage());
     }
 
+    @Test
+    void embeddingLooksUpRows() {
+        Embedding embedding = new Embedding(4, 2);
+        embedding.name("emb");
+        embedding.build(3);
+        assertArrayEquals(new int[] {3, 2}, embedding.outputShape());
+        assertArrayEquals(new int[] {4, 2}, embedding.getWeights().get(0).shape());
+        for (float v : embedding.getWeights().get(0).data()) {
+            assertTrue(v >= -0.05f && v < 0.05f, "Keras's default: uniform in [-0.05, 0.05), got " + v);
+        }
+        embedding.setWeights(List.of(Tensor.of(new float[] {0, 1, 10, 11, 20, 21, 30, 31}, 4, 2)));
+        // 2.7 is truncated to 2, as Keras casts ids to int32.
+        Tensor y = embedding.call(Tensor.of(new float[] {2, 0, 3, 2.7f, 1, 1}, 2, 3));
+        assertArrayEquals(new int[] {2, 3, 2}, y.shape());
+        assertArrayEquals(new float[] {20, 21, 0, 1, 30, 31, 20, 21, 10, 11, 10, 11}, y.data());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> embedding.call(Tensor.of(new float[] {1, 4, 0}, 1, 3)));
+        assertTrue(e.getMessage().contains("emb (Embedding): id 4.0 is outside [0, 4), the input_dim"), e.getMessage());
+        assertOutput(new int[] {5, 6, 8}, new Embedding(10, 8), 5, 6);
+    }
+
     /** Runs forward into an output filled with NaN, so that every value must be written. */
     private static float[] forward(Layer layer, float[] x, int n, boolean training, int... in) {
         layer.build(in);

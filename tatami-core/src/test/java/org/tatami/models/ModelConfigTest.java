@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.tatami.Tatami;
 import org.tatami.activations.ActivationFunction;
 import org.tatami.initializers.Constant;
+import org.tatami.initializers.RandomUniform;
 import org.tatami.layers.Activation;
 import org.tatami.layers.AveragePooling1D;
 import org.tatami.layers.AveragePooling2D;
@@ -32,6 +33,7 @@ import org.tatami.layers.Cropping2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.DepthwiseConv2D;
 import org.tatami.layers.Dropout;
+import org.tatami.layers.Embedding;
 import org.tatami.layers.Flatten;
 import org.tatami.layers.GlobalAveragePooling2D;
 import org.tatami.layers.GlobalMaxPooling2D;
@@ -338,6 +340,32 @@ class ModelConfigTest {
         assertArrayEquals(new int[] {3, 2}, m.outputShape());
         rejected(swap(keras3, "\"pool_size\": [2]", "\"pool_size\": [2, 2]"), "layer 'm' (MaxPool1D)",
                 "pool_size");
+    }
+
+    @Test
+    void embeddingRoundTripsAndReadsKeras2() {
+        Sequential model = new Sequential("text",
+                new Embedding(100, 8).embeddingsInitializer(new RandomUniform(-1, 0.5)).inputShape(12),
+                new Conv1D(4, 3),
+                new Flatten(),
+                new Dense(1));
+        String json = ModelConfig.toJson(model);
+        assertTrue(json.contains("\"minval\": -1.0,") && json.contains("\"maxval\": 0.5,"), json);
+        assertSameModel(model, ModelConfig.fromJson(json, "text.json"));
+        String keras2 = """
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "Embedding", "config": {"name": "e", "trainable": true, "dtype": "float32",
+                   "batch_input_shape": [null, 5], "input_dim": 20, "output_dim": 3,
+                   "embeddings_initializer": {"class_name": "RandomUniform",
+                   "config": {"minval": -0.05, "maxval": 0.05, "seed": null}},
+                   "embeddings_regularizer": null, "activity_regularizer": null, "embeddings_constraint": null,
+                   "mask_zero": false, "input_length": 5}}]}}
+                """;
+        Model m = ModelConfig.fromJson(keras2, "e.json");
+        assertArrayEquals(new int[] {5, 3}, m.outputShape());
+        assertEquals(List.of("e/embeddings"), List.copyOf(m.namedWeights().keySet()));
+        rejected(swap(keras2, "\"mask_zero\": false", "\"mask_zero\": true"), "layer 'e' (Embedding)", "mask_zero");
+        rejected(swap(keras2, "\"seed\": null", "\"seed\": 3"), "layer 'e' (Embedding)", "seed");
     }
 
     /** Keras accepts one size for all sides, one per axis, or a pair per axis; the alias GlobalMaxPool2D. */
