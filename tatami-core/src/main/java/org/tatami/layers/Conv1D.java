@@ -17,6 +17,7 @@ public final class Conv1D extends KernelLayer<Conv1D> {
     private final int filters;
     private final int kernelSize;
     private int stride = 1;
+    private int dilation = 1;
     private String padding = "valid";
     private Convolution conv;
 
@@ -34,6 +35,15 @@ public final class Conv1D extends KernelLayer<Conv1D> {
             throw new IllegalArgumentException("Conv1D strides must be positive, got " + value);
         }
         this.stride = value;
+        return this;
+    }
+
+    /** Spreads the kernel's taps {@code rate} steps apart, as Keras's {@code dilation_rate}. */
+    public Conv1D dilationRate(int rate) {
+        if (rate <= 0) {
+            throw new IllegalArgumentException("Conv1D dilation_rate must be positive, got " + rate);
+        }
+        this.dilation = rate;
         return this;
     }
 
@@ -60,9 +70,7 @@ public final class Conv1D extends KernelLayer<Conv1D> {
         }
         conv.padding(mode);
         KerasValues.requireChannelsLast(c);
-        if (positiveSingle(c, "dilation_rate", 1) != 1) {
-            throw c.unsupported("dilation_rate", "tatami's Conv1D has no dilation");
-        }
+        conv.dilationRate(positiveSingle(c, "dilation_rate", 1));
         if (c.integer("groups", 1) != 1) {
             throw c.unsupported("groups", "tatami's Conv1D has no grouped convolution");
         }
@@ -92,14 +100,19 @@ public final class Conv1D extends KernelLayer<Conv1D> {
     @Override
     protected int[] computeOutputShape(int[] in) {
         requireRank(in, "steps, channels");
+        if (stride > 1 && dilation > 1) {
+            throw new IllegalArgumentException(name() + " (Conv1D): strides " + stride + " and dilation_rate "
+                    + dilation + " cannot both exceed 1");
+        }
         Geometry g;
         if (padding.equals("causal")) {
-            // Valid over the steps with kernel_size - 1 zeros before them.
-            int padded = in[0] + kernelSize - 1;
-            int out = (padded - kernelSize) / stride + 1;
-            g = new Geometry(1, in[0], in[1], 1, kernelSize, 1, stride, 1, out, 0, kernelSize - 1);
+            // Valid over the steps with span - 1 zeros before them.
+            int before = Geometry.span(kernelSize, dilation) - 1;
+            int out = (in[0] - 1) / stride + 1;
+            g = new Geometry(1, in[0], in[1], 1, kernelSize, 1, stride, 1, dilation, 1, out, 0, before);
         } else {
-            g = Geometry.of(name(), new int[] {1, in[0], in[1]}, 1, kernelSize, 1, stride, Padding.of(padding));
+            g = Geometry.of(name(), new int[] {1, in[0], in[1]}, 1, kernelSize, 1, stride, 1, dilation,
+                    Padding.of(padding));
         }
         conv = new Convolution(this, g, filters, false);
         return new int[] {g.ow(), filters};
@@ -143,7 +156,7 @@ public final class Conv1D extends KernelLayer<Conv1D> {
         c.put("strides", List.of(stride));
         c.put("padding", padding);
         c.put("data_format", "channels_last");
-        c.put("dilation_rate", List.of(1));
+        c.put("dilation_rate", List.of(dilation));
         c.put("groups", 1);
         putKernelConfig(c, true);
         return c;

@@ -40,7 +40,8 @@ public final class Conv2D extends ConvLayer<Conv2D> {
     @Override
     protected int[] computeOutputShape(int[] in) {
         requireRank(in, "height, width, channels");
-        Geometry g = Geometry.of(name(), in, kh, kw, sh, sw, padding);
+        requireStridesOrDilation();
+        Geometry g = Geometry.of(name(), in, kh, kw, sh, sw, dh, dw, padding);
         conv = new Convolution(this, g, filters, chooseDirect(g));
         return new int[] {g.oh(), g.ow(), filters};
     }
@@ -63,7 +64,8 @@ public final class Conv2D extends ConvLayer<Conv2D> {
      * is built, turns this off to compare.
      */
     private boolean chooseDirect(Geometry g) {
-        return g.c() == 1 && kh == 3 && kw == 3 && sh == 1 && sw == 1 && g.padTop() == 0 && g.padLeft() == 0
+        return g.c() == 1 && kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && g.padTop() == 0
+                && g.padLeft() == 0
                 && g.oh() == g.h() - 2 && g.ow() == g.w() - 2 && CpuOptions.current().directConv3x3(filters, g.w());
     }
 

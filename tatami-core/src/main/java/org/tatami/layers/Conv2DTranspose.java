@@ -9,7 +9,8 @@ import org.tatami.kernels.Gemm;
  * Transposed 2-d convolution over NHWC input, as Keras's Conv2DTranspose: the input gradient of a
  * convolution whose image is this layer's output. The kernel has Keras's shape (kh, kw, filters,
  * in_channels); the output is {@code input * stride} (padding {@code same}) or that plus
- * {@code max(kernel - stride, 0)} ({@code valid}) along each axis.
+ * {@code max(span - stride, 0)} ({@code valid}) along each axis, where the span is the kernel's size
+ * widened by its dilation, (kernel - 1) * dilation + 1.
  *
  * <p>Forward spreads each input position over its window: one product gives every position's
  * patch, (rows, in) x (in, kh * kw * filters), and col2im sums the patches into the output. Backward
@@ -50,8 +51,9 @@ public final class Conv2DTranspose extends ConvLayer<Conv2DTranspose> {
     @Override
     protected int[] computeOutputShape(int[] in) {
         requireRank(in, "height, width, channels");
+        requireStridesOrDilation();
         channels = in[2];
-        g = Geometry.transposed(in, kh, kw, sh, sw, filters, padding);
+        g = Geometry.transposed(in, kh, kw, sh, sw, dh, dw, filters, padding);
         return new int[] {g.h(), g.w(), filters};
     }
 

@@ -1,14 +1,13 @@
 package org.tatami.layers;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.tatami.config.Fields;
 import org.tatami.config.KerasValues;
 
 /**
- * What Conv2D and Conv2DTranspose share: filters, a kernel window, strides, padding, and their
- * Keras config. {@code T} is the concrete class, so that setters chain.
+ * What Conv2D and Conv2DTranspose share: filters, a kernel window, strides, dilation, padding, and
+ * their Keras config. {@code T} is the concrete class, so that setters chain.
  */
 public abstract class ConvLayer<T extends ConvLayer<T>> extends KernelLayer<T> {
     private static final int[] ONES = {1, 1};
@@ -17,6 +16,8 @@ public abstract class ConvLayer<T extends ConvLayer<T>> extends KernelLayer<T> {
     protected final int kw;
     protected int sh = 1;
     protected int sw = 1;
+    protected int dh = 1;
+    protected int dw = 1;
     protected Padding padding = Padding.VALID;
 
     protected ConvLayer(int filters, int kernelHeight, int kernelWidth) {
@@ -49,10 +50,9 @@ public abstract class ConvLayer<T extends ConvLayer<T>> extends KernelLayer<T> {
         int[] strides = c.pair("strides", ONES);
         Padding padding = Padding.fromConfig(c);
         KerasValues.requireChannelsLast(c);
-        C conv = maker.make(filters, kernel[0], kernel[1]).strides(strides[0], strides[1]).padding(padding);
-        if (!Arrays.equals(c.pair("dilation_rate", ONES), ONES)) {
-            throw c.unsupported("dilation_rate", "tatami's " + conv.className() + " has no dilation");
-        }
+        int[] dilation = c.pair("dilation_rate", ONES);
+        C conv = maker.make(filters, kernel[0], kernel[1]).strides(strides[0], strides[1])
+                .dilationRate(dilation[0], dilation[1]).padding(padding);
         // Keras writes groups for Conv2D, and tf.keras 2 for Conv2DTranspose too (its subclass there).
         if (c.integer("groups", 1) != 1) {
             throw c.unsupported("groups", "tatami's " + conv.className() + " has no grouped convolution");
@@ -73,6 +73,32 @@ public abstract class ConvLayer<T extends ConvLayer<T>> extends KernelLayer<T> {
         this.sh = strideHeight;
         this.sw = strideWidth;
         return self();
+    }
+
+    public T dilationRate(int rate) {
+        return dilationRate(rate, rate);
+    }
+
+    /**
+     * Spreads the kernel's taps {@code rate} rows and columns apart (atrous convolution), as Keras's
+     * {@code dilation_rate}; as in Keras, it cannot be combined with strides above 1.
+     */
+    public T dilationRate(int rateHeight, int rateWidth) {
+        if (rateHeight <= 0 || rateWidth <= 0) {
+            throw new IllegalArgumentException(className() + " dilation_rate must be positive, got (" + rateHeight
+                    + ", " + rateWidth + ")");
+        }
+        this.dh = rateHeight;
+        this.dw = rateWidth;
+        return self();
+    }
+
+    /** Keras refuses strides and dilation above 1 together; checked when the layer is built. */
+    protected final void requireStridesOrDilation() {
+        if (Math.max(sh, sw) > 1 && Math.max(dh, dw) > 1) {
+            throw new IllegalArgumentException(name() + " (" + className() + "): strides (" + sh + ", " + sw
+                    + ") and dilation_rate (" + dh + ", " + dw + ") cannot both exceed 1");
+        }
     }
 
     public T padding(String mode) {
@@ -100,6 +126,6 @@ public abstract class ConvLayer<T extends ConvLayer<T>> extends KernelLayer<T> {
         c.put("strides", List.of(sh, sw));
         c.put("padding", padding.kerasName());
         c.put("data_format", "channels_last");
-        c.put("dilation_rate", List.of(1, 1));
+        c.put("dilation_rate", List.of(dh, dw));
     }
 }

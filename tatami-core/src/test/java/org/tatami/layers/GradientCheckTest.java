@@ -73,6 +73,20 @@ class GradientCheckTest {
         assertPasses(reluCheck(() -> new Conv2D(2, 3).activation("relu"), new int[] {3, 20, 1}, 3));
     }
 
+    /** Dilated kernels, on the transposed path (few filters) and the direct one (more filters than lanes). */
+    @Test
+    void dilatedConvolutions() {
+        assertPasses(check(new Conv2D(3, 3).dilationRate(2), new int[] {6, 7, 2}, 2, 31));
+        assertPasses(check(new Conv2D(2, 2, 3).dilationRate(2, 1).padding("same"), new int[] {5, 4, 2}, 2, 32));
+        assertPasses(check(new Conv2D(17, 2).dilationRate(3).padding("same"), new int[] {4, 5, 2}, 2, 33));
+        assertPasses(check(new Conv2D(2, 3).dilationRate(1, 2).padding("same").useBias(false), new int[] {6, 6, 1}, 2,
+                34));
+        assertPasses(check(new Conv1D(3, 3).dilationRate(2).padding("causal"), new int[] {7, 2}, 2, 35));
+        assertPasses(check(new Conv1D(2, 2).dilationRate(3).padding("same"), new int[] {6, 3}, 2, 36));
+        assertPasses(check(new Conv2DTranspose(3, 3).dilationRate(2), new int[] {3, 2, 2}, 2, 37));
+        assertPasses(check(new Conv2DTranspose(2, 2, 3).dilationRate(2).padding("same"), new int[] {3, 4, 2}, 2, 38));
+    }
+
     // ---- Conv2DTranspose ----
 
     static Stream<Arguments> transposedConvolutions() {

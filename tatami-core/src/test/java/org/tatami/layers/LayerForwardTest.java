@@ -412,16 +412,20 @@ class LayerForwardTest {
     void conv2dTransposeIsTheGradientOfConv2D() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(8);
         int[][] cases = {
-            // kh, kw, sh, sw, same, input h, w, c, filters
+            // kh, kw, sh, sw, same, input h, w, c, filters[, dilation]
             {3, 3, 2, 2, 1, 3, 4, 2, 3}, {3, 3, 2, 2, 0, 3, 4, 2, 3}, {4, 4, 2, 2, 1, 2, 3, 3, 2},
-            {2, 3, 3, 1, 0, 2, 2, 1, 2}, {1, 1, 3, 3, 0, 2, 2, 2, 1}, {5, 3, 1, 2, 1, 3, 3, 2, 2}};
+            {2, 3, 3, 1, 0, 2, 2, 1, 2}, {1, 1, 3, 3, 0, 2, 2, 2, 1}, {5, 3, 1, 2, 1, 3, 3, 2, 2},
+            // dilated: strides 1
+            {3, 3, 1, 1, 0, 3, 2, 2, 2, 2}, {2, 3, 1, 1, 1, 4, 3, 2, 3, 3}};
         for (int[] k : cases) {
             String padding = k[4] == 1 ? "same" : "valid";
-            Conv2DTranspose t = new Conv2DTranspose(k[8], k[0], k[1]).strides(k[2], k[3]).padding(padding)
-                    .useBias(false);
+            int d = k.length > 9 ? k[9] : 1;
+            Conv2DTranspose t = new Conv2DTranspose(k[8], k[0], k[1]).strides(k[2], k[3]).dilationRate(d)
+                    .padding(padding).useBias(false);
             t.build(k[5], k[6], k[7]);
             int[] out = t.outputShape();
-            Conv2D conv = new Conv2D(k[7], k[0], k[1]).strides(k[2], k[3]).padding(padding).useBias(false);
+            Conv2D conv = new Conv2D(k[7], k[0], k[1]).strides(k[2], k[3]).dilationRate(d).padding(padding)
+                    .useBias(false);
             conv.build(out);
             assertArrayEquals(new int[] {k[5], k[6], k[7]}, conv.outputShape(), java.util.Arrays.toString(k));
             conv.setWeights(t.getWeights());
@@ -528,6 +532,30 @@ class LayerForwardTest {
                 () -> embedding.call(Tensor.of(new float[] {1, 4, 0}, 1, 3)));
         assertTrue(e.getMessage().contains("emb (Embedding): id 4.0 is outside [0, 4), the input_dim"), e.getMessage());
         assertOutput(new int[] {5, 6, 8}, new Embedding(10, 8), 5, 6);
+    }
+
+    /**
+     * A 2x2 kernel with dilation 2 reads x[i][j], x[i][j+2], x[i+2][j] and x[i+2][j+2] of the image
+     * 1..16: with weights 1, 10, 100, 1000 the first output is 1 + 30 + 900 + 11000.
+     */
+    @Test
+    void conv2dDilation() {
+        Conv2D conv = new Conv2D(1, 2).dilationRate(2).useBias(false);
+        conv.build(4, 4, 1);
+        conv.setWeights(List.of(Tensor.of(new float[] {1, 10, 100, 1000}, 2, 2, 1, 1)));
+        assertArrayEquals(new float[] {11931, 13042, 16375, 17486},
+                conv.call(Tensor.of(IMAGE.clone(), 1, 4, 4, 1)).data());
+        assertOutput(new int[] {3, 3, 2}, new Conv2D(2, 3).dilationRate(2), 7, 7, 1);
+        assertOutput(new int[] {7, 7, 2}, new Conv2D(2, 3).dilationRate(2).padding("same"), 7, 7, 1);
+        assertOutput(new int[] {5, 2}, new Conv1D(2, 3).dilationRate(2), 9, 1);
+        assertOutput(new int[] {9, 2}, new Conv1D(2, 3).dilationRate(2).padding("causal"), 9, 1);
+        // Keras's output size counts the dilated span: 3 * 1 + (5 - 1) for a 3-tap kernel of dilation 2.
+        assertOutput(new int[] {7, 7, 2}, new Conv2DTranspose(2, 3).dilationRate(2), 3, 3, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Conv2D(2, 3).strides(2).dilationRate(2).name("atrous").build(9, 9, 1));
+        assertTrue(e.getMessage().contains("atrous (Conv2D): strides (2, 2) and dilation_rate (2, 2) cannot both"
+                + " exceed 1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Conv2D(2, 3).dilationRate(0));
     }
 
     /** Runs forward into an output filled with NaN, so that every value must be written. */

@@ -260,11 +260,13 @@ class ModelConfigTest {
         Sequential model = new Sequential("decoder",
                 new Conv2DTranspose(8, 3, 2).strides(2, 1).padding("same").activation("relu")
                         .kernelInitializer("he_normal").inputShape(4, 5, 3),
-                new Conv2DTranspose(2, 4).useBias(false));
+                new Conv2DTranspose(2, 4).useBias(false),
+                new Conv2D(3, 3, 2).dilationRate(2, 3).padding("same"));
         String json = ModelConfig.toJson(model);
         Model read = ModelConfig.fromJson(json, "decoder.json");
         assertSameModel(model, read);
-        assertArrayEquals(new int[] {11, 8, 2}, read.outputShape());
+        assertArrayEquals(new int[] {11, 8, 3}, read.outputShape());
+        assertEquals(List.of(2, 3), read.layers().get(2).config().get("dilation_rate"));
         assertArrayEquals(new int[] {3, 2, 8, 3}, read.layers().get(0).getWeights().get(0).shape());
         String keras2 = """
                 {"class_name": "Sequential", "config": {"name": "s", "layers": [
@@ -280,8 +282,11 @@ class ModelConfigTest {
         assertArrayEquals(new int[] {8, 8, 3}, ModelConfig.fromJson(keras2, "t.json").outputShape());
         rejected(swap(keras2, "\"output_padding\": null", "\"output_padding\": [1, 1]"),
                 "layer 't' (Conv2DTranspose)", "output_padding");
+        assertArrayEquals(new int[] {8, 8, 3}, ModelConfig.fromJson(swap(keras2, "\"dilation_rate\": [1, 1]",
+                "\"dilation_rate\": [2, 2]").replace("\"strides\": [2, 2]", "\"strides\": [1, 1]")
+                .replace("\"same\"", "\"valid\""), "t.json").outputShape());
         rejected(swap(keras2, "\"dilation_rate\": [1, 1]", "\"dilation_rate\": [2, 2]"),
-                "layer 't' (Conv2DTranspose)", "dilation_rate");
+                "layer 't' (Conv2DTranspose)", "strides (2, 2) and dilation_rate (2, 2) cannot both exceed 1");
     }
 
     @Test
@@ -306,7 +311,9 @@ class ModelConfigTest {
         Model m = ModelConfig.fromJson(keras3, "c.json");
         assertArrayEquals(new int[] {9, 3}, m.outputShape());
         assertArrayEquals(new int[] {4, 2, 3}, m.layers().get(0).getWeights().get(0).shape());
-        rejected(swap(keras3, "\"dilation_rate\": [1]", "\"dilation_rate\": [2]"), "layer 'c' (Conv1D)",
+        assertArrayEquals(new int[] {6, 3}, ModelConfig.fromJson(swap(keras3, "\"dilation_rate\": [1]",
+                "\"dilation_rate\": [2]"), "c.json").outputShape());
+        rejected(swap(keras3, "\"dilation_rate\": [1]", "\"dilation_rate\": [0]"), "layer 'c' (Conv1D)",
                 "dilation_rate");
         rejected(swap(keras3, "\"padding\": \"valid\"", "\"padding\": \"full\""), "layer 'c' (Conv1D)", "padding");
         rejected(swap(keras3, "\"strides\": [1]", "\"strides\": [1, 1]"), "layer 'c' (Conv1D)", "strides");
@@ -877,7 +884,6 @@ class ModelConfigTest {
 
     @ParameterizedTest(name = "{1} = {2} on layer {0}")
     @CsvSource(delimiter = '|', value = {
-        "1 | dilation_rate       | [2,2]",
         "1 | groups              | 3",
         "1 | data_format         | \"channels_first\"",
         "2 | data_format         | \"channels_first\"",

@@ -251,8 +251,11 @@ public final class OnnxExport {
             }
             int[] window = {k[0], k[1]};
             int[] strides = pair(layer, "strides");
+            int[] dilations = pair(layer, "dilation_rate");
+            // Same padding pads for the rows and columns the dilated window spans.
+            int[] span = {(k[0] - 1) * dilations[0] + 1, (k[1] - 1) * dilations[1] + 1};
             n.addAttribute(ints("kernel_shape", window)).addAttribute(ints("strides", strides))
-                    .addAttribute(ints("pads", pads(layer, window, strides))).addAttribute(ints("dilations", 1, 1))
+                    .addAttribute(ints("pads", pads(layer, span, strides))).addAttribute(ints("dilations", dilations))
                     .addAttribute(integer("group", 1));
         } else if (layer instanceof DepthwiseConv2D d) {
             toNchw(name);
