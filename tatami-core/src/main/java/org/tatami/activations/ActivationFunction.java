@@ -6,11 +6,18 @@ import java.util.Locale;
 
 /**
  * Element-wise activations, applied in place over rows of {@code width} values (softmax normalises
- * each row). Every backward pass needs only the activation's output, so layers need not keep their
- * pre-activation values.
+ * each row), with Keras's names and defaults. Every backward pass needs only the activation's output,
+ * so layers need not keep their pre-activation values: each function here is invertible, or its slope
+ * is a function of its output.
  */
 public enum ActivationFunction {
-    LINEAR, RELU, RELU6, SIGMOID, TANH, SOFTMAX;
+    LINEAR, RELU, RELU6, SIGMOID, TANH, SOFTMAX, ELU, SELU, SOFTPLUS, HARD_SIGMOID, LEAKY_RELU;
+
+    /** SELU's constants, as Keras's (and ONNX's) selu: scale * elu(x, alpha). */
+    public static final float SELU_ALPHA = 1.6732632423543772f;
+    public static final float SELU_SCALE = 1.0507009873554805f;
+    /** Keras 3's default negative_slope of leaky_relu. */
+    public static final float LEAKY_RELU_SLOPE = 0.2f;
 
     /** Keras's name: {@code "relu"}, {@code "softmax"}, ... */
     public String kerasName() {
@@ -28,7 +35,8 @@ public enum ActivationFunction {
             }
         }
         throw new IllegalArgumentException("unknown activation '" + name
-                + "': expected one of linear, relu, relu6, sigmoid, tanh, softmax");
+                + "': expected one of linear, relu, relu6, sigmoid, tanh, softmax, elu, selu, softplus,"
+                + " hard_sigmoid, leaky_relu");
     }
 
     /** {@code v[off .. off+rows*width)} = activation(v), row by row. */
@@ -56,6 +64,33 @@ public enum ActivationFunction {
             case SOFTMAX -> {
                 for (int r = off; r < end; r += width) {
                     softmaxRow(v, r, width);
+                }
+            }
+            case ELU -> {
+                for (int i = off; i < end; i++) {
+                    v[i] = v[i] > 0f ? v[i] : (float) Math.expm1(v[i]);
+                }
+            }
+            case SELU -> {
+                for (int i = off; i < end; i++) {
+                    v[i] = SELU_SCALE * (v[i] > 0f ? v[i] : SELU_ALPHA * (float) Math.expm1(v[i]));
+                }
+            }
+            case SOFTPLUS -> {
+                // log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): no overflow for large x, no loss for small.
+                for (int i = off; i < end; i++) {
+                    v[i] = (float) (Math.max(v[i], 0.0) + Math.log1p(Math.exp(-Math.abs(v[i]))));
+                }
+            }
+            case HARD_SIGMOID -> {
+                // Keras 3's hard_sigmoid: relu6(x + 3) / 6 (Keras 2 used 0.2 x + 0.5).
+                for (int i = off; i < end; i++) {
+                    v[i] = Math.min(Math.max(v[i] + 3f, 0f), 6f) / 6f;
+                }
+            }
+            case LEAKY_RELU -> {
+                for (int i = off; i < end; i++) {
+                    v[i] = v[i] > 0f ? v[i] : LEAKY_RELU_SLOPE * v[i];
                 }
             }
         }
@@ -93,6 +128,35 @@ public enum ActivationFunction {
                     for (int j = 0; j < width; j++) {
                         dy[r + j] = y[r + j] * (dy[r + j] - dot);
                     }
+                }
+            }
+            case ELU -> {
+                // For x <= 0, y = e^x - 1, so the slope e^x is y + 1.
+                for (int i = off; i < end; i++) {
+                    dy[i] = y[i] > 0f ? dy[i] : dy[i] * (y[i] + 1f);
+                }
+            }
+            case SELU -> {
+                // For x <= 0, y = scale * alpha * (e^x - 1): the slope scale * alpha * e^x is y + scale * alpha.
+                for (int i = off; i < end; i++) {
+                    dy[i] *= y[i] > 0f ? SELU_SCALE : y[i] + SELU_SCALE * SELU_ALPHA;
+                }
+            }
+            case SOFTPLUS -> {
+                // The slope sigmoid(x) is 1 - e^-y.
+                for (int i = off; i < end; i++) {
+                    dy[i] *= (float) -Math.expm1(-y[i]);
+                }
+            }
+            case HARD_SIGMOID -> {
+                for (int i = off; i < end; i++) {
+                    dy[i] = y[i] > 0f && y[i] < 1f ? dy[i] / 6f : 0f;
+                }
+            }
+            case LEAKY_RELU -> {
+                // The slope is positive on both sides, so y > 0 exactly when x > 0.
+                for (int i = off; i < end; i++) {
+                    dy[i] = y[i] > 0f ? dy[i] : dy[i] * LEAKY_RELU_SLOPE;
                 }
             }
         }

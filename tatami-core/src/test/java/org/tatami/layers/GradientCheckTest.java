@@ -370,6 +370,40 @@ class GradientCheckTest {
         assertArrayEquals(new float[] {0f, 0f, 1f, 0f, 0f}, dy);
     }
 
+    /** Keras's definitions at points worked out by hand, including where softplus would overflow. */
+    @Test
+    void activationValues() {
+        float[] x = {-1f, 1f, 0f, 100f, -100f, -3f, 1.5f, 4f, -2f};
+        float[][] expected = {
+            // elu: e^x - 1 below 0
+            {-0.63212055f, 1f, 0f, 100f, -1f, -0.95021296f, 1.5f, 4f, -0.86466473f},
+            // selu: 1.0507 * (x, or 1.6733 * (e^x - 1))
+            {-1.1113307f, 1.0507010f, 0f, 105.07010f, -1.7580993f, -1.6705687f, 1.5760515f, 4.202804f, -1.5201665f},
+            // softplus: log(1 + e^x)
+            {0.31326169f, 1.3132616f, 0.69314718f, 100f, 3.7200760e-44f, 0.048587352f, 1.7014132f, 4.0181499f,
+                0.12692801f},
+            // hard_sigmoid: relu6(x + 3) / 6
+            {1f / 3, 2f / 3, 0.5f, 1f, 0f, 0f, 0.75f, 1f, 1f / 6},
+            // leaky_relu: 0.2 x below 0
+            {-0.2f, 1f, 0f, 100f, -20f, -0.6f, 1.5f, 4f, -0.4f}};
+        ActivationFunction[] functions = {ActivationFunction.ELU, ActivationFunction.SELU, ActivationFunction.SOFTPLUS,
+            ActivationFunction.HARD_SIGMOID, ActivationFunction.LEAKY_RELU};
+        for (int f = 0; f < functions.length; f++) {
+            float[] v = x.clone();
+            functions[f].forward(v, 0, 1, v.length);
+            for (int i = 0; i < v.length; i++) {
+                assertEquals(expected[f][i], v[i], Math.max(1e-6f, Math.ulp(expected[f][i]) * 4),
+                        functions[f].kerasName() + "(" + x[i] + ")");
+            }
+            assertEquals(functions[f], ActivationFunction.of(functions[f].kerasName()));
+        }
+        // hard_sigmoid's slope is 1/6 strictly inside its ramp (-3 < x < 3), 0 outside.
+        float[] y = {0f, 0.5f, 1f};
+        float[] dy = {1f, 1f, 1f};
+        ActivationFunction.HARD_SIGMOID.backward(y, dy, 0, 1, 3);
+        assertArrayEquals(new float[] {0f, 1f / 6, 0f}, dy);
+    }
+
     @Test
     void dropoutInTraining() {
         Dropout dropout = new Dropout(0.4);

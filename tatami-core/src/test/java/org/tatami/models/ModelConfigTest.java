@@ -435,6 +435,20 @@ class ModelConfigTest {
         rejected(swap(keras3, "\"axis\": [-1]", "\"axis\": [1]"), "layer 'ln' (LayerNormalization)", "axis 1");
     }
 
+    @Test
+    void newActivationsRoundTrip() {
+        Sequential model = new Sequential("acts",
+                new Dense(8).activation("elu").inputShape(4),
+                new Dense(8).activation("selu"),
+                new Reshape(4, 2),
+                new Conv1D(2, 3).activation("leaky_relu"),
+                new Activation("softplus"),
+                new Activation("hard_sigmoid"));
+        Model read = ModelConfig.fromJson(ModelConfig.toJson(model), "acts.json");
+        assertSameModel(model, read);
+        assertEquals(ActivationFunction.HARD_SIGMOID, read.layers().get(5).activation());
+    }
+
     /** tf.keras 2 writes BatchNormalization's axis as a list and adds its renormalization options. */
     @Test
     void readsKeras2BatchNormalization() {

@@ -445,6 +445,15 @@ public final class OnnxExport {
                 toNhwc(layer);
                 node("Softmax", layer + "/softmax", value).addAttribute(integer("axis", -1));
             }
+            // ONNX's Selu defaults are Keras's constants; Elu's alpha 1 is both defaults.
+            case ELU -> node("Elu", layer + "/elu", value);
+            case SELU -> node("Selu", layer + "/selu", value);
+            case SOFTPLUS -> node("Softplus", layer + "/softplus", value);
+            // relu6(x + 3) / 6 = max(0, min(1, x / 6 + 0.5)).
+            case HARD_SIGMOID -> node("HardSigmoid", layer + "/hard_sigmoid", value)
+                    .addAttribute(real("alpha", 1f / 6f)).addAttribute(real("beta", 0.5f));
+            case LEAKY_RELU -> node("LeakyRelu", layer + "/leaky_relu", value)
+                    .addAttribute(real("alpha", ActivationFunction.LEAKY_RELU_SLOPE));
         }
     }
 
@@ -490,6 +499,10 @@ public final class OnnxExport {
 
     private void addInitializer(String name, int[] shape, float[] values) {
         graph.addInitializer(TensorCodec.encode(name, shape, values));
+    }
+
+    private static AttributeProto real(String name, float value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeType.FLOAT).setF(value).build();
     }
 
     private static AttributeProto integer(String name, long value) {
