@@ -4,7 +4,7 @@ import java.util.Map;
 import org.tatami.config.Fields;
 import org.tatami.tensor.Shape;
 
-/** What BatchNormalization and LayerNormalization check and write alike: epsilon, the axis, gamma and beta's options. */
+/** What BatchNormalization and LayerNormalization check and write alike: epsilon, axis, gamma and beta options. */
 final class NormalizationOptions {
     private NormalizationOptions() {
     }

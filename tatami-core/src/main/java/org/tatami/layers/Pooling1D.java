@@ -9,8 +9,9 @@ import org.tatami.config.KerasValues;
 
 /**
  * What MaxPooling1D and AveragePooling1D share: the window, strides (by default the window), padding
- * and Keras's config ({@code T} is the concrete class, so that setters chain). Pooling (steps, channels) is pooling a (1, steps, channels) image with a window
- * of height 1, so each runs the 2-d layer's arithmetic on that view.
+ * and Keras's config ({@code T} is the concrete class, so that setters chain). Pooling (steps,
+ * channels) is pooling a (1, steps, channels) image with a window of height 1, so each runs the 2-d
+ * layer's arithmetic on that view.
  */
 public abstract class Pooling1D<T extends Pooling1D<T>> extends Layer {
     private final int poolSize;

@@ -291,7 +291,8 @@ class GradientCheckTest {
     @Test
     void pooling1d() {
         int n = 2;
-        for (MaxPooling1D pool : new MaxPooling1D[] {new MaxPooling1D(), new MaxPooling1D(3).strides(2).padding("same")}) {
+        MaxPooling1D[] pools = {new MaxPooling1D(), new MaxPooling1D(3).strides(2).padding("same")};
+        for (MaxPooling1D pool : pools) {
             int[] in = {7, 3};
             pool.build(in, new SplittableRandom(1));
             SplittableRandom rnd = new SplittableRandom(86);
