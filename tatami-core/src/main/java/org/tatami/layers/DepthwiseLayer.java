@@ -152,10 +152,13 @@ public abstract class DepthwiseLayer<T extends DepthwiseLayer<T>> extends Layer 
         return activation;
     }
 
-    /** Bias and activation are applied in forward, while the output is in cache. */
+    /**
+     * Bias and activation are applied in forward, while the output is in cache, unless the activation
+     * needs its input.
+     */
     @Override
     public boolean appliesActivation() {
-        return true;
+        return !activation.needsInput();
     }
 
     /** The number of output channels of the layer. */
@@ -259,7 +262,7 @@ public abstract class DepthwiseLayer<T extends DepthwiseLayer<T>> extends Layer 
                 }
             }
         }
-        activation.forward(y, from * width, rows, width);
+        fusedActivation().forward(y, from * width, rows, width);
     }
 
     /** The bias gradient, if there is a bias: the column sums of dy's rows (overwriting {@code grad}). */

@@ -128,9 +128,13 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         return bias == null ? null : bias.value().data();
     }
 
+    /**
+     * Bias and activation are applied in forward, while the output is in cache, unless the activation
+     * needs its input.
+     */
     @Override
     public boolean appliesActivation() {
-        return true;
+        return !activation.needsInput();
     }
 
     /** Rows per block of the bias + activation pass: a block stays in the first-level cache. */
@@ -154,7 +158,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
                     }
                 }
             }
-            activation.forward(y, r0 * w, r1 - r0, w);
+            fusedActivation().forward(y, r0 * w, r1 - r0, w);
         }
     }
 
@@ -171,7 +175,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
                 y[r * w + j] = outT[o + r] + bj;
             }
         }
-        activation.forward(y, 0, rows, w);
+        fusedActivation().forward(y, 0, rows, w);
     }
 
     /** The bias gradient: column sums of dz over {@code rows} rows, in row order. */
@@ -198,7 +202,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         return outputs();
     }
 
-    /** The kernel seen as a [rows, columns] matrix, transposed: [columns, rows]. Kept up to date by {@link #prepare}. */
+    /** The kernel as a [rows, columns] matrix, transposed: [columns, rows]. Kept up to date by {@link #prepare}. */
     protected final float[] kernelT() {
         return kernelT;
     }

@@ -443,10 +443,16 @@ class ModelConfigTest {
                 new Reshape(4, 2),
                 new Conv1D(2, 3).activation("leaky_relu"),
                 new Activation("softplus"),
-                new Activation("hard_sigmoid"));
-        Model read = ModelConfig.fromJson(ModelConfig.toJson(model), "acts.json");
+                new Activation("hard_sigmoid"),
+                new Dense(3).activation("gelu"),
+                new Activation("swish"));
+        String json = ModelConfig.toJson(model);
+        // Keras 3 serializes swish by its function's name, silu.
+        assertTrue(json.contains("\"activation\": \"silu\""), json);
+        Model read = ModelConfig.fromJson(json, "acts.json");
         assertSameModel(model, read);
         assertEquals(ActivationFunction.HARD_SIGMOID, read.layers().get(5).activation());
+        assertEquals(ActivationFunction.GELU, read.layers().get(6).activation());
     }
 
     /** tf.keras 2 writes BatchNormalization's axis as a list and adds its renormalization options. */
@@ -600,7 +606,7 @@ class ModelConfigTest {
         "2 | bias_constraint       | {\"class_name\":\"NonNeg\",\"config\":{}}",
         "2 | groups                | 1",
         "1 | kernel_initializer    | \"zeros\"",
-        "2 | activation            | \"swish\"",
+        "2 | activation            | \"mish\"",
         "2 | pointwise_initializer | \"lecun_normal\"",
         "1 | depthwise_initializer | {\"class_name\":\"GlorotUniform\",\"config\":{\"seed\":3}}",
     })
@@ -908,7 +914,7 @@ class ModelConfigTest {
         "4 | activity_regularizer | {\"class_name\":\"L2\",\"config\":{\"l2\":0.01}}",
         "4 | kernel_constraint   | {\"class_name\":\"MaxNorm\",\"config\":{\"max_value\":2,\"axis\":0}}",
         "1 | bias_constraint     | {\"class_name\":\"NonNeg\",\"config\":{}}",
-        "4 | activation          | \"swish\"",
+        "4 | activation          | \"mish\"",
         "1 | kernel_initializer  | {\"module\":\"keras.initializers\",\"class_name\":\"RandomNormal\",\"config\":{\"mean\":0.0,\"stddev\":0.05,\"seed\":null},\"registered_name\":null}",
         "5 | bias_initializer    | \"lecun_normal\"",
         "4 | dtype               | \"float16\"",

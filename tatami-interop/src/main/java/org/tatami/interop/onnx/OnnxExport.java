@@ -454,6 +454,25 @@ public final class OnnxExport {
                     .addAttribute(real("alpha", 1f / 6f)).addAttribute(real("beta", 0.5f));
             case LEAKY_RELU -> node("LeakyRelu", layer + "/leaky_relu", value)
                     .addAttribute(real("alpha", ActivationFunction.LEAKY_RELU_SLOPE));
+            case SILU -> {
+                String x = value;
+                node("Sigmoid", layer + "/silu_sigmoid", x);
+                node("Mul", layer + "/silu", x, value);
+            }
+            case GELU -> {
+                // Opset 13 has no Gelu: x * (1 + erf(x / sqrt 2)) / 2 from Erf; one set of constants serves all.
+                if (graph.getInitializerList().stream().noneMatch(t -> t.getName().equals("gelu/one"))) {
+                    addInitializer("gelu/inv_sqrt2", new int[0], new float[] {(float) Math.sqrt(0.5)});
+                    addInitializer("gelu/one", new int[0], new float[] {1f});
+                    addInitializer("gelu/half", new int[0], new float[] {0.5f});
+                }
+                String x = value;
+                node("Mul", layer + "/gelu_scaled", x, "gelu/inv_sqrt2");
+                node("Erf", layer + "/gelu_erf", value);
+                node("Add", layer + "/gelu_cdf2", value, "gelu/one");
+                node("Mul", layer + "/gelu_x_cdf2", x, value);
+                node("Mul", layer + "/gelu", value, "gelu/half");
+            }
         }
     }
 

@@ -169,7 +169,7 @@ class OnnxExportTest {
                 new Dense(3))));
     }
 
-    /** Dilated convolutions (same padding for the span of the dilated window) and the activations ONNX has as operators. */
+    /** Dilated convolutions (same padding for the dilated window's span) and the newer activations. */
     @Test
     void dilationAndMoreActivationsRunInOnnxRuntime() throws Exception {
         runsAsInTatami("dilated-activations", randomized(() -> new Sequential(
@@ -178,6 +178,8 @@ class OnnxExportTest {
                 new Activation("softplus"),
                 new Dense(4).activation("leaky_relu"),
                 new Activation("hard_sigmoid"),
+                new Conv2D(3, 2).activation("gelu"),
+                new Activation("swish"),
                 new Flatten(),
                 new Dense(3))));
     }
