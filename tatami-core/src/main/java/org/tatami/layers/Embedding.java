@@ -43,6 +43,20 @@ public final class Embedding extends Layer {
         return this;
     }
 
+    /** As {@link Layer#inputShape(int...)}, returning this layer's own type so that setters chain. */
+    @Override
+    public Embedding inputShape(int... shape) {
+        super.inputShape(shape);
+        return this;
+    }
+
+    /** As {@link Layer#name(String)}, returning this layer's own type so that setters chain. */
+    @Override
+    public Embedding name(String newName) {
+        super.name(newName);
+        return this;
+    }
+
     /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
     public static Embedding fromConfig(Fields c) {
         Embedding e = new Embedding(c.integer("input_dim"), c.integer("output_dim"))

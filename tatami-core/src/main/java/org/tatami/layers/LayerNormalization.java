@@ -75,6 +75,20 @@ public final class LayerNormalization extends Layer {
         }
     }
 
+    /** As {@link Layer#inputShape(int...)}, returning this layer's own type so that setters chain. */
+    @Override
+    public LayerNormalization inputShape(int... shape) {
+        super.inputShape(shape);
+        return this;
+    }
+
+    /** As {@link Layer#name(String)}, returning this layer's own type so that setters chain. */
+    @Override
+    public LayerNormalization name(String newName) {
+        super.name(newName);
+        return this;
+    }
+
     /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
     public static LayerNormalization fromConfig(Fields c) {
         LayerNormalization ln = new LayerNormalization()

@@ -53,6 +53,20 @@ public abstract class Pooling1D<T extends Pooling1D<T>> extends Layer {
         return (T) this;
     }
 
+    /** As {@link Layer#inputShape(int...)}, returning this layer's own type so that setters chain. */
+    @Override
+    public T inputShape(int... shape) {
+        super.inputShape(shape);
+        return self();
+    }
+
+    /** As {@link Layer#name(String)}, returning this layer's own type so that setters chain. */
+    @Override
+    public T name(String newName) {
+        super.name(newName);
+        return self();
+    }
+
     public T strides(int value) {
         if (value <= 0) {
             throw new IllegalArgumentException(className() + " strides must be positive, got " + value);

@@ -503,7 +503,7 @@ class LayerForwardTest {
                 forward(new MaxPooling1D().padding("same"), x, 1, false, 5, 2));
         assertArrayEquals(new float[] {1.5f, 2, 3, 3.5f},
                 forward(new AveragePooling1D(3).strides(1).padding("same"), new float[] {1, 2, 3, 4}, 1, false, 4, 1));
-        assertOutput(new int[] {3, 8}, new MaxPooling1D(3), 10, 8);
+        assertOutput(new int[] {3, 8}, new MaxPooling1D(3).name("mp1").padding("valid"), 10, 8);
         assertOutput(new int[] {4, 8}, new AveragePooling1D(4).strides(2), 10, 8);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new MaxPooling1D().name("mp").build(4, 4, 1));
@@ -515,8 +515,8 @@ class LayerForwardTest {
 
     @Test
     void embeddingLooksUpRows() {
-        Embedding embedding = new Embedding(4, 2);
-        embedding.name("emb");
+        // Setters chain after name and inputShape.
+        Embedding embedding = new Embedding(4, 2).name("emb").embeddingsInitializer("uniform");
         embedding.build(3);
         assertArrayEquals(new int[] {3, 2}, embedding.outputShape());
         assertArrayEquals(new int[] {4, 2}, embedding.getWeights().get(0).shape());
@@ -688,7 +688,7 @@ class LayerForwardTest {
         float[] trained = new float[4];
         ln.forward(new float[] {1, 3, 5, 5}, trained, 2, ln.createScratch(2), true, new java.util.SplittableRandom(1));
         assertArrayEquals(y.data(), trained);
-        LayerNormalization plain = new LayerNormalization().center(false).scale(false);
+        LayerNormalization plain = new LayerNormalization().name("plain").center(false).scale(false);
         plain.build(3, 4);
         assertEquals(0, plain.countParams());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
