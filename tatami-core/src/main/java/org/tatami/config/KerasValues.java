@@ -8,6 +8,7 @@ import org.tatami.initializers.Constant;
 import org.tatami.initializers.GlorotUniform;
 import org.tatami.initializers.HeNormal;
 import org.tatami.initializers.Initializer;
+import org.tatami.initializers.RandomUniform;
 import org.tatami.initializers.Zeros;
 
 /** Readers for the values Keras configs share: shapes, dtypes, activations, initializers, ... */
@@ -130,11 +131,14 @@ public final class KerasValues {
             case "Zeros", "zeros" -> new Zeros();
             case "Ones", "ones" -> new Constant(1f);
             case "Constant", "constant" -> new Constant((float) config.number("value"));
+            case "RandomUniform", "random_uniform" -> new RandomUniform(config.number("minval", -0.05),
+                    config.number("maxval", 0.05));
             case "VarianceScaling" -> varianceScaling(f, key, config);
-            default -> throw f.unsupported(key, "tatami's initializers are GlorotUniform, HeNormal, Zeros, Ones"
-                    + " and Constant");
+            default -> throw f.unsupported(key, "tatami's initializers are GlorotUniform, HeNormal, Zeros, Ones,"
+                    + " Constant and RandomUniform");
         };
-        if (result instanceof GlorotUniform || result instanceof HeNormal || cls.equals("VarianceScaling")) {
+        if (result instanceof GlorotUniform || result instanceof HeNormal || result instanceof RandomUniform
+                || cls.equals("VarianceScaling")) {
             config.expectNull("seed", "tatami draws every initializer from Tatami.setRandomSeed's stream");
         }
         config.finish();

@@ -19,15 +19,16 @@ public interface Initializer {
         return Map.of();
     }
 
-    /** Parses Keras's short names: glorot_uniform, he_normal, zeros, ones (and the class names). */
+    /** Parses Keras's short names: glorot_uniform, he_normal, zeros, ones, (random_)uniform (and the class names). */
     static Initializer of(String name) {
         return switch (name) {
             case "glorot_uniform", "GlorotUniform" -> new GlorotUniform();
             case "he_normal", "HeNormal" -> new HeNormal();
             case "zeros", "Zeros" -> new Zeros();
             case "ones", "Ones" -> new Constant(1f);
+            case "uniform", "random_uniform", "RandomUniform" -> new RandomUniform();
             default -> throw new IllegalArgumentException("unknown initializer '" + name
-                    + "': expected glorot_uniform, he_normal, zeros, ones or a Constant(value)");
+                    + "': expected glorot_uniform, he_normal, zeros, ones, random_uniform or a Constant(value)");
         };
     }
 

@@ -55,10 +55,7 @@ public final class BatchNormalization extends Layer implements BatchStatistics {
     }
 
     public BatchNormalization epsilon(double value) {
-        if (!(value > 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException("BatchNormalization epsilon must be a positive number, got " + value);
-        }
-        this.epsilon = (float) value;
+        this.epsilon = NormalizationOptions.epsilon("BatchNormalization", value);
         return this;
     }
 
@@ -121,10 +118,7 @@ public final class BatchNormalization extends Layer implements BatchStatistics {
                 .gammaInitializer(KerasValues.initializer(c, "gamma_initializer", new Constant(1f)))
                 .movingMeanInitializer(KerasValues.initializer(c, "moving_mean_initializer", new Zeros()))
                 .movingVarianceInitializer(KerasValues.initializer(c, "moving_variance_initializer", new Constant(1f)));
-        c.expectNull("beta_regularizer", "tatami has no weight regularizers");
-        c.expectNull("gamma_regularizer", "tatami has no weight regularizers");
-        c.expectNull("beta_constraint", "tatami has no weight constraints");
-        c.expectNull("gamma_constraint", "tatami has no weight constraints");
+        NormalizationOptions.rejectRegularizersAndConstraints(c);
         c.expect("synchronized", new JsonPrimitive(false), "tatami trains on one machine");
         c.expect("renorm", new JsonPrimitive(false), "tatami has no batch renormalization");
         c.expectNull("renorm_clipping", "tatami has no batch renormalization");
@@ -149,11 +143,7 @@ public final class BatchNormalization extends Layer implements BatchStatistics {
 
     @Override
     protected int[] computeOutputShape(int[] in) {
-        if (in.length < 1 || (axis != -1 && axis != in.length)) {
-            throw new IllegalArgumentException(name() + " (BatchNormalization): axis " + axis + " on input "
-                    + Shape.withBatch(in) + ": tatami normalizes the last axis only (-1 or " + in.length + ")");
-        }
-        channels = in[in.length - 1];
+        channels = NormalizationOptions.lastAxis(this, axis, in);
         rowsPerSample = Shape.size(in) / channels;
         return in;
     }
@@ -396,10 +386,7 @@ public final class BatchNormalization extends Layer implements BatchStatistics {
         c.put("gamma_initializer", initializerConfig(gammaInitializer));
         c.put("moving_mean_initializer", initializerConfig(movingMeanInitializer));
         c.put("moving_variance_initializer", initializerConfig(movingVarianceInitializer));
-        c.put("beta_regularizer", null);
-        c.put("gamma_regularizer", null);
-        c.put("beta_constraint", null);
-        c.put("gamma_constraint", null);
+        NormalizationOptions.putNoRegularizersOrConstraints(c);
         c.put("synchronized", false);
         return c;
     }

@@ -1,31 +1,17 @@
 package org.tatami.layers;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tatami.config.Fields;
-import org.tatami.config.KerasValues;
 import org.tatami.kernels.CpuOptions;
-import org.tatami.kernels.DirectConv3x3;
-import org.tatami.kernels.Gemm;
-import org.tatami.tensor.Shape;
 
 /**
  * 2-d convolution over NHWC input with a kernel of shape (kh, kw, in_channels, filters), as Keras's
  * Conv2D. Computed as im2col followed by one matrix product, so the kernel is used as stored, or, for
- * the shape where that loses (see {@link #direct}), directly from the images.
+ * the shape where that loses (see {@link #direct}), directly from the images (see {@link Convolution}).
  */
-public final class Conv2D extends KernelLayer<Conv2D> {
-    private static final int[] ONES = {1, 1};
-    private final int filters;
-    private final int kh;
-    private final int kw;
-    private int sh = 1;
-    private int sw = 1;
-    private Padding padding = Padding.VALID;
-    private Geometry g;
-    private boolean direct;
+public final class Conv2D extends ConvLayer<Conv2D> {
+    private Convolution conv;
 
     /** {@code filters} filters of size {@code kernelSize} x {@code kernelSize}. */
     public Conv2D(int filters, int kernelSize) {
@@ -33,61 +19,12 @@ public final class Conv2D extends KernelLayer<Conv2D> {
     }
 
     public Conv2D(int filters, int kernelHeight, int kernelWidth) {
-        if (filters <= 0 || kernelHeight <= 0 || kernelWidth <= 0) {
-            throw new IllegalArgumentException("Conv2D filters and kernel size must be positive, got filters="
-                    + filters + ", kernel_size=(" + kernelHeight + ", " + kernelWidth + ")");
-        }
-        this.filters = filters;
-        this.kh = kernelHeight;
-        this.kw = kernelWidth;
-    }
-
-    public Conv2D strides(int stride) {
-        return strides(stride, stride);
-    }
-
-    public Conv2D strides(int strideHeight, int strideWidth) {
-        if (strideHeight <= 0 || strideWidth <= 0) {
-            throw new IllegalArgumentException("Conv2D strides must be positive, got (" + strideHeight + ", "
-                    + strideWidth + ")");
-        }
-        this.sh = strideHeight;
-        this.sw = strideWidth;
-        return this;
-    }
-
-    public Conv2D padding(String mode) {
-        return padding(Padding.of(mode));
-    }
-
-    public Conv2D padding(Padding mode) {
-        this.padding = mode;
-        return this;
-    }
-
-    public int filters() {
-        return filters;
+        super(filters, kernelHeight, kernelWidth);
     }
 
     /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
     public static Conv2D fromConfig(Fields c) {
-        int filters = c.integer("filters");
-        int[] kernel = c.pair("kernel_size", null);
-        if (kernel == null) {
-            throw c.invalid("kernel_size", "a positive integer or two");
-        }
-        int[] strides = c.pair("strides", ONES);
-        Padding padding = Padding.fromConfig(c);
-        KerasValues.requireChannelsLast(c);
-        if (!Arrays.equals(c.pair("dilation_rate", ONES), ONES)) {
-            throw c.unsupported("dilation_rate", "tatami's Conv2D has no dilation");
-        }
-        if (c.integer("groups", 1) != 1) {
-            throw c.unsupported("groups", "tatami's Conv2D has no grouped convolution");
-        }
-        Conv2D conv = new Conv2D(filters, kernel[0], kernel[1]).strides(strides[0], strides[1]).padding(padding);
-        readKernelOptions(c, conv);
-        return conv;
+        return readConvOptions(c, Conv2D::new);
     }
 
     @Override
@@ -102,35 +39,21 @@ public final class Conv2D extends KernelLayer<Conv2D> {
 
     @Override
     protected int[] computeOutputShape(int[] in) {
-        if (in.length != 3) {
-            throw new IllegalArgumentException(name() + " (Conv2D) expects input of shape (height, width, channels),"
-                    + " got " + Shape.withBatch(in));
-        }
-        g = Geometry.of(name(), in, kh, kw, sh, sw, padding);
-        direct = chooseDirect();
+        requireRank(in, "height, width, channels");
+        requireStridesOrDilation();
+        Geometry g = Geometry.of(name(), in, kh, kw, sh, sw, dh, dw, padding);
+        conv = new Convolution(this, g, filters, chooseDirect(g));
         return new int[] {g.oh(), g.ow(), filters};
     }
 
     @Override
     protected int[] kernelShape() {
-        return new int[] {kh, kw, g.c(), filters};
+        return new int[] {kh, kw, conv.geometry().c(), filters};
     }
 
-    @Override
-    protected int outputs() {
-        return filters;
-    }
-
-    private int patch() {
-        return kh * kw * g.c();
-    }
-
-    /**
-     * With fewer filters than a vector has lanes, vectors along the filters would run mostly empty:
-     * such convolutions run transposed, with vectors along the output positions instead.
-     */
+    /** Whether this convolution runs transposed (fewer filters than vector lanes). */
     boolean transposed() {
-        return CpuOptions.current().transposed(filters);
+        return conv.transposed();
     }
 
     /**
@@ -140,122 +63,55 @@ public final class Conv2D extends KernelLayer<Conv2D> {
      * backward as fast, see Conv2DBench). {@link CpuOptions#conv()} {@code im2col}, read when the layer
      * is built, turns this off to compare.
      */
-    private boolean chooseDirect() {
-        return g.c() == 1 && kh == 3 && kw == 3 && sh == 1 && sw == 1 && g.padTop() == 0 && g.padLeft() == 0
+    private boolean chooseDirect(Geometry g) {
+        return g.c() == 1 && kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && g.padTop() == 0
+                && g.padLeft() == 0
                 && g.oh() == g.h() - 2 && g.ow() == g.w() - 2 && CpuOptions.current().directConv3x3(filters, g.w());
     }
 
     @Override
     protected boolean readsTransposedKernel(boolean training) {
-        return transposed() ? !direct : training;
+        return conv.readsTransposedKernel(training);
     }
 
     /** Whether this layer convolves directly from the images rather than through im2col. */
     boolean direct() {
-        return direct;
+        return conv.direct();
     }
 
     Geometry geometry() {
-        return g;
-    }
-
-    /**
-     * Scratch: the im2col matrix (reused for its gradient), and for the transposed path the output
-     * (and its gradient) with filters as rows.
-     */
-    record Scratch(float[] cols, float[] outT, float[] ones) {
+        return conv.geometry();
     }
 
     @Override
     public Object createScratch(int maxBatch) {
-        int rows = maxBatch * g.oh() * g.ow();
-        float[] ones = null;
-        if (transposed()) {
-            ones = new float[rows];
-            java.util.Arrays.fill(ones, 1f);
-        }
-        return new Scratch(new float[rows * patch()], transposed() ? new float[rows * filters] : null, ones);
+        return conv.createScratch(maxBatch);
     }
 
     @Override
     public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
-        Scratch s = (Scratch) scratch;
-        int rows = n * g.oh() * g.ow();
-        int p = patch();
-        if (transposed()) {
-            productT(x, n, s);
-            untransposeBiasAndActivate(s.outT, y, rows);
-        } else {
-            g.im2col(x, n, s.cols);
-            Gemm.nn(rows, filters, p, s.cols, 0, p, kernelData(), 0, filters, y, 0, filters, false);
-            addBiasAndActivate(y, rows);
-        }
+        conv.forward(x, y, n, (Convolution.Scratch) scratch);
     }
 
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch, float[][] grads) {
-        Scratch s = (Scratch) scratch;
-        int rows = n * g.oh() * g.ow();
-        int p = patch();
-        if (transposed()) {
-            float[] dyT = s.outT;
-            for (int f = 0; f < filters; f++) {
-                for (int r = 0, o = f * rows; r < rows; r++) {
-                    dyT[o + r] = dy[r * filters + f];
-                }
-            }
-            gradientsT(x, dx, n, s, grads);
-            return;
-        }
-        biasGradient(dy, rows, grads);
-        Gemm.tn(p, filters, rows, s.cols, 0, p, dy, 0, filters, grads[0], 0, filters, false);
-        if (dx != null) {
-            Gemm.nn(rows, p, filters, dy, 0, filters, kernelT(), 0, p, s.cols, 0, p, false);
-            g.col2im(s.cols, n, dx);
-        }
+        conv.backward(x, dy, dx, n, (Convolution.Scratch) scratch, grads);
     }
 
-    /** The transposed path's product: the output before bias and activation, (filters, rows), in s.outT. */
-    void productT(float[] x, int n, Scratch s) {
-        if (direct) {
-            DirectConv3x3.forward(x, n, g.h(), g.w(), kernelData(), filters, s.outT);
-            return;
-        }
-        int rows = n * g.oh() * g.ow();
-        int p = patch();
-        g.im2colT(x, n, s.cols);
-        Gemm.nn(filters, rows, p, kernelT(), 0, p, s.cols, 0, rows, s.outT, 0, rows, false);
+    /** The transposed path's product (see {@link Convolution#productT}), for the fused ConvPool step. */
+    void productT(float[] x, int n, Convolution.Scratch s) {
+        conv.productT(x, n, s);
     }
 
-    /** The transposed path's gradients from the output's gradient held as (filters, rows) in s.outT. */
-    void gradientsT(float[] x, float[] dx, int n, Scratch s, float[][] grads) {
-        int rows = n * g.oh() * g.ow();
-        int p = patch();
-        float[] dyT = s.outT;
-        if (direct) {
-            DirectConv3x3.kernelGradient(x, n, g.h(), g.w(), dyT, filters, grads[0]);
-        } else {
-            Gemm.nt(p, filters, rows, s.cols, 0, rows, dyT, 0, rows, grads[0], 0, filters, false);
-        }
-        if (useBias()) {
-            // Each filter's bias gradient is the sum of its row: a dot product with ones.
-            Gemm.nt(1, filters, rows, s.ones, 0, rows, dyT, 0, rows, grads[1], 0, filters, false);
-        }
-        if (dx != null) {
-            Gemm.nn(p, rows, filters, kernelData(), 0, filters, dyT, 0, rows, s.cols, 0, rows, false);
-            g.col2imT(s.cols, n, dx);
-        }
+    /** The transposed path's gradients (see {@link Convolution#gradientsT}), for the fused ConvPool step. */
+    void gradientsT(float[] x, float[] dx, int n, Convolution.Scratch s, float[][] grads) {
+        conv.gradientsT(x, dx, n, s, grads);
     }
 
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
-        c.put("filters", filters);
-        c.put("kernel_size", List.of(kh, kw));
-        c.put("strides", List.of(sh, sw));
-        c.put("padding", padding.kerasName());
-        c.put("data_format", "channels_last");
-        c.put("dilation_rate", List.of(1, 1));
+        putConvConfig(c);
         c.put("groups", 1);
         putKernelConfig(c, true);
         return c;

@@ -55,7 +55,7 @@ public final class ConvPool {
     }
 
     /** What a chunk needs: {@link PooledConv3x3}'s, or the layers' own scratch. */
-    private record Scratch(float[][] vectors, Conv2D.Scratch conv, int[] from) {
+    private record Scratch(float[][] vectors, Convolution.Scratch conv, int[] from) {
     }
 
     /** Working memory for chunks of up to {@code maxBatch} samples. */
@@ -64,7 +64,7 @@ public final class ConvPool {
         if (vectors) {
             return new Scratch(PooledConv3x3.createScratch(maxBatch, c.h(), c.w(), conv.filters()), null, null);
         }
-        return new Scratch(null, (Conv2D.Scratch) conv.createScratch(maxBatch),
+        return new Scratch(null, (Convolution.Scratch) conv.createScratch(maxBatch),
                 (int[]) pool.createScratch(maxBatch));
     }
 
@@ -77,7 +77,7 @@ public final class ConvPool {
                     fs.vectors);
             return;
         }
-        Conv2D.Scratch s = fs.conv;
+        Convolution.Scratch s = fs.conv;
         int[] from = fs.from;
         conv.productT(x, n, s);
         float[] outT = s.outT();
@@ -140,7 +140,7 @@ public final class ConvPool {
                     fs.vectors);
             return;
         }
-        Conv2D.Scratch s = fs.conv;
+        Convolution.Scratch s = fs.conv;
         int[] from = fs.from;
         Geometry p = pool.g;
         float[] dOutT = s.outT();

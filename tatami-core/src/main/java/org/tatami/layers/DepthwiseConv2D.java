@@ -70,7 +70,7 @@ public final class DepthwiseConv2D extends DepthwiseLayer<DepthwiseConv2D> {
             for (int oy = 0; oy < oh; oy++) {
                 depthwiseRow(in, b, oy, biasData(), y);
                 // Activated while the row is in cache.
-                activation().forward(y, (b * oh + oy) * ow * d, ow, d);
+                fusedActivation().forward(y, (b * oh + oy) * ow * d, ow, d);
             }
         }
     }

@@ -11,7 +11,6 @@ import org.tatami.initializers.GlorotUniform;
 import org.tatami.initializers.Initializer;
 import org.tatami.initializers.Zeros;
 import org.tatami.kernels.Depthwise;
-import org.tatami.tensor.Shape;
 
 /**
  * What DepthwiseConv2D and SeparableConv2D share: the depthwise step, in which each input channel is
@@ -153,10 +152,13 @@ public abstract class DepthwiseLayer<T extends DepthwiseLayer<T>> extends Layer 
         return activation;
     }
 
-    /** Bias and activation are applied in forward, while the output is in cache. */
+    /**
+     * Bias and activation are applied in forward, while the output is in cache, unless the activation
+     * needs its input.
+     */
     @Override
     public boolean appliesActivation() {
-        return true;
+        return !activation.needsInput();
     }
 
     /** The number of output channels of the layer. */
@@ -164,12 +166,8 @@ public abstract class DepthwiseLayer<T extends DepthwiseLayer<T>> extends Layer 
 
     @Override
     protected int[] computeOutputShape(int[] in) {
-        String layer = name() + " (" + className() + ")";
-        if (in.length != 3) {
-            throw new IllegalArgumentException(layer + " expects input of shape (height, width, channels), got "
-                    + Shape.withBatch(in));
-        }
-        g = Geometry.of(layer, in, kh, kw, sh, sw, padding);
+        requireRank(in, "height, width, channels");
+        g = Geometry.of(name() + " (" + className() + ")", in, kh, kw, sh, sw, padding);
         conv = new Depthwise(g.h(), g.w(), depthwiseChannels(), kh, kw, sh, sw, g.oh(), g.ow(), g.padTop(),
                 g.padLeft());
         return new int[] {g.oh(), g.ow(), outputChannels()};
@@ -264,7 +262,7 @@ public abstract class DepthwiseLayer<T extends DepthwiseLayer<T>> extends Layer 
                 }
             }
         }
-        activation.forward(y, from * width, rows, width);
+        fusedActivation().forward(y, from * width, rows, width);
     }
 
     /** The bias gradient, if there is a bias: the column sums of dy's rows (overwriting {@code grad}). */

@@ -9,26 +9,17 @@ import org.tatami.tensor.Shape;
  * Sets a fraction {@code rate} of inputs to zero while training and scales the rest by 1/(1-rate),
  * as Keras's Dropout; the identity at inference.
  */
-public final class Dropout extends Layer {
-    private final float rate;
+public final class Dropout extends DropoutLayer {
     private int size;
 
     public Dropout(double rate) {
-        if (!(rate >= 0 && rate < 1)) {
-            throw new IllegalArgumentException("Dropout rate must be in [0, 1), got " + rate);
-        }
-        this.rate = (float) rate;
-    }
-
-    public float rate() {
-        return rate;
+        super(rate);
     }
 
     /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
     public static Dropout fromConfig(Fields c) {
-        Dropout dropout = new Dropout(c.number("rate"));
+        Dropout dropout = new Dropout(readRate(c));
         c.expectNull("noise_shape", "tatami drops each value independently");
-        c.expectNull("seed", "tatami draws dropout masks from Tatami.setRandomSeed's stream");
         return dropout;
     }
 
@@ -48,7 +39,7 @@ public final class Dropout extends Layer {
         return inputShape;
     }
 
-    /** Scratch: the mask (0 or 1/(1-rate)) of the last training batch. */
+    /** Scratch: the mask (0 or 1/(1-rate)) of the last batch. */
     @Override
     public Object createScratch(int maxBatch) {
         return new float[maxBatch * size];
@@ -57,17 +48,12 @@ public final class Dropout extends Layer {
     @Override
     public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
         int len = n * size;
-        if (!training || rate == 0f) {
+        float[] mask = (float[]) scratch;
+        if (!fillMask(mask, len, training, random)) {
             System.arraycopy(x, 0, y, 0, len);
-            if (scratch != null) {
-                java.util.Arrays.fill((float[]) scratch, 0, len, 1f);
-            }
             return;
         }
-        float[] mask = (float[]) scratch;
-        float keep = 1f / (1f - rate);
         for (int i = 0; i < len; i++) {
-            mask[i] = random.nextFloat() < rate ? 0f : keep;
             y[i] = x[i] * mask[i];
         }
     }
@@ -86,9 +72,6 @@ public final class Dropout extends Layer {
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
-        // The float's shortest decimal, so that a rate of 0.15 is written as 0.15.
-        c.put("rate", Double.parseDouble(Float.toString(rate)));
-        c.put("seed", null);
         c.put("noise_shape", null);
         return c;
     }

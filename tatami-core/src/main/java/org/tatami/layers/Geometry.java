@@ -4,15 +4,43 @@ import java.util.Arrays;
 
 /**
  * The sliding-window arithmetic shared by convolution and pooling on NHWC data: output size, padding,
- * and the im2col / col2im copies between images and rows of patches.
+ * and the im2col / col2im copies between images and rows of patches. A window of kh x kw taps reads
+ * every dh-th row and dw-th column (dilation), so it spans (kh - 1) * dh + 1 rows.
  */
-record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int oh, int ow, int padTop, int padLeft) {
+record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int dw, int oh, int ow, int padTop,
+                int padLeft) {
 
     static Geometry of(String layer, int[] in, int kh, int kw, int sh, int sw, Padding padding) {
-        int oh = padding.outputLength(layer, "height", in[0], kh, sh);
-        int ow = padding.outputLength(layer, "width", in[1], kw, sw);
-        return new Geometry(in[0], in[1], in[2], kh, kw, sh, sw, oh, ow,
-                padding.padBefore(in[0], kh, sh, oh), padding.padBefore(in[1], kw, sw, ow));
+        return of(layer, in, kh, kw, sh, sw, 1, 1, padding);
+    }
+
+    static Geometry of(String layer, int[] in, int kh, int kw, int sh, int sw, int dh, int dw, Padding padding) {
+        int spanH = span(kh, dh);
+        int spanW = span(kw, dw);
+        int oh = padding.outputLength(layer, "height", in[0], spanH, sh);
+        int ow = padding.outputLength(layer, "width", in[1], spanW, sw);
+        return new Geometry(in[0], in[1], in[2], kh, kw, sh, sw, dh, dw, oh, ow,
+                padding.padBefore(in[0], spanH, sh, oh), padding.padBefore(in[1], spanW, sw, ow));
+    }
+
+    /** The rows or columns a window of {@code taps} spans with dilation {@code dilation}. */
+    static int span(int taps, int dilation) {
+        return (taps - 1) * dilation + 1;
+    }
+
+    /**
+     * The convolution whose input gradient a transposed convolution computes: its image is the
+     * transposed convolution's output (Keras's size rule), its output the transposed convolution's
+     * input, padded as TensorFlow's conv2d_transpose pads.
+     */
+    static Geometry transposed(int[] in, int kh, int kw, int sh, int sw, int dh, int dw, int filters,
+                               Padding padding) {
+        int spanH = span(kh, dh);
+        int spanW = span(kw, dw);
+        int h = padding.transposedLength(in[0], spanH, sh);
+        int w = padding.transposedLength(in[1], spanW, sw);
+        return new Geometry(h, w, filters, kh, kw, sh, sw, dh, dw, in[0], in[1], padding.padBefore(h, spanH, sh,
+                in[0]), padding.padBefore(w, spanW, sw, in[1]));
     }
 
     /**
@@ -29,9 +57,9 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int oh, int
                 for (int ox = 0; ox < ow; ox++, r++) {
                     int o = r * patch;
                     int ix0 = ox * sw - padLeft;
-                    boolean inside = ix0 >= 0 && ix0 + kw <= w;
+                    boolean inside = dw == 1 && ix0 >= 0 && ix0 + kw <= w;
                     for (int ky = 0; ky < kh; ky++, o += run) {
-                        int iy = oy * sh - padTop + ky;
+                        int iy = oy * sh - padTop + ky * dh;
                         if (iy < 0 || iy >= h) {
                             Arrays.fill(cols, o, o + run, 0f);
                         } else if (inside) {
@@ -42,7 +70,7 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int oh, int
                             }
                         } else {
                             for (int kx = 0; kx < kw; kx++) {
-                                int ix = ix0 + kx;
+                                int ix = ix0 + kx * dw;
                                 for (int ch = 0; ch < c; ch++) {
                                     cols[o + kx * c + ch] = ix < 0 || ix >= w ? 0f : x[xb + (iy * w + ix) * c + ch];
                                 }
@@ -65,9 +93,9 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int oh, int
                 for (int ox = 0; ox < ow; ox++, r++) {
                     int o = r * patch;
                     for (int ky = 0; ky < kh; ky++) {
-                        int iy = oy * sh - padTop + ky;
+                        int iy = oy * sh - padTop + ky * dh;
                         for (int kx = 0; kx < kw; kx++, o += c) {
-                            int ix = ox * sw - padLeft + kx;
+                            int ix = ox * sw - padLeft + kx * dw;
                             if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
                                 int xi = xb + (iy * w + ix) * c;
                                 for (int ch = 0; ch < c; ch++) {
@@ -91,22 +119,22 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int oh, int
         int p = 0;
         for (int ky = 0; ky < kh; ky++) {
             for (int kx = 0; kx < kw; kx++) {
-                // Output columns whose input column ox*sw - padLeft + kx lies inside the image.
-                int lo = Math.min(ow, Math.max(0, ceilDiv(padLeft - kx, sw)));
-                int hi = Math.max(lo, Math.min(ow, ceilDiv(w + padLeft - kx, sw)));
+                // Output columns whose input column ox*sw - padLeft + kx*dw lies inside the image.
+                int lo = Math.min(ow, Math.max(0, ceilDiv(padLeft - kx * dw, sw)));
+                int hi = Math.max(lo, Math.min(ow, ceilDiv(w + padLeft - kx * dw, sw)));
                 for (int ch = 0; ch < c; ch++, p++) {
                     int o = p * rows;
                     for (int b = 0; b < n; b++) {
                         int xb = b * h * w * c + ch;
                         for (int oy = 0; oy < oh; oy++, o += ow) {
-                            int iy = oy * sh - padTop + ky;
+                            int iy = oy * sh - padTop + ky * dh;
                             if (iy < 0 || iy >= h) {
                                 Arrays.fill(colsT, o, o + ow, 0f);
                                 continue;
                             }
                             Arrays.fill(colsT, o, o + lo, 0f);
                             Arrays.fill(colsT, o + hi, o + ow, 0f);
-                            int src = xb + (iy * w + lo * sw - padLeft + kx) * c;
+                            int src = xb + (iy * w + lo * sw - padLeft + kx * dw) * c;
                             if (sw == 1 && c == 1) {
                                 System.arraycopy(x, src, colsT, o + lo, hi - lo);
                             } else {
@@ -137,14 +165,14 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int oh, int
                     for (int b = 0; b < n; b++) {
                         int xb = b * h * w * c + ch;
                         for (int oy = 0; oy < oh; oy++) {
-                            int iy = oy * sh - padTop + ky;
+                            int iy = oy * sh - padTop + ky * dh;
                             if (iy < 0 || iy >= h) {
                                 o += ow;
                                 continue;
                             }
                             int row = xb + iy * w * c;
                             for (int ox = 0; ox < ow; ox++, o++) {
-                                int ix = ox * sw - padLeft + kx;
+                                int ix = ox * sw - padLeft + kx * dw;
                                 if (ix >= 0 && ix < w) {
                                     dx[row + ix * c] += colsT[o];
                                 }

@@ -1,32 +1,24 @@
 package org.tatami.layers;
 
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.tatami.config.Fields;
-import org.tatami.config.KerasValues;
-import org.tatami.tensor.Shape;
 
 /**
  * The mean of each channel over height and width, as Keras's GlobalAveragePooling2D: (h, w, c) to
  * (c), or to (1, 1, c) with {@code keepdims}.
  */
-public final class GlobalAveragePooling2D extends Layer {
-    private final boolean keepdims;
-    private int positions;
-    private int channels;
-
+public final class GlobalAveragePooling2D extends GlobalPooling2D {
     public GlobalAveragePooling2D() {
         this(false);
     }
 
     public GlobalAveragePooling2D(boolean keepdims) {
-        this.keepdims = keepdims;
+        super(keepdims);
     }
 
     /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */
     public static GlobalAveragePooling2D fromConfig(Fields c) {
-        KerasValues.requireChannelsLast(c);
-        return new GlobalAveragePooling2D(c.bool("keepdims", false));
+        return new GlobalAveragePooling2D(readKeepdims(c));
     }
 
     @Override
@@ -37,17 +29,6 @@ public final class GlobalAveragePooling2D extends Layer {
     @Override
     protected String baseName() {
         return "global_average_pooling2d";
-    }
-
-    @Override
-    protected int[] computeOutputShape(int[] in) {
-        if (in.length != 3) {
-            throw new IllegalArgumentException(name() + " (GlobalAveragePooling2D) expects input of shape (height,"
-                    + " width, channels), got " + Shape.withBatch(in));
-        }
-        positions = in[0] * in[1];
-        channels = in[2];
-        return keepdims ? new int[] {1, 1, channels} : new int[] {channels};
     }
 
     @Override
@@ -77,13 +58,5 @@ public final class GlobalAveragePooling2D extends Layer {
                 }
             }
         }
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        Map<String, Object> c = super.config();
-        c.put("data_format", "channels_last");
-        c.put("keepdims", keepdims);
-        return c;
     }
 }

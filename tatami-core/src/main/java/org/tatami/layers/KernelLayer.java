@@ -23,7 +23,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
     private float[] kernelT;
 
     @SuppressWarnings("unchecked")
-    private T self() {
+    protected final T self() {
         return (T) this;
     }
 
@@ -128,9 +128,13 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         return bias == null ? null : bias.value().data();
     }
 
+    /**
+     * Bias and activation are applied in forward, while the output is in cache, unless the activation
+     * needs its input.
+     */
     @Override
     public boolean appliesActivation() {
-        return true;
+        return !activation.needsInput();
     }
 
     /** Rows per block of the bias + activation pass: a block stays in the first-level cache. */
@@ -154,7 +158,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
                     }
                 }
             }
-            activation.forward(y, r0 * w, r1 - r0, w);
+            fusedActivation().forward(y, r0 * w, r1 - r0, w);
         }
     }
 
@@ -171,7 +175,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
                 y[r * w + j] = outT[o + r] + bj;
             }
         }
-        activation.forward(y, 0, rows, w);
+        fusedActivation().forward(y, 0, rows, w);
     }
 
     /** The bias gradient: column sums of dz over {@code rows} rows, in row order. */
@@ -190,7 +194,15 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
         }
     }
 
-    /** The kernel seen as a [rows, outputs] matrix, transposed: [outputs, rows]. Kept up to date by {@link #prepare}. */
+    /**
+     * The kernel's last axis, the columns of the matrix it is stored as: the outputs, except for a
+     * transposed convolution, whose kernel ends with its input channels as Keras stores it.
+     */
+    protected int kernelColumns() {
+        return outputs();
+    }
+
+    /** The kernel as a [rows, columns] matrix, transposed: [columns, rows]. Kept up to date by {@link #prepare}. */
     protected final float[] kernelT() {
         return kernelT;
     }
@@ -204,7 +216,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
             return;
         }
         float[] k = kernelData();
-        int cols = outputs();
+        int cols = kernelColumns();
         int rows = k.length / cols;
         if (kernelT == null) {
             kernelT = new float[k.length];

@@ -128,6 +128,17 @@ public abstract class Layer {
         return computeOutputShape(shapes[0]);
     }
 
+    /**
+     * Checks that an input has as many axes as {@code axes} names, e.g. "height, width, channels"; the
+     * message names the layer, the expected and the actual shape.
+     */
+    protected final void requireRank(int[] in, String axes) {
+        if (in.length != axes.split(",").length) {
+            throw new IllegalArgumentException(name() + " (" + className() + ") expects input of shape (" + axes
+                    + "), got " + Shape.withBatch(in));
+        }
+    }
+
     /** Creates this layer's parameters with {@link #addParameter}; the input shape is known. */
     protected void createParameters(SplittableRandom random) {
     }
@@ -289,6 +300,28 @@ public abstract class Layer {
         return null;
     }
 
+    /** A node's scratch when its activation needs its input: the layer's own, and the values before it. */
+    private record KeptInput(Object layer, float[] preActivation) {
+    }
+
+    /**
+     * The working memory of one node ({@link #forwardActivated}, {@link #backwardActivated}): the
+     * layer's {@link #createScratch}, with room for the values before the activation when it
+     * {@link ActivationFunction#needsInput() needs them}.
+     */
+    public final Object createNodeScratch(int maxBatch) {
+        Object own = createScratch(maxBatch);
+        return activation().needsInput() ? new KeptInput(own, new float[maxBatch * Shape.size(outputShape)]) : own;
+    }
+
+    /**
+     * The activation a layer may apply within its own forward ({@link #appliesActivation()}): its
+     * activation, or none when that needs its input, which {@link #forwardActivated} keeps before applying it.
+     */
+    protected final ActivationFunction fusedActivation() {
+        return activation().needsInput() ? ActivationFunction.LINEAR : activation();
+    }
+
     /**
      * Computes the output {@code y} of {@code n} samples from {@code x}: before the activation, or after
      * it if {@link #appliesActivation()}.
@@ -335,10 +368,26 @@ public abstract class Layer {
     /** Forward followed by the layer's own activation: what one node of a model computes. */
     public final void forwardActivated(float[][] xs, float[] y, int n, Object scratch, boolean training,
                                        SplittableRandom random) {
-        forward(xs, y, n, scratch, training, random);
+        KeptInput kept = keptInput(scratch);
+        forward(xs, y, n, kept == null ? scratch : kept.layer(), training, random);
+        if (kept != null) {
+            System.arraycopy(y, 0, kept.preActivation(), 0, n * Shape.size(outputShape));
+        }
         if (!appliesActivation()) {
             activation().forward(y, 0, activationRows(n), activationWidth());
         }
+    }
+
+    /** The kept input of a node's scratch, or null if the activation needs none. */
+    private KeptInput keptInput(Object scratch) {
+        if (!activation().needsInput()) {
+            return null;
+        }
+        if (scratch instanceof KeptInput kept) {
+            return kept;
+        }
+        throw new IllegalStateException(name() + ": its activation " + activation().kerasName() + " needs the"
+                + " scratch of createNodeScratch (was the activation changed after the model was compiled?)");
     }
 
     /**
@@ -348,10 +397,12 @@ public abstract class Layer {
      */
     public final void backwardActivated(float[][] xs, float[] y, float[] dy, float[][] dxs, int n, Object scratch,
                                         float[][] grads, boolean preActivation) {
+        KeptInput kept = keptInput(scratch);
         if (!preActivation) {
-            activation().backward(y, dy, 0, activationRows(n), activationWidth());
+            activation().backward(kept == null ? null : kept.preActivation(), y, dy, 0, activationRows(n),
+                    activationWidth());
         }
-        backward(xs, y, dy, dxs, n, scratch, grads);
+        backward(xs, y, dy, dxs, n, kept == null ? scratch : kept.layer(), grads);
     }
 
     /**
@@ -407,7 +458,7 @@ public abstract class Layer {
         System.arraycopy(outputShape, 0, outShape, 1, outputShape.length);
         Tensor y = Tensor.zeros(outShape);
         prepare(false);
-        forwardActivated(new float[][] {x.data()}, y.data(), n, createScratch(n), false, Tatami.newRandom());
+        forwardActivated(new float[][] {x.data()}, y.data(), n, createNodeScratch(n), false, Tatami.newRandom());
         return y;
     }
 

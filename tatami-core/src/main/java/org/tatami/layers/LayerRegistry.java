@@ -10,8 +10,8 @@ import org.tatami.config.ModelConfigException;
 /**
  * The layer classes a model config may name, by Keras's class names, and how to make each from its
  * config: Keras's {@code custom_objects} / {@code register_keras_serializable}. The built-in classes
- * are registered (with Keras's aliases MaxPool2D, AvgPool2D and GlobalAvgPool2D); a program adds its
- * own layer classes with {@link #register}.
+ * are registered (with Keras's aliases MaxPool1D, AvgPool1D, MaxPool2D, AvgPool2D, GlobalAvgPool2D and
+ * GlobalMaxPool2D); a program adds its own layer classes with {@link #register}.
  *
  * <pre>{@code
  * LayerRegistry.register("Scale", c -> new Scale((float) c.number("factor")));
@@ -25,19 +25,33 @@ public final class LayerRegistry {
     }
 
     private static final Map<String, Factory> BUILT_IN = Map.ofEntries(
+            Map.entry("Conv1D", Conv1D::fromConfig),
             Map.entry("Conv2D", Conv2D::fromConfig),
+            Map.entry("Conv2DTranspose", Conv2DTranspose::fromConfig),
             Map.entry("DepthwiseConv2D", DepthwiseConv2D::fromConfig),
             Map.entry("SeparableConv2D", SeparableConv2D::fromConfig),
             Map.entry("MaxPooling2D", MaxPool2D::fromConfig),
             Map.entry("MaxPool2D", MaxPool2D::fromConfig),
             Map.entry("AveragePooling2D", AveragePooling2D::fromConfig),
             Map.entry("AvgPool2D", AveragePooling2D::fromConfig),
+            Map.entry("MaxPooling1D", MaxPooling1D::fromConfig),
+            Map.entry("MaxPool1D", MaxPooling1D::fromConfig),
+            Map.entry("AveragePooling1D", AveragePooling1D::fromConfig),
+            Map.entry("AvgPool1D", AveragePooling1D::fromConfig),
             Map.entry("GlobalAveragePooling2D", GlobalAveragePooling2D::fromConfig),
             Map.entry("GlobalAvgPool2D", GlobalAveragePooling2D::fromConfig),
+            Map.entry("ZeroPadding2D", ZeroPadding2D::fromConfig),
+            Map.entry("Cropping2D", Cropping2D::fromConfig),
+            Map.entry("UpSampling2D", UpSampling2D::fromConfig),
+            Map.entry("GlobalMaxPooling2D", GlobalMaxPooling2D::fromConfig),
+            Map.entry("GlobalMaxPool2D", GlobalMaxPooling2D::fromConfig),
+            Map.entry("SpatialDropout2D", SpatialDropout2D::fromConfig),
             Map.entry("BatchNormalization", BatchNormalization::fromConfig),
+            Map.entry("LayerNormalization", LayerNormalization::fromConfig),
             Map.entry("Reshape", Reshape::fromConfig),
             Map.entry("Flatten", Flatten::fromConfig),
             Map.entry("Dense", Dense::fromConfig),
+            Map.entry("Embedding", Embedding::fromConfig),
             Map.entry("Activation", Activation::fromConfig),
             Map.entry("ReLU", ReLU::fromConfig),
             Map.entry("Dropout", Dropout::fromConfig),

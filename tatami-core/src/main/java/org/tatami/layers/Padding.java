@@ -39,6 +39,14 @@ public enum Padding {
         return out;
     }
 
+    /**
+     * Output length of a transposed convolution along one axis, Keras's rule: {@code input * stride},
+     * plus what the window overhangs the stride with {@code valid}.
+     */
+    int transposedLength(int input, int window, int stride) {
+        return this == SAME ? input * stride : input * stride + Math.max(window - stride, 0);
+    }
+
     /** Padding before the first element, as TensorFlow splits it (the extra one goes after). */
     int padBefore(int input, int window, int stride, int output) {
         return this == SAME ? Math.max((output - 1) * stride + window - input, 0) / 2 : 0;

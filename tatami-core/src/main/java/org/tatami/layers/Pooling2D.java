@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import org.tatami.config.Fields;
 import org.tatami.config.KerasValues;
-import org.tatami.tensor.Shape;
 
 /**
  * What MaxPool2D and AveragePooling2D share: the window, strides (by default the window), padding
@@ -76,10 +75,7 @@ public abstract class Pooling2D<T extends Pooling2D<T>> extends Layer {
 
     @Override
     protected int[] computeOutputShape(int[] in) {
-        if (in.length != 3) {
-            throw new IllegalArgumentException(name() + " (" + className() + ") expects input of shape (height, width,"
-                    + " channels), got " + Shape.withBatch(in));
-        }
+        requireRank(in, "height, width, channels");
         g = Geometry.of(name(), in, ph, pw, sh, sw, padding);
         return new int[] {g.oh(), g.ow(), g.c()};
     }

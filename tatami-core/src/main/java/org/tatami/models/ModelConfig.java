@@ -16,11 +16,14 @@ import org.tatami.config.ModelConfigException;
 import org.tatami.layers.Activation;
 import org.tatami.layers.Dropout;
 import org.tatami.layers.GlobalAveragePooling2D;
+import org.tatami.layers.GlobalMaxPooling2D;
 import org.tatami.layers.InputLayer;
 import org.tatami.layers.Layer;
 import org.tatami.layers.Node;
+import org.tatami.layers.Pooling1D;
 import org.tatami.layers.Pooling2D;
 import org.tatami.layers.ReLU;
+import org.tatami.layers.SpatialDropout2D;
 import org.tatami.layers.SymbolicTensor;
 import org.tatami.tensor.Limits;
 
@@ -217,8 +220,10 @@ public final class ModelConfig {
         c.remove("batch_input_shape");
         Map<String, Object> entry = kerasObject("keras.layers", layer.className(), c);
         // Keras builds these layers in their constructors, so to_json gives them no build_config.
-        boolean builtAtInit = layer instanceof Pooling2D || layer instanceof GlobalAveragePooling2D
-                || layer instanceof Dropout || layer instanceof Activation || layer instanceof ReLU;
+        boolean builtAtInit = layer instanceof Pooling2D || layer instanceof Pooling1D<?>
+                || layer instanceof GlobalAveragePooling2D
+                || layer instanceof GlobalMaxPooling2D || layer instanceof Dropout || layer instanceof SpatialDropout2D
+                || layer instanceof Activation || layer instanceof ReLU;
         if (built && !builtAtInit) {
             int[][] shapes = layer.inputShapes();
             entry.put("build_config", Map.of("input_shape", shapes.length == 1 ? batchShape(shapes[0])

@@ -49,7 +49,7 @@ abstract sealed class Step {
 
         @Override
         Object createScratch(int capacity) {
-            return owner.createScratch(capacity);
+            return owner.createNodeScratch(capacity);
         }
 
         @Override

@@ -140,9 +140,12 @@ final class GradientCheck {
         return run(this::engineBackward);
     }
 
-    /** What the engine does: activation backward (on the activated output {@code y}), then the layer's. */
+    /**
+     * What the engine does: activation backward (on the activated output {@code y}, and the values
+     * before it, recomputed here, for the functions that need them), then the layer's.
+     */
     void engineBackward(float[] x, float[] y, float[] dOut, float[] dx, float[][] grads) {
-        layer.activation().backward(y, dOut, 0, rows, width);
+        layer.activation().backward(preActivation(), y, dOut, 0, rows, width);
         layer.backward(x, y, dOut, dx, n, scratch, grads);
     }
 

@@ -73,6 +73,64 @@ class GradientCheckTest {
         assertPasses(reluCheck(() -> new Conv2D(2, 3).activation("relu"), new int[] {3, 20, 1}, 3));
     }
 
+    /** Dilated kernels, on the transposed path (few filters) and the direct one (more filters than lanes). */
+    @Test
+    void dilatedConvolutions() {
+        assertPasses(check(new Conv2D(3, 3).dilationRate(2), new int[] {6, 7, 2}, 2, 31));
+        assertPasses(check(new Conv2D(2, 2, 3).dilationRate(2, 1).padding("same"), new int[] {5, 4, 2}, 2, 32));
+        assertPasses(check(new Conv2D(17, 2).dilationRate(3).padding("same"), new int[] {4, 5, 2}, 2, 33));
+        assertPasses(check(new Conv2D(2, 3).dilationRate(1, 2).padding("same").useBias(false), new int[] {6, 6, 1}, 2,
+                34));
+        assertPasses(check(new Conv1D(3, 3).dilationRate(2).padding("causal"), new int[] {7, 2}, 2, 35));
+        assertPasses(check(new Conv1D(2, 2).dilationRate(3).padding("same"), new int[] {6, 3}, 2, 36));
+        assertPasses(check(new Conv2DTranspose(3, 3).dilationRate(2), new int[] {3, 2, 2}, 2, 37));
+        assertPasses(check(new Conv2DTranspose(2, 2, 3).dilationRate(2).padding("same"), new int[] {3, 4, 2}, 2, 38));
+    }
+
+    // ---- Conv2DTranspose ----
+
+    static Stream<Arguments> transposedConvolutions() {
+        return Stream.of(
+                // name, filters, kh, kw, sh, sw, padding, bias, input (h, w, c)
+                Arguments.of("3x3 valid s1, 2->3", 3, 3, 3, 1, 1, "valid", true, new int[] {3, 4, 2}),
+                Arguments.of("3x3 same s2, 3->2", 2, 3, 3, 2, 2, "same", true, new int[] {3, 2, 3}),
+                Arguments.of("2x2 valid s2, 1->4, no bias", 4, 2, 2, 2, 2, "valid", false, new int[] {2, 3, 1}),
+                // A window smaller than the stride leaves output positions no input reaches.
+                Arguments.of("1x2 valid s3, 2->2", 2, 1, 2, 3, 3, "valid", true, new int[] {2, 2, 2}),
+                Arguments.of("4x3 same s(2,1), 2->3", 3, 4, 3, 2, 1, "same", true, new int[] {3, 3, 2}),
+                Arguments.of("3x3 same s1, 2->17", 17, 3, 3, 1, 1, "same", true, new int[] {3, 3, 2}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transposedConvolutions")
+    void conv2dTranspose(String name, int filters, int kh, int kw, int sh, int sw, String padding, boolean bias,
+                         int[] in) {
+        Conv2DTranspose conv = new Conv2DTranspose(filters, kh, kw).strides(sh, sw).padding(padding).useBias(bias);
+        assertPasses(check(conv, in, 2, 15));
+    }
+
+    @Test
+    void conv2dTransposeWithActivations() {
+        assertPasses(check(new Conv2DTranspose(3, 3).strides(2).padding("same").activation("tanh"),
+                new int[] {2, 3, 2}, 2, 16));
+        assertPasses(check(new Conv2DTranspose(4, 2).activation("softmax"), new int[] {2, 2, 3}, 2, 17));
+        // An output sums up to 4 products of inputs and weights in [-1, 1]: a step h moves it by up to 4h.
+        assertPasses(reluCheck(() -> new Conv2DTranspose(2, 2).strides(2).activation("relu"), new int[] {2, 3, 2}, 2,
+                4));
+    }
+
+    // ---- Conv1D ----
+
+    @Test
+    void conv1d() {
+        assertPasses(check(new Conv1D(3, 3), new int[] {7, 2}, 2, 18));
+        assertPasses(check(new Conv1D(2, 4).strides(2).padding("same").useBias(false), new int[] {9, 3}, 2, 19));
+        assertPasses(check(new Conv1D(3, 3).padding("causal"), new int[] {5, 2}, 2, 20));
+        assertPasses(check(new Conv1D(2, 2).strides(3).padding("causal").activation("tanh"), new int[] {8, 1}, 2, 29));
+        // More filters than vector lanes: vectors along the filters rather than the steps.
+        assertPasses(check(new Conv1D(17, 3).padding("same"), new int[] {4, 2}, 2, 30));
+    }
+
     // ---- DepthwiseConv2D, SeparableConv2D ----
 
     static Stream<Arguments> depthwiseConvolutions() {
@@ -188,6 +246,85 @@ class GradientCheckTest {
                 -1, 1), false, 0).run());
     }
 
+    // ---- ZeroPadding2D, Cropping2D, UpSampling2D, GlobalMaxPooling2D ----
+
+    @Test
+    void zeroPaddingAndCropping() {
+        assertPasses(check(new ZeroPadding2D(1, 2, 0, 3), new int[] {3, 2, 2}, 2, 71));
+        assertPasses(check(new ZeroPadding2D(), new int[] {2, 3, 1}, 2, 72));
+        assertPasses(check(new Cropping2D(1, 0, 2, 1), new int[] {4, 5, 3}, 2, 73));
+        assertPasses(check(new Cropping2D(1), new int[] {3, 4, 2}, 2, 74));
+    }
+
+    @Test
+    void upSampling2d() {
+        assertPasses(check(new UpSampling2D(2, 3), new int[] {2, 3, 2}, 2, 75));
+        assertPasses(check(new UpSampling2D(), new int[] {3, 2, 1}, 2, 76));
+    }
+
+    @Test
+    void globalMaxPooling2d() {
+        for (boolean keepdims : new boolean[] {false, true}) {
+            GlobalMaxPooling2D pool = new GlobalMaxPooling2D(keepdims);
+            int[] in = {3, 4, 5};
+            pool.build(in, new SplittableRandom(1));
+            int n = 2;
+            SplittableRandom rnd = new SplittableRandom(77);
+            assertPasses(new GradientCheck(pool, n, distinct(rnd, n * size(in)), uniform(rnd, n * 5, -1, 1), false, 0)
+                    .run());
+        }
+    }
+
+    // ---- LayerNormalization ----
+
+    @Test
+    void layerNormalization() {
+        assertPasses(check(new LayerNormalization(), new int[] {3, 5}, 2, 81));
+        assertPasses(check(new LayerNormalization().epsilon(1e-5), new int[] {2, 3, 4}, 2, 82));
+        assertPasses(check(new LayerNormalization().center(false), new int[] {6}, 3, 83));
+        assertPasses(check(new LayerNormalization().scale(false), new int[] {6}, 3, 84));
+        assertPasses(check(new LayerNormalization().center(false).scale(false), new int[] {2, 7}, 2, 85));
+    }
+
+    // ---- MaxPooling1D, AveragePooling1D ----
+
+    @Test
+    void pooling1d() {
+        int n = 2;
+        MaxPooling1D[] pools = {new MaxPooling1D(), new MaxPooling1D(3).strides(2).padding("same")};
+        for (MaxPooling1D pool : pools) {
+            int[] in = {7, 3};
+            pool.build(in, new SplittableRandom(1));
+            SplittableRandom rnd = new SplittableRandom(86);
+            assertPasses(new GradientCheck(pool, n, distinct(rnd, n * size(in)),
+                    uniform(rnd, n * size(pool.outputShape()), -1, 1), false, 0).run());
+        }
+        assertPasses(check(new AveragePooling1D(), new int[] {6, 2}, n, 87));
+        assertPasses(check(new AveragePooling1D(3).strides(1).padding("same"), new int[] {5, 3}, n, 88));
+    }
+
+    // ---- Embedding ----
+
+    /**
+     * Ids are truncated to integers as Keras casts them: drawn as k + 0.5, a step of h keeps each in its
+     * row, so the ids' numeric gradient is 0, as the layer says; 12 ids over 5 rows repeat rows, whose
+     * gradients must add up.
+     */
+    @Test
+    void embedding() {
+        for (int[] in : new int[][] {{6}, {2, 3}}) {
+            Embedding embedding = new Embedding(5, 3);
+            embedding.build(in, new SplittableRandom(1));
+            SplittableRandom rnd = new SplittableRandom(89);
+            int n = 2;
+            float[] x = new float[n * size(in)];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextInt(5) + 0.5f;
+            }
+            assertPasses(new GradientCheck(embedding, n, x, uniform(rnd, x.length * 3, -1, 1), false, 0).run());
+        }
+    }
+
     // ---- Flatten, Activation, Dropout ----
 
     @Test
@@ -234,6 +371,40 @@ class GradientCheckTest {
         assertArrayEquals(new float[] {0f, 0f, 1f, 0f, 0f}, dy);
     }
 
+    /** Keras's definitions at points worked out by hand, including where softplus would overflow. */
+    @Test
+    void activationValues() {
+        float[] x = {-1f, 1f, 0f, 100f, -100f, -3f, 1.5f, 4f, -2f};
+        float[][] expected = {
+            // elu: e^x - 1 below 0
+            {-0.63212055f, 1f, 0f, 100f, -1f, -0.95021296f, 1.5f, 4f, -0.86466473f},
+            // selu: 1.0507 * (x, or 1.6733 * (e^x - 1))
+            {-1.1113307f, 1.0507010f, 0f, 105.07010f, -1.7580993f, -1.6705687f, 1.5760515f, 4.202804f, -1.5201665f},
+            // softplus: log(1 + e^x)
+            {0.31326169f, 1.3132616f, 0.69314718f, 100f, 3.7200760e-44f, 0.048587352f, 1.7014132f, 4.0181499f,
+                0.12692801f},
+            // hard_sigmoid: relu6(x + 3) / 6
+            {1f / 3, 2f / 3, 0.5f, 1f, 0f, 0f, 0.75f, 1f, 1f / 6},
+            // leaky_relu: 0.2 x below 0
+            {-0.2f, 1f, 0f, 100f, -20f, -0.6f, 1.5f, 4f, -0.4f}};
+        ActivationFunction[] functions = {ActivationFunction.ELU, ActivationFunction.SELU, ActivationFunction.SOFTPLUS,
+            ActivationFunction.HARD_SIGMOID, ActivationFunction.LEAKY_RELU};
+        for (int f = 0; f < functions.length; f++) {
+            float[] v = x.clone();
+            functions[f].forward(v, 0, 1, v.length);
+            for (int i = 0; i < v.length; i++) {
+                assertEquals(expected[f][i], v[i], Math.max(1e-6f, Math.ulp(expected[f][i]) * 4),
+                        functions[f].kerasName() + "(" + x[i] + ")");
+            }
+            assertEquals(functions[f], ActivationFunction.of(functions[f].kerasName()));
+        }
+        // hard_sigmoid's slope is 1/6 strictly inside its ramp (-3 < x < 3), 0 outside.
+        float[] y = {0f, 0.5f, 1f};
+        float[] dy = {1f, 1f, 1f};
+        ActivationFunction.HARD_SIGMOID.backward(y, dy, 0, 1, 3);
+        assertArrayEquals(new float[] {0f, 1f / 6, 0f}, dy);
+    }
+
     @Test
     void dropoutInTraining() {
         Dropout dropout = new Dropout(0.4);
@@ -255,6 +426,34 @@ class GradientCheckTest {
             }
         }
         assertTrue(dropped > 5 && dropped < 55, dropped + " of 60 dropped");
+    }
+
+    /** Whole channels of a sample are dropped or kept: every position of a channel has the same factor. */
+    @Test
+    void spatialDropout2dInTraining() {
+        SpatialDropout2D dropout = new SpatialDropout2D(0.5);
+        int[] in = {2, 3, 8};
+        dropout.build(in, new SplittableRandom(1));
+        int n = 3;
+        SplittableRandom rnd = new SplittableRandom(62);
+        float[] x = awayFromZero(rnd, n * size(in), 0.1, 1);
+        GradientCheck check = new GradientCheck(dropout, n, x, uniform(rnd, x.length, -1, 1), true, 98);
+        assertPasses(check.run());
+        float[] y = check.preActivation();
+        int dropped = 0;
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < 8; ch++) {
+                int first = b * 48 + ch;
+                float factor = y[first] / x[first];
+                assertTrue(factor == 0f || Math.abs(factor - 2f) <= 1e-6f, "factor " + factor);
+                dropped += factor == 0f ? 1 : 0;
+                for (int p = 1; p < 6; p++) {
+                    int i = first + p * 8;
+                    assertEquals(x[i] * factor, y[i], 1e-6f, "sample " + b + ", channel " + ch + ", position " + p);
+                }
+            }
+        }
+        assertTrue(dropped > 2 && dropped < 22, dropped + " of 24 channels dropped");
     }
 
     @Test

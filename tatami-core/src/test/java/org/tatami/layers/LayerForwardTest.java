@@ -378,6 +378,285 @@ class LayerForwardTest {
         assertArrayEquals(new float[] {2.5f, 25f}, kept.data());
     }
 
+    /**
+     * Each input pixel paints the kernel, scaled by its value, at its place in the output: with
+     * k = [[1, 10], [100, 1000]] and x = [[1, 2], [3, 4]], stride 2 tiles four scaled copies of k,
+     * stride 1 overlaps them (e.g. the centre is 1 * 1000 + 2 * 100 + 3 * 10 + 4 * 1).
+     */
+    @Test
+    void conv2dTransposePaintsTheKernel() {
+        List<Tensor> weights = List.of(Tensor.of(new float[] {1, 10, 100, 1000}, 2, 2, 1, 1), Tensor.vector(0.5f));
+        Conv2DTranspose tiled = new Conv2DTranspose(1, 2).strides(2);
+        tiled.build(2, 2, 1);
+        tiled.setWeights(weights);
+        assertArrayEquals(new float[] {
+            1.5f, 10.5f, 2.5f, 20.5f,
+            100.5f, 1000.5f, 200.5f, 2000.5f,
+            3.5f, 30.5f, 4.5f, 40.5f,
+            300.5f, 3000.5f, 400.5f, 4000.5f}, tiled.call(Tensor.of(new float[] {1, 2, 3, 4}, 1, 2, 2, 1)).data());
+        Conv2DTranspose overlapping = new Conv2DTranspose(1, 2);
+        overlapping.build(2, 2, 1);
+        overlapping.setWeights(weights);
+        assertArrayEquals(new float[] {
+            1.5f, 12.5f, 20.5f,
+            103.5f, 1234.5f, 2040.5f,
+            300.5f, 3400.5f, 4000.5f}, overlapping.call(Tensor.of(new float[] {1, 2, 3, 4}, 1, 2, 2, 1)).data());
+    }
+
+    /**
+     * TensorFlow defines conv2d_transpose as the input gradient of conv2d: so, on any shape, padding
+     * and stride, the transposed convolution of v equals Conv2D's backward of v, with the same kernel
+     * (Conv2D's (kh, kw, in, out) is Conv2DTranspose's (kh, kw, filters, in)) and no bias.
+     */
+    @Test
+    void conv2dTransposeIsTheGradientOfConv2D() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(8);
+        int[][] cases = {
+            // kh, kw, sh, sw, same, input h, w, c, filters[, dilation]
+            {3, 3, 2, 2, 1, 3, 4, 2, 3}, {3, 3, 2, 2, 0, 3, 4, 2, 3}, {4, 4, 2, 2, 1, 2, 3, 3, 2},
+            {2, 3, 3, 1, 0, 2, 2, 1, 2}, {1, 1, 3, 3, 0, 2, 2, 2, 1}, {5, 3, 1, 2, 1, 3, 3, 2, 2},
+            // dilated: strides 1
+            {3, 3, 1, 1, 0, 3, 2, 2, 2, 2}, {2, 3, 1, 1, 1, 4, 3, 2, 3, 3}};
+        for (int[] k : cases) {
+            String padding = k[4] == 1 ? "same" : "valid";
+            int d = k.length > 9 ? k[9] : 1;
+            Conv2DTranspose t = new Conv2DTranspose(k[8], k[0], k[1]).strides(k[2], k[3]).dilationRate(d)
+                    .padding(padding).useBias(false);
+            t.build(k[5], k[6], k[7]);
+            int[] out = t.outputShape();
+            Conv2D conv = new Conv2D(k[7], k[0], k[1]).strides(k[2], k[3]).dilationRate(d).padding(padding)
+                    .useBias(false);
+            conv.build(out);
+            assertArrayEquals(new int[] {k[5], k[6], k[7]}, conv.outputShape(), java.util.Arrays.toString(k));
+            conv.setWeights(t.getWeights());
+            int n = 2;
+            float[] v = new float[n * k[5] * k[6] * k[7]];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) random.nextGaussian();
+            }
+            float[] x = new float[n * out[0] * out[1] * out[2]];
+            Object scratch = conv.createScratch(n);
+            conv.prepare(true);
+            conv.forward(x, new float[v.length], n, scratch, true, random);
+            float[] expected = new float[x.length];
+            conv.backward(x, null, v.clone(), expected, n, scratch, new float[][] {new float[t.countParams()]});
+            float[] actual = t.call(Tensor.of(v, n, k[5], k[6], k[7])).data();
+            assertArrayEquals(expected, actual, 1e-5f, java.util.Arrays.toString(k));
+        }
+    }
+
+    /** Keras's output size: input * stride, plus max(kernel - stride, 0) with padding valid. */
+    @Test
+    void conv2dTransposeShapes() {
+        Conv2DTranspose t = new Conv2DTranspose(4, 3, 2);
+        assertOutput(new int[] {7, 6, 4}, t, 5, 5, 3);
+        assertArrayEquals(new int[] {3, 2, 4, 3}, t.getWeights().get(0).shape());
+        assertEquals(3 * 2 * 4 * 3 + 4, t.countParams());
+        assertOutput(new int[] {11, 11, 4}, new Conv2DTranspose(4, 3).strides(2), 5, 5, 3);
+        assertOutput(new int[] {10, 10, 4}, new Conv2DTranspose(4, 3).strides(2).padding("same"), 5, 5, 3);
+        assertOutput(new int[] {15, 15, 4}, new Conv2DTranspose(4, 1).strides(3), 5, 5, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Conv2DTranspose(4, 3).name("up").build(5, 5));
+        assertTrue(e.getMessage().contains("up (Conv2DTranspose) expects input of shape (height, width, channels), got"
+                + " (None, 5, 5)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Conv2DTranspose(0, 3));
+    }
+
+    /**
+     * Steps 1, 2, 3, 4 under the kernel [1, 10] with bias 0.5: valid gives 1 + 20, 2 + 30, 3 + 40;
+     * causal puts the one zero before the first step (0 + 10 first); same puts it after (4 + 0 last).
+     */
+    @Test
+    void conv1dPaddings() {
+        List<Tensor> weights = List.of(Tensor.of(new float[] {1, 10}, 2, 1, 1), Tensor.vector(0.5f));
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 1, 4, 1);
+        String[] paddings = {"valid", "causal", "same"};
+        float[][] expected = {{21.5f, 32.5f, 43.5f}, {10.5f, 21.5f, 32.5f, 43.5f}, {21.5f, 32.5f, 43.5f, 4.5f}};
+        for (int i = 0; i < 3; i++) {
+            Conv1D conv = new Conv1D(1, 2).padding(paddings[i]);
+            conv.build(4, 1);
+            conv.setWeights(weights);
+            assertArrayEquals(expected[i], conv.call(x).data(), paddings[i]);
+        }
+        Conv1D strided = new Conv1D(4, 3).strides(2);
+        assertOutput(new int[] {4, 4}, strided, 9, 2);
+        assertArrayEquals(new int[] {3, 2, 4}, strided.getWeights().get(0).shape());
+        assertOutput(new int[] {5, 4}, new Conv1D(4, 3).strides(2).padding("causal"), 9, 2);
+        assertOutput(new int[] {5, 4}, new Conv1D(4, 3).strides(2).padding("same"), 9, 2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Conv1D(4, 3).name("c1").build(9, 9, 2));
+        assertTrue(e.getMessage().contains("c1 (Conv1D) expects input of shape (steps, channels), got (None, 9, 9, 2)"),
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Conv1D(4, 3).padding("full"));
+    }
+
+    /**
+     * Steps of two channels, (1, 10), (5, 20), (3, 60), (2, 40), (4, 50): windows of 2 give the
+     * maxima (5, 20), (3, 60), and with "same" a last window of one step, (4, 50). Averages of 3 with
+     * stride 1 and "same" on 1, 2, 3, 4 count only the steps under the window: 1.5, 2, 3, 3.5.
+     */
+    @Test
+    void pooling1d() {
+        float[] x = {1, 10, 5, 20, 3, 60, 2, 40, 4, 50};
+        assertArrayEquals(new float[] {5, 20, 3, 60}, forward(new MaxPooling1D(), x, 1, false, 5, 2));
+        assertArrayEquals(new float[] {5, 20, 3, 60, 4, 50},
+                forward(new MaxPooling1D().padding("same"), x, 1, false, 5, 2));
+        assertArrayEquals(new float[] {1.5f, 2, 3, 3.5f},
+                forward(new AveragePooling1D(3).strides(1).padding("same"), new float[] {1, 2, 3, 4}, 1, false, 4, 1));
+        assertOutput(new int[] {3, 8}, new MaxPooling1D(3).name("mp1").padding("valid"), 10, 8);
+        assertOutput(new int[] {4, 8}, new AveragePooling1D(4).strides(2), 10, 8);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MaxPooling1D().name("mp").build(4, 4, 1));
+        assertTrue(e.getMessage().contains("mp (MaxPooling1D) expects input of shape (steps, channels), got"
+                + " (None, 4, 4, 1)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new AveragePooling1D(5).name("ap").build(4, 1));
+        assertTrue(e.getMessage().contains("ap"), e.getMessage());
+    }
+
+    @Test
+    void embeddingLooksUpRows() {
+        // Setters chain after name and inputShape.
+        Embedding embedding = new Embedding(4, 2).name("emb").embeddingsInitializer("uniform");
+        embedding.build(3);
+        assertArrayEquals(new int[] {3, 2}, embedding.outputShape());
+        assertArrayEquals(new int[] {4, 2}, embedding.getWeights().get(0).shape());
+        for (float v : embedding.getWeights().get(0).data()) {
+            assertTrue(v >= -0.05f && v < 0.05f, "Keras's default: uniform in [-0.05, 0.05), got " + v);
+        }
+        embedding.setWeights(List.of(Tensor.of(new float[] {0, 1, 10, 11, 20, 21, 30, 31}, 4, 2)));
+        // 2.7 is truncated to 2, as Keras casts ids to int32.
+        Tensor y = embedding.call(Tensor.of(new float[] {2, 0, 3, 2.7f, 1, 1}, 2, 3));
+        assertArrayEquals(new int[] {2, 3, 2}, y.shape());
+        assertArrayEquals(new float[] {20, 21, 0, 1, 30, 31, 20, 21, 10, 11, 10, 11}, y.data());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> embedding.call(Tensor.of(new float[] {1, 4, 0}, 1, 3)));
+        assertTrue(e.getMessage().contains("emb (Embedding): id 4.0 is outside [0, 4), the input_dim"), e.getMessage());
+        assertOutput(new int[] {5, 6, 8}, new Embedding(10, 8), 5, 6);
+    }
+
+    /**
+     * A 2x2 kernel with dilation 2 reads x[i][j], x[i][j+2], x[i+2][j] and x[i+2][j+2] of the image
+     * 1..16: with weights 1, 10, 100, 1000 the first output is 1 + 30 + 900 + 11000.
+     */
+    @Test
+    void conv2dDilation() {
+        Conv2D conv = new Conv2D(1, 2).dilationRate(2).useBias(false);
+        conv.build(4, 4, 1);
+        conv.setWeights(List.of(Tensor.of(new float[] {1, 10, 100, 1000}, 2, 2, 1, 1)));
+        assertArrayEquals(new float[] {11931, 13042, 16375, 17486},
+                conv.call(Tensor.of(IMAGE.clone(), 1, 4, 4, 1)).data());
+        assertOutput(new int[] {3, 3, 2}, new Conv2D(2, 3).dilationRate(2), 7, 7, 1);
+        assertOutput(new int[] {7, 7, 2}, new Conv2D(2, 3).dilationRate(2).padding("same"), 7, 7, 1);
+        assertOutput(new int[] {5, 2}, new Conv1D(2, 3).dilationRate(2), 9, 1);
+        assertOutput(new int[] {9, 2}, new Conv1D(2, 3).dilationRate(2).padding("causal"), 9, 1);
+        // Keras's output size counts the dilated span: 3 * 1 + (5 - 1) for a 3-tap kernel of dilation 2.
+        assertOutput(new int[] {7, 7, 2}, new Conv2DTranspose(2, 3).dilationRate(2), 3, 3, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Conv2D(2, 3).strides(2).dilationRate(2).name("atrous").build(9, 9, 1));
+        assertTrue(e.getMessage().contains("atrous (Conv2D): strides (2, 2) and dilation_rate (2, 2) cannot both"
+                + " exceed 1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Conv2D(2, 3).dilationRate(0));
+    }
+
+    /** Runs forward into an output filled with NaN, so that every value must be written. */
+    private static float[] forward(Layer layer, float[] x, int n, boolean training, int... in) {
+        layer.build(in);
+        int size = 1;
+        for (int d : layer.outputShape()) {
+            size *= d;
+        }
+        float[] y = new float[n * size];
+        java.util.Arrays.fill(y, Float.NaN);
+        layer.forward(x, y, n, layer.createScratch(n), training, new java.util.SplittableRandom(3));
+        return y;
+    }
+
+    @Test
+    void zeroPadding2dPadsEachSideWithZeros() {
+        // 1 row at the top, none at the bottom, 2 columns at the left, 1 at the right.
+        ZeroPadding2D pad = new ZeroPadding2D(1, 0, 2, 1);
+        assertArrayEquals(new float[] {
+            0, 0, 0, 0, 0,
+            0, 0, 1, 2, 0,
+            0, 0, 3, 4, 0}, forward(pad, new float[] {1, 2, 3, 4}, 1, false, 2, 2, 1));
+        assertArrayEquals(new int[] {3, 5, 1}, pad.outputShape());
+        assertOutput(new int[] {6, 6, 3}, new ZeroPadding2D(), 4, 4, 3);
+        assertOutput(new int[] {8, 6, 3}, new ZeroPadding2D(2, 1), 4, 4, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ZeroPadding2D().name("pad").build(4, 4));
+        assertTrue(e.getMessage().contains("pad (ZeroPadding2D) expects input of shape (height, width, channels), got"
+                + " (None, 4, 4)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ZeroPadding2D(1, -1));
+    }
+
+    @Test
+    void cropping2dRemovesEachSide() {
+        // Two images of (2, 3, 2): values 1..12 and 13..24; none from the top, 1 row from the bottom,
+        // 1 column from the left, none from the right.
+        float[] x = new float[24];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i + 1;
+        }
+        Cropping2D crop = new Cropping2D(0, 1, 1, 0);
+        assertArrayEquals(new float[] {3, 4, 5, 6, 15, 16, 17, 18}, forward(crop, x, 2, false, 2, 3, 2));
+        assertArrayEquals(new int[] {1, 2, 2}, crop.outputShape());
+        Tensor y = new Cropping2D(1, 0, 1, 2).call(Tensor.of(IMAGE.clone(), 1, 4, 4, 1));
+        assertArrayEquals(new float[] {6, 10, 14}, y.data());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Cropping2D(2).name("crop").build(4, 4, 1));
+        assertTrue(e.getMessage().contains("crop (Cropping2D) removes (2, 2) rows and (2, 2) columns, more than the"
+                + " input (None, 4, 4, 1) has"), e.getMessage());
+    }
+
+    @Test
+    void upSampling2dRepeatsRowsAndColumns() {
+        UpSampling2D up = new UpSampling2D(2, 3);
+        assertArrayEquals(new float[] {
+            1, 1, 1, 2, 2, 2,
+            1, 1, 1, 2, 2, 2,
+            3, 3, 3, 4, 4, 4,
+            3, 3, 3, 4, 4, 4}, forward(up, new float[] {1, 2, 3, 4}, 1, false, 2, 2, 1));
+        // Channels stay together: pixel (0, 0) holds (1, 10), pixel (0, 1) holds (2, 20).
+        assertArrayEquals(new float[] {1, 10, 1, 10, 2, 20, 2, 20, 1, 10, 1, 10, 2, 20, 2, 20},
+                forward(new UpSampling2D(), new float[] {1, 10, 2, 20}, 1, false, 1, 2, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new UpSampling2D().name("up").build(4, 4, 1, 1));
+        assertTrue(e.getMessage().contains("up (UpSampling2D) expects input of shape (height, width, channels), got"
+                + " (None, 4, 4, 1, 1)"), e.getMessage());
+    }
+
+    @Test
+    void globalMaxPooling2d() {
+        // 2x2 pixels, 2 channels: channel 0 holds 1, 4, 3, 2; channel 1 holds 40, 20, 30, 10.
+        float[] x = {1, 40, 4, 20, 3, 30, 2, 10};
+        assertArrayEquals(new float[] {4, 40}, forward(new GlobalMaxPooling2D(), x, 1, false, 2, 2, 2));
+        Tensor kept = new GlobalMaxPooling2D(true).call(Tensor.of(x.clone(), 1, 2, 2, 2));
+        assertArrayEquals(new int[] {1, 1, 1, 2}, kept.shape());
+        assertArrayEquals(new float[] {4f, 40f}, kept.data());
+    }
+
+    /** As TensorFlow's reduce_max: positions that tie for the maximum share its gradient. */
+    @Test
+    void globalMaxPooling2dSharesTheGradientOfTies() {
+        GlobalMaxPooling2D pool = new GlobalMaxPooling2D();
+        float[] x = {5, 5, 1, 5};
+        float[] y = forward(pool, x, 1, false, 2, 2, 1);
+        float[] dx = new float[4];
+        pool.backward(x, y, new float[] {6}, dx, 1, pool.createScratch(1), new float[0][]);
+        assertArrayEquals(new float[] {2, 2, 0, 2}, dx);
+    }
+
+    @Test
+    void spatialDropout2dIsTheIdentityAtInference() {
+        float[] x = {1, 2, 3, 4, 5, 6, 7, 8};
+        assertArrayEquals(x, forward(new SpatialDropout2D(0.5), x, 1, false, 2, 2, 2));
+        assertThrows(IllegalArgumentException.class, () -> new SpatialDropout2D(1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SpatialDropout2D(0.5).name("sd").build(4, 4));
+        assertTrue(e.getMessage().contains("sd (SpatialDropout2D) expects input of shape (height, width, channels),"
+                + " got (None, 4, 4)"), e.getMessage());
+    }
+
     @Test
     void reshapeKeepsTheOrderAndInfersOneDimension() {
         Tensor y = new Reshape(2, -1, 2).call(Tensor.of(IMAGE.clone(), 1, 4, 4, 1));
@@ -390,6 +669,32 @@ class LayerForwardTest {
         assertThrows(IllegalArgumentException.class, () -> new Reshape(3, 5).build(4, 4, 1));
         assertThrows(IllegalArgumentException.class, () -> new Reshape(-1, -1));
         assertThrows(IllegalArgumentException.class, () -> new Reshape(0, 4));
+    }
+
+    /**
+     * Each row on its own: [1, 3] has mean 2 and variance 1, so xhat = -+1 / sqrt(1 + 0.001); [5, 5] has
+     * variance 0, so xhat = 0 and y = beta. gamma = [2, 1], beta = [0.5, -1].
+     */
+    @Test
+    void layerNormalizationNormalizesEachRow() {
+        LayerNormalization ln = new LayerNormalization();
+        ln.build(2);
+        assertEquals(List.of("gamma", "beta"), ln.parameters().stream().map(Parameter::name).toList());
+        ln.setWeights(List.of(Tensor.of(new float[] {2, 1}, 2), Tensor.of(new float[] {0.5f, -1}, 2)));
+        float s = (float) (1 / Math.sqrt(1.001));
+        Tensor y = ln.call(Tensor.of(new float[] {1, 3, 5, 5}, 2, 2));
+        assertArrayEquals(new float[] {-2 * s + 0.5f, s - 1, 0.5f, -1}, y.data(), 1e-6f);
+        // Training changes nothing: no batch statistics, no state.
+        float[] trained = new float[4];
+        ln.forward(new float[] {1, 3, 5, 5}, trained, 2, ln.createScratch(2), true, new java.util.SplittableRandom(1));
+        assertArrayEquals(y.data(), trained);
+        LayerNormalization plain = new LayerNormalization().name("plain").center(false).scale(false);
+        plain.build(3, 4);
+        assertEquals(0, plain.countParams());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new LayerNormalization().axis(1).name("ln").build(5, 5, 8));
+        assertTrue(e.getMessage().contains("ln (LayerNormalization): axis 1 on input (None, 5, 5, 8)"),
+                e.getMessage());
     }
 
     /** gamma 3, beta 1, moving mean 1, moving variance 3.75 and epsilon 0.25: y = 3 (x - 1) / 2 + 1. */

@@ -95,6 +95,31 @@ class FunctionalModelTest {
         assertGradientsMatch(model, List.of(randomTensor(2, 150, 8, 8, 2)), List.of(labels(3, 150, 3)), 150);
     }
 
+    /**
+     * gelu and silu need the values before them in backward: layers that fuse their activation (Conv2D,
+     * DepthwiseConv2D, Dense) hand it to the node, which keeps those values, across two chunks.
+     */
+    @Test
+    void activationsThatNeedTheirInputPassTheEndToEndGradientCheck() {
+        Tatami.setRandomSeed(6);
+        SymbolicTensor in = Input.of(6, 6, 2);
+        SymbolicTensor x = new Conv2D(4, 3).activation("gelu").apply(in);
+        x = new org.tatami.layers.DepthwiseConv2D(3).padding("same").activation("swish").apply(x);
+        x = new Dense(5).activation("gelu").apply(x);
+        x = new org.tatami.layers.Activation("silu").apply(x);
+        x = new GlobalAveragePooling2D().apply(x);
+        Model model = new Model(in, new Dense(3).activation("softmax").apply(x));
+        model.compile(new SGD(0.1), new SparseCategoricalCrossentropy());
+        assertGradientsMatch(model, List.of(randomTensor(2, 70, 6, 6, 2)), List.of(labels(3, 70, 3)), 70);
+        // predict runs the same nodes without training: the values match a layer-by-layer computation.
+        Tensor sample = randomTensor(3, 1, 6, 6, 2);
+        Tensor expected = sample;
+        for (org.tatami.layers.Layer layer : model.layers().subList(1, model.layers().size())) {
+            expected = layer.call(expected);
+        }
+        assertArrayEquals(expected.data(), model.predict(sample).data(), 1e-6f);
+    }
+
     @Test
     void concatenateBranchesPassTheEndToEndGradientCheck() {
         Tatami.setRandomSeed(4);

@@ -251,8 +251,11 @@ public final class OnnxExport {
             }
             int[] window = {k[0], k[1]};
             int[] strides = pair(layer, "strides");
+            int[] dilations = pair(layer, "dilation_rate");
+            // Same padding pads for the rows and columns the dilated window spans.
+            int[] span = {(k[0] - 1) * dilations[0] + 1, (k[1] - 1) * dilations[1] + 1};
             n.addAttribute(ints("kernel_shape", window)).addAttribute(ints("strides", strides))
-                    .addAttribute(ints("pads", pads(layer, window, strides))).addAttribute(ints("dilations", 1, 1))
+                    .addAttribute(ints("pads", pads(layer, span, strides))).addAttribute(ints("dilations", dilations))
                     .addAttribute(integer("group", 1));
         } else if (layer instanceof DepthwiseConv2D d) {
             toNchw(name);
@@ -442,6 +445,34 @@ public final class OnnxExport {
                 toNhwc(layer);
                 node("Softmax", layer + "/softmax", value).addAttribute(integer("axis", -1));
             }
+            // ONNX's Selu defaults are Keras's constants; Elu's alpha 1 is both defaults.
+            case ELU -> node("Elu", layer + "/elu", value);
+            case SELU -> node("Selu", layer + "/selu", value);
+            case SOFTPLUS -> node("Softplus", layer + "/softplus", value);
+            // relu6(x + 3) / 6 = max(0, min(1, x / 6 + 0.5)).
+            case HARD_SIGMOID -> node("HardSigmoid", layer + "/hard_sigmoid", value)
+                    .addAttribute(real("alpha", 1f / 6f)).addAttribute(real("beta", 0.5f));
+            case LEAKY_RELU -> node("LeakyRelu", layer + "/leaky_relu", value)
+                    .addAttribute(real("alpha", ActivationFunction.LEAKY_RELU_SLOPE));
+            case SILU -> {
+                String x = value;
+                node("Sigmoid", layer + "/silu_sigmoid", x);
+                node("Mul", layer + "/silu", x, value);
+            }
+            case GELU -> {
+                // Opset 13 has no Gelu: x * (1 + erf(x / sqrt 2)) / 2 from Erf; one set of constants serves all.
+                if (graph.getInitializerList().stream().noneMatch(t -> t.getName().equals("gelu/one"))) {
+                    addInitializer("gelu/inv_sqrt2", new int[0], new float[] {(float) Math.sqrt(0.5)});
+                    addInitializer("gelu/one", new int[0], new float[] {1f});
+                    addInitializer("gelu/half", new int[0], new float[] {0.5f});
+                }
+                String x = value;
+                node("Mul", layer + "/gelu_scaled", x, "gelu/inv_sqrt2");
+                node("Erf", layer + "/gelu_erf", value);
+                node("Add", layer + "/gelu_cdf2", value, "gelu/one");
+                node("Mul", layer + "/gelu_x_cdf2", x, value);
+                node("Mul", layer + "/gelu", value, "gelu/half");
+            }
         }
     }
 
@@ -487,6 +518,10 @@ public final class OnnxExport {
 
     private void addInitializer(String name, int[] shape, float[] values) {
         graph.addInitializer(TensorCodec.encode(name, shape, values));
+    }
+
+    private static AttributeProto real(String name, float value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeType.FLOAT).setF(value).build();
     }
 
     private static AttributeProto integer(String name, long value) {

@@ -136,10 +136,10 @@ class KerasHostileFilesTest {
     void namesAnUnsupportedLayerClass() throws IOException {
         Map<String, byte[]> parts = unzip(KerasFiles.file(KERAS_3B));
         String config = new String(parts.get(KerasImport.CONFIG), StandardCharsets.UTF_8);
-        parts.put(KerasImport.CONFIG, config.replace("\"class_name\": \"Dropout\"", "\"class_name\": \"SpatialDropout2D\"")
+        parts.put(KerasImport.CONFIG, config.replace("\"class_name\": \"Dropout\"", "\"class_name\": \"AlphaDropout\"")
                 .getBytes(StandardCharsets.UTF_8));
         fails(ModelConfigException.class, zip("lstm.keras", parts), "lstm.keras/config.json", "'dropout'",
-                "SpatialDropout2D", "class_name");
+                "AlphaDropout", "class_name");
     }
 
     /**

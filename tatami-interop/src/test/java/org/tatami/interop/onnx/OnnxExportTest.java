@@ -169,6 +169,21 @@ class OnnxExportTest {
                 new Dense(3))));
     }
 
+    /** Dilated convolutions (same padding for the dilated window's span) and the newer activations. */
+    @Test
+    void dilationAndMoreActivationsRunInOnnxRuntime() throws Exception {
+        runsAsInTatami("dilated-activations", randomized(() -> new Sequential(
+                new Conv2D(4, 3).dilationRate(2).padding("same").activation("elu").inputShape(9, 8, 2),
+                new Conv2D(3, 2).dilationRate(1, 2).activation("selu"),
+                new Activation("softplus"),
+                new Dense(4).activation("leaky_relu"),
+                new Activation("hard_sigmoid"),
+                new Conv2D(3, 2).activation("gelu"),
+                new Activation("swish"),
+                new Flatten(),
+                new Dense(3))));
+    }
+
     private void runsAsInTatami(String name, Sequential model) throws Exception {
         Path file = dir.resolve(name + ".onnx");
         OnnxExport.save(model, file);
