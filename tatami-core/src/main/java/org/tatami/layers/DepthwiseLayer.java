@@ -19,7 +19,7 @@ import org.tatami.kernels.Depthwise;
  * activation of the layer's output, their options, initializers and Keras's config. {@code T} is the
  * concrete class, so that setters chain.
  */
-public abstract class DepthwiseLayer<T extends DepthwiseLayer<T>> extends Layer {
+public abstract class DepthwiseLayer<T extends DepthwiseLayer<T>> extends ChainedLayer<T> {
     private final int kh;
     private final int kw;
     private int sh = 1;
@@ -42,25 +42,6 @@ public abstract class DepthwiseLayer<T extends DepthwiseLayer<T>> extends Layer 
         }
         this.kh = kernelHeight;
         this.kw = kernelWidth;
-    }
-
-    @SuppressWarnings("unchecked")
-    private T self() {
-        return (T) this;
-    }
-
-    /** As {@link Layer#inputShape(int...)}, returning this layer's own type so that setters chain. */
-    @Override
-    public T inputShape(int... shape) {
-        super.inputShape(shape);
-        return self();
-    }
-
-    /** As {@link Layer#name(String)}, returning this layer's own type so that setters chain. */
-    @Override
-    public T name(String newName) {
-        super.name(newName);
-        return self();
     }
 
     public T strides(int stride) {

@@ -15,7 +15,7 @@ import org.tatami.tensor.Shape;
  * to integers, as Keras casts them to int32; an id outside the table is an error, not a silent row.
  * The ids get no gradient (their derivative is zero wherever it exists).
  */
-public final class Embedding extends Layer {
+public final class Embedding extends ChainedLayer<Embedding> {
     private final int inputDim;
     private final int outputDim;
     private Initializer embeddingsInitializer = new RandomUniform();
@@ -40,20 +40,6 @@ public final class Embedding extends Layer {
             throw new IllegalStateException(name() + " is already built: set its options before building it");
         }
         this.embeddingsInitializer = init;
-        return this;
-    }
-
-    /** As {@link Layer#inputShape(int...)}, returning this layer's own type so that setters chain. */
-    @Override
-    public Embedding inputShape(int... shape) {
-        super.inputShape(shape);
-        return this;
-    }
-
-    /** As {@link Layer#name(String)}, returning this layer's own type so that setters chain. */
-    @Override
-    public Embedding name(String newName) {
-        super.name(newName);
         return this;
     }
 

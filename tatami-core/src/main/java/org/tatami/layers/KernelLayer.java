@@ -13,7 +13,7 @@ import org.tatami.initializers.Zeros;
  * What Conv2D and Dense share: a kernel of shape (..., in, out), an optional bias, an activation,
  * and their initializers. {@code T} is the concrete class, so that setters chain.
  */
-public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
+public abstract class KernelLayer<T extends KernelLayer<T>> extends ChainedLayer<T> {
     private ActivationFunction activation = ActivationFunction.LINEAR;
     private boolean useBias = true;
     private Initializer kernelInitializer = new GlorotUniform();
@@ -21,25 +21,6 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends Layer {
     private Parameter kernel;
     private Parameter bias;
     private float[] kernelT;
-
-    @SuppressWarnings("unchecked")
-    protected final T self() {
-        return (T) this;
-    }
-
-    /** As {@link Layer#inputShape(int...)}, returning this layer's own type so that setters chain. */
-    @Override
-    public T inputShape(int... shape) {
-        super.inputShape(shape);
-        return self();
-    }
-
-    /** As {@link Layer#name(String)}, returning this layer's own type so that setters chain. */
-    @Override
-    public T name(String newName) {
-        super.name(newName);
-        return self();
-    }
 
     public T activation(String name) {
         return activation(ActivationFunction.of(name));

@@ -16,7 +16,7 @@ import org.tatami.tensor.Shape;
  * training and inference, so each sample is independent of the rest of the batch. Weights, in Keras's
  * order: gamma (if scale), beta (if center), one per value of the last axis.
  */
-public final class LayerNormalization extends Layer {
+public final class LayerNormalization extends ChainedLayer<LayerNormalization> {
     private int axis = -1;
     private float epsilon = 1e-3f;
     private boolean center = true;
@@ -73,20 +73,6 @@ public final class LayerNormalization extends Layer {
         if (isBuilt()) {
             throw new IllegalStateException(name() + " is already built: set its options before building it");
         }
-    }
-
-    /** As {@link Layer#inputShape(int...)}, returning this layer's own type so that setters chain. */
-    @Override
-    public LayerNormalization inputShape(int... shape) {
-        super.inputShape(shape);
-        return this;
-    }
-
-    /** As {@link Layer#name(String)}, returning this layer's own type so that setters chain. */
-    @Override
-    public LayerNormalization name(String newName) {
-        super.name(newName);
-        return this;
     }
 
     /** The layer a Keras config describes, as Keras's {@code from_config}; {@link LayerRegistry} reads the options every layer has. */

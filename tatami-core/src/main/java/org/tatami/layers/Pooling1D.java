@@ -13,7 +13,7 @@ import org.tatami.config.KerasValues;
  * channels) is pooling a (1, steps, channels) image with a window of height 1, so each runs the 2-d
  * layer's arithmetic on that view.
  */
-public abstract class Pooling1D<T extends Pooling1D<T>> extends Layer {
+public abstract class Pooling1D<T extends Pooling1D<T>> extends ChainedLayer<T> {
     private final int poolSize;
     private int stride;
     private Padding padding = Padding.VALID;
@@ -46,25 +46,6 @@ public abstract class Pooling1D<T extends Pooling1D<T>> extends Layer {
             throw c.invalid(key, "a positive integer or a list of one");
         }
         return v;
-    }
-
-    @SuppressWarnings("unchecked")
-    private T self() {
-        return (T) this;
-    }
-
-    /** As {@link Layer#inputShape(int...)}, returning this layer's own type so that setters chain. */
-    @Override
-    public T inputShape(int... shape) {
-        super.inputShape(shape);
-        return self();
-    }
-
-    /** As {@link Layer#name(String)}, returning this layer's own type so that setters chain. */
-    @Override
-    public T name(String newName) {
-        super.name(newName);
-        return self();
     }
 
     public T strides(int value) {

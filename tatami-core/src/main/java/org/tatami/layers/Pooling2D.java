@@ -10,7 +10,7 @@ import org.tatami.config.KerasValues;
  * What MaxPool2D and AveragePooling2D share: the window, strides (by default the window), padding
  * and Keras's config. {@code T} is the concrete class, so that setters chain.
  */
-public abstract class Pooling2D<T extends Pooling2D<T>> extends Layer {
+public abstract class Pooling2D<T extends Pooling2D<T>> extends ChainedLayer<T> {
     protected final int ph;
     protected final int pw;
     protected int sh;
@@ -28,25 +28,6 @@ public abstract class Pooling2D<T extends Pooling2D<T>> extends Layer {
         this.pw = poolWidth;
         this.sh = poolHeight;
         this.sw = poolWidth;
-    }
-
-    @SuppressWarnings("unchecked")
-    private T self() {
-        return (T) this;
-    }
-
-    /** As {@link Layer#inputShape(int...)}, returning this layer's own type so that setters chain. */
-    @Override
-    public T inputShape(int... shape) {
-        super.inputShape(shape);
-        return self();
-    }
-
-    /** As {@link Layer#name(String)}, returning this layer's own type so that setters chain. */
-    @Override
-    public T name(String newName) {
-        super.name(newName);
-        return self();
     }
 
     /** Reads what MaxPool2D and AveragePooling2D share; Keras's strides default (null) is the pool size. */
