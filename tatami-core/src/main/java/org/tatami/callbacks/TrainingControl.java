@@ -1,8 +1,15 @@
 package org.tatami.callbacks;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.tatami.optimizers.Optimizer;
+import org.tatami.tensor.Tensor;
+
 /**
- * What a callback may ask of the model it watches during {@code fit}: Keras's {@code model.stop_training}.
- * A model hands itself to each callback through {@link Callback#setModel}.
+ * What a callback may ask of the model it watches during {@code fit}: Keras's {@code model.stop_training},
+ * its weights, its optimizer and its save methods. A model hands itself to each callback through
+ * {@link Callback#setModel}.
  */
 public interface TrainingControl {
     /**
@@ -14,4 +21,19 @@ public interface TrainingControl {
 
     /** Whether a stop has been asked for since {@code fit} started. */
     boolean stopTraining();
+
+    /** Every weight, in layer order, as Keras's {@code model.get_weights()}: copies the caller may keep. */
+    List<Tensor> getWeights();
+
+    /** Sets every weight, in the order {@link #getWeights()} gives them. */
+    void setWeights(List<Tensor> weights);
+
+    /** The optimizer given to {@code compile}. */
+    Optimizer optimizer();
+
+    /** Saves the whole model as a {@code .tatami} file (atomic). */
+    void save(Path file) throws IOException;
+
+    /** Saves the weights as a safetensors file (atomic). */
+    void saveWeights(Path file) throws IOException;
 }

@@ -645,8 +645,10 @@ public class Model extends Layer implements TrainingControl {
                 Map<String, Double> val = evaluate(options.validationX(), options.validationY());
                 val.forEach((k, v) -> logs.put("val_" + k, v));
             }
-            newHistory.append(logs);
+            // As Keras's History (the last callback), the logs are recorded after the callbacks have seen
+            // them: what they add (ReduceLROnPlateau's learning_rate) is in the History.
             callbacks.forEach(c -> c.onEpochEnd(ep, logs));
+            newHistory.append(logs);
         }
         callbacks.forEach(Callback::onTrainEnd);
         this.history = newHistory;
