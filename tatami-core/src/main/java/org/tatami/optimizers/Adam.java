@@ -11,10 +11,7 @@ import org.tatami.optimizers.schedules.LearningRateSchedule;
  * {@code p -= lr sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + epsilon)}; defaults lr 0.001, b1 0.9,
  * b2 0.999, epsilon 1e-7.
  */
-public class Adam extends Optimizer {
-    private final float beta1;
-    private final float beta2;
-    private final float epsilon;
+public class Adam extends MomentOptimizer {
 
     public Adam() {
         this(0.001f);
@@ -30,14 +27,7 @@ public class Adam extends Optimizer {
     }
 
     public Adam(double learningRate, double beta1, double beta2, double epsilon) {
-        super((float) learningRate);
-        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon >= 0)) {
-            throw new IllegalArgumentException(className() + " needs 0 <= beta_1, beta_2 < 1 and epsilon >= 0, got"
-                    + " beta_1=" + beta1 + ", beta_2=" + beta2 + ", epsilon=" + epsilon);
-        }
-        this.beta1 = (float) beta1;
-        this.beta2 = (float) beta2;
-        this.epsilon = (float) epsilon;
+        super(learningRate, beta1, beta2, epsilon);
     }
 
     @Override
@@ -70,9 +60,6 @@ public class Adam extends Optimizer {
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
-        c.put("beta_1", decimal(beta1));
-        c.put("beta_2", decimal(beta2));
-        c.put("epsilon", decimal(epsilon));
         c.put("amsgrad", false);
         return c;
     }

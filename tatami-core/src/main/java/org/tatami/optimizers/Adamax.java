@@ -1,7 +1,6 @@
 package org.tatami.optimizers;
 
 import java.util.List;
-import java.util.Map;
 import org.tatami.config.Fields;
 import org.tatami.optimizers.schedules.LearningRateSchedule;
 
@@ -10,10 +9,7 @@ import org.tatami.optimizers.schedules.LearningRateSchedule;
  * {@code u = max(b2 u, |g|)}, {@code p -= lr m / ((1 - b1^t) (u + epsilon))}; defaults lr 0.001,
  * b1 0.9, b2 0.999, epsilon 1e-7.
  */
-public final class Adamax extends Optimizer {
-    private final float beta1;
-    private final float beta2;
-    private final float epsilon;
+public final class Adamax extends MomentOptimizer {
 
     public Adamax() {
         this(0.001);
@@ -29,14 +25,7 @@ public final class Adamax extends Optimizer {
     }
 
     public Adamax(double learningRate, double beta1, double beta2, double epsilon) {
-        super((float) learningRate);
-        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon >= 0)) {
-            throw new IllegalArgumentException("Adamax needs 0 <= beta_1, beta_2 < 1 and epsilon >= 0, got beta_1="
-                    + beta1 + ", beta_2=" + beta2 + ", epsilon=" + epsilon);
-        }
-        this.beta1 = (float) beta1;
-        this.beta2 = (float) beta2;
-        this.epsilon = (float) epsilon;
+        super(learningRate, beta1, beta2, epsilon);
     }
 
     @Override
@@ -61,15 +50,6 @@ public final class Adamax extends Optimizer {
     @Override
     public String className() {
         return "Adamax";
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        Map<String, Object> c = super.config();
-        c.put("beta_1", decimal(beta1));
-        c.put("beta_2", decimal(beta2));
-        c.put("epsilon", decimal(epsilon));
-        return c;
     }
 
     static Adamax fromConfig(Fields c) {

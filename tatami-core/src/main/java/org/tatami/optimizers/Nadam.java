@@ -1,7 +1,6 @@
 package org.tatami.optimizers;
 
 import java.util.List;
-import java.util.Map;
 import org.tatami.config.Fields;
 import org.tatami.optimizers.schedules.LearningRateSchedule;
 
@@ -12,10 +11,7 @@ import org.tatami.optimizers.schedules.LearningRateSchedule;
  * {@code v_hat = v / (1 - b2^t)}, {@code p -= lr m_hat / (sqrt(v_hat) + epsilon)}; defaults lr 0.001,
  * b1 0.9, b2 0.999, epsilon 1e-7.
  */
-public final class Nadam extends Optimizer {
-    private final float beta1;
-    private final float beta2;
-    private final float epsilon;
+public final class Nadam extends MomentOptimizer {
     /** {@code prod u_1..u_productStep}: a function of the step, so a restored optimizer recomputes it. */
     private long productStep;
     private double product = 1;
@@ -34,14 +30,7 @@ public final class Nadam extends Optimizer {
     }
 
     public Nadam(double learningRate, double beta1, double beta2, double epsilon) {
-        super((float) learningRate);
-        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon >= 0)) {
-            throw new IllegalArgumentException("Nadam needs 0 <= beta_1, beta_2 < 1 and epsilon >= 0, got beta_1="
-                    + beta1 + ", beta_2=" + beta2 + ", epsilon=" + epsilon);
-        }
-        this.beta1 = (float) beta1;
-        this.beta2 = (float) beta2;
-        this.epsilon = (float) epsilon;
+        super(learningRate, beta1, beta2, epsilon);
     }
 
     private double u(long t) {
@@ -89,15 +78,6 @@ public final class Nadam extends Optimizer {
     @Override
     public String className() {
         return "Nadam";
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        Map<String, Object> c = super.config();
-        c.put("beta_1", decimal(beta1));
-        c.put("beta_2", decimal(beta2));
-        c.put("epsilon", decimal(epsilon));
-        return c;
     }
 
     static Nadam fromConfig(Fields c) {
