@@ -2,7 +2,6 @@ package org.tatami.cli;
 
 import java.nio.file.Path;
 import org.tatami.activations.ActivationFunction;
-import org.tatami.layers.SymbolicTensor;
 import org.tatami.models.Model;
 
 /** What the commands that feed a model images need of it: one input, one output, and how the output ends. */
@@ -37,10 +36,6 @@ final class ImageModels {
      * without one (as many ONNX exports) gives logits.
      */
     static boolean endsInSoftmax(Model net) {
-        SymbolicTensor t = net.outputs().get(0);
-        while (t.layer() instanceof Model inner) {
-            t = inner.outputs().get(t.index());
-        }
-        return t.layer().activation() == ActivationFunction.SOFTMAX;
+        return net.outputActivation(0) == ActivationFunction.SOFTMAX;
     }
 }

@@ -349,9 +349,10 @@ final class Engine {
     /**
      * One training step on the samples {@code order[from .. from+count)} of the inputs {@code xs} and
      * targets {@code ys}: forward, loss, backward, and the summed gradient left in the first chunk's
-     * slot, which {@link #gradients()} returns.
+     * slot, which {@link #gradients()} returns. The loss is the mean over {@code meanOver} samples:
+     * {@code count} for a whole batch, the batch's size for a share of one.
      */
-    Totals trainStep(float[][] xs, float[][] ys, int[] targetSizes, int[] order, int from, int count,
+    Totals trainStep(float[][] xs, float[][] ys, int[] targetSizes, int[] order, int from, int count, int meanOver,
                      Objective objective, long seed) {
         int chunks = (count + CHUNK - 1) / CHUNK;
         boolean phased = meetings.length > 0;
@@ -392,7 +393,7 @@ final class Engine {
                     step.stats.partialForward(wk.acts[step.inputs[0]], n, wk.partials[s]);
                     return;
                 }
-                lossesAndDeltas(wk, n, count, objective, preActivation, losses[c], correct[c]);
+                lossesAndDeltas(wk, n, meanOver, objective, preActivation, losses[c], correct[c]);
                 if (!phased) {
                     backward(wk, steps.size() - 1, -1, n, chunkGrads[c], preActivation);
                 }
@@ -493,7 +494,7 @@ final class Engine {
         return -1;
     }
 
-    private void lossesAndDeltas(Worker wk, int n, int count, Objective objective, boolean[] preActivation,
+    private void lossesAndDeltas(Worker wk, int n, int meanOver, Objective objective, boolean[] preActivation,
                                  double[] losses, long[] correct) {
         for (int k = 0; k < graph.outputs.length; k++) {
             int v = graph.outputs[k];
@@ -501,7 +502,7 @@ final class Engine {
             int rows = n * outputRows(k);
             int width = outputWidth(k);
             Loss loss = objective.losses()[k];
-            float scale = objective.weights()[k] / ((float) count * outputRows(k));
+            float scale = objective.weights()[k] / ((float) meanOver * outputRows(k));
             int s = stepWriting(v);
             float[] delta = !needsGradient[v] ? null : outputAccumulates[k] ? wk.spare : wk.deltas[v];
             if (delta == null) {

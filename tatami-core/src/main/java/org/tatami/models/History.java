@@ -11,7 +11,8 @@ import java.util.Map;
 public final class History {
     private final Map<String, List<Double>> history = new LinkedHashMap<>();
 
-    void append(Map<String, Double> logs) {
+    /** Records one epoch's figures (fit calls it after each epoch's callbacks). */
+    public void append(Map<String, Double> logs) {
         logs.forEach((k, v) -> history.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
     }
 

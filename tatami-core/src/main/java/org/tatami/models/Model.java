@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.tatami.Tatami;
+import org.tatami.activations.ActivationFunction;
 import org.tatami.callbacks.Callback;
 import org.tatami.callbacks.ProgressBar;
 import org.tatami.callbacks.TrainingControl;
@@ -252,6 +253,19 @@ public class Model extends Layer implements TrainingControl {
     public List<int[]> outputShapes() {
         requireBuilt();
         return outputs.stream().map(SymbolicTensor::shape).toList();
+    }
+
+    /**
+     * The activation of the layer that produces output {@code k}, looked for inside a nested model that
+     * returns it: {@code SOFTMAX} for a classifier that gives probabilities, others (as many ONNX exports'
+     * {@code LINEAR}) for one that gives logits.
+     */
+    public ActivationFunction outputActivation(int k) {
+        SymbolicTensor t = outputs().get(k);
+        while (t.layer() instanceof Model inner) {
+            t = inner.outputs().get(t.index());
+        }
+        return t.layer().activation();
     }
 
     /** Builds a model whose input shape was not known yet ({@link Sequential}); a built one checks the shape. */
@@ -592,15 +606,8 @@ public class Model extends Layer implements TrainingControl {
         for (int i = 0; i < samples; i++) {
             order[i] = i;
         }
-        List<Parameter> all = new ArrayList<>();
-        List<Boolean> trains = new ArrayList<>();
-        for (Layer l : e.layers()) {
-            for (Parameter p : l.parameters()) {
-                all.add(p);
-                trains.add(l.trains(p));
-            }
-        }
-        List<float[]> params = trainable(trains, all.stream().map(p -> p.value().data()).toList());
+        List<Boolean> trains = trainsPerArray(e);
+        List<float[]> params = trainableArrays();
         float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
         float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
         int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
@@ -612,7 +619,7 @@ public class Model extends Layer implements TrainingControl {
             final int ep = epoch;
             callbacks.forEach(c -> c.onEpochBegin(ep));
             if (options.shuffle()) {
-                shuffle(order, shuffleRandom);
+                EpochOrder.shuffle(order, shuffleRandom);
             }
             double[] lossSums = new double[outs];
             long[] correct = new long[outs];
@@ -626,7 +633,7 @@ public class Model extends Layer implements TrainingControl {
                 int from = step * batch;
                 int count = Math.min(batch, samples - from);
                 long seed = noiseSeed + 0x632BE59BD9B4E019L * ((long) epoch * steps + step);
-                Engine.Totals t = e.trainStep(xs, ys, targetSizes, order, from, count, objective, seed);
+                Engine.Totals t = e.trainStep(xs, ys, targetSizes, order, from, count, count, objective, seed);
                 optimizer.apply(params, trainable(trains, e.gradients()));
                 for (int k = 0; k < outs; k++) {
                     lossSums[k] += t.loss()[k];
@@ -691,15 +698,6 @@ public class Model extends Layer implements TrainingControl {
         return logs;
     }
 
-    private static void shuffle(int[] order, SplittableRandom random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-    }
-
     /** The arrays that belong to trainable parameters: the optimizer sees only those. */
     private static List<float[]> trainable(List<Boolean> trains, List<float[]> arrays) {
         List<float[]> out = new ArrayList<>();
@@ -709,6 +707,109 @@ public class Model extends Layer implements TrainingControl {
             }
         }
         return out;
+    }
+
+    // ---- one step in two halves, for training spread over machines ----
+
+    /**
+     * The loss figures and gradients of a batch, nothing updated: the samples {@code samples} of
+     * {@code x} and {@code y} (indices, in this order) run forward and backward in training mode as in
+     * {@link #fit}, each sample's loss divided by {@code batchSize}, the size of the whole batch that
+     * these samples may be a share of; the shares' gradients then add up to the batch's. {@code seed}
+     * draws the dropout masks. The result holds one array per trainable weight, for {@link #applyGradients}.
+     */
+    public Gradients computeGradients(List<Tensor> x, List<Tensor> y, int[] samples, int batchSize, long seed) {
+        requireCompiled("computeGradients");
+        buildFrom(x);
+        Engine e = engine();
+        int n = checkData("x", x, "y", y);
+        if (batchSize < samples.length) {
+            throw new IllegalArgumentException("batchSize " + batchSize + " is smaller than the " + samples.length
+                    + " samples given");
+        }
+        for (int i : samples) {
+            if (i < 0 || i >= n) {
+                throw new IllegalArgumentException("sample index " + i + " is outside x's " + n + " samples");
+            }
+        }
+        List<Boolean> trains = trainsPerArray(e);
+        List<float[]> grads;
+        double[] loss = new double[e.outputs()];
+        long[] correct = new long[e.outputs()];
+        if (samples.length == 0) {
+            grads = trainableArrays().stream().map(p -> new float[p.length]).toList();
+        } else {
+            float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
+            float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
+            int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(n, 1)).toArray();
+            Engine.Totals t = e.trainStep(xs, ys, targetSizes, samples, 0, samples.length, batchSize, objective(), seed);
+            loss = t.loss();
+            correct = t.correct();
+            // Copies: the engine reuses its gradient buffers in the next step.
+            grads = trainable(trains, e.gradients()).stream().map(float[]::clone).toList();
+        }
+        return new Gradients(loss, correct, samples.length, grads.toArray(float[][]::new));
+    }
+
+    /**
+     * One optimizer update with gradients from {@link #computeGradients} (a batch's, or its shares' summed),
+     * as {@link #fit} makes after each batch. Clipping, if the optimizer clips, scales them in place.
+     */
+    public void applyGradients(Gradients gradients) {
+        requireCompiled("applyGradients");
+        List<float[]> params = trainableArrays();
+        float[][] grads = gradients.values();
+        if (grads.length != params.size()) {
+            throw new IllegalArgumentException("model '" + name() + "' has " + params.size()
+                    + " trainable weight arrays, got " + grads.length + " gradient arrays");
+        }
+        for (int i = 0; i < grads.length; i++) {
+            if (grads[i].length != params.get(i).length) {
+                throw new IllegalArgumentException("gradient " + i + " of model '" + name() + "' has "
+                        + grads[i].length + " values, its weight " + params.get(i).length);
+            }
+        }
+        optimizer.apply(params, List.of(grads));
+    }
+
+    /**
+     * The weights the optimizer moves (Keras's {@code model.trainable_weights}), in the order of the
+     * arrays of {@link #computeGradients}; each tensor is the weight itself, not a copy.
+     */
+    public List<Tensor> trainableWeights() {
+        List<Tensor> out = new ArrayList<>();
+        for (Layer l : engine().layers()) {
+            for (Parameter p : l.parameters()) {
+                if (l.trains(p)) {
+                    out.add(p.value());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The logs {@link #fit} reports (loss, accuracy, per output with several) for figures summed over
+     * {@code samples} samples, as {@link Gradients} holds them: per output the loss and the correct predictions.
+     */
+    public Map<String, Double> logs(double[] lossSums, long[] correct, long samples) {
+        requireCompiled("logs");
+        return metricsOf(engine(), objective(), lossSums, correct, samples);
+    }
+
+    private List<float[]> trainableArrays() {
+        return trainableWeights().stream().map(Tensor::data).toList();
+    }
+
+    /** Per parameter of the engine's layers, in order: whether the optimizer moves it. */
+    private static List<Boolean> trainsPerArray(Engine e) {
+        List<Boolean> trains = new ArrayList<>();
+        for (Layer l : e.layers()) {
+            for (Parameter p : l.parameters()) {
+                trains.add(l.trains(p));
+            }
+        }
+        return trains;
     }
 
     /** Loss and accuracy on labelled data, as Keras's {@code evaluate(..., return_dict=True)}. */
