@@ -9,7 +9,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -29,11 +28,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.tatami.models.History;
 import org.tatami.models.Model;
 import scala.Option;
 
 /**
- * A trained tatami classifier as a Spark ML {@link Transformer}: batch inference on a DataFrame.
+ * A trained tatami classifier as a Spark ML model (a {@code Transformer}): batch inference on a DataFrame.
  *
  * <pre>{@code
  * Dataset<Row> pictures = spark.read().format("binaryFile").load("digits/");
@@ -48,7 +48,8 @@ import scala.Option;
  * {@link #setRescale}. The stage saves and loads as a pipeline stage ({@link #write()}, {@link #load}), with
  * the model file inside its folder.
  */
-public final class TatamiClassifierModel extends Transformer implements MLWritable {
+public final class TatamiClassifierModel extends org.apache.spark.ml.Model<TatamiClassifierModel>
+        implements MLWritable {
     private static final long serialVersionUID = 1L;
 
     private final String uid;
@@ -56,6 +57,8 @@ public final class TatamiClassifierModel extends Transformer implements MLWritab
     private final InputParams params;
     private final IntParam batchSize;
     private final Param<String> handleInvalid;
+    /** The History of the {@link TatamiEstimator} fit that made this stage, if one did in this session. */
+    private transient History history;
 
     TatamiClassifierModel(String uid, ModelBytes model) {
         this.uid = uid;
@@ -179,6 +182,20 @@ public final class TatamiClassifierModel extends Transformer implements MLWritab
         return this;
     }
 
+    /** The History of the {@link TatamiEstimator} fit that made this stage; null if none did in this session. */
+    public History history() {
+        return history;
+    }
+
+    TatamiClassifierModel withHistory(History fitted) {
+        this.history = fitted;
+        return this;
+    }
+
+    InputParams inputParams() {
+        return params;
+    }
+
     /** The model in the stage, loaded. */
     public Model model() {
         return model.load();
@@ -218,7 +235,9 @@ public final class TatamiClassifierModel extends Transformer implements MLWritab
 
     @Override
     public TatamiClassifierModel copy(ParamMap extra) {
-        return copyValues(new TatamiClassifierModel(uid, model), extra);
+        TatamiClassifierModel copy = copyValues(new TatamiClassifierModel(uid, model), extra).setParent(parent());
+        copy.history = history;
+        return copy;
     }
 
     @Override

@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.TaskContext;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -116,6 +119,46 @@ class SparkTrainerTest {
                 assertEquals(h1.get(key).get(e), h2.get(key).get(e), 1e-12, key);
             }
         }
+    }
+
+    @Test
+    void theEstimatorTrainsAsTheTrainerInAPipeline() {
+        Model direct = TestData.seedModel(0);
+        History h1 = trainer().fit(direct, rows(2), options());
+        TatamiEstimator estimator = new TatamiEstimator(TestData.seedModel(0)).setInputCol("pixels")
+                .setBatchSize(BATCH).setEpochs(EPOCHS).setVerbose(0);
+        PipelineModel pipeline = new Pipeline().setStages(new PipelineStage[] {estimator}).fit(rows(2));
+        TatamiClassifierModel stage = (TatamiClassifierModel) pipeline.stages()[0];
+        assertWeightsEqual(direct.getWeights(), stage.model().getWeights());
+        assertEquals(h1.history(), stage.history().history());
+        assertEquals(estimator, stage.parent());
+        List<Row> scored = pipeline.transform(rows(1)).select("probability").limit(20).collectAsList();
+        float[] p = direct.predict(TestData.scaled(data).slice(0, 20)).data();
+        for (int i = 0; i < scored.size(); i++) {
+            org.apache.spark.ml.linalg.Vector v = scored.get(i).getAs(0);
+            for (int c = 0; c < 10; c++) {
+                assertEquals(p[i * 10 + c], (float) v.apply(c), 0f);
+            }
+        }
+    }
+
+    @Test
+    void sparkTrainTrainsOnParquetAsTheTrainer(@TempDir Path dir) throws Exception {
+        String rows = dir.resolve("rows.parquet").toString();
+        SparkData.mnist(spark, "test", 2).write().parquet(rows);
+        String out = dir.resolve("run").toString();
+        assertEquals(0, SparkCommands.commandLine("spark-train", new SparkTrain()).execute("--data", rows,
+                "--validation", rows, "--input-col", "pixels", "--epochs", "1", "--batch-size", String.valueOf(BATCH),
+                "--out", out, "--quiet"));
+        Model trained = Model.load(Path.of(out, "model.tatami"));
+        Model expected = TestData.seedModel(0);
+        Dataset<Row> parquet = spark.read().parquet(rows);
+        History history = trainer().fit(expected, parquet, options().epochs(1), parquet);
+        assertWeightsEqual(expected.getWeights(), trained.getWeights());
+        List<String> csv = Files.readAllLines(Path.of(out, "history.csv"));
+        assertEquals(List.of("epoch,loss,accuracy,val_loss,val_accuracy", history.toCsv().split("\n")[1]), csv);
+        assertEquals(2, SparkCommands.commandLine("spark-train", new SparkTrain())
+                .execute("--epochs", "0", "--out", out));
     }
 
     /** Fails the task attempt that makes the 100th loss computation (in the 7th step or so), once per JVM. */

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tatami.data.Images;
 import org.tatami.data.Invert;
-import org.tatami.data.Mnist;
 import org.tatami.interop.onnx.OnnxExport;
 import org.tatami.models.Model;
 import org.tatami.tensor.Tensor;
@@ -158,6 +157,31 @@ class TatamiClassifierModelTest {
         IllegalArgumentException exists = assertThrows(IllegalArgumentException.class,
                 () -> stage.setInputCol("pixels").setOutputCol("label").transform(test));
         assertEquals("output column 'label' exists already", exists.getMessage());
+    }
+
+    @Test
+    void sparkPredictScoresPicturesAndParquetIntoParquet(@TempDir Path dir) throws Exception {
+        Path modelFile = dir.resolve("seed.tatami");
+        model.save(modelFile);
+        TestData.writePngs(dir.resolve("pictures"), 0, 40);
+        String scored = dir.resolve("scored").toString();
+        assertEquals(0, SparkCommands.commandLine("spark-predict", new SparkPredict()).execute("--model",
+                modelFile.toString(), "--pictures", "--images", "pixels", "--input", dir.resolve("pictures").toString(),
+                "--output", scored));
+        Dataset<Row> out = spark.read().parquet(scored);
+        assertEquals(List.of("path", "modificationTime", "length", "prediction", "probability"),
+                List.of(out.columns()));
+        for (Row r : out.select("path", "probability").collectAsList()) {
+            assertProbabilities(r.getAs(1), index(r.getString(0)));
+        }
+
+        String rows = dir.resolve("rows.parquet").toString();
+        SparkData.mnist(spark, "test", 2).limit(300).write().parquet(rows);
+        assertEquals(0, SparkCommands.commandLine("spark-predict", new SparkPredict()).execute("--model",
+                modelFile.toString(), "--input", rows, "--input-col", "pixels", "--output", scored, "--overwrite"));
+        List<Row> byLabel = spark.read().parquet(scored).orderBy("label").collectAsList();
+        assertEquals(300, byLabel.size());
+        assertEquals(List.of("label", "prediction", "probability"), List.of(byLabel.get(0).schema().fieldNames()));
     }
 
     /** Rows of (label, prediction, probability) in test-set order from {@code first}: the bits of predict. */
