@@ -14,6 +14,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.tatami.data.Images;
 import org.tatami.tensor.Tensor;
+import scala.collection.immutable.ArraySeq;
 
 /**
  * Reads one column of rows into float buffers, a fixed number of values per row: a model's inputs
@@ -106,11 +107,7 @@ final class ColumnReader {
             case PICTURE -> picture(row, dst, offset);
             case NUMBER -> dst[offset] = ((Number) row.get(field)).floatValue();
             case ARRAY -> {
-                List<Object> values = row.getList(field);
-                requireSize(row, values.size());
-                for (int i = 0; i < size; i++) {
-                    dst[offset + i] = ((Number) values.get(i)).floatValue();
-                }
+                array(row, dst, offset);
                 pixels(dst, offset);
             }
             case VECTOR -> {
@@ -120,6 +117,33 @@ final class ColumnReader {
                     dst[offset + i] = (float) v.apply(i);
                 }
                 pixels(dst, offset);
+            }
+        }
+    }
+
+    /**
+     * An array's numbers. Spark hands an array of non-null floats or doubles over as a wrapped primitive
+     * array, read here as it is: through Row's generic list every value would be boxed.
+     */
+    private void array(Row row, float[] dst, int offset) {
+        Object value = row.get(field);
+        if (value instanceof ArraySeq.ofFloat floats) {
+            requireSize(row, floats.length());
+            System.arraycopy(floats.unsafeArray(), 0, dst, offset, size);
+        } else if (value instanceof ArraySeq.ofDouble doubles) {
+            requireSize(row, doubles.length());
+            double[] d = doubles.unsafeArray();
+            for (int i = 0; i < size; i++) {
+                dst[offset + i] = (float) d[i];
+            }
+        } else {
+            List<Object> values = row.getList(field);
+            requireSize(row, values.size());
+            for (int i = 0; i < size; i++) {
+                if (!(values.get(i) instanceof Number n)) {
+                    throw new IllegalArgumentException(describe(row) + " has a null at position " + i);
+                }
+                dst[offset + i] = n.floatValue();
             }
         }
     }
