@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.tatami.Tatami;
 import org.tatami.callbacks.Callback;
 import org.tatami.callbacks.ProgressBar;
@@ -569,29 +570,56 @@ public class Model extends Layer implements TrainingControl {
     public History fit(List<Tensor> x, List<Tensor> y, FitOptions options) {
         requireCompiled("fit");
         buildFrom(x);
-        Engine e = engine();
         int samples = checkData("x", x, "y", y);
-        if (options.validationX() != null) {
-            checkData("validation x", options.validationX(), "validation y", options.validationY());
+        float[] weights = SampleWeights.of(options, y, samples);
+        List<Tensor> valX = options.validationX();
+        List<Tensor> valY = options.validationY();
+        float[] valWeights = null;
+        int trainSamples = samples;
+        if (options.validationSplit() > 0 && valX == null) {
+            // Keras's train_validation_split: the last fraction, before any shuffling.
+            int splitAt = (int) Math.floor(samples * (1.0 - options.validationSplit()));
+            if (splitAt == 0 || splitAt == samples) {
+                throw new IllegalArgumentException("validation_split=" + options.validationSplit() + " of " + samples
+                        + " samples leaves " + (splitAt == 0 ? "none to train on" : "none to validate on")
+                        + ": give more data or another validation_split");
+            }
+            valX = x.stream().map(t -> t.slice(splitAt, samples)).toList();
+            valY = y.stream().map(t -> t.slice(splitAt, samples)).toList();
+            // Keras weighs validation samples by sample_weight, never by class_weight.
+            valWeights = options.sampleWeight() == null ? null : Arrays.copyOfRange(weights, splitAt, samples);
+            trainSamples = splitAt;
         }
+        if (valX != null) {
+            checkData("validation x", valX, "validation y", valY);
+        }
+        if (shuffleRandom == null) {
+            shuffleRandom = Tatami.newRandom();
+        }
+        float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
+        float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
+        int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
+        List<Tensor> vx = valX;
+        List<Tensor> vy = valY;
+        float[] vw = valWeights;
+        try (Batches batches = new ArrayBatches(xs, ys, weights, targetSizes, trainSamples, options.batchSize(),
+                options.shuffle() ? shuffleRandom : null)) {
+            return train(batches, vx == null ? null : () -> evaluate(vx, vy, vw), options);
+        }
+    }
+
+    /** The training loop: epochs of batches, each step's update, the callbacks, the validation, the History. */
+    private History train(Batches batches, Supplier<Map<String, Double>> validation, FitOptions options) {
+        Engine e = engine();
         Engine.Objective objective = objective();
         int outs = e.outputs();
-        int batch = Math.min(options.batchSize(), Math.max(samples, 1));
-        int steps = (samples + batch - 1) / batch;
         List<Callback> callbacks = new ArrayList<>(options.callbacks());
         if (options.verbose() == 1) {
             callbacks.add(0, new ProgressBar());
         } else if (options.verbose() == 2) {
             callbacks.add(0, new ProgressBar(System.out, false));
         }
-        if (shuffleRandom == null) {
-            shuffleRandom = Tatami.newRandom();
-        }
         long noiseSeed = Tatami.newRandom().nextLong();
-        int[] order = new int[samples];
-        for (int i = 0; i < samples; i++) {
-            order[i] = i;
-        }
         List<Parameter> all = new ArrayList<>();
         List<Boolean> trains = new ArrayList<>();
         for (Layer l : e.layers()) {
@@ -601,39 +629,36 @@ public class Model extends Layer implements TrainingControl {
             }
         }
         List<float[]> params = trainable(trains, all.stream().map(p -> p.value().data()).toList());
-        float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
-        float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
-        int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
+        int steps = batches.steps();
         History newHistory = new History();
         stopTraining = false;
         callbacks.forEach(c -> c.setModel(this));
-        callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps, samples));
-        for (int epoch = 0; epoch < options.epochs() && !stopTraining; epoch++) {
+        callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps, batches.samples()));
+        for (int epoch = options.initialEpoch(); epoch < options.epochs() && !stopTraining; epoch++) {
             final int ep = epoch;
             callbacks.forEach(c -> c.onEpochBegin(ep));
-            if (options.shuffle()) {
-                shuffle(order, shuffleRandom);
-            }
+            batches.startEpoch();
             double[] lossSums = new double[outs];
             long[] correct = new long[outs];
+            long seen = 0;
             Map<String, Double> logs = new LinkedHashMap<>();
             boolean cutShort = false;
-            for (int step = 0; step < steps; step++) {
+            for (int step = 0; batches.next(); step++) {
                 if (stopTraining) {
                     cutShort = true;
                     break;
                 }
-                int from = step * batch;
-                int count = Math.min(batch, samples - from);
-                long seed = noiseSeed + 0x632BE59BD9B4E019L * ((long) epoch * steps + step);
-                Engine.Totals t = e.trainStep(xs, ys, targetSizes, order, from, count, objective, seed);
+                long seed = noiseSeed + 0x632BE59BD9B4E019L * ((long) epoch * Math.max(steps, 0) + step);
+                Engine.Totals t = e.trainStep(batches.xs, batches.ys, batches.weights, batches.targetSizes(),
+                        batches.order, batches.from, batches.count, objective, seed);
                 optimizer.apply(params, trainable(trains, e.gradients()));
                 for (int k = 0; k < outs; k++) {
                     lossSums[k] += t.loss()[k];
                     correct[k] += t.correct()[k];
                 }
+                seen += batches.count;
                 logs.clear();
-                logs.putAll(metricsOf(e, objective, lossSums, correct, from + count));
+                logs.putAll(metricsOf(e, objective, lossSums, correct, seen));
                 final int s = step + 1;
                 callbacks.forEach(c -> c.onBatchEnd(s, logs));
             }
@@ -641,14 +666,13 @@ public class Model extends Layer implements TrainingControl {
                 // Unlike Keras, History holds whole epochs only: a part of one would pass for an epoch.
                 break;
             }
-            if (options.validationX() != null) {
-                Map<String, Double> val = evaluate(options.validationX(), options.validationY());
-                val.forEach((k, v) -> logs.put("val_" + k, v));
+            if (validation != null) {
+                validation.get().forEach((k, v) -> logs.put("val_" + k, v));
             }
             // As Keras's History (the last callback), the logs are recorded after the callbacks have seen
             // them: what they add (ReduceLROnPlateau's learning_rate) is in the History.
             callbacks.forEach(c -> c.onEpochEnd(ep, logs));
-            newHistory.append(logs);
+            newHistory.append(ep, logs);
         }
         callbacks.forEach(Callback::onTrainEnd);
         this.history = newHistory;
@@ -691,15 +715,6 @@ public class Model extends Layer implements TrainingControl {
         return logs;
     }
 
-    private static void shuffle(int[] order, SplittableRandom random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-    }
-
     /** The arrays that belong to trainable parameters: the optimizer sees only those. */
     private static List<float[]> trainable(List<Boolean> trains, List<float[]> arrays) {
         List<float[]> out = new ArrayList<>();
@@ -730,6 +745,11 @@ public class Model extends Layer implements TrainingControl {
 
     /** Evaluates a model with several inputs and outputs; the keys are those of {@link #fit(List, List, FitOptions)}. */
     public Map<String, Double> evaluate(List<Tensor> x, List<Tensor> y) {
+        return evaluate(x, y, null);
+    }
+
+    /** As {@link #evaluate(List, List)}, each sample's loss weighted by {@code sampleWeights} if not null. */
+    private Map<String, Double> evaluate(List<Tensor> x, List<Tensor> y, float[] sampleWeights) {
         requireCompiled("evaluate");
         buildFrom(x);
         int samples = checkData("x", x, "y", y);
@@ -738,7 +758,8 @@ public class Model extends Layer implements TrainingControl {
         float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
         float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
         int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
-        Engine.Totals t = e.infer(xs, samples, ys, targetSizes, objective.losses(), objective.accuracies(), null);
+        Engine.Totals t = e.infer(xs, samples, ys, sampleWeights, targetSizes, objective.losses(),
+                objective.accuracies(), null);
         return metricsOf(e, objective, t.loss(), t.correct(), samples);
     }
 
@@ -768,7 +789,7 @@ public class Model extends Layer implements TrainingControl {
             out[k] = t.data();
             result.add(t);
         }
-        e.infer(x.stream().map(Tensor::data).toArray(float[][]::new), samples, null, null, null, null, out);
+        e.infer(x.stream().map(Tensor::data).toArray(float[][]::new), samples, null, null, null, null, null, out);
         return result;
     }
 
