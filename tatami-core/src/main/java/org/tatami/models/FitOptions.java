@@ -4,12 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.tatami.callbacks.Callback;
+import org.tatami.data.Dataset;
 import org.tatami.tensor.IntTensor;
 import org.tatami.tensor.Tensor;
 
 /**
  * The keyword arguments of Keras's {@code fit}, with Keras's defaults: batch size 32, 1 epoch,
- * verbose 1, shuffle every epoch, no validation data, no sample weights, initial epoch 0.
+ * verbose 1, shuffle every epoch, no validation data, no sample weights, initial epoch 0. A Dataset brings
+ * its own batches, order and weights: batch size, shuffle, validation split and sample weight are for
+ * arrays.
  *
  * <pre>{@code
  * model.fit(xTrain, tTrain, new FitOptions().batchSize(4096).epochs(30).validationData(xTest, tTest));
@@ -22,6 +25,7 @@ public final class FitOptions {
     private boolean shuffle = true;
     private List<Tensor> validationX;
     private List<Tensor> validationY;
+    private Dataset validationDataset;
     private double validationSplit;
     private Map<Integer, Double> classWeight;
     private Tensor sampleWeight;
@@ -58,7 +62,10 @@ public final class FitOptions {
         return this;
     }
 
-    /** Data evaluated at the end of every epoch (val_loss, val_accuracy); labels as class indices. */
+    /**
+     * Data evaluated at the end of every epoch (val_loss, val_accuracy); labels as class indices. The last
+     * validation data given (arrays or a Dataset) is the one used.
+     */
     public FitOptions validationData(Tensor x, IntTensor y) {
         return validationData(x, y.toFloat());
     }
@@ -72,6 +79,15 @@ public final class FitOptions {
     public FitOptions validationData(List<Tensor> x, List<Tensor> y) {
         this.validationX = List.copyOf(x);
         this.validationY = y == null ? null : List.copyOf(y);
+        this.validationDataset = null;
+        return this;
+    }
+
+    /** Validation data as a Dataset of labelled batches, evaluated in full at the end of every epoch. */
+    public FitOptions validationData(Dataset data) {
+        this.validationDataset = data;
+        this.validationX = null;
+        this.validationY = null;
         return this;
     }
 
@@ -157,6 +173,11 @@ public final class FitOptions {
         return validationY;
     }
 
+    /** The validation data when given as a Dataset, or null. */
+    public Dataset validationDataset() {
+        return validationDataset;
+    }
+
     public double validationSplit() {
         return validationSplit;
     }
@@ -166,7 +187,7 @@ public final class FitOptions {
         return classWeight;
     }
 
-    /** One weight per sample, or null. */
+    /** One weight per sample, or null; a Dataset carries its weights in its elements instead. */
     public Tensor sampleWeight() {
         return sampleWeight;
     }

@@ -19,6 +19,7 @@ import org.tatami.Tatami;
 import org.tatami.callbacks.Callback;
 import org.tatami.callbacks.ProgressBar;
 import org.tatami.callbacks.TrainingControl;
+import org.tatami.data.Dataset;
 import org.tatami.io.Safetensors;
 import org.tatami.layers.InputLayer;
 import org.tatami.layers.Layer;
@@ -571,12 +572,12 @@ public class Model extends Layer implements TrainingControl {
         requireCompiled("fit");
         buildFrom(x);
         int samples = checkData("x", x, "y", y);
-        float[] weights = SampleWeights.of(options, y, samples);
+        float[] weights = SampleWeights.of(options.classWeight(), options.sampleWeight(), y, samples);
         List<Tensor> valX = options.validationX();
         List<Tensor> valY = options.validationY();
         float[] valWeights = null;
         int trainSamples = samples;
-        if (options.validationSplit() > 0 && valX == null) {
+        if (options.validationSplit() > 0 && valX == null && options.validationDataset() == null) {
             // Keras's train_validation_split: the last fraction, before any shuffling.
             int splitAt = (int) Math.floor(samples * (1.0 - options.validationSplit()));
             if (splitAt == 0 || splitAt == samples) {
@@ -590,22 +591,58 @@ public class Model extends Layer implements TrainingControl {
             valWeights = options.sampleWeight() == null ? null : Arrays.copyOfRange(weights, splitAt, samples);
             trainSamples = splitAt;
         }
-        if (valX != null) {
-            checkData("validation x", valX, "validation y", valY);
-        }
         if (shuffleRandom == null) {
             shuffleRandom = Tatami.newRandom();
         }
         float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
         float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
         int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
-        List<Tensor> vx = valX;
-        List<Tensor> vy = valY;
-        float[] vw = valWeights;
+        Supplier<Map<String, Double>> validation = validation(options, valX, valY, valWeights);
         try (Batches batches = new ArrayBatches(xs, ys, weights, targetSizes, trainSamples, options.batchSize(),
                 options.shuffle() ? shuffleRandom : null)) {
-            return train(batches, vx == null ? null : () -> evaluate(vx, vy, vw), options);
+            return train(batches, validation, options);
         }
+    }
+
+    /**
+     * Trains on a Dataset of labelled batches, as Keras's {@code fit(dataset)}: one pass per epoch, one step
+     * per element, in the data set's order (it shuffles itself); elements may carry sample weights. The
+     * progress bar's total is the data set's cardinality, or "Unknown" in the first epoch.
+     */
+    public History fit(Dataset train, FitOptions options) {
+        requireCompiled("fit");
+        requireBuilt();
+        if (options.validationSplit() > 0) {
+            throw new IllegalArgumentException("validation_split is for arrays: a Dataset has no last fraction to"
+                    + " take; give validation data (a Dataset's take/skip can split one)");
+        }
+        if (options.sampleWeight() != null) {
+            throw new IllegalArgumentException("sample_weight is for arrays: a Dataset's elements carry their own"
+                    + " weights (Element.of(x, y, sampleWeight))");
+        }
+        if (train.cardinality() == Dataset.INFINITE) {
+            throw new IllegalArgumentException("the training Dataset is infinite, so an epoch would never end:"
+                    + " take(n) of it");
+        }
+        Supplier<Map<String, Double>> validation = validation(options, options.validationX(),
+                options.validationY(), null);
+        try (Batches batches = new DatasetBatches(this, train, options.classWeight())) {
+            return train(batches, validation, options);
+        }
+    }
+
+    /** What evaluates the validation data at the end of each epoch, checked now; null without validation data. */
+    private Supplier<Map<String, Double>> validation(FitOptions options, List<Tensor> x, List<Tensor> y,
+                                                     float[] weights) {
+        if (options.validationDataset() != null) {
+            Dataset data = options.validationDataset();
+            return () -> evaluate(data);
+        }
+        if (x == null) {
+            return null;
+        }
+        checkData("validation x", x, "validation y", y);
+        return () -> evaluate(x, y, weights);
     }
 
     /** The training loop: epochs of batches, each step's update, the callbacks, the validation, the History. */
@@ -630,6 +667,8 @@ public class Model extends Layer implements TrainingControl {
         }
         List<float[]> params = trainable(trains, all.stream().map(p -> p.value().data()).toList());
         int steps = batches.steps();
+        // Numbers the steps of the whole run, for the per-step noise seeds (dropout).
+        long globalStep = (long) options.initialEpoch() * Math.max(steps, 0);
         History newHistory = new History();
         stopTraining = false;
         callbacks.forEach(c -> c.setModel(this));
@@ -648,7 +687,7 @@ public class Model extends Layer implements TrainingControl {
                     cutShort = true;
                     break;
                 }
-                long seed = noiseSeed + 0x632BE59BD9B4E019L * ((long) epoch * Math.max(steps, 0) + step);
+                long seed = noiseSeed + 0x632BE59BD9B4E019L * globalStep++;
                 Engine.Totals t = e.trainStep(batches.xs, batches.ys, batches.weights, batches.targetSizes(),
                         batches.order, batches.from, batches.count, objective, seed);
                 optimizer.apply(params, trainable(trains, e.gradients()));
@@ -761,6 +800,115 @@ public class Model extends Layer implements TrainingControl {
         Engine.Totals t = e.infer(xs, samples, ys, sampleWeights, targetSizes, objective.losses(),
                 objective.accuracies(), null);
         return metricsOf(e, objective, t.loss(), t.correct(), samples);
+    }
+
+    /**
+     * Loss and accuracy over every batch of a Dataset of labelled batches (weighted by the elements' sample
+     * weights, if they have any), as Keras's {@code evaluate(dataset)}.
+     */
+    public Map<String, Double> evaluate(Dataset data) {
+        requireCompiled("evaluate");
+        requireBuilt();
+        Engine e = engine();
+        Engine.Objective objective = objective();
+        double[] loss = new double[e.outputs()];
+        long[] correct = new long[e.outputs()];
+        long samples = 0;
+        try (Dataset.ElementIterator it = data.iterator()) {
+            while (it.hasNext()) {
+                Dataset.Element el = it.next();
+                int n = checkElement("dataset", el, true);
+                float[] weights = SampleWeights.of(null, el.sampleWeight(), el.ys(), n);
+                int[] targetSizes = el.ys().stream().mapToInt(t -> t.size() / n).toArray();
+                Engine.Totals t = e.infer(el.xs().stream().map(Tensor::data).toArray(float[][]::new), n,
+                        el.ys().stream().map(Tensor::data).toArray(float[][]::new), weights, targetSizes,
+                        objective.losses(), objective.accuracies(), null);
+                for (int k = 0; k < loss.length; k++) {
+                    loss[k] += t.loss()[k];
+                    correct[k] += t.correct()[k];
+                }
+                samples += n;
+            }
+        }
+        if (samples == 0) {
+            throw new IllegalArgumentException("evaluate: the Dataset gave no batch: it is empty");
+        }
+        return metricsOf(e, objective, loss, correct, samples);
+    }
+
+    /** The model's output for every batch of a Dataset, in order, for a model with one output; targets are ignored. */
+    public Tensor predict(Dataset data) {
+        List<Tensor> out = predictOutputs(data);
+        if (out.size() != 1) {
+            throw new IllegalStateException("model '" + name() + "' has " + out.size()
+                    + " outputs: use predictOutputs(dataset), which returns one tensor per output");
+        }
+        return out.get(0);
+    }
+
+    /** The outputs, one tensor per output, for every batch of a Dataset, in order. */
+    public List<Tensor> predictOutputs(Dataset data) {
+        requireBuilt();
+        Engine e = engine();
+        int outs = e.outputs();
+        List<List<float[]>> parts = new ArrayList<>();
+        for (int k = 0; k < outs; k++) {
+            parts.add(new ArrayList<>());
+        }
+        int samples = 0;
+        try (Dataset.ElementIterator it = data.iterator()) {
+            while (it.hasNext()) {
+                Dataset.Element el = it.next();
+                int n = checkElement("dataset", el, false);
+                float[][] out = new float[outs][];
+                for (int k = 0; k < outs; k++) {
+                    out[k] = new float[Math.multiplyExact(n, e.outputSize(k))];
+                    parts.get(k).add(out[k]);
+                }
+                e.infer(el.xs().stream().map(Tensor::data).toArray(float[][]::new), n, null, null, null, null, null,
+                        out);
+                samples = Math.addExact(samples, n);
+            }
+        }
+        List<Tensor> result = new ArrayList<>();
+        for (int k = 0; k < outs; k++) {
+            float[] all = new float[Math.multiplyExact(samples, e.outputSize(k))];
+            int at = 0;
+            for (float[] part : parts.get(k)) {
+                System.arraycopy(part, 0, all, at, part.length);
+                at += part.length;
+            }
+            int[] shape = e.outputShape(k);
+            int[] withBatch = new int[shape.length + 1];
+            withBatch[0] = samples;
+            System.arraycopy(shape, 0, withBatch, 1, shape.length);
+            result.add(Tensor.of(all, withBatch));
+        }
+        return result;
+    }
+
+    /**
+     * Checks one element of a Dataset against the model (one batch per input, targets when {@code targets}),
+     * and returns its batch size. A missing batch axis is named as such: the data set is not batched.
+     */
+    int checkElement(String what, Dataset.Element el, boolean targets) {
+        requireBuilt();
+        for (int i = 0; i < Math.min(el.xs().size(), inputs.size()); i++) {
+            int[] expected = inputs.get(i).shape();
+            if (el.xs().get(i).rank() == expected.length) {
+                throw new IllegalArgumentException(what + " x has shape " + Shape.toString(el.xs().get(i).shape())
+                        + ", model '" + name() + "' expects batches " + Shape.withBatch(expected)
+                        + ": batch the Dataset, e.g. dataset.batch(32)");
+            }
+        }
+        if (!targets) {
+            return checkInputs(what + " x", el.xs());
+        }
+        if (el.ys().isEmpty()) {
+            throw new IllegalArgumentException(what + ": the elements have no targets (y), which training and"
+                    + " evaluating need");
+        }
+        return checkData(what + " x", el.xs(), what + " y", el.ys());
     }
 
     /** The model's output for a batch of inputs, as Keras's {@code predict}; a model with one input and output. */

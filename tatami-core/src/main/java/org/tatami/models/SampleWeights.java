@@ -10,10 +10,11 @@ final class SampleWeights {
     private SampleWeights() {
     }
 
-    /** One weight per sample from the options, or null when they set neither. */
-    static float[] of(FitOptions options, List<Tensor> y, int samples) {
-        Map<Integer, Double> classWeight = options.classWeight();
-        Tensor sampleWeight = options.sampleWeight();
+    /**
+     * One weight per sample: {@code sampleWeight}'s, or the weights of the samples' classes in {@code y}; null
+     * when neither is given.
+     */
+    static float[] of(Map<Integer, Double> classWeight, Tensor sampleWeight, List<Tensor> y, int samples) {
         if (classWeight != null && sampleWeight != null) {
             throw new IllegalArgumentException("give class_weight or sample_weight, not both");
         }
