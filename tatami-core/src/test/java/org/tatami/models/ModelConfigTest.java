@@ -41,6 +41,7 @@ import org.tatami.layers.Layer;
 import org.tatami.layers.LayerNormalization;
 import org.tatami.layers.MaxPool2D;
 import org.tatami.layers.MaxPooling1D;
+import org.tatami.layers.Rescaling;
 import org.tatami.layers.Reshape;
 import org.tatami.layers.SeparableConv2D;
 import org.tatami.layers.SpatialDropout2D;
@@ -433,6 +434,55 @@ class ModelConfigTest {
         rejected(swap(keras3, "\"rms_scaling\": false", "\"rms_scaling\": true"), "layer 'ln' (LayerNormalization)",
                 "rms_scaling");
         rejected(swap(keras3, "\"axis\": [-1]", "\"axis\": [1]"), "layer 'ln' (LayerNormalization)", "axis 1");
+    }
+
+    @Test
+    void augmentationLayersRoundTripAndReadKeras3() {
+        Sequential model = AugmentationTrainingTest.augmentedModel();
+        String json = ModelConfig.toJson(model);
+        assertTrue(json.contains("\"factor\": [\n") && json.contains("\"mode\": \"horizontal\""), json);
+        assertSameModel(model, ModelConfig.fromJson(json, "augmented.json"));
+        String keras3 = """
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "InputLayer", "config": {"batch_shape": [null, 32, 32, 3], "name": "in"}},
+                  {"module": "keras.layers", "class_name": "Rescaling", "config": {"name": "rescaling",
+                   "trainable": true, "dtype": "float32", "scale": 0.00392156862745098, "offset": 0.0},
+                   "registered_name": null, "build_config": {"input_shape": [null, 32, 32, 3]}},
+                  {"module": "keras.layers", "class_name": "RandomFlip", "config": {"name": "flip", "trainable": true,
+                   "dtype": "float32", "seed": null, "mode": "horizontal", "data_format": "channels_last"},
+                   "registered_name": null},
+                  {"module": "keras.layers", "class_name": "RandomRotation", "config": {"name": "rot",
+                   "trainable": true, "dtype": "float32", "factor": [-0.1, 0.1], "data_format": "channels_last",
+                   "fill_mode": "reflect", "fill_value": 0.0, "interpolation": "bilinear", "seed": null}},
+                  {"module": "keras.layers", "class_name": "RandomZoom", "config": {"name": "zoom", "trainable": true,
+                   "dtype": "float32", "height_factor": 0.1, "width_factor": null, "fill_mode": "reflect",
+                   "interpolation": "bilinear", "seed": null, "fill_value": 0.0, "data_format": "channels_last"}},
+                  {"module": "keras.layers", "class_name": "RandomTranslation", "config": {"name": "shift",
+                   "trainable": true, "dtype": "float32", "height_factor": [-0.2, 0.3], "width_factor": 0.1,
+                   "fill_mode": "constant", "interpolation": "nearest", "seed": 1337, "fill_value": 0.5,
+                   "data_format": "channels_last"}},
+                  {"module": "keras.layers", "class_name": "RandomCrop", "config": {"name": "crop", "trainable": true,
+                   "dtype": "float32", "height": 24, "width": 28, "seed": 812734, "data_format": "channels_last"}}
+                ]}}
+                """;
+        Model m = ModelConfig.fromJson(keras3, "aug3.json");
+        assertArrayEquals(new int[] {24, 28, 3}, m.outputShape());
+        assertEquals(0, m.countParams());
+        assertEquals(1 / 255f, ((Rescaling) m.layers().get(0)).scale());
+        assertEquals(List.of(-0.2, 0.3), m.layers().get(4).config().get("height_factor"));
+        assertEquals(1337, m.layers().get(4).config().get("seed"));
+        rejected(swap(keras3, "\"mode\": \"horizontal\"", "\"mode\": \"diagonal\""), "layer 'flip' (RandomFlip)",
+                "horizontal, vertical or horizontal_and_vertical");
+        rejected(swap(keras3, "\"factor\": [-0.1, 0.1]", "\"factor\": [-0.1, 2]"), "layer 'rot' (RandomRotation)",
+                "[-1, 1], got 2");
+        rejected(swap(keras3, "\"fill_mode\": \"constant\"", "\"fill_mode\": \"mirror\""),
+                "layer 'shift' (RandomTranslation)", "fill_mode 'mirror'");
+        rejected(swap(keras3, "\"height_factor\": 0.1", "\"height_factor\": \"big\""), "layer 'zoom' (RandomZoom)",
+                "height_factor must be a number or a list of two numbers");
+        rejected(swap(keras3, "\"scale\": 0.00392156862745098", "\"scale\": [0.5, 0.5, 0.5]"),
+                "layer 'rescaling' (Rescaling)", "one number, not one per channel");
+        rejected(swap(keras3, "\"seed\": 1337,", "\"seed\": 1337, \"bounding_box_format\": \"xyxy\","),
+                "layer 'shift' (RandomTranslation)", "unknown option bounding_box_format");
     }
 
     @Test
