@@ -21,10 +21,7 @@ public final class RandomCrop extends RandomImageLayer<RandomCrop> {
     private Resize inference;
 
     public RandomCrop(int height, int width) {
-        if (height <= 0 || width <= 0) {
-            throw new IllegalArgumentException("RandomCrop height and width must be positive, got (" + height + ", "
-                    + width + ")");
-        }
+        requireSize("RandomCrop", height, width);
         this.cropHeight = height;
         this.cropWidth = width;
     }

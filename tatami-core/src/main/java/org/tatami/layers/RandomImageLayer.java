@@ -5,19 +5,16 @@ import java.util.SplittableRandom;
 import org.tatami.config.Fields;
 
 /**
- * What the random image layers (RandomFlip, RandomCrop, RandomRotation, ...) share: an (height, width,
- * channels) input, Keras's {@code seed}, and the draws of a training step.
+ * What the random image layers (RandomFlip, RandomCrop, RandomRotation, ...) share: Keras's
+ * {@code seed} and the draws of a training step.
  *
  * <p>Draws are made only in training; at inference these layers are deterministic. Each forward takes
  * one number from the generator the engine hands it for the step and the chunk of samples, mixed with
  * the seed when there is one, and every sample derives its draws from that number and its position
  * ({@link #uniform}): the draws depend on the seeds, the step and the sample, never on the threads.
  */
-abstract class RandomImageLayer<T extends RandomImageLayer<T>> extends ChainedLayer<T> {
+abstract class RandomImageLayer<T extends RandomImageLayer<T>> extends ImageLayer<T> {
     private Integer seed;
-    int height;
-    int width;
-    int channels;
 
     /** Keras's {@code seed}: mixed into the draws, so that two layers with different seeds draw differently. */
     public T seed(int value) {
@@ -40,25 +37,6 @@ abstract class RandomImageLayer<T extends RandomImageLayer<T>> extends ChainedLa
         return self();
     }
 
-    @Override
-    protected final int[] computeOutputShape(int[] in) {
-        requireRank(in, "height, width, channels");
-        height = in[0];
-        width = in[1];
-        channels = in[2];
-        return outputShape(in);
-    }
-
-    /** The output shape for an (height, width, channels) input; the fields are set. */
-    protected int[] outputShape(int[] in) {
-        return in;
-    }
-
-    /** Values per input sample. */
-    final int inputSize() {
-        return height * width * channels;
-    }
-
     /** The key of one forward's draws: one number of the step's generator, mixed with the seed. */
     final long drawKey(SplittableRandom random) {
         long key = random.nextLong();
@@ -75,11 +53,6 @@ abstract class RandomImageLayer<T extends RandomImageLayer<T>> extends ChainedLa
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
-    }
-
-    /** Copies n samples of the input unchanged: these layers' inference, and their gradient there. */
-    final void identity(float[] from, float[] to, int n) {
-        System.arraycopy(from, 0, to, 0, n * inputSize());
     }
 
     /** Puts {@code seed} where Keras's config has it. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -257,6 +258,109 @@ class AugmentationLayersTest {
         assertPasses(gradient(new RandomCrop(3, 2), 4, true, 5, 4, 2));
         assertPasses(gradient(new RandomCrop(3, 2), 4, false, 5, 4, 2));
         assertPasses(gradient(new RandomCrop(5, 3), 2, true, 3, 4, 2));
+    }
+
+    // ---- Resizing, CenterCrop ----
+
+    /** 1 to 16 in a 4x4 image, one channel. */
+    private static float[] sixteen() {
+        float[] image = new float[16];
+        for (int i = 0; i < 16; i++) {
+            image[i] = i + 1;
+        }
+        return image;
+    }
+
+    @Test
+    void resizingAsTensorFlowResizes() {
+        float[] image = sixteen();
+        assertArrayEquals(new float[] {3.5f, 5.5f, 11.5f, 13.5f}, run(new Resizing(2, 2), image, 1, false, 0, 4, 4, 1));
+        // Nearest reads floor((o + 0.5) * 2): rows and columns 1 and 3.
+        assertArrayEquals(new float[] {6, 8, 14, 16}, run(new Resizing(2, 2).interpolation("nearest"), image, 1, false,
+                0, 4, 4, 1));
+        // Squeezing 4x4 into 2x4 halves the rows only.
+        assertArrayEquals(new float[] {3, 4, 5, 6, 11, 12, 13, 14}, run(new Resizing(2, 4), image, 1, false, 0, 4, 4,
+                1));
+        // crop_to_aspect_ratio: 2x1 takes the centred 4x2 window (columns 1 and 2).
+        assertArrayEquals(new float[] {4.5f, 12.5f}, run(new Resizing(2, 1).cropToAspectRatio(true), image, 1, false,
+                0, 4, 4, 1));
+        // Two channels are resized independently.
+        float[] two = {1, 10, 2, 20, 3, 30, 4, 40};
+        assertArrayEquals(new float[] {2.5f, 25f}, run(new Resizing(1, 1), two, 1, false, 0, 2, 2, 2));
+        assertThrows(IllegalArgumentException.class, () -> new Resizing(0, 3));
+        assertThrows(IllegalArgumentException.class, () -> new Resizing(3, 3).interpolation("bicubic"));
+    }
+
+    @Test
+    void centerCropCropsOrResizesAsKeras() {
+        float[] image = sixteen();
+        assertArrayEquals(new float[] {6, 7, 10, 11}, run(new CenterCrop(2, 2), image, 1, false, 0, 4, 4, 1));
+        // An odd margin leaves the extra row at the bottom, as Keras's int(diff / 2).
+        assertArrayEquals(new float[] {2, 3, 6, 7, 10, 11}, run(new CenterCrop(3, 2), image, 1, false, 0, 4, 4, 1));
+        // Larger than the input: resized (2x2 to 4x4).
+        float[] up = run(new CenterCrop(4, 4), new float[] {1, 2, 3, 4}, 1, false, 0, 2, 2, 1);
+        assertArrayEquals(new float[] {1, 1.25f, 1.75f, 2}, Arrays.copyOfRange(up, 0, 4));
+    }
+
+    @Test
+    void resizingAndCenterCropGradients() {
+        assertPasses(gradient(new Resizing(3, 5), 2, false, 4, 3, 2));
+        assertPasses(gradient(new Resizing(2, 2).interpolation("nearest"), 2, false, 5, 4, 2));
+        assertPasses(gradient(new Resizing(3, 2).cropToAspectRatio(true), 2, false, 4, 5, 2));
+        assertPasses(gradient(new CenterCrop(2, 3), 2, false, 5, 4, 2));
+        assertPasses(gradient(new CenterCrop(6, 3), 2, false, 4, 4, 2));
+    }
+
+    // ---- RandomContrast ----
+
+    @Test
+    void randomContrastScalesAboutEachChannelsMean() {
+        int n = 6;
+        SplittableRandom rnd = new SplittableRandom(8);
+        float[] x = GradientCheckTest.uniform(rnd, n * 3 * 2 * 2, 50, 200);
+        RandomContrast contrast = new RandomContrast(0.2, 0.4);
+        float[] y = run(contrast, x, n, true, 4, 3, 2, 2);
+        Set<Float> factors = new HashSet<>();
+        for (int b = 0; b < n; b++) {
+            float f = 0;
+            for (int ch = 0; ch < 2; ch++) {
+                double mean = 0;
+                for (int p = 0; p < 6; p++) {
+                    mean += x[b * 12 + p * 2 + ch] / 6.0;
+                }
+                int first = b * 12 + ch;
+                f = (float) ((y[first] - mean) / (x[first] - mean));
+                assertTrue(f >= 0.8f - 1e-4f && f <= 1.4f + 1e-4f, "factor " + f);
+                for (int p = 1; p < 6; p++) {
+                    int i = first + p * 2;
+                    assertEquals(mean + (x[i] - mean) * f, y[i], 2e-3, "sample " + b + ", channel " + ch);
+                }
+            }
+            factors.add(f);
+        }
+        assertEquals(n, factors.size(), "one factor per sample");
+        assertArrayEquals(x, run(new RandomContrast(0.5), x, n, false, 4, 3, 2, 2));
+        // Clipped to value_range.
+        float[] clipped = run(new RandomContrast(0, 1).valueRange(0, 1), new float[] {-3, 0.5f, 4}, 1, true, 4, 1, 3,
+                1);
+        assertEquals(0f, clipped[0]);
+        assertEquals(1f, clipped[2]);
+        assertThrows(IllegalArgumentException.class, () -> new RandomContrast(1.5));
+    }
+
+    @Test
+    void randomContrastGradients() {
+        assertPasses(gradient(new RandomContrast(0.5).valueRange(-10, 10), 3, true, 3, 4, 2));
+        assertPasses(gradient(new RandomContrast(0.5), 3, false, 3, 4, 2));
+        // Some values clipped (far beyond the range), the others inside it: the clipped ones pass no gradient.
+        RandomContrast clipping = new RandomContrast(0, 0.5).valueRange(0, 1);
+        clipping.build(new int[] {2, 2, 1}, new SplittableRandom(1));
+        float[] x = {-5, 0.45f, 0.55f, 6, 7, 0.5f, 0.52f, -4};
+        GradientCheck check = new GradientCheck(clipping, 2, x, GradientCheckTest.uniform(new SplittableRandom(2),
+                8, -1, 1), true, 77);
+        assertPasses(check.run());
+        float[] y = check.preActivation();
+        assertEquals(List.of(0f, 1f, 1f, 0f), List.of(y[0], y[3], y[4], y[7]));
     }
 
     // ---- helpers ----

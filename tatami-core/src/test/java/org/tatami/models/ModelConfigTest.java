@@ -486,6 +486,46 @@ class ModelConfigTest {
     }
 
     @Test
+    void preprocessingLayersRoundTripAndReadKeras3() {
+        Sequential model = AugmentationTrainingTest.preprocessingModel(FunctionalModelTest.randomTensor(1, 4, 8, 8, 1));
+        Model read = ModelConfig.fromJson(ModelConfig.toJson(model), "pre.json");
+        assertSameModel(model, read);
+        String keras3 = """
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "InputLayer", "config": {"batch_shape": [null, 30, 40, 3], "name": "in"}},
+                  {"module": "keras.layers", "class_name": "Resizing", "config": {"name": "resize", "trainable": true,
+                   "dtype": "float32", "height": 20, "width": 20, "interpolation": "bilinear",
+                   "crop_to_aspect_ratio": true, "pad_to_aspect_ratio": false, "fill_mode": "constant",
+                   "fill_value": 0.0, "data_format": "channels_last"}},
+                  {"module": "keras.layers", "class_name": "CenterCrop", "config": {"name": "centre", "trainable": true,
+                   "dtype": "float32", "height": 16, "width": 18, "data_format": "channels_last"}},
+                  {"module": "keras.layers", "class_name": "RandomContrast", "config": {"name": "contrast",
+                   "trainable": true, "dtype": "float32", "factor": [0.0, 0.2], "value_range": [0, 1],
+                   "seed": null}},
+                  {"module": "keras.layers", "class_name": "Normalization", "config": {"name": "norm",
+                   "trainable": true, "dtype": "float32", "axis": [-1], "invert": false, "mean": null,
+                   "variance": null}, "build_config": {"input_shape": [null, 16, 18, 3]}},
+                  {"module": "keras.layers", "class_name": "Normalization", "config": {"name": "given",
+                   "trainable": true, "dtype": "float32", "axis": [-1], "invert": true,
+                   "mean": [0.485, 0.456, 0.406], "variance": [0.052, 0.050, 0.051]}}
+                ]}}
+                """;
+        Model m = ModelConfig.fromJson(keras3, "pre3.json");
+        assertArrayEquals(new int[] {16, 18, 3}, m.outputShape());
+        // Keras counts the adapted layer's mean, variance and count.
+        assertEquals(3 + 3 + 1, m.countParams());
+        assertEquals(List.of("norm/mean", "norm/variance", "norm/count"), List.copyOf(m.namedWeights().keySet()));
+        rejected(swap(keras3, "\"pad_to_aspect_ratio\": false", "\"pad_to_aspect_ratio\": true"),
+                "layer 'resize' (Resizing)", "does not pad");
+        rejected(swap(keras3, "\"interpolation\": \"bilinear\"", "\"interpolation\": \"lanczos3\""),
+                "layer 'resize' (Resizing)", "bilinear or nearest");
+        rejected(swap(keras3, "\"variance\": [0.052, 0.050, 0.051]", "\"variance\": [0.052, 0.050]"),
+                "layer 'given' (Normalization)", "variance has 2 values");
+        rejected(swap(keras3, "\"value_range\": [0, 1]", "\"value_range\": [1, 0]"),
+                "layer 'contrast' (RandomContrast)", "low < high");
+    }
+
+    @Test
     void newActivationsRoundTrip() {
         Sequential model = new Sequential("acts",
                 new Dense(8).activation("elu").inputShape(4),
