@@ -21,7 +21,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.tatami.Tatami;
 import org.tatami.activations.ActivationFunction;
 import org.tatami.initializers.Constant;
+import org.tatami.initializers.Orthogonal;
 import org.tatami.initializers.RandomUniform;
+import org.tatami.initializers.TruncatedNormal;
+import org.tatami.initializers.VarianceScaling;
 import org.tatami.layers.Activation;
 import org.tatami.layers.AveragePooling1D;
 import org.tatami.layers.AveragePooling2D;
@@ -526,6 +529,41 @@ class ModelConfigTest {
     }
 
     @Test
+    void initializersRoundTripAndReadAsKerasWritesThem() {
+        Sequential model = new Sequential("inits",
+                new Dense(8).kernelInitializer("he_uniform").biasInitializer("random_normal").inputShape(4),
+                new Dense(8).kernelInitializer("glorot_normal").biasInitializer(new TruncatedNormal(0.5, 0.1)),
+                new Dense(8).kernelInitializer("lecun_normal").biasInitializer("lecun_uniform"),
+                new Dense(8).kernelInitializer(new Orthogonal(1.5)),
+                new Dense(2).kernelInitializer(new VarianceScaling(2, "fan_out", "uniform")));
+        String json = ModelConfig.toJson(model);
+        assertTrue(json.contains("\"class_name\": \"HeUniform\"") && json.contains("\"gain\": 1.5"), json);
+        assertSameModel(model, ModelConfig.fromJson(json, "inits.json"));
+        String keras3 = """
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "InputLayer", "config": {"batch_shape": [null, 4], "name": "in"}},
+                  {"module": "keras.layers", "class_name": "Dense", "config": {"name": "d", "units": 3,
+                   "kernel_initializer": {"module": "keras.initializers", "class_name": "VarianceScaling",
+                   "config": {"scale": 2.0, "mode": "fan_in", "distribution": "untruncated_normal", "seed": null},
+                   "registered_name": null},
+                   "bias_initializer": {"module": "keras.initializers", "class_name": "RandomNormal",
+                   "config": {"mean": 0.0, "stddev": 0.01, "seed": null}, "registered_name": null}}},
+                  {"module": "keras.layers", "class_name": "Dense", "config": {"name": "e", "units": 3,
+                   "kernel_initializer": "orthogonal", "bias_initializer": "he_normal"}}
+                ]}}
+                """;
+        Model m = ModelConfig.fromJson(keras3, "inits3.json");
+        assertEquals(3 * 4 + 3 + 3 * 3 + 3, m.countParams());
+        rejected(swap(keras3, "\"mode\": \"fan_in\"", "\"mode\": \"fan_sum\""), "layer 'd' (Dense)",
+                "kernel_initializer", "fan_in, fan_out or fan_avg");
+        rejected(swap(keras3, "\"stddev\": 0.01, \"seed\": null", "\"stddev\": 0.01, \"seed\": 3"), "layer 'd' (Dense)",
+                "seed");
+        // Orthogonal needs a matrix: a bias is refused, naming the layer.
+        rejected(swap(keras3, "\"bias_initializer\": \"he_normal\"", "\"bias_initializer\": \"orthogonal\""),
+                "layer 'e' (Dense)", "at least 2 axes");
+    }
+
+    @Test
     void newActivationsRoundTrip() {
         Sequential model = new Sequential("acts",
                 new Dense(8).activation("elu").inputShape(4),
@@ -697,7 +735,7 @@ class ModelConfigTest {
         "2 | groups                | 1",
         "1 | kernel_initializer    | \"zeros\"",
         "2 | activation            | \"mish\"",
-        "2 | pointwise_initializer | \"lecun_normal\"",
+        "2 | pointwise_initializer | \"identity\"",
         "1 | depthwise_initializer | {\"class_name\":\"GlorotUniform\",\"config\":{\"seed\":3}}",
     })
     void rejectsUnsupportedDepthwiseOptions(int layer, String option, String value) {
@@ -1005,8 +1043,8 @@ class ModelConfigTest {
         "4 | kernel_constraint   | {\"class_name\":\"MaxNorm\",\"config\":{\"max_value\":2,\"axis\":0}}",
         "1 | bias_constraint     | {\"class_name\":\"NonNeg\",\"config\":{}}",
         "4 | activation          | \"mish\"",
-        "1 | kernel_initializer  | {\"module\":\"keras.initializers\",\"class_name\":\"RandomNormal\",\"config\":{\"mean\":0.0,\"stddev\":0.05,\"seed\":null},\"registered_name\":null}",
-        "5 | bias_initializer    | \"lecun_normal\"",
+        "1 | kernel_initializer  | {\"module\":\"keras.initializers\",\"class_name\":\"Identity\",\"config\":{\"gain\":1.0},\"registered_name\":null}",
+        "5 | bias_initializer    | \"identity\"",
         "4 | dtype               | \"float16\"",
         "5 | dtype               | {\"module\":\"keras\",\"class_name\":\"DTypePolicy\",\"config\":{\"name\":\"mixed_float16\"},\"registered_name\":null}",
         "4 | lora_rank           | 4",
