@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.tatami.Tatami;
-import org.tatami.data.Dataset;
 import org.tatami.data.ImageDataset;
 import org.tatami.data.ImageDirectory;
 import org.tatami.data.Mnist;
@@ -16,6 +15,7 @@ import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.Flatten;
 import org.tatami.layers.MaxPool2D;
+import org.tatami.layers.Rescaling;
 import org.tatami.models.FitOptions;
 import org.tatami.models.History;
 import org.tatami.models.Sequential;
@@ -44,18 +44,16 @@ public final class ImageFolders {
         List<ImageDataset> sets = ImageDirectory.of(folder).colorMode("grayscale").imageSize(28, 28).batchSize(64)
                 .validationSplit(0.2).seed(1337).loadBoth();
         System.out.println("class_names: " + sets.get(0).classNames());
-        // Keras would put a Rescaling(1/255) layer first; here the pipeline scales.
-        Dataset train = sets.get(0).map(e -> e.withX(e.x().div(255f)));
-        Dataset validation = sets.get(1).map(e -> e.withX(e.x().div(255f)));
 
         Sequential model = new Sequential(
-                new Conv2D(16, 3).activation("relu").inputShape(28, 28, 1),
+                new Rescaling(1 / 255.0).inputShape(28, 28, 1),
+                new Conv2D(16, 3).activation("relu"),
                 new MaxPool2D(2),
                 new Flatten(),
                 new Dense(10).activation("softmax"));
         model.compile(new Adam(0.001), new org.tatami.losses.SparseCategoricalCrossentropy(), "accuracy");
         long start = System.nanoTime();
-        History history = model.fit(train, new FitOptions().epochs(epochs).validationData(validation));
+        History history = model.fit(sets.get(0), new FitOptions().epochs(epochs).validationData(sets.get(1)));
         System.out.printf(Locale.ROOT, "%d epoch(s) in %.1f s; val_accuracy %.4f%n", epochs,
                 (System.nanoTime() - start) / 1e9, history.get("val_accuracy").get(epochs - 1));
     }

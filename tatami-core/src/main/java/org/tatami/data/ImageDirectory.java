@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.tatami.Tatami;
+import org.tatami.kernels.Interpolation;
 
 /**
  * Keras's {@code keras.utils.image_dataset_from_directory}: a folder with one sub-folder of pictures per
@@ -34,8 +35,8 @@ import org.tatami.Tatami;
  * sub-folders for {@code .bmp .gif .jpeg .jpg .png} files, in sorted order; with {@code shuffle} the whole
  * file list is shuffled once with the seed, the validation split takes its last fraction, and the training
  * data is shuffled again each epoch in a buffer of 8 batches. Pictures are decoded to the colour mode
- * (1, 3 or 4 channels of 0..255), resized to {@code imageSize} (bilinear by default; the aspect ratio is not
- * kept), and batched; a background thread reads the next batches ahead. The defaults are Keras's: labels
+ * (1, 3 or 4 channels of 0..255), resized to {@code imageSize} (bilinear by default; the aspect ratio is kept
+ * only with {@code cropToAspectRatio}), and batched; a background thread reads the next batches ahead. The defaults are Keras's: labels
  * inferred, label mode "int", colour mode "rgb", batch size 32, images of 256 x 256, shuffling.
  */
 public final class ImageDirectory {
@@ -57,7 +58,8 @@ public final class ImageDirectory {
     private Long seed;
     private double validationSplit;
     private String subset;
-    private String interpolation = "bilinear";
+    private Interpolation interpolation = Interpolation.BILINEAR;
+    private boolean cropToAspectRatio;
     private boolean followLinks;
     private PrintStream verbose = System.out;
 
@@ -170,11 +172,16 @@ public final class ImageDirectory {
 
     /** "bilinear" (the default) or "nearest". */
     public ImageDirectory interpolation(String how) {
-        if (!List.of("bilinear", "nearest").contains(how)) {
-            throw new IllegalArgumentException("interpolation must be \"bilinear\" or \"nearest\", got \"" + how
-                    + "\"");
-        }
-        interpolation = how;
+        interpolation = Interpolation.of(how);
+        return this;
+    }
+
+    /**
+     * Whether to resize the largest centred window of the image size's aspect ratio rather than the whole
+     * picture (default false: the picture is stretched).
+     */
+    public ImageDirectory cropToAspectRatio(boolean on) {
+        cropToAspectRatio = on;
         return this;
     }
 
@@ -366,7 +373,7 @@ public final class ImageDirectory {
             default -> 3;
         };
         Dataset d = new RowDataset(new ImageFiles(files, partLabels, labelMode, index.classNames().size(), height,
-                width, channels, interpolation.equals("nearest")));
+                width, channels, interpolation, cropToAspectRatio));
         if (shuffled) {
             d = d.shuffle(batchSize != null ? batchSize * 8 : 1024, index.seed());
         }

@@ -9,12 +9,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.tatami.kernels.Interpolation;
+import org.tatami.kernels.Resize;
 import org.tatami.tensor.Tensor;
 
 /**
  * Picture files as examples, decoded when read: each to {@code channels} channels of 0..255 and resized to
  * {@code height x width} as {@code tf.image.resize} does (bilinear or nearest, half-pixel centres, no
- * antialiasing), straight into the batch's tensor. Labels as the label mode wants them.
+ * antialiasing; optionally from the largest centred window of the output's aspect ratio), straight into
+ * the batch's tensor. Labels as the label mode wants them.
  */
 final class ImageFiles implements Rows {
     private final List<Path> paths;
@@ -25,10 +28,11 @@ final class ImageFiles implements Rows {
     private final int height;
     private final int width;
     private final int channels;
-    private final boolean nearest;
+    private final Interpolation interpolation;
+    private final boolean cropToAspectRatio;
 
     ImageFiles(List<Path> paths, int[] labels, String labelMode, int classes, int height, int width, int channels,
-               boolean nearest) {
+               Interpolation interpolation, boolean cropToAspectRatio) {
         this.paths = List.copyOf(paths);
         this.labels = labels;
         this.labelMode = labelMode;
@@ -36,7 +40,8 @@ final class ImageFiles implements Rows {
         this.height = height;
         this.width = width;
         this.channels = channels;
-        this.nearest = nearest;
+        this.interpolation = interpolation;
+        this.cropToAspectRatio = cropToAspectRatio;
     }
 
     @Override
@@ -104,12 +109,9 @@ final class ImageFiles implements Rows {
         }
         int h = image.getHeight();
         int w = image.getWidth();
-        float[] src = pixels(image, channels);
-        if (nearest) {
-            resizeNearest(src, h, w, out, offset);
-        } else {
-            resizeBilinear(src, h, w, out, offset);
-        }
+        int[] window = cropToAspectRatio ? Resize.aspectWindow(h, w, height, width) : new int[] {0, 0, h, w};
+        new Resize(h, w, window[0], window[1], window[2], window[3], height, width, interpolation)
+                .forward(pixels(image, channels), 0, out, offset, channels);
     }
 
     /**
@@ -164,48 +166,5 @@ final class ImageFiles implements Rows {
             }
         }
         return out;
-    }
-
-    /** tf.image.resize's bilinear: half-pixel centres, the four neighbours clamped to the picture. */
-    private void resizeBilinear(float[] src, int h, int w, float[] out, int offset) {
-        float scaleY = (float) h / height;
-        float scaleX = (float) w / width;
-        for (int y = 0; y < height; y++) {
-            float inY = (y + 0.5f) * scaleY - 0.5f;
-            float floorY = (float) Math.floor(inY);
-            int top = Math.max((int) floorY, 0);
-            int bottom = Math.min((int) Math.ceil(inY), h - 1);
-            float dy = inY - floorY;
-            for (int x = 0; x < width; x++) {
-                float inX = (x + 0.5f) * scaleX - 0.5f;
-                float floorX = (float) Math.floor(inX);
-                int left = Math.max((int) floorX, 0);
-                int right = Math.min((int) Math.ceil(inX), w - 1);
-                float dx = inX - floorX;
-                int o = offset + (y * width + x) * channels;
-                for (int c = 0; c < channels; c++) {
-                    float topLeft = src[(top * w + left) * channels + c];
-                    float topRight = src[(top * w + right) * channels + c];
-                    float bottomLeft = src[(bottom * w + left) * channels + c];
-                    float bottomRight = src[(bottom * w + right) * channels + c];
-                    float upper = topLeft + (topRight - topLeft) * dx;
-                    float lower = bottomLeft + (bottomRight - bottomLeft) * dx;
-                    out[o + c] = upper + (lower - upper) * dy;
-                }
-            }
-        }
-    }
-
-    /** tf.image.resize's nearest: the pixel whose area holds the output pixel's centre. */
-    private void resizeNearest(float[] src, int h, int w, float[] out, int offset) {
-        float scaleY = (float) h / height;
-        float scaleX = (float) w / width;
-        for (int y = 0; y < height; y++) {
-            int sy = Math.min((int) Math.floor((y + 0.5f) * scaleY), h - 1);
-            for (int x = 0; x < width; x++) {
-                int sx = Math.min((int) Math.floor((x + 0.5f) * scaleX), w - 1);
-                System.arraycopy(src, (sy * w + sx) * channels, out, offset + (y * width + x) * channels, channels);
-            }
-        }
     }
 }

@@ -151,6 +151,15 @@ class ImageDirectoryTest {
         Tensor nearest = all(options().imageSize(2, 2).colorMode("grayscale").interpolation("nearest").load()).get(0)
                 .x();
         assertArrayEquals(new float[] {50, 70, 130, 150}, nearest.data());
+        Files.delete(dir.resolve("a/down.png"));
+        grey(dir.resolve("a/wide.png"), new int[][] {{0, 10, 20, 30}, {40, 50, 60, 70}});
+        Tensor stretched = all(options().imageSize(2, 2).colorMode("grayscale").load()).get(0).x();
+        assertArrayEquals(new float[] {5, 25, 45, 65}, stretched.data(), 1e-4f);
+        Tensor cropped = all(options().imageSize(2, 2).colorMode("grayscale").cropToAspectRatio(true).load()).get(0)
+                .x();
+        assertArrayEquals(new float[] {10, 20, 50, 60}, cropped.data(), "the centred square, as it is");
+        Files.delete(dir.resolve("a/wide.png"));
+        grey(dir.resolve("a/down.png"), v);
         Tensor same = all(options().imageSize(4, 4).colorMode("rgb").load()).get(0).x();
         assertEquals(v[2][3], same.data()[(2 * 4 + 3) * 3 + 1], "same size: the pixels, grey in every channel");
     }
@@ -272,6 +281,7 @@ class ImageDirectoryTest {
         assertEquals("if subset is set, validation_split must be set, and inversely", noSplit.getMessage());
         assertThrows(IllegalArgumentException.class, () -> options().colorMode("cmyk"));
         assertThrows(IllegalArgumentException.class, () -> options().labelMode("sparse"));
+        assertThrows(IllegalArgumentException.class, () -> options().interpolation("bicubic"));
         IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
                 () -> options().labels(0, 1).load());
         assertEquals("labels holds 2 labels but " + dir + " holds 8 pictures: expected one label per picture",
