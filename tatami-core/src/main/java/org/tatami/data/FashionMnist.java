@@ -25,6 +25,8 @@ import java.util.Map;
 public final class FashionMnist {
     /** Where {@code apt-get install dataset-fashion-mnist} puts the IDX files. */
     public static final Path DEBIAN_FOLDER = Path.of("/usr/share/datasets/fashion-mnist");
+    /** A system property naming a folder of the four files that {@link #load()} reads instead of Debian's. */
+    public static final String FOLDER_PROPERTY = "tatami.fashionMnist";
     /** The Debian package that holds the data set. */
     public static final String DEBIAN_PACKAGE = "dataset-fashion-mnist";
     /** Label to name, as the data set's authors name the classes. */
@@ -36,11 +38,16 @@ public final class FashionMnist {
     }
 
     /**
-     * Fashion-MNIST from {@link #DEBIAN_FOLDER}.
+     * Fashion-MNIST from {@link #DEBIAN_FOLDER}, or from the folder that the system property
+     * {@value #FOLDER_PROPERTY} names ({@code -Dtatami.fashionMnist=FOLDER}).
      *
      * @throws NoSuchFileException if the package is not installed; the message says how to install it
      */
     public static Mnist.Data load() throws IOException {
+        String folder = System.getProperty(FOLDER_PROPERTY);
+        if (folder != null) {
+            return load(Path.of(folder));
+        }
         if (!Files.isDirectory(DEBIAN_FOLDER)) {
             throw new NoSuchFileException(DEBIAN_FOLDER.toString(), null, "no such folder: Fashion-MNIST is not"
                     + " installed; install Debian's package with 'apt-get install " + DEBIAN_PACKAGE + "', or give"

@@ -77,6 +77,19 @@ class FashionMnistTest {
                 e.getMessage());
     }
 
+    /** -Dtatami.fashionMnist names another folder for load(). */
+    @Test
+    void systemPropertyNamesTheFolder() {
+        Path absent = dir.resolve("elsewhere");
+        System.setProperty(FashionMnist.FOLDER_PROPERTY, absent.toString());
+        try {
+            NoSuchFileException e = assertThrows(NoSuchFileException.class, FashionMnist::load);
+            assertEquals(absent.toString(), e.getFile());
+        } finally {
+            System.clearProperty(FashionMnist.FOLDER_PROPERTY);
+        }
+    }
+
     /** A copy of the package's files loads from any folder, decompressed or not. */
     @Test
     void userFolderLoads() throws IOException {
