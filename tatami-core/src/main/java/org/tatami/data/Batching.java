@@ -5,7 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
-/** Groups the items of {@code it} by {@code size} (the last group smaller, or dropped) into what {@link #make} makes. */
+/** Groups the items of {@code it} by {@code size} (the last group smaller, or dropped) into {@link #make}'s batches. */
 abstract class Batching<T> implements Iterator<Dataset.Element> {
     private final Iterator<T> it;
     private final int size;

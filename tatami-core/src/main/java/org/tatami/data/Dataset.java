@@ -35,7 +35,7 @@ import org.tatami.tensor.Tensor;
 public abstract class Dataset {
     /** The cardinality of a data set that never ends, as {@code tf.data.INFINITE_CARDINALITY}. */
     public static final long INFINITE = -1;
-    /** The cardinality of a data set whose size is not known before it is read, as {@code tf.data.UNKNOWN_CARDINALITY}. */
+    /** The cardinality of a data set whose size is known only once read, as {@code tf.data.UNKNOWN_CARDINALITY}. */
     public static final long UNKNOWN = -2;
 
     /**
@@ -157,7 +157,7 @@ public abstract class Dataset {
 
     // ---- what it is ----
 
-    /** The number of elements of a pass, or {@link #INFINITE}, or {@link #UNKNOWN}, as tf.data's {@code cardinality()}. */
+    /** The number of elements of a pass, or {@link #INFINITE}, or {@link #UNKNOWN}, as tf.data's cardinality(). */
     public abstract long cardinality();
 
     /** Starts a pass over the elements. */

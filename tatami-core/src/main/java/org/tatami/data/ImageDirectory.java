@@ -35,9 +35,10 @@ import org.tatami.kernels.Interpolation;
  * sub-folders for {@code .bmp .gif .jpeg .jpg .png} files, in sorted order; with {@code shuffle} the whole
  * file list is shuffled once with the seed, the validation split takes its last fraction, and the training
  * data is shuffled again each epoch in a buffer of 8 batches. Pictures are decoded to the colour mode
- * (1, 3 or 4 channels of 0..255), resized to {@code imageSize} (bilinear by default; the aspect ratio is kept
- * only with {@code cropToAspectRatio}), and batched; a background thread reads the next batches ahead. The defaults are Keras's: labels
- * inferred, label mode "int", colour mode "rgb", batch size 32, images of 256 x 256, shuffling.
+ * (1, 3 or 4 channels of 0..255), resized to {@code imageSize} (bilinear by default; the aspect ratio is
+ * kept only with {@code cropToAspectRatio}), and batched; a background thread reads the next batches
+ * ahead. The defaults are Keras's: labels inferred, label mode "int", colour mode "rgb", batch size 32,
+ * images of 256 x 256, shuffling.
  */
 public final class ImageDirectory {
     /** The file name endings Keras reads, in any case. */

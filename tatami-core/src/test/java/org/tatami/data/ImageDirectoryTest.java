@@ -118,7 +118,8 @@ class ImageDirectoryTest {
         assertEquals(List.of(), unlabelled.classNames());
         assertEquals(List.of(), all(unlabelled).get(0).ys());
         assertEquals(7, unlabelled.filePaths().size(), "without labels, every picture under the folder");
-        assertEquals(List.of(dir.resolve("top.png"), dir.resolve(".hidden/x.png")), unlabelled.filePaths().subList(0, 2),
+        assertEquals(List.of(dir.resolve("top.png"), dir.resolve(".hidden/x.png")),
+                unlabelled.filePaths().subList(0, 2),
                 "by sorted folder, as os.walk sorted");
 
         ImageDataset single = options().imageSize(2, 2).batchSize(null).load();

@@ -193,7 +193,8 @@ class DatasetTrainingTest {
         IllegalArgumentException unbatched = assertThrows(IllegalArgumentException.class,
                 () -> m.fit(Dataset.fromTensorSlices(X, Y), new FitOptions().verbose(0)));
         assertEquals("dataset x has shape (8, 8, 1), model 'sequential' expects batches (None, 8, 8, 1): batch the"
-                + " Dataset, e.g. dataset.batch(32)", unbatched.getMessage().replaceAll("sequential_\\d+", "sequential"));
+                + " Dataset, e.g. dataset.batch(32)",
+                unbatched.getMessage().replaceAll("sequential_\\d+", "sequential"));
         IllegalArgumentException unlabelled = assertThrows(IllegalArgumentException.class,
                 () -> m.fit(Dataset.fromTensorSlices(X).batch(8), new FitOptions().verbose(0)));
         assertEquals("dataset: the elements have no targets (y), which training and evaluating need",

@@ -44,7 +44,8 @@ class FitArgumentsTest {
 
     private static Sequential model(long seed, double learningRate, boolean adam) {
         Tatami.setRandomSeed(seed);
-        Sequential m = new Sequential(new Dense(8).activation("relu").inputShape(4), new Dense(3).activation("softmax"));
+        Sequential m = new Sequential(new Dense(8).activation("relu").inputShape(4),
+                new Dense(3).activation("softmax"));
         m.compile(adam ? new Adam(learningRate) : new SGD(learningRate), new SparseCategoricalCrossentropy(),
                 "accuracy");
         return m;
@@ -171,7 +172,8 @@ class FitArgumentsTest {
         assertEquals("give class_weight or sample_weight, not both", both.getMessage());
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> m.fit(X, Y,
                 new FitOptions().verbose(0).sampleWeight(Tensor.full(1f, N - 1))));
-        assertEquals("sample_weight has shape (149,): expected one weight per sample, shape (150,)", shape.getMessage());
+        assertEquals("sample_weight has shape (149,): expected one weight per sample, shape (150,)",
+                shape.getMessage());
         float[] nan = new float[N];
         nan[7] = Float.NaN;
         IllegalArgumentException notFinite = assertThrows(IllegalArgumentException.class, () -> m.fit(X, Y,
@@ -191,7 +193,8 @@ class FitArgumentsTest {
         Sequential resumed = model(8, 0.01, true);
         resumed.fit(X, Y, new FitOptions().batchSize(32).epochs(1).shuffle(false).verbose(0));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        History rest = resumed.fit(X, Y, new FitOptions().batchSize(32).epochs(3).initialEpoch(1).shuffle(false).verbose(0)
+        History rest = resumed.fit(X, Y, new FitOptions().batchSize(32).epochs(3).initialEpoch(1).shuffle(false)
+                .verbose(0)
                 .callbacks(new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), false)));
         assertWeightsEqual(straight, resumed);
         assertEquals(List.of(1, 2), rest.epoch());
