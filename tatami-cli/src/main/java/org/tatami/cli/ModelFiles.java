@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.tatami.interop.ModelFormats;
 import org.tatami.models.ModelConfig;
@@ -19,6 +20,23 @@ final class ModelFiles {
     /** The seed tutorial's CNN: 51,840 parameters. */
     static Sequential seedModel() {
         return ModelZoo.seedCnn();
+    }
+
+    /** The architectures {@code tatami train --model} knows by name. */
+    static final List<String> BUILT_IN = List.of("seed", "convnet", "resnet");
+
+    /**
+     * The model {@code tatami train} trains: the seed's (null), a built-in by name (seed, convnet: Keras's
+     * mnist_convnet, resnet), or a Keras JSON config.
+     */
+    static Model forTraining(Path model) throws IOException {
+        String name = model == null ? "seed" : model.toString();
+        return switch (name) {
+            case "seed" -> seedModel();
+            case "convnet" -> ModelZoo.mnistConvnet();
+            case "resnet" -> ModelZoo.resnet();
+            default -> fromConfig(model);
+        };
     }
 
     /** A model architecture in Keras's JSON format ({@code model.to_json()}). */

@@ -5,10 +5,12 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonPrimitive;
 import org.tatami.activations.ActivationFunction;
 import org.tatami.initializers.Constant;
-import org.tatami.initializers.GlorotUniform;
-import org.tatami.initializers.HeNormal;
 import org.tatami.initializers.Initializer;
+import org.tatami.initializers.Orthogonal;
+import org.tatami.initializers.RandomNormal;
 import org.tatami.initializers.RandomUniform;
+import org.tatami.initializers.TruncatedNormal;
+import org.tatami.initializers.VarianceScaling;
 import org.tatami.initializers.Zeros;
 
 /** Readers for the values Keras configs share: shapes, dtypes, activations, initializers, ... */
@@ -125,43 +127,32 @@ public final class KerasValues {
         Fields config = init.objectOrEmpty("config");
         // Keras 2.2 to 2.4 (and tf.keras 1.x) write the dtype of the weights an initializer fills.
         requireFloat32(config, "dtype");
-        Initializer result = switch (cls) {
-            case "GlorotUniform", "glorot_uniform" -> new GlorotUniform();
-            case "HeNormal", "he_normal" -> new HeNormal();
-            case "Zeros", "zeros" -> new Zeros();
-            case "Ones", "ones" -> new Constant(1f);
-            case "Constant", "constant" -> new Constant((float) config.number("value"));
-            case "RandomUniform", "random_uniform" -> new RandomUniform(config.number("minval", -0.05),
-                    config.number("maxval", 0.05));
-            case "VarianceScaling" -> varianceScaling(f, key, config);
-            default -> throw f.unsupported(key, "tatami's initializers are GlorotUniform, HeNormal, Zeros, Ones,"
-                    + " Constant and RandomUniform");
-        };
-        if (result instanceof GlorotUniform || result instanceof HeNormal || result instanceof RandomUniform
-                || cls.equals("VarianceScaling")) {
+        Initializer result;
+        try {
+            result = switch (cls) {
+                case "Zeros", "zeros" -> new Zeros();
+                case "Ones", "ones" -> new Constant(1f);
+                case "Constant", "constant" -> new Constant((float) config.number("value"));
+                case "RandomUniform", "random_uniform" -> new RandomUniform(config.number("minval", -0.05),
+                        config.number("maxval", 0.05));
+                case "RandomNormal", "random_normal" -> new RandomNormal(config.number("mean", 0),
+                        config.number("stddev", 0.05));
+                case "TruncatedNormal", "truncated_normal" -> new TruncatedNormal(config.number("mean", 0),
+                        config.number("stddev", 0.05));
+                case "Orthogonal", "orthogonal" -> new Orthogonal(config.number("gain", 1));
+                case "VarianceScaling", "variance_scaling" -> new VarianceScaling(config.number("scale", 1),
+                        config.string("mode", "fan_in"), config.string("distribution", "truncated_normal"));
+                default -> Initializer.of(cls);
+            };
+        } catch (IllegalArgumentException refused) {
+            throw f.unsupported(key, shortened(refused, cls));
+        }
+        if (!(result instanceof Zeros) && !(result instanceof Constant)) {
             config.expectNull("seed", "tatami draws every initializer from Tatami.setRandomSeed's stream");
         }
         config.finish();
         init.finish();
         return result;
-    }
-
-    /**
-     * Keras 2.3 writes glorot_uniform and he_normal as the VarianceScaling settings they stand for;
-     * other settings have no tatami initializer.
-     */
-    private static Initializer varianceScaling(Fields f, String key, Fields config) {
-        double scale = config.number("scale");
-        String mode = config.string("mode");
-        String distribution = config.string("distribution");
-        if (scale == 1 && mode.equals("fan_avg") && distribution.equals("uniform")) {
-            return new GlorotUniform();
-        }
-        if (scale == 2 && mode.equals("fan_in") && distribution.equals("truncated_normal")) {
-            return new HeNormal();
-        }
-        throw f.unsupported(key, "tatami's VarianceScaling initializers are glorot_uniform (scale 1, fan_avg,"
-                + " uniform) and he_normal (scale 2, fan_in, truncated_normal)");
     }
 
     /** {@link #batchShape}, or null if the key is absent or null. */

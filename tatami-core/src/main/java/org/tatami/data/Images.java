@@ -211,8 +211,24 @@ public final class Images {
         }
     }
 
+    private record Decoded(BufferedImage image, int orientation) {
+    }
+
+    /**
+     * The picture in a PNG, JPEG, GIF or BMP file, as stored (no EXIF turn), its size checked before decoding;
+     * failures name the file and what is wrong with it.
+     */
+    static BufferedImage read(Path file) throws IOException {
+        return decode(Source.of(file)).image();
+    }
+
     /** The picture's luminance, upright. */
     private static Gray decodeGray(Source source) throws IOException {
+        Decoded d = decode(source);
+        return orient(luminance(d.image()), d.orientation());
+    }
+
+    private static Decoded decode(Source source) throws IOException {
         String file = source.name();
         try (ImageInputStream in = source.openImage()) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -235,7 +251,7 @@ public final class Images {
                 throw new IOException(file + ": not a readable image (" + format + " data is damaged or truncated: "
                         + String.join("; ", warnings) + ")");
             }
-            return orient(luminance(image), format.equals("JPEG") ? exifOrientation(source) : 1);
+            return new Decoded(image, format.equals("JPEG") ? exifOrientation(source) : 1);
         }
     }
 

@@ -17,7 +17,6 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.tatami.Tatami;
 import org.tatami.callbacks.Callback;
-import org.tatami.callbacks.ProgressBar;
 import org.tatami.layers.BatchStatistics;
 import org.tatami.layers.Layer;
 import org.tatami.models.EpochOrder;
@@ -102,6 +101,10 @@ public final class SparkTrainer implements Serializable {
      */
     public History fit(Model model, Dataset<Row> data, FitOptions options, Dataset<Row> validation) {
         requireTrainable(model);
+        if (options.validationSplit() > 0 || options.classWeight() != null || options.sampleWeight() != null) {
+            throw new IllegalArgumentException("validation_split, class_weight and sample_weight are for arrays in"
+                    + " memory; on Spark, give validation rows to fit and weigh nothing");
+        }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
         SplittableRandom shuffleRandom = Tatami.newRandom();
         long noiseSeed = Tatami.newRandom().nextLong();
@@ -133,19 +136,16 @@ public final class SparkTrainer implements Serializable {
         int batch = Math.min(options.batchSize(), samples);
         int steps = (samples + batch - 1) / batch;
         int outs = model.outputs().size();
-        List<Callback> callbacks = new ArrayList<>(options.callbacks());
-        if (options.verbose() == 1) {
-            callbacks.add(0, new ProgressBar());
-        } else if (options.verbose() == 2) {
-            callbacks.add(0, new ProgressBar(System.out, false));
-        }
+        List<Callback> callbacks = options.callbacksWithProgress();
         int[] order = new int[samples];
         Arrays.setAll(order, i -> i);
         History history = new History();
         model.stopTraining(false);
         callbacks.forEach(c -> c.setModel(model));
         callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps, samples));
-        for (int epoch = 0; epoch < options.epochs() && !model.stopTraining(); epoch++) {
+        // Numbers the steps of the whole run, for the per-step noise seeds (dropout), as fit does.
+        long globalStep = (long) options.initialEpoch() * steps;
+        for (int epoch = options.initialEpoch(); epoch < options.epochs() && !model.stopTraining(); epoch++) {
             int ep = epoch;
             callbacks.forEach(c -> c.onEpochBegin(ep));
             if (options.shuffle()) {
@@ -162,7 +162,7 @@ public final class SparkTrainer implements Serializable {
                 }
                 int from = step * batch;
                 int count = Math.min(batch, samples - from);
-                long seed = noiseSeed + STEP_SEED * ((long) epoch * steps + step);
+                long seed = noiseSeed + STEP_SEED * globalStep++;
                 sc.setJobDescription("tatami: epoch " + (epoch + 1) + ", step " + (step + 1));
                 Gradients g = step(model, sc, file, shards, shares(order, from, count, offsets), count, seed);
                 model.applyGradients(g);
@@ -181,10 +181,11 @@ public final class SparkTrainer implements Serializable {
             }
             Map<String, Double> val = valShards != null ? evaluate(model, sc, file, valShards)
                     : options.validationX() != null ? model.evaluate(options.validationX(), options.validationY())
+                    : options.validationDataset() != null ? model.evaluate(options.validationDataset())
                     : Map.of();
             val.forEach((k, v) -> logs.put("val_" + k, v));
             callbacks.forEach(c -> c.onEpochEnd(ep, logs));
-            history.append(logs);
+            history.append(ep, logs);
         }
         sc.setJobDescription(null);
         callbacks.forEach(Callback::onTrainEnd);
