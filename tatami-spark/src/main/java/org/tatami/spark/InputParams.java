@@ -9,10 +9,10 @@ import org.apache.spark.ml.param.Params;
 import org.tatami.data.PixelScaling;
 
 /**
- * The params that say where a stage's inputs and outputs are and how inputs are prepared, with their
- * names, docs and defaults in one place for {@link TatamiClassifierModel} and {@link TatamiEstimator}.
+ * The params of {@link HasInputParams}, with their names, docs and defaults in one place; a stage makes
+ * its own, as their parent.
  */
-final class InputParams implements Serializable {
+public final class InputParams implements Serializable {
     private static final long serialVersionUID = 1L;
 
     final Param<String> inputCol;

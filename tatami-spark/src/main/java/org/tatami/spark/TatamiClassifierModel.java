@@ -49,7 +49,7 @@ import scala.Option;
  * the model file inside its folder.
  */
 public final class TatamiClassifierModel extends org.apache.spark.ml.Model<TatamiClassifierModel>
-        implements MLWritable {
+        implements HasInputParams<TatamiClassifierModel>, MLWritable {
     private static final long serialVersionUID = 1L;
 
     private final String uid;
@@ -96,79 +96,12 @@ public final class TatamiClassifierModel extends org.apache.spark.ml.Model<Tatam
         return uid;
     }
 
-    public Param<String> inputCol() {
-        return params.inputCol;
-    }
-
-    public Param<String> outputCol() {
-        return params.outputCol;
-    }
-
-    public Param<String> probabilityCol() {
-        return params.probabilityCol;
-    }
-
-    public Param<String> imagePreparation() {
-        return params.imagePreparation;
-    }
-
-    public Param<String> invert() {
-        return params.invert;
-    }
-
-    public DoubleParam rescale() {
-        return params.rescale;
-    }
-
-    public DoubleParam offset() {
-        return params.offset;
-    }
-
     public IntParam batchSize() {
         return batchSize;
     }
 
     public Param<String> handleInvalid() {
         return handleInvalid;
-    }
-
-    public TatamiClassifierModel setInputCol(String column) {
-        set(params.inputCol, column);
-        return this;
-    }
-
-    public TatamiClassifierModel setOutputCol(String column) {
-        set(params.outputCol, column);
-        return this;
-    }
-
-    /** The column of class probabilities; an empty name leaves it out. */
-    public TatamiClassifierModel setProbabilityCol(String column) {
-        set(params.probabilityCol, column);
-        return this;
-    }
-
-    /** {@code digit} (default: MNIST-style, as {@code tatami predict}) or {@code pixels} (grey, as they are). */
-    public TatamiClassifierModel setImagePreparation(String mode) {
-        set(params.imagePreparation, mode);
-        return this;
-    }
-
-    /** {@code auto} (default), {@code yes} or {@code no}: whether digit preparation inverts the picture. */
-    public TatamiClassifierModel setInvert(String mode) {
-        set(params.invert, mode);
-        return this;
-    }
-
-    /** Inputs are {@code pixel * rescale + offset}, pixels 0..255 (default 1/255 and 0, as {@code tatami predict}). */
-    public TatamiClassifierModel setRescale(double value) {
-        set(params.rescale, value);
-        return this;
-    }
-
-    public TatamiClassifierModel setOffset(double value) {
-        set(params.offset, value);
-        return this;
     }
 
     public TatamiClassifierModel setBatchSize(int rows) {
@@ -192,7 +125,8 @@ public final class TatamiClassifierModel extends org.apache.spark.ml.Model<Tatam
         return this;
     }
 
-    InputParams inputParams() {
+    @Override
+    public InputParams inputParams() {
         return params;
     }
 

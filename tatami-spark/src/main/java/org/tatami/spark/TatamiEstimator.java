@@ -35,7 +35,8 @@ import org.tatami.models.Model;
  * Callbacks and validation data are given to the estimator ({@link #setCallbacks}, {@link #setValidationData})
  * and run on the driver as in a local fit; they are not params and do not travel with copies.
  */
-public final class TatamiEstimator extends Estimator<TatamiClassifierModel> {
+public final class TatamiEstimator extends Estimator<TatamiClassifierModel>
+        implements HasInputParams<TatamiEstimator> {
     private static final long serialVersionUID = 1L;
 
     private final String uid;
@@ -82,32 +83,9 @@ public final class TatamiEstimator extends Estimator<TatamiClassifierModel> {
         return uid;
     }
 
-    public Param<String> inputCol() {
-        return params.inputCol;
-    }
-
-    public Param<String> outputCol() {
-        return params.outputCol;
-    }
-
-    public Param<String> probabilityCol() {
-        return params.probabilityCol;
-    }
-
-    public Param<String> imagePreparation() {
-        return params.imagePreparation;
-    }
-
-    public Param<String> invert() {
-        return params.invert;
-    }
-
-    public DoubleParam rescale() {
-        return params.rescale;
-    }
-
-    public DoubleParam offset() {
-        return params.offset;
+    @Override
+    public InputParams inputParams() {
+        return params;
     }
 
     public Param<String> labelCol() {
@@ -128,43 +106,6 @@ public final class TatamiEstimator extends Estimator<TatamiClassifierModel> {
 
     public IntParam verbose() {
         return verbose;
-    }
-
-    public TatamiEstimator setInputCol(String column) {
-        set(params.inputCol, column);
-        return this;
-    }
-
-    /** The trained stage's prediction column. */
-    public TatamiEstimator setOutputCol(String column) {
-        set(params.outputCol, column);
-        return this;
-    }
-
-    /** The trained stage's probability column (empty: none). */
-    public TatamiEstimator setProbabilityCol(String column) {
-        set(params.probabilityCol, column);
-        return this;
-    }
-
-    public TatamiEstimator setImagePreparation(String mode) {
-        set(params.imagePreparation, mode);
-        return this;
-    }
-
-    public TatamiEstimator setInvert(String mode) {
-        set(params.invert, mode);
-        return this;
-    }
-
-    public TatamiEstimator setRescale(double value) {
-        set(params.rescale, value);
-        return this;
-    }
-
-    public TatamiEstimator setOffset(double value) {
-        set(params.offset, value);
-        return this;
     }
 
     public TatamiEstimator setLabelCol(String column) {

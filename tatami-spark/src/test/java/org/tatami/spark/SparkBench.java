@@ -174,7 +174,6 @@ public final class SparkBench {
         Mnist.Split train = TestData.mnist().train();
         Mnist.Split test = TestData.mnist().test();
         Model local = TestData.seedModel(0);
-        FitOptions options = new FitOptions().batchSize(4096).epochs(epochs).verbose(2);
         long t = System.nanoTime();
         History lh = local.fit(TestData.scaled(train), train.labels(), new FitOptions().batchSize(4096).epochs(epochs)
                 .verbose(2).validationData(TestData.scaled(test), test.labels()));
@@ -190,9 +189,10 @@ public final class SparkBench {
             Model model = TestData.seedModel(0);
             times.clear();
             t = System.nanoTime();
+            FitOptions options = new FitOptions().batchSize(4096).epochs(epochs).verbose(2)
+                    .callbacks(times.stepTimer());
             History h = new SparkTrainer().inputCol("pixels").labelCol("label").fit(model,
-                    SparkData.mnist(spark, "train", 2), options.callbacks(times.stepTimer()),
-                    SparkData.mnist(spark, "test", 2));
+                    SparkData.mnist(spark, "train", 2), options, SparkData.mnist(spark, "test", 2));
             double s = seconds(t);
             digests.add(digest(model));
             System.out.printf(Locale.ROOT, "spark run %d: %.2f s in all; val_accuracy %s; weights SHA-256 %s%n", run + 1,
