@@ -616,6 +616,8 @@ public class Model extends Layer implements TrainingControl {
             }
             double[] lossSums = new double[outs];
             long[] correct = new long[outs];
+            // The weights' penalties at each step, times its samples: Keras reports their mean in the loss.
+            double penalties = 0;
             Map<String, Double> logs = new LinkedHashMap<>();
             boolean cutShort = false;
             for (int step = 0; step < steps; step++) {
@@ -627,13 +629,16 @@ public class Model extends Layer implements TrainingControl {
                 int count = Math.min(batch, samples - from);
                 long seed = noiseSeed + 0x632BE59BD9B4E019L * ((long) epoch * steps + step);
                 Engine.Totals t = e.trainStep(xs, ys, targetSizes, order, from, count, objective, seed);
-                optimizer.apply(params, trainable(trains, e.gradients()));
+                List<float[]> gradients = e.gradients();
+                penalties += Regularization.addGradients(e.layers(), gradients) * count;
+                optimizer.apply(params, trainable(trains, gradients));
+                Regularization.constrain(e.layers());
                 for (int k = 0; k < outs; k++) {
                     lossSums[k] += t.loss()[k];
                     correct[k] += t.correct()[k];
                 }
                 logs.clear();
-                logs.putAll(metricsOf(e, objective, lossSums, correct, from + count));
+                logs.putAll(metricsOf(e, objective, lossSums, correct, penalties, from + count));
                 final int s = step + 1;
                 callbacks.forEach(c -> c.onBatchEnd(s, logs));
             }
@@ -666,12 +671,16 @@ public class Model extends Layer implements TrainingControl {
         return stopTraining;
     }
 
-    /** Keras's figures from per-output sums over {@code samples} samples: loss, and per output when several. */
+    /**
+     * Keras's figures from per-output sums over {@code samples} samples: loss, and per output when
+     * several. The loss includes the weights' penalties, {@code penalties} being their sum weighed by
+     * samples.
+     */
     private Map<String, Double> metricsOf(Engine e, Engine.Objective objective, double[] lossSums, long[] correct,
-                                          long samples) {
+                                          double penalties, long samples) {
         Map<String, Double> logs = new LinkedHashMap<>();
         int outs = lossSums.length;
-        double total = 0;
+        double total = penalties / Math.max(samples, 1);
         double[] means = new double[outs];
         for (int k = 0; k < outs; k++) {
             means[k] = lossSums[k] / Math.max(samples * e.outputRows(k), 1);
@@ -739,7 +748,7 @@ public class Model extends Layer implements TrainingControl {
         float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
         int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
         Engine.Totals t = e.infer(xs, samples, ys, targetSizes, objective.losses(), objective.accuracies(), null);
-        return metricsOf(e, objective, t.loss(), t.correct(), samples);
+        return metricsOf(e, objective, t.loss(), t.correct(), Regularization.penalty(e.layers()) * samples, samples);
     }
 
     /** The model's output for a batch of inputs, as Keras's {@code predict}; a model with one input and output. */
