@@ -76,7 +76,10 @@ import org.tatami.tensor.Tensor;
  * averages the input values only, as Keras does; GlobalAveragePooling2D a GlobalAveragePool (and a
  * Flatten unless it keeps the spatial axes); BatchNormalization its inference form on NCHW; Reshape a
  * Reshape of the NHWC values. Merge layers become Add (Sum for more than two inputs), Sub, Mul, Mean,
- * Max, Min and Concat, on whichever layout their first input has.
+ * Max, Min and Concat, on whichever layout their first input has. Rescaling becomes Mul and Add,
+ * Normalization Sub and Div (Mul and Add inverted), Resizing, CenterCrop and RandomCrop a Slice of
+ * their window and a Resize as TensorFlow resizes; the random image layers, the identity at
+ * inference, write nothing. The file's metadata says that its image inputs are NHWC.
  */
 public final class OnnxExport {
     static final int OPSET = 13;
@@ -110,8 +113,8 @@ public final class OnnxExport {
 
     /**
      * Writes {@code model} (built; its layers Conv2D, DepthwiseConv2D, SeparableConv2D, MaxPool2D,
-     * AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, Flatten, Reshape, Dense, Activation, Dropout and the
-     * merge layers) to {@code file}, atomically.
+     * AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, Flatten, Reshape, Dense, Activation, Dropout, the
+     * merge layers and the preprocessing and random image layers) to {@code file}, atomically.
      */
     public static void save(Model model, Path file) throws IOException {
         AtomicFiles.writeBytes(file, toProto(model).toByteArray());
