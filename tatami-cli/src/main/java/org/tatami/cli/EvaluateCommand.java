@@ -23,9 +23,8 @@ final class EvaluateCommand extends BaseCommand {
     @Mixin
     InputScaling scaling;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "Folder of IDX files named as MNIST's. Default: the bundled MNIST test set.")
-    Path data;
+    @Mixin
+    DataOptions data;
 
     @Override
     void execute() throws Exception {
@@ -38,7 +37,7 @@ final class EvaluateCommand extends BaseCommand {
         if (net.loss() == null) {
             net.compile(new Adam(), new SparseCategoricalCrossentropy(!ImageModels.endsInSoftmax(net)), "accuracy");
         }
-        Datasets.Split test = Datasets.load(data).test();
+        Datasets.Split test = data.load().test();
         test.requireClasses(ImageModels.classes(net));
         Tensor x = scaling.apply(test.images(), net.inputShape(), model.toString());
         long start = System.nanoTime();

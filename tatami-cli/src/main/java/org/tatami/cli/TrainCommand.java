@@ -28,12 +28,13 @@ import org.tatami.optimizers.Optimizer;
 import org.tatami.optimizers.RMSprop;
 import org.tatami.optimizers.SGD;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tatami train}: with no options, the seed tutorial exactly; leaves a run folder with everything it shows. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a model and leave a run folder with its files, plots and an HTML report.",
-                "Trains on MNIST (or a folder of IDX files in MNIST's layout) with validation on the test set.",
+                "Trains on MNIST, Fashion-MNIST or a folder of IDX files in MNIST's layout, validating on the test set.",
                 "The run folder holds the model, its weights, the history, plots, feature maps and report.html.",
                 "With no options this is the seed tutorial: its CNN, Adam 0.01, batch 4096, 30 epochs, seed 0.",
                 "Ctrl-C stops after the current batch and saves the finished epochs (exit 130); a loss that is",
@@ -61,9 +62,8 @@ final class TrainCommand extends BaseCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Random seed: same seed, same weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "Folder of IDX files named as MNIST's (.gz or plain). Default: the bundled MNIST.")
-    Path data;
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Run folder (default: runs/<date>-<time>); refused if it holds files, unless --overwrite.")
@@ -112,12 +112,12 @@ final class TrainCommand extends BaseCommand {
             prepare(net);
             WarmUp warmUp = WarmUp.start(net);
             try {
-                d = Datasets.load(data);
+                d = data.load();
             } finally {
                 warmUp.close();
             }
         } else {
-            d = Datasets.load(data);
+            d = data.load();
             int[] s = d.train().images().shape();
             net.build(s[1], s[2], s[3]);
             prepare(net);
@@ -229,7 +229,7 @@ final class TrainCommand extends BaseCommand {
     private Map<String, Object> settings(int trainSamples, int testSamples) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("model", model == null ? "seed CNN" : model.toString());
-        s.put("data", data == null ? "MNIST (bundled)" : data.toString());
+        s.put("data", data.describe());
         s.put("train_samples", trainSamples);
         s.put("validation_samples", testSamples);
         s.put("epochs", epochs);

@@ -139,6 +139,14 @@ public final class Images {
     private record Decoded(BufferedImage image, int orientation) {
     }
 
+    /**
+     * The picture in a PNG, JPEG, GIF or BMP file, as stored (no EXIF turn), its size checked before decoding;
+     * failures name the file and what is wrong with it.
+     */
+    static BufferedImage read(Path file) throws IOException {
+        return decode(file).image();
+    }
+
     private static Decoded decode(Path file) throws IOException {
         if (Files.isDirectory(file)) {
             throw new IOException(file + ": is a folder, not an image");

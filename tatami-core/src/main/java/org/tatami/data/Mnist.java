@@ -91,6 +91,14 @@ public final class Mnist {
         String sumsName = sumsFile.toString();
         Map<String, String> sums = Files.isRegularFile(sumsFile) ? readSums(Files.newInputStream(sumsFile), sumsName)
                 : null;
+        return load(dir, sums, sumsName);
+    }
+
+    /**
+     * The four files of an MNIST-layout folder, each checked against {@code sums} (file name to the SHA-256
+     * of its decompressed bytes, listed in {@code sumsName}) unless that is null.
+     */
+    static Data load(Path dir, Map<String, String> sums, String sumsName) throws IOException {
         // Find everything before reading anything, so that a missing file fails at once.
         List<Source> sources = new ArrayList<>();
         for (String file : FILES) {
@@ -222,7 +230,7 @@ public final class Mnist {
     }
 
     /** File name to lower-case hex digest. */
-    private static Map<String, String> readSums(InputStream in, String sumsName) throws IOException {
+    static Map<String, String> readSums(InputStream in, String sumsName) throws IOException {
         Map<String, String> sums = new HashMap<>();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             int number = 0;

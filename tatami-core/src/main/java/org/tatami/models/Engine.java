@@ -233,6 +233,11 @@ final class Engine {
         final float[][][] dxs;
         final Object[] scratch;
         final float[][] targets;
+        /** The chunk's sample weights, and one row of predictions and targets to weigh a loss row by row. */
+        final float[] weights;
+        final float[] rowPred;
+        final float[] rowTarget;
+        final float[] rowGrad;
         final float[][][] spareGrads;
         final double[][] partials;
         SplittableRandom random;
@@ -279,6 +284,16 @@ final class Engine {
             for (int k = 0; k < targetSizes.length; k++) {
                 targets[k] = new float[capacity * targetSizes[k]];
             }
+            weights = new float[capacity];
+            int widest = 1;
+            int widestTarget = 1;
+            for (int k = 0; k < targetSizes.length; k++) {
+                widest = Math.max(widest, outputWidth(k));
+                widestTarget = Math.max(widestTarget, targetSizes[k]);
+            }
+            rowPred = new float[widest];
+            rowTarget = new float[widestTarget];
+            rowGrad = new float[widest];
             spareGrads = new float[graph.layers.size()][][];
             partials = new double[steps.size()][];
             for (int s = 0; s < steps.size() && training; s++) {
@@ -349,10 +364,11 @@ final class Engine {
     /**
      * One training step on the samples {@code order[from .. from+count)} of the inputs {@code xs} and
      * targets {@code ys}: forward, loss, backward, and the summed gradient left in the first chunk's
-     * slot, which {@link #gradients()} returns.
+     * slot, which {@link #gradients()} returns. {@code sampleWeights} (one per sample of xs, or null)
+     * scale each sample's loss, as Keras's {@code sample_weight}.
      */
-    Totals trainStep(float[][] xs, float[][] ys, int[] targetSizes, int[] order, int from, int count,
-                     Objective objective, long seed) {
+    Totals trainStep(float[][] xs, float[][] ys, float[] sampleWeights, int[] targetSizes, int[] order, int from,
+                     int count, Objective objective, long seed) {
         int chunks = (count + CHUNK - 1) / CHUNK;
         boolean phased = meetings.length > 0;
         trainWorkers = ensureWorkers(trainWorkers, phased ? chunks : Math.min(Parallel.threads(), chunks), CHUNK,
@@ -381,6 +397,9 @@ final class Engine {
                     for (int o = 0; o < outs; o++) {
                         gather(ys[o], targetSizes[o], order, start, n, wk.targets[o]);
                     }
+                    if (sampleWeights != null) {
+                        gather(sampleWeights, 1, order, start, n, wk.weights);
+                    }
                     wk.random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (c + 1)));
                 } else {
                     normalize(wk, bounds[phase], n);
@@ -392,7 +411,7 @@ final class Engine {
                     step.stats.partialForward(wk.acts[step.inputs[0]], n, wk.partials[s]);
                     return;
                 }
-                lossesAndDeltas(wk, n, count, objective, preActivation, losses[c], correct[c]);
+                lossesAndDeltas(wk, n, count, objective, sampleWeights != null, preActivation, losses[c], correct[c]);
                 if (!phased) {
                     backward(wk, steps.size() - 1, -1, n, chunkGrads[c], preActivation);
                 }
@@ -493,8 +512,8 @@ final class Engine {
         return -1;
     }
 
-    private void lossesAndDeltas(Worker wk, int n, int count, Objective objective, boolean[] preActivation,
-                                 double[] losses, long[] correct) {
+    private void lossesAndDeltas(Worker wk, int n, int count, Objective objective, boolean weighted,
+                                 boolean[] preActivation, double[] losses, long[] correct) {
         for (int k = 0; k < graph.outputs.length; k++) {
             int v = graph.outputs[k];
             float[] pred = wk.acts[v];
@@ -511,12 +530,42 @@ final class Engine {
             } else {
                 losses[k] = loss.compute(pred, wk.targets[k], rows, width, delta, scale);
             }
+            if (weighted) {
+                losses[k] = weighRows(wk, k, loss, s >= 0 && preActivation[s], rows, delta);
+            }
             if (delta != null && outputAccumulates[k]) {
                 addInto(wk.deltas[v], wk.spare, n * sizes[v]);
             }
             Accuracy acc = objective.accuracies()[k];
             correct[k] = acc == null ? 0 : acc.countCorrect(pred, wk.targets[k], rows, width);
         }
+    }
+
+    /**
+     * Weighs output k's loss rows by their samples' weights (Keras's {@code sample_weight}): scales each row
+     * of the gradient {@code delta} (if not null) by its weight, and returns the sum of the weighted row
+     * losses, each computed on its own as the unweighted loss computes it ({@code fromSoftmax}: by the
+     * fused form). Keras then divides by the sample count, not by the weights' sum.
+     */
+    private double weighRows(Worker wk, int k, Loss loss, boolean fromSoftmax, int rows, float[] delta) {
+        int width = outputWidth(k);
+        int targetWidth = wk.targetSizes[k] / Math.max(outputRows(k), 1);
+        int perSample = outputRows(k);
+        float[] pred = wk.acts[graph.outputs[k]];
+        double sum = 0;
+        for (int r = 0; r < rows; r++) {
+            float w = wk.weights[r / perSample];
+            if (delta != null) {
+                for (int j = r * width; j < (r + 1) * width; j++) {
+                    delta[j] *= w;
+                }
+            }
+            System.arraycopy(pred, r * width, wk.rowPred, 0, width);
+            System.arraycopy(wk.targets[k], r * targetWidth, wk.rowTarget, 0, targetWidth);
+            sum += w * (fromSoftmax ? loss.computeFromSoftmax(wk.rowPred, wk.rowTarget, 1, width, wk.rowGrad, 0f)
+                    : loss.compute(wk.rowPred, wk.rowTarget, 1, width, null, 0f));
+        }
+        return sum;
     }
 
     /** The gradients of the last step, one array per parameter of {@link #layers()}, in order. */
@@ -560,10 +609,11 @@ final class Engine {
 
     /**
      * Forward only over {@code samples} samples of {@code xs}: writes output k into {@code out[k]} when
-     * given, and returns per-output loss and accuracy totals when targets {@code ys} are given.
+     * given, and returns per-output loss and accuracy totals when targets {@code ys} are given, the
+     * losses weighted by {@code sampleWeights} if not null.
      */
-    Totals infer(float[][] xs, int samples, float[][] ys, int[] targetSizes, Loss[] losses, Accuracy[] accuracies,
-                 float[][] out) {
+    Totals infer(float[][] xs, int samples, float[][] ys, float[] sampleWeights, int[] targetSizes, Loss[] losses,
+                 Accuracy[] accuracies, float[][] out) {
         int outs = graph.outputs.length;
         int[] tSizes = ys == null ? new int[outs] : targetSizes;
         int chunks = (samples + CHUNK - 1) / CHUNK;
@@ -590,7 +640,12 @@ final class Engine {
                 if (ys != null) {
                     System.arraycopy(ys[k], start * tSizes[k], wk.targets[k], 0, n * tSizes[k]);
                     int rows = n * outputRows(k);
-                    lossSums[c][k] = losses[k].compute(pred, wk.targets[k], rows, outputWidth(k), null, 0f);
+                    if (sampleWeights == null) {
+                        lossSums[c][k] = losses[k].compute(pred, wk.targets[k], rows, outputWidth(k), null, 0f);
+                    } else {
+                        System.arraycopy(sampleWeights, start, wk.weights, 0, n);
+                        lossSums[c][k] = weighRows(wk, k, losses[k], false, rows, null);
+                    }
                     correct[c][k] = accuracies[k] == null ? 0
                             : accuracies[k].countCorrect(pred, wk.targets[k], rows, outputWidth(k));
                 }

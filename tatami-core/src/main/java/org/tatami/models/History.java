@@ -10,9 +10,17 @@ import java.util.Map;
 /** Per-epoch figures of a {@code fit}: {@code history().get("val_accuracy").get(29)}, as Keras's History. */
 public final class History {
     private final Map<String, List<Double>> history = new LinkedHashMap<>();
+    private final List<Integer> epoch = new ArrayList<>();
 
-    void append(Map<String, Double> logs) {
+    /** Records epoch {@code number} (from 0; a fit from {@code initialEpoch} starts there). */
+    void append(int number, Map<String, Double> logs) {
+        epoch.add(number);
         logs.forEach((k, v) -> history.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+    }
+
+    /** The number of each recorded epoch, from 0, as Keras's {@code history.epoch}. */
+    public List<Integer> epoch() {
+        return Collections.unmodifiableList(epoch);
     }
 
     /** Metric name to one value per epoch, in insertion order: loss, accuracy, val_loss, val_accuracy. */
@@ -31,16 +39,16 @@ public final class History {
     }
 
     public int epochs() {
-        return history.isEmpty() ? 0 : history.values().iterator().next().size();
+        return epoch.size();
     }
 
-    /** CSV with a header line ({@code epoch,loss,accuracy,...}) and one line per epoch (epochs from 0). */
+    /** CSV with a header line ({@code epoch,loss,accuracy,...}) and one line per epoch (numbered from 0). */
     public String toCsv() {
         StringBuilder b = new StringBuilder("epoch");
         history.keySet().forEach(k -> b.append(',').append(k));
         b.append('\n');
         for (int e = 0; e < epochs(); e++) {
-            b.append(e);
+            b.append(epoch.get(e));
             for (List<Double> v : history.values()) {
                 b.append(',').append(v.get(e));
             }
@@ -54,7 +62,7 @@ public final class History {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%5s", ""));
         history.keySet().forEach(k -> b.append(String.format(Locale.ROOT, "  %12s", k)));
         for (int e = Math.max(0, epochs() - n); e < epochs(); e++) {
-            b.append('\n').append(String.format(Locale.ROOT, "%5d", e));
+            b.append('\n').append(String.format(Locale.ROOT, "%5d", epoch.get(e)));
             for (List<Double> v : history.values()) {
                 b.append(String.format(Locale.ROOT, "  %12.6f", v.get(e)));
             }

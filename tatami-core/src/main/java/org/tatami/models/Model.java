@@ -14,10 +14,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.tatami.Tatami;
 import org.tatami.callbacks.Callback;
 import org.tatami.callbacks.ProgressBar;
 import org.tatami.callbacks.TrainingControl;
+import org.tatami.data.Dataset;
 import org.tatami.io.Safetensors;
 import org.tatami.layers.InputLayer;
 import org.tatami.layers.Layer;
@@ -569,29 +571,92 @@ public class Model extends Layer implements TrainingControl {
     public History fit(List<Tensor> x, List<Tensor> y, FitOptions options) {
         requireCompiled("fit");
         buildFrom(x);
-        Engine e = engine();
         int samples = checkData("x", x, "y", y);
-        if (options.validationX() != null) {
-            checkData("validation x", options.validationX(), "validation y", options.validationY());
+        float[] weights = SampleWeights.of(options.classWeight(), options.sampleWeight(), y, samples);
+        List<Tensor> valX = options.validationX();
+        List<Tensor> valY = options.validationY();
+        float[] valWeights = null;
+        int trainSamples = samples;
+        if (options.validationSplit() > 0 && valX == null && options.validationDataset() == null) {
+            // Keras's train_validation_split: the last fraction, before any shuffling.
+            int splitAt = (int) Math.floor(samples * (1.0 - options.validationSplit()));
+            if (splitAt == 0 || splitAt == samples) {
+                throw new IllegalArgumentException("validation_split=" + options.validationSplit() + " of " + samples
+                        + " samples leaves " + (splitAt == 0 ? "none to train on" : "none to validate on")
+                        + ": give more data or another validation_split");
+            }
+            valX = x.stream().map(t -> t.slice(splitAt, samples)).toList();
+            valY = y.stream().map(t -> t.slice(splitAt, samples)).toList();
+            // Keras weighs validation samples by sample_weight, never by class_weight.
+            valWeights = options.sampleWeight() == null ? null : Arrays.copyOfRange(weights, splitAt, samples);
+            trainSamples = splitAt;
         }
+        if (shuffleRandom == null) {
+            shuffleRandom = Tatami.newRandom();
+        }
+        float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
+        float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
+        int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
+        Supplier<Map<String, Double>> validation = validation(options, valX, valY, valWeights);
+        try (Batches batches = new ArrayBatches(xs, ys, weights, targetSizes, trainSamples, options.batchSize(),
+                options.shuffle() ? shuffleRandom : null)) {
+            return train(batches, validation, options);
+        }
+    }
+
+    /**
+     * Trains on a Dataset of labelled batches, as Keras's {@code fit(dataset)}: one pass per epoch, one step
+     * per element, in the data set's order (it shuffles itself); elements may carry sample weights. The
+     * progress bar's total is the data set's cardinality, or "Unknown" in the first epoch.
+     */
+    public History fit(Dataset train, FitOptions options) {
+        requireCompiled("fit");
+        requireBuilt();
+        if (options.validationSplit() > 0) {
+            throw new IllegalArgumentException("validation_split is for arrays: a Dataset has no last fraction to"
+                    + " take; give validation data (a Dataset's take/skip can split one)");
+        }
+        if (options.sampleWeight() != null) {
+            throw new IllegalArgumentException("sample_weight is for arrays: a Dataset's elements carry their own"
+                    + " weights (Element.of(x, y, sampleWeight))");
+        }
+        if (train.cardinality() == Dataset.INFINITE) {
+            throw new IllegalArgumentException("the training Dataset is infinite, so an epoch would never end:"
+                    + " take(n) of it");
+        }
+        Supplier<Map<String, Double>> validation = validation(options, options.validationX(),
+                options.validationY(), null);
+        try (Batches batches = new DatasetBatches(this, train, options.classWeight())) {
+            return train(batches, validation, options);
+        }
+    }
+
+    /** What evaluates the validation data at the end of each epoch, checked now; null without validation data. */
+    private Supplier<Map<String, Double>> validation(FitOptions options, List<Tensor> x, List<Tensor> y,
+                                                     float[] weights) {
+        if (options.validationDataset() != null) {
+            Dataset data = options.validationDataset();
+            return () -> evaluate(data);
+        }
+        if (x == null) {
+            return null;
+        }
+        checkData("validation x", x, "validation y", y);
+        return () -> evaluate(x, y, weights);
+    }
+
+    /** The training loop: epochs of batches, each step's update, the callbacks, the validation, the History. */
+    private History train(Batches batches, Supplier<Map<String, Double>> validation, FitOptions options) {
+        Engine e = engine();
         Engine.Objective objective = objective();
         int outs = e.outputs();
-        int batch = Math.min(options.batchSize(), Math.max(samples, 1));
-        int steps = (samples + batch - 1) / batch;
         List<Callback> callbacks = new ArrayList<>(options.callbacks());
         if (options.verbose() == 1) {
             callbacks.add(0, new ProgressBar());
         } else if (options.verbose() == 2) {
             callbacks.add(0, new ProgressBar(System.out, false));
         }
-        if (shuffleRandom == null) {
-            shuffleRandom = Tatami.newRandom();
-        }
         long noiseSeed = Tatami.newRandom().nextLong();
-        int[] order = new int[samples];
-        for (int i = 0; i < samples; i++) {
-            order[i] = i;
-        }
         List<Parameter> all = new ArrayList<>();
         List<Boolean> trains = new ArrayList<>();
         for (Layer l : e.layers()) {
@@ -601,44 +666,43 @@ public class Model extends Layer implements TrainingControl {
             }
         }
         List<float[]> params = trainable(trains, all.stream().map(p -> p.value().data()).toList());
-        float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
-        float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
-        int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
+        int steps = batches.steps();
+        // Numbers the steps of the whole run, for the per-step noise seeds (dropout).
+        long globalStep = (long) options.initialEpoch() * Math.max(steps, 0);
         History newHistory = new History();
         stopTraining = false;
         callbacks.forEach(c -> c.setModel(this));
-        callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps, samples));
-        for (int epoch = 0; epoch < options.epochs() && !stopTraining; epoch++) {
+        callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps, batches.samples()));
+        for (int epoch = options.initialEpoch(); epoch < options.epochs() && !stopTraining; epoch++) {
             final int ep = epoch;
             callbacks.forEach(c -> c.onEpochBegin(ep));
-            if (options.shuffle()) {
-                shuffle(order, shuffleRandom);
-            }
+            batches.startEpoch();
             double[] lossSums = new double[outs];
             long[] correct = new long[outs];
+            long seen = 0;
             // The weights' penalties at each step, times its samples: Keras reports their mean in the loss.
             double penalties = 0;
             Map<String, Double> logs = new LinkedHashMap<>();
             boolean cutShort = false;
-            for (int step = 0; step < steps; step++) {
+            for (int step = 0; batches.next(); step++) {
                 if (stopTraining) {
                     cutShort = true;
                     break;
                 }
-                int from = step * batch;
-                int count = Math.min(batch, samples - from);
-                long seed = noiseSeed + 0x632BE59BD9B4E019L * ((long) epoch * steps + step);
-                Engine.Totals t = e.trainStep(xs, ys, targetSizes, order, from, count, objective, seed);
+                long seed = noiseSeed + 0x632BE59BD9B4E019L * globalStep++;
+                Engine.Totals t = e.trainStep(batches.xs, batches.ys, batches.weights, batches.targetSizes(),
+                        batches.order, batches.from, batches.count, objective, seed);
                 List<float[]> gradients = e.gradients();
-                penalties += Regularization.addGradients(e.layers(), gradients) * count;
+                penalties += Regularization.addGradients(e.layers(), gradients) * batches.count;
                 optimizer.apply(params, trainable(trains, gradients));
                 Regularization.constrain(e.layers());
                 for (int k = 0; k < outs; k++) {
                     lossSums[k] += t.loss()[k];
                     correct[k] += t.correct()[k];
                 }
+                seen += batches.count;
                 logs.clear();
-                logs.putAll(metricsOf(e, objective, lossSums, correct, penalties, from + count));
+                logs.putAll(metricsOf(e, objective, lossSums, correct, penalties, seen));
                 final int s = step + 1;
                 callbacks.forEach(c -> c.onBatchEnd(s, logs));
             }
@@ -646,14 +710,13 @@ public class Model extends Layer implements TrainingControl {
                 // Unlike Keras, History holds whole epochs only: a part of one would pass for an epoch.
                 break;
             }
-            if (options.validationX() != null) {
-                Map<String, Double> val = evaluate(options.validationX(), options.validationY());
-                val.forEach((k, v) -> logs.put("val_" + k, v));
+            if (validation != null) {
+                validation.get().forEach((k, v) -> logs.put("val_" + k, v));
             }
             // As Keras's History (the last callback), the logs are recorded after the callbacks have seen
             // them: what they add (ReduceLROnPlateau's learning_rate) is in the History.
             callbacks.forEach(c -> c.onEpochEnd(ep, logs));
-            newHistory.append(logs);
+            newHistory.append(ep, logs);
         }
         callbacks.forEach(Callback::onTrainEnd);
         this.history = newHistory;
@@ -700,15 +763,6 @@ public class Model extends Layer implements TrainingControl {
         return logs;
     }
 
-    private static void shuffle(int[] order, SplittableRandom random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-    }
-
     /** The arrays that belong to trainable parameters: the optimizer sees only those. */
     private static List<float[]> trainable(List<Boolean> trains, List<float[]> arrays) {
         List<float[]> out = new ArrayList<>();
@@ -739,6 +793,11 @@ public class Model extends Layer implements TrainingControl {
 
     /** Evaluates a model with several inputs and outputs; the keys are those of {@link #fit(List, List, FitOptions)}. */
     public Map<String, Double> evaluate(List<Tensor> x, List<Tensor> y) {
+        return evaluate(x, y, null);
+    }
+
+    /** As {@link #evaluate(List, List)}, each sample's loss weighted by {@code sampleWeights} if not null. */
+    private Map<String, Double> evaluate(List<Tensor> x, List<Tensor> y, float[] sampleWeights) {
         requireCompiled("evaluate");
         buildFrom(x);
         int samples = checkData("x", x, "y", y);
@@ -747,8 +806,118 @@ public class Model extends Layer implements TrainingControl {
         float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
         float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
         int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
-        Engine.Totals t = e.infer(xs, samples, ys, targetSizes, objective.losses(), objective.accuracies(), null);
+        Engine.Totals t = e.infer(xs, samples, ys, sampleWeights, targetSizes, objective.losses(),
+                objective.accuracies(), null);
         return metricsOf(e, objective, t.loss(), t.correct(), Regularization.penalty(e.layers()) * samples, samples);
+    }
+
+    /**
+     * Loss and accuracy over every batch of a Dataset of labelled batches (weighted by the elements' sample
+     * weights, if they have any), as Keras's {@code evaluate(dataset)}.
+     */
+    public Map<String, Double> evaluate(Dataset data) {
+        requireCompiled("evaluate");
+        requireBuilt();
+        Engine e = engine();
+        Engine.Objective objective = objective();
+        double[] loss = new double[e.outputs()];
+        long[] correct = new long[e.outputs()];
+        long samples = 0;
+        try (Dataset.ElementIterator it = data.iterator()) {
+            while (it.hasNext()) {
+                Dataset.Element el = it.next();
+                int n = checkElement("dataset", el, true);
+                float[] weights = SampleWeights.of(null, el.sampleWeight(), el.ys(), n);
+                int[] targetSizes = el.ys().stream().mapToInt(t -> t.size() / n).toArray();
+                Engine.Totals t = e.infer(el.xs().stream().map(Tensor::data).toArray(float[][]::new), n,
+                        el.ys().stream().map(Tensor::data).toArray(float[][]::new), weights, targetSizes,
+                        objective.losses(), objective.accuracies(), null);
+                for (int k = 0; k < loss.length; k++) {
+                    loss[k] += t.loss()[k];
+                    correct[k] += t.correct()[k];
+                }
+                samples += n;
+            }
+        }
+        if (samples == 0) {
+            throw new IllegalArgumentException("evaluate: the Dataset gave no batch: it is empty");
+        }
+        return metricsOf(e, objective, loss, correct, Regularization.penalty(e.layers()) * samples, samples);
+    }
+
+    /** The model's output for every batch of a Dataset, in order, for a model with one output; targets are ignored. */
+    public Tensor predict(Dataset data) {
+        List<Tensor> out = predictOutputs(data);
+        if (out.size() != 1) {
+            throw new IllegalStateException("model '" + name() + "' has " + out.size()
+                    + " outputs: use predictOutputs(dataset), which returns one tensor per output");
+        }
+        return out.get(0);
+    }
+
+    /** The outputs, one tensor per output, for every batch of a Dataset, in order. */
+    public List<Tensor> predictOutputs(Dataset data) {
+        requireBuilt();
+        Engine e = engine();
+        int outs = e.outputs();
+        List<List<float[]>> parts = new ArrayList<>();
+        for (int k = 0; k < outs; k++) {
+            parts.add(new ArrayList<>());
+        }
+        int samples = 0;
+        try (Dataset.ElementIterator it = data.iterator()) {
+            while (it.hasNext()) {
+                Dataset.Element el = it.next();
+                int n = checkElement("dataset", el, false);
+                float[][] out = new float[outs][];
+                for (int k = 0; k < outs; k++) {
+                    out[k] = new float[Math.multiplyExact(n, e.outputSize(k))];
+                    parts.get(k).add(out[k]);
+                }
+                e.infer(el.xs().stream().map(Tensor::data).toArray(float[][]::new), n, null, null, null, null, null,
+                        out);
+                samples = Math.addExact(samples, n);
+            }
+        }
+        List<Tensor> result = new ArrayList<>();
+        for (int k = 0; k < outs; k++) {
+            float[] all = new float[Math.multiplyExact(samples, e.outputSize(k))];
+            int at = 0;
+            for (float[] part : parts.get(k)) {
+                System.arraycopy(part, 0, all, at, part.length);
+                at += part.length;
+            }
+            int[] shape = e.outputShape(k);
+            int[] withBatch = new int[shape.length + 1];
+            withBatch[0] = samples;
+            System.arraycopy(shape, 0, withBatch, 1, shape.length);
+            result.add(Tensor.of(all, withBatch));
+        }
+        return result;
+    }
+
+    /**
+     * Checks one element of a Dataset against the model (one batch per input, targets when {@code targets}),
+     * and returns its batch size. A missing batch axis is named as such: the data set is not batched.
+     */
+    int checkElement(String what, Dataset.Element el, boolean targets) {
+        requireBuilt();
+        for (int i = 0; i < Math.min(el.xs().size(), inputs.size()); i++) {
+            int[] expected = inputs.get(i).shape();
+            if (el.xs().get(i).rank() == expected.length) {
+                throw new IllegalArgumentException(what + " x has shape " + Shape.toString(el.xs().get(i).shape())
+                        + ", model '" + name() + "' expects batches " + Shape.withBatch(expected)
+                        + ": batch the Dataset, e.g. dataset.batch(32)");
+            }
+        }
+        if (!targets) {
+            return checkInputs(what + " x", el.xs());
+        }
+        if (el.ys().isEmpty()) {
+            throw new IllegalArgumentException(what + ": the elements have no targets (y), which training and"
+                    + " evaluating need");
+        }
+        return checkData(what + " x", el.xs(), what + " y", el.ys());
     }
 
     /** The model's output for a batch of inputs, as Keras's {@code predict}; a model with one input and output. */
@@ -777,7 +946,7 @@ public class Model extends Layer implements TrainingControl {
             out[k] = t.data();
             result.add(t);
         }
-        e.infer(x.stream().map(Tensor::data).toArray(float[][]::new), samples, null, null, null, null, out);
+        e.infer(x.stream().map(Tensor::data).toArray(float[][]::new), samples, null, null, null, null, null, out);
         return result;
     }
 

@@ -1,0 +1,211 @@
+package org.tatami.data;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.tatami.tensor.Tensor;
+
+/**
+ * Picture files as examples, decoded when read: each to {@code channels} channels of 0..255 and resized to
+ * {@code height x width} as {@code tf.image.resize} does (bilinear or nearest, half-pixel centres, no
+ * antialiasing), straight into the batch's tensor. Labels as the label mode wants them.
+ */
+final class ImageFiles implements Rows {
+    private final List<Path> paths;
+    /** One per file, or null for unlabelled data. */
+    private final int[] labels;
+    private final String labelMode;
+    private final int classes;
+    private final int height;
+    private final int width;
+    private final int channels;
+    private final boolean nearest;
+
+    ImageFiles(List<Path> paths, int[] labels, String labelMode, int classes, int height, int width, int channels,
+               boolean nearest) {
+        this.paths = List.copyOf(paths);
+        this.labels = labels;
+        this.labelMode = labelMode;
+        this.classes = classes;
+        this.height = height;
+        this.width = width;
+        this.channels = channels;
+        this.nearest = nearest;
+    }
+
+    @Override
+    public int size() {
+        return paths.size();
+    }
+
+    @Override
+    public Dataset.Element row(int i) {
+        Dataset.Element batch = rows(List.of(i));
+        Tensor x = batch.x().reshape(height, width, channels);
+        return labels == null ? Dataset.Element.of(x)
+                : Dataset.Element.of(x, Tensor.of(batch.y().data(), labelShape(false)));
+    }
+
+    @Override
+    public Dataset.Element rows(List<Integer> indices) {
+        int n = indices.size();
+        int pixels = height * width * channels;
+        float[] x = new float[Math.multiplyExact(n, pixels)];
+        for (int i = 0; i < n; i++) {
+            load(indices.get(i), x, i * pixels);
+        }
+        Tensor images = Tensor.of(x, n, height, width, channels);
+        if (labels == null) {
+            return Dataset.Element.of(images);
+        }
+        int per = labelMode.equals("categorical") ? classes : 1;
+        float[] y = new float[n * per];
+        for (int i = 0; i < n; i++) {
+            int label = labels[indices.get(i)];
+            if (per == 1) {
+                y[i] = label;
+            } else {
+                y[i * per + label] = 1;
+            }
+        }
+        int[] shape = labelShape(true);
+        shape[0] = n;
+        return Dataset.Element.of(images, Tensor.of(y, shape));
+    }
+
+    /** int: a scalar per image; categorical: a one-hot row; binary: one value, as Keras shapes them. */
+    private int[] labelShape(boolean batched) {
+        int[] one = switch (labelMode) {
+            case "categorical" -> new int[] {classes};
+            case "binary" -> new int[] {1};
+            default -> new int[0];
+        };
+        if (!batched) {
+            return one;
+        }
+        int[] shape = new int[one.length + 1];
+        System.arraycopy(one, 0, shape, 1, one.length);
+        return shape;
+    }
+
+    private void load(int i, float[] out, int offset) {
+        Path file = paths.get(i);
+        BufferedImage image;
+        try {
+            image = Images.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        int h = image.getHeight();
+        int w = image.getWidth();
+        float[] src = pixels(image, channels);
+        if (nearest) {
+            resizeNearest(src, h, w, out, offset);
+        } else {
+            resizeBilinear(src, h, w, out, offset);
+        }
+    }
+
+    /**
+     * Row-major pixels of {@code channels} channels, each 0..255 as an 8-bit decoder gives them: grey pictures
+     * by their own samples, colour ones as sRGB; grey from colour is luma 0.299 R + 0.587 G + 0.114 B, colour
+     * from grey repeats it, and alpha is 255 where the picture has none.
+     */
+    static float[] pixels(BufferedImage image, int channels) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        float[] out = new float[Math.multiplyExact(Math.multiplyExact(w, h), channels)];
+        ColorModel cm = image.getColorModel();
+        boolean grey = cm instanceof ComponentColorModel && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+        Raster raster = image.getRaster();
+        int[] row = new int[w];
+        int[] values = new int[w];
+        int[] alpha = new int[w];
+        for (int y = 0; y < h; y++) {
+            if (grey) {
+                int greyMax = (1 << cm.getComponentSize(0)) - 1;
+                raster.getSamples(0, y, w, 1, 0, values);
+                for (int x = 0; x < w; x++) {
+                    values[x] = Math.round(values[x] * 255f / greyMax);
+                    alpha[x] = 255;
+                }
+                if (cm.hasAlpha()) {
+                    int alphaMax = (1 << cm.getComponentSize(1)) - 1;
+                    raster.getSamples(0, y, w, 1, 1, alpha);
+                    for (int x = 0; x < w; x++) {
+                        alpha[x] = Math.round(alpha[x] * 255f / alphaMax);
+                    }
+                }
+            } else {
+                image.getRGB(0, y, w, 1, row, 0, w);
+            }
+            for (int x = 0; x < w; x++) {
+                int o = (y * w + x) * channels;
+                int p = row[x];
+                int r = grey ? values[x] : p >> 16 & 0xFF;
+                int g = grey ? values[x] : p >> 8 & 0xFF;
+                int b = grey ? values[x] : p & 0xFF;
+                if (channels == 1) {
+                    out[o] = grey ? values[x] : Math.round(0.299f * r + 0.587f * g + 0.114f * b);
+                } else {
+                    out[o] = r;
+                    out[o + 1] = g;
+                    out[o + 2] = b;
+                    if (channels == 4) {
+                        out[o + 3] = grey ? alpha[x] : p >>> 24;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** tf.image.resize's bilinear: half-pixel centres, the four neighbours clamped to the picture. */
+    private void resizeBilinear(float[] src, int h, int w, float[] out, int offset) {
+        float scaleY = (float) h / height;
+        float scaleX = (float) w / width;
+        for (int y = 0; y < height; y++) {
+            float inY = (y + 0.5f) * scaleY - 0.5f;
+            float floorY = (float) Math.floor(inY);
+            int top = Math.max((int) floorY, 0);
+            int bottom = Math.min((int) Math.ceil(inY), h - 1);
+            float dy = inY - floorY;
+            for (int x = 0; x < width; x++) {
+                float inX = (x + 0.5f) * scaleX - 0.5f;
+                float floorX = (float) Math.floor(inX);
+                int left = Math.max((int) floorX, 0);
+                int right = Math.min((int) Math.ceil(inX), w - 1);
+                float dx = inX - floorX;
+                int o = offset + (y * width + x) * channels;
+                for (int c = 0; c < channels; c++) {
+                    float topLeft = src[(top * w + left) * channels + c];
+                    float topRight = src[(top * w + right) * channels + c];
+                    float bottomLeft = src[(bottom * w + left) * channels + c];
+                    float bottomRight = src[(bottom * w + right) * channels + c];
+                    float upper = topLeft + (topRight - topLeft) * dx;
+                    float lower = bottomLeft + (bottomRight - bottomLeft) * dx;
+                    out[o + c] = upper + (lower - upper) * dy;
+                }
+            }
+        }
+    }
+
+    /** tf.image.resize's nearest: the pixel whose area holds the output pixel's centre. */
+    private void resizeNearest(float[] src, int h, int w, float[] out, int offset) {
+        float scaleY = (float) h / height;
+        float scaleX = (float) w / width;
+        for (int y = 0; y < height; y++) {
+            int sy = Math.min((int) Math.floor((y + 0.5f) * scaleY), h - 1);
+            for (int x = 0; x < width; x++) {
+                int sx = Math.min((int) Math.floor((x + 0.5f) * scaleX), w - 1);
+                System.arraycopy(src, (sy * w + sx) * channels, out, offset + (y * width + x) * channels, channels);
+            }
+        }
+    }
+}
