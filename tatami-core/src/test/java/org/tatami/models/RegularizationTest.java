@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tatami.Tatami;
 import org.tatami.constraints.MaxNorm;
+import org.tatami.data.Dataset;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.Flatten;
@@ -95,9 +96,14 @@ class RegularizationTest {
         }
         double data = plain.evaluate(X, Y).get("loss");
         assertEquals(data + penalty, model.evaluate(X, Y).get("loss"), 1e-6);
-        // One batch: the epoch's loss is the loss before the step, penalties included, as Keras reports it.
+        assertEquals(data + penalty, model.evaluate(Dataset.fromTensorSlices(X, Y).batch(3)).get("loss"), 1e-6);
+        // One batch: the epoch's loss is the loss before the step, penalties included, as Keras reports it;
+        // so it is for a Dataset.
+        Sequential twin = regularized(0.1);
         History h = model.fit(X, Y, new FitOptions().batchSize(8).epochs(1).verbose(0));
         assertEquals(data + penalty, h.get("loss").get(0), 1e-6);
+        History fromDataset = twin.fit(Dataset.fromTensorSlices(X, Y).batch(8), new FitOptions().epochs(1).verbose(0));
+        assertEquals(h.get("loss").get(0), fromDataset.get("loss").get(0), 1e-9);
         // A frozen layer is not regularized: its loss is the data's alone.
         model.layers().get(0).trainable(false);
         plain.layers().get(0).setWeights(model.layers().get(0).getWeights());

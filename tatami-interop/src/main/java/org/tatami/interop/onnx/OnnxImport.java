@@ -1041,19 +1041,27 @@ public final class OnnxImport {
     }
 
     /**
+     * The constant of an {@code op} right after {@code n} that joins n's layer ({@link #constantFollows}),
+     * one value or one per channel; that node then passes the value on. {@code absent} when there is none.
+     */
+    private float[] joined(NodeProto n, String op, String what, Value v, float absent) throws OnnxFormatException {
+        NodeProto follower = constantFollows(n, op);
+        if (follower == null) {
+            return new float[] {absent};
+        }
+        String at = Attributes.describe(follower);
+        absorbed.add(follower.getOutput(0));
+        return channelValues(operand(follower, at, what), v, at + ": " + what);
+    }
+
+    /**
      * A computed value times a constant: a Rescaling for a scalar, Normalization's inverse for one value
      * per channel; an Add of a constant right after it joins it as the offset or the mean.
      */
     private Value scale(NodeProto n, String node) throws OnnxFormatException {
         Value v = plain(computedInputs(n).get(0), node);
         float[] factor = channelValues(operand(n, node, "factor"), v, node + ": factor");
-        NodeProto add = constantFollows(n, "Add");
-        float[] offset = {0f};
-        if (add != null) {
-            String at = Attributes.describe(add);
-            offset = channelValues(operand(add, at, "addend"), v, at + ": addend");
-            absorbed.add(add.getOutput(0));
-        }
+        float[] offset = joined(n, "Add", "addend", v, 0f);
         if (factor.length == 1 && offset.length == 1) {
             return apply(new Rescaling(factor[0], offset[0]), node, v);
         }
@@ -1068,14 +1076,7 @@ public final class OnnxImport {
         }
         Value v = plain(n.getInput(0), node);
         float[] mean = channelValues(operand(n, node, "subtrahend"), v, node + ": subtrahend");
-        NodeProto div = constantFollows(n, "Div");
-        float[] divisor = {1f};
-        if (div != null) {
-            String at = Attributes.describe(div);
-            divisor = channelValues(operand(div, at, "divisor"), v, at + ": divisor");
-            absorbed.add(div.getOutput(0));
-        }
-        return normalization(mean, divisor, false, v, node);
+        return normalization(mean, joined(n, "Div", "divisor", v, 1f), false, v, node);
     }
 
     /** A computed value divided by a constant: Normalization with mean 0. */
