@@ -7,7 +7,9 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** One request and its answer, which may come from another thread; counted in the metrics when sent. */
+/**
+ * One request and its answer, which may come from another thread; counted in the metrics (if any) when sent.
+ */
 final class Exchange {
     final Request request;
     private final Response response;
@@ -39,6 +41,10 @@ final class Exchange {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         }
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        if (metrics == null) {
+            response.write(true, ByteBuffer.wrap(body), callback);
+            return;
+        }
         response.write(true, ByteBuffer.wrap(body), Callback.from(() -> {
             metrics.request(endpoint, model, status, System.nanoTime() - start);
             callback.succeeded();

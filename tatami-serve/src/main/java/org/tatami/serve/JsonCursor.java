@@ -218,18 +218,22 @@ final class JsonCursor {
             }
             scale += negExp ? -exp : exp;
         }
-        pos = p;
-        // Exactly a double when the digits fit 53 bits and the power of ten is exact: that double is the
-        // correctly rounded value, and rounding it to float is too unless it lies exactly halfway between
-        // two floats (then the decimal may lie on either side: leave it to the JDK).
-        if (exact && mantissa < 1L << 53 && scale >= -22 && scale <= 22) {
+        // The decimal as a double: exactly rounded when the digits fit 53 bits and the power of ten is exact,
+        // else within a few units in the last place (the digits past 18 are dropped, two roundings). Rounding
+        // that double to float gives the float nearest the decimal unless the double lies that close to the
+        // midpoint between two floats, where the decimal may lie on either side: then the JDK decides.
+        if (scale >= -22 && scale <= 22) {
             double d = scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
-            long bits = Double.doubleToRawLongBits(d);
-            if ((bits & 0x1FFF_FFFFL) != 0x1000_0000L) {
-                float f = (float) d;
-                return negative ? -f : f;
+            if (d == 0 || (d >= 0x1p-126 && d < 0x1p127)) {
+                long distance = Math.abs((Double.doubleToRawLongBits(d) & 0x1FFF_FFFFL) - 0x1000_0000L);
+                if (exact && mantissa < 1L << 53 ? distance != 0 : distance > 3) {
+                    pos = p;
+                    float f = (float) d;
+                    return negative ? -f : f;
+                }
             }
         }
+        pos = p;
         String text = new String(b, start, p - start, StandardCharsets.US_ASCII);
         try {
             return Float.parseFloat(text);

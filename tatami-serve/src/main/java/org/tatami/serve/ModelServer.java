@@ -50,6 +50,7 @@ import org.tatami.tensor.Tensor;
 public final class ModelServer implements AutoCloseable {
     private static final Gson GSON = new Gson();
     private static final String PAGES = "index.html model.html style.css app.js model.js";
+    private static final int WARM_UP_ROUNDS = 40;
 
     private final ServeOptions options;
     private final ModelLoader loader;
@@ -61,6 +62,7 @@ public final class ModelServer implements AutoCloseable {
     private final Map<String, ServedModel> models = new ConcurrentHashMap<>();
     private final StaticFiles pages = new StaticFiles(PAGES.split(" "));
     private final WebServer web;
+    private volatile boolean closed;
 
     private ModelServer(ServeOptions options, ModelLoader loader, Function<Model, String> diagrams, PrintWriter log,
                         boolean verbose) {
@@ -100,6 +102,7 @@ public final class ModelServer implements AutoCloseable {
                         server -> server.models.get(source.name()).inference().queued());
             }
             s.web.start();
+            s.warmUp();
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -118,6 +121,30 @@ public final class ModelServer implements AutoCloseable {
         // One pass now: the engine's buffers are allocated before the first request needs them.
         m.predict(new float[m.sampleSize()], 1);
         return m;
+    }
+
+    /**
+     * Runs passes of every batch size up to the largest in a background thread, one at a time between the
+     * requests: the JIT compiles each size's kernels (until then the Vector API runs many times slower),
+     * before the load that needs them.
+     */
+    private void warmUp() {
+        Thread t = new Thread(() -> {
+            int sizes = options.batching() ? options.maxBatch() : 1;
+            for (int round = 0; round < WARM_UP_ROUNDS && !closed; round++) {
+                for (String name : names) {
+                    ServedModel m = models.get(name);
+                    for (int n = 1; n <= sizes && !closed; n++) {
+                        float[] x = new float[n * m.sampleSize()];
+                        java.util.Arrays.fill(x, 0.5f);
+                        m.predict(x, n);
+                    }
+                }
+            }
+        }, "tatami-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     private Inference inference(ServedModel m) {
@@ -166,6 +193,7 @@ public final class ModelServer implements AutoCloseable {
     /** Stops accepting requests, lets those in flight finish, then stops. */
     @Override
     public void close() {
+        closed = true;
         try {
             web.close();
         } finally {
