@@ -76,17 +76,24 @@ final class JsonCursor {
      * read since; returns the next key with its ':' consumed, or null after the closing '}'.
      */
     String nextKey(boolean first, String where) {
+        // Messages are built only for errors: this runs once per member of every request.
         if (first) {
-            expect('{', "at the start of " + where);
+            if (!consume('{')) {
+                throw error("expected '{' at the start of " + where);
+            }
             if (consume('}')) {
                 return null;
             }
         } else if (!consume(',')) {
-            expect('}', "or ',' between the members of " + where);
+            if (!consume('}')) {
+                throw error("expected '}' or ',' between the members of " + where);
+            }
             return null;
         }
         String key = string(where);
-        expect(':', "after \"" + key + "\" in " + where);
+        if (!consume(':')) {
+            throw error("expected ':' after \"" + key + "\" in " + where);
+        }
         return key;
     }
 

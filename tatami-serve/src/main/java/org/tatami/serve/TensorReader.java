@@ -49,7 +49,9 @@ final class TensorReader {
                     value(in, field, depth + 1);
                     n++;
                 } while (in.consume(','));
-                in.expect(']', "or ',' in the list " + path(field, depth));
+                if (!in.consume(']')) {
+                    throw in.error("expected ']' or ',' in the list " + path(field, depth));
+                }
             }
             if (leafDepth >= 0 && depth >= leafDepth) {
                 throw HttpError.badRequest(path(field, depth) + " is a list where the first elements are numbers:"

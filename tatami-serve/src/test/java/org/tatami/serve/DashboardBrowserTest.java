@@ -14,12 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.tatami.Tatami;
 import org.tatami.callbacks.Callback;
 import org.tatami.data.Mnist;
 import org.tatami.models.FitOptions;
 import org.tatami.models.History;
-import org.tatami.models.ModelZoo;
 import org.tatami.models.Sequential;
 import org.tatami.tensor.Tensor;
 
@@ -36,13 +34,10 @@ class DashboardBrowserTest {
     @Test
     void theCurvesGrowEpochByEpochWhileTrainingRuns() throws Exception {
         Browser.assumeInstalled();
-        Tatami.clearSession();
-        Tatami.setRandomSeed(0);
-        Sequential model = ModelZoo.seedCnn();
-        model.compile("adam", "sparse_categorical_crossentropy", "accuracy");
+        Sequential model = Servers.compiledSeedModel();
         Mnist.Data data = Mnist.load();
-        Tensor x = data.train().images().slice(0, 4096).reshape(4096, 28, 28, 1).div(255f);
-        Tensor xv = data.test().images().slice(0, 1024).reshape(1024, 28, 28, 1).div(255f);
+        Tensor x = Servers.images(data.train(), 4096);
+        Tensor xv = Servers.images(data.test(), 1024);
         Semaphore epochDrawn = new Semaphore(0);
         Callback holdAfterEachEpoch = new Callback() {
             @Override

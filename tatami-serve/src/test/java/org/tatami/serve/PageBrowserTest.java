@@ -18,12 +18,9 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.tatami.Tatami;
 import org.tatami.data.Mnist;
 import org.tatami.models.FitOptions;
-import org.tatami.models.ModelZoo;
 import org.tatami.models.Sequential;
-import org.tatami.tensor.Tensor;
 
 /**
  * The web page in a real browser: a 7 drawn with pointer events is read as 7, an uploaded PNG is read, the
@@ -39,13 +36,10 @@ class PageBrowserTest {
     static void start() throws Exception {
         Browser.assumeInstalled();
         // The seed's CNN, trained briefly on MNIST: it reads clear digits.
-        Tatami.clearSession();
-        Tatami.setRandomSeed(0);
-        Sequential model = ModelZoo.seedCnn();
-        model.compile("adam", "sparse_categorical_crossentropy", "accuracy");
+        Sequential model = Servers.compiledSeedModel();
         Mnist.Data data = Mnist.load();
-        Tensor x = data.train().images().reshape(60000, 28, 28, 1).div(255f);
-        model.fit(x, data.train().labels(), new FitOptions().batchSize(128).epochs(2).verbose(0));
+        model.fit(Servers.images(data.train(), 60000), data.train().labels(), new FitOptions().batchSize(128)
+                .epochs(2).verbose(0));
         Path file = dir.resolve("seed.tatami");
         model.save(file);
         server = ModelServer.start(List.of(new ModelSource("seed", file, null)), org.tatami.models.ModelFile::load,

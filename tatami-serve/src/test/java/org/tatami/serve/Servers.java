@@ -33,6 +33,20 @@ final class Servers {
         return file;
     }
 
+    /** The seed's CNN compiled as the seed compiles it (Adam, sparse categorical cross-entropy), seeded. */
+    static Sequential compiledSeedModel() {
+        Tatami.clearSession();
+        Tatami.setRandomSeed(0);
+        Sequential model = ModelZoo.seedCnn();
+        model.compile("adam", "sparse_categorical_crossentropy", "accuracy");
+        return model;
+    }
+
+    /** The first {@code n} pictures of an MNIST split, scaled to [0, 1] with a channel axis. */
+    static org.tatami.tensor.Tensor images(org.tatami.data.Mnist.Split split, int n) {
+        return split.images().slice(0, n).reshape(n, 28, 28, 1).div(255f);
+    }
+
     static ServeOptions options() {
         return new ServeOptions().port(0).idleTimeout(Duration.ofSeconds(5)).stopTimeout(Duration.ofSeconds(5));
     }
