@@ -151,6 +151,12 @@ class BadRequestTest {
         java.util.Arrays.fill(big, (byte) ' ');
         assertMentions(error(Servers.post(server, "/v1/models/seed:predict", "application/json", big), 413),
                 "limit of 65536 bytes");
+        // Without a Content-Length (chunked), the limit is found while reading.
+        HttpResponse<String> chunked = Servers.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                server.uri().resolve("/v1/models/seed:predict")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertMentions(error(chunked, 413), "limit of 65536 bytes");
     }
 
     @Test

@@ -189,6 +189,35 @@ class ProtocolTest {
     }
 
     @Test
+    void classifyAPictureSentAsBytesOrAsAFormFile() throws Exception {
+        byte[] png = java.nio.file.Files.readAllBytes(Path.of("../examples/digits/digit_4_240x200.png"));
+        JsonObject raw = json(Servers.post(server, "/v1/models/seed:classify?top=10", "image/png", png), 200);
+        assertEquals("seed", raw.get("model").getAsString());
+        JsonArray p = raw.getAsJsonArray("predictions");
+        assertEquals(10, p.size());
+        double sum = 0;
+        for (int i = 0; i < 10; i++) {
+            sum += p.get(i).getAsJsonObject().get("probability").getAsDouble();
+            if (i > 0) {
+                assertTrue(p.get(i).getAsJsonObject().get("probability").getAsDouble()
+                        <= p.get(i - 1).getAsJsonObject().get("probability").getAsDouble());
+            }
+        }
+        assertEquals(1, sum, 1e-5);
+        assertFalse(raw.get("empty").getAsBoolean());
+        String boundary = "tatami-test-boundary";
+        java.io.ByteArrayOutputStream form = new java.io.ByteArrayOutputStream();
+        form.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"picture\"; filename=\"four.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        form.write(png);
+        form.write(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        JsonObject multipart = json(Servers.post(server, "/v1/models/seed:classify?top=10",
+                "multipart/form-data; boundary=" + boundary, form.toByteArray()), 200);
+        assertEquals(raw, multipart);
+    }
+
+    @Test
     void metricsInPrometheusTextFormat() throws Exception {
         Servers.post(server, "/v1/models/seed:predict", "{\"instances\": [" + Servers.image(Servers.pixels(6)) + "]}");
         Servers.get(server, "/v1/models/nothing");
