@@ -79,7 +79,8 @@ final class ServeCommand extends BaseCommand {
         PrintWriter err = spec.commandLine().getErr();
         ModelServer server;
         try {
-            server = ModelServer.start(sources, ModelFiles::load, ModelDiagram::svg, options, err, verbose);
+            // A lambda, not ModelDiagram::svg: the drawing classes (slow to start) load on the first diagram.
+            server = ModelServer.start(sources, ModelFiles::load, m -> ModelDiagram.svg(m), options, err, verbose);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

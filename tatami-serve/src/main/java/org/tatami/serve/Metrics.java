@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -32,7 +31,6 @@ final class Metrics {
     private final DistributionSummary batchSizes;
 
     Metrics() {
-        new JvmMemoryMetrics().bindTo(registry);
         batchSizes = DistributionSummary.builder("tatami.batch.size")
                 .description("Samples per engine pass")
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)

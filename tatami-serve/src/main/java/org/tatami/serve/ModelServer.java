@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
@@ -57,11 +59,12 @@ public final class ModelServer implements AutoCloseable {
     private final Function<Model, String> diagrams;
     private final PrintWriter log;
     private final boolean verbose;
-    private final Metrics metrics = new Metrics();
+    /** Set up beside the models' loading (see {@link #start}), before the port opens. */
+    private Metrics metrics;
     private final List<String> names = new ArrayList<>();
     private final Map<String, ServedModel> models = new ConcurrentHashMap<>();
-    private final StaticFiles pages = new StaticFiles(PAGES.split(" "));
-    private final WebServer web;
+    private StaticFiles pages;
+    private WebServer web;
     private volatile boolean closed;
 
     private ModelServer(ServeOptions options, ModelLoader loader, Function<Model, String> diagrams, PrintWriter log,
@@ -71,8 +74,6 @@ public final class ModelServer implements AutoCloseable {
         this.diagrams = diagrams;
         this.log = log;
         this.verbose = verbose;
-        this.web = new WebServer(options.host(), options.port(), options.idleTimeout(), options.stopTimeout(),
-                new Api());
     }
 
     /**
@@ -88,6 +89,13 @@ public final class ModelServer implements AutoCloseable {
             throw new IllegalArgumentException("no model to serve");
         }
         ModelServer s = new ModelServer(options, loader, diagrams, log, verbose);
+        // The HTTP stack and the metrics are set up while the models load: start-up takes the longer of two.
+        CompletableFuture<Void> setUp = CompletableFuture.runAsync(() -> {
+            s.metrics = new Metrics();
+            s.pages = new StaticFiles(PAGES.split(" "));
+            s.web = new WebServer(options.host(), options.port(), options.idleTimeout(), options.stopTimeout(),
+                    s.new Api());
+        });
         try {
             for (ModelSource source : sources) {
                 if (s.models.containsKey(source.name())) {
@@ -96,15 +104,22 @@ public final class ModelServer implements AutoCloseable {
                 }
                 s.models.put(source.name(), s.load(source, 1));
                 s.names.add(source.name());
-                s.metrics.modelGauge("tatami.model.load.seconds", "Seconds the served version took to load",
-                        source.name(), s, server -> server.models.get(source.name()).loadSeconds());
-                s.metrics.modelGauge("tatami.queue.requests", "Requests waiting for a pass", source.name(), s,
-                        server -> server.models.get(source.name()).inference().queued());
+            }
+            setUp.join();
+            for (String name : s.names) {
+                s.metrics.modelGauge("tatami.model.load.seconds", "Seconds the served version took to load", name,
+                        s, server -> server.models.get(name).loadSeconds());
+                s.metrics.modelGauge("tatami.queue.requests", "Requests waiting for a pass", name, s,
+                        server -> server.models.get(name).inference().queued());
             }
             s.web.start();
             s.warmUp();
         } catch (IOException | RuntimeException e) {
+            setUp.exceptionally(failure -> null).join();
             s.close();
+            if (e instanceof CompletionException c && c.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
             throw e;
         } catch (Exception e) {
             s.close();
@@ -116,11 +131,7 @@ public final class ModelServer implements AutoCloseable {
     private ServedModel load(ModelSource source, int version) throws IOException {
         long t0 = System.nanoTime();
         Model model = loader.load(source.file());
-        ServedModel m = new ServedModel(source, version, model, (System.nanoTime() - t0) / 1e9, diagrams,
-                this::inference);
-        // One pass now: the engine's buffers are allocated before the first request needs them.
-        m.predict(new float[m.sampleSize()], 1);
-        return m;
+        return new ServedModel(source, version, model, (System.nanoTime() - t0) / 1e9, diagrams, this::inference);
     }
 
     /**
@@ -148,8 +159,10 @@ public final class ModelServer implements AutoCloseable {
     }
 
     private Inference inference(ServedModel m) {
+        // The metrics exist by the time a batch runs: requests come once the port is open.
         return options.batching()
-                ? new Batcher(m, options.maxBatch(), options.batchWait().toNanos(), options.queueLimit(), metrics::batch)
+                ? new Batcher(m, options.maxBatch(), options.batchWait().toNanos(), options.queueLimit(),
+                        samples -> metrics.batch(samples))
                 : new DirectInference(m);
     }
 
@@ -195,7 +208,9 @@ public final class ModelServer implements AutoCloseable {
     public void close() {
         closed = true;
         try {
-            web.close();
+            if (web != null) {
+                web.close();
+            }
         } finally {
             models.values().forEach(ServedModel::close);
         }
