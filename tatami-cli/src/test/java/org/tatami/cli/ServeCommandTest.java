@@ -44,7 +44,11 @@ class ServeCommandTest {
         try {
             BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             URI uri = null;
-            for (String line = lines.readLine(); line != null && uri == null; line = lines.readLine()) {
+            while (uri == null) {
+                String line = lines.readLine();
+                if (line == null) {
+                    break;
+                }
                 said.append(line).append('\n');
                 Matcher m = Pattern.compile("Serving on (http://\\S+) ").matcher(line);
                 if (m.find()) {
