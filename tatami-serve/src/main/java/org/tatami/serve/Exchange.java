@@ -19,6 +19,7 @@ final class Exchange {
     /** The metrics' labels, set as the request is routed. */
     String endpoint = "other";
     String model = "";
+    private Inference arriving;
 
     Exchange(Request request, Response response, Callback callback, Metrics metrics) {
         this.request = request;
@@ -52,6 +53,20 @@ final class Exchange {
             metrics.request(endpoint, model, status, System.nanoTime() - start);
             callback.failed(failure);
         }));
+    }
+
+    /** Tells {@code inference} that this request's body is being read (see {@link Inference#arriving}). */
+    void arriving(Inference inference) {
+        arriving = inference;
+        inference.arriving();
+    }
+
+    /** The body has been read and the request submitted or refused; once, whatever the path. */
+    void arrived() {
+        if (arriving != null) {
+            arriving.arrived();
+            arriving = null;
+        }
     }
 
     void error(HttpError e) {

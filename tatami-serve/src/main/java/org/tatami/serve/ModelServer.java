@@ -405,8 +405,7 @@ public final class ModelServer implements AutoCloseable {
         if (declared > max) {
             throw tooLarge(declared + " bytes", max);
         }
-        Inference inference = m.inference();
-        inference.arriving();
+        x.arriving(m.inference());
         Content.Source.asByteArrayAsync(x.request, (int) max, Promise.Invocable.from(Invocable.InvocationType.BLOCKING,
                 bytes -> {
                     try {
@@ -416,10 +415,10 @@ public final class ModelServer implements AutoCloseable {
                     } catch (RuntimeException e) {
                         internal(x, e);
                     } finally {
-                        inference.arrived();
+                        x.arrived();
                     }
                 }, failure -> {
-                    inference.arrived();
+                    x.arrived();
                     x.error(readFailure(failure, max));
                 }));
     }
@@ -462,6 +461,8 @@ public final class ModelServer implements AutoCloseable {
                 }
             }
         };
+        // Arrived before it is queued: a batch waits for requests still being read, not for this one.
+        x.arrived();
         if (m.inference().submit(input, samples, done)) {
             return;
         }
