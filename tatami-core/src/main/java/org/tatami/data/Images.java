@@ -8,6 +8,7 @@ import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.tatami.io.AtomicFiles;
 import org.tatami.tensor.Limits;
 import org.tatami.tensor.Shape;
@@ -63,7 +65,22 @@ public final class Images {
      * @throws IOException if the file is not an image, or is damaged or truncated
      */
     public static Tensor loadDigit(Path file, Invert invert) throws IOException {
-        Decoded d = decode(file);
+        return loadDigit(source(file), invert);
+    }
+
+    /**
+     * {@link #loadDigit(Path, Invert)} for a picture held in memory (an upload, say); {@code name} stands for
+     * it in error messages.
+     *
+     * @throws IOException if the bytes are not an image, or are damaged or truncated
+     */
+    public static Tensor loadDigit(byte[] picture, String name, Invert invert) throws IOException {
+        return loadDigit(new Source(name, () -> new MemoryCacheImageInputStream(new ByteArrayInputStream(picture)),
+                () -> new ByteArrayInputStream(picture)), invert);
+    }
+
+    private static Tensor loadDigit(Source source, Invert invert) throws IOException {
+        Decoded d = decode(source);
         return digit(orient(luminance(d.image()), d.orientation()), invert);
     }
 
@@ -144,27 +161,41 @@ public final class Images {
      * failures name the file and what is wrong with it.
      */
     static BufferedImage read(Path file) throws IOException {
-        return decode(file).image();
+        return decode(source(file)).image();
     }
 
-    private static Decoded decode(Path file) throws IOException {
+    private static Source source(Path file) throws IOException {
         if (Files.isDirectory(file)) {
             throw new IOException(file + ": is a folder, not an image");
         }
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such file");
         }
-        try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
+        return new Source(file.toString(), () -> new FileImageInputStream(file.toFile()),
+                () -> Files.newInputStream(file));
+    }
+
+    /** Where a picture's bytes come from: twice, once to decode and once to read its header and EXIF. */
+    private record Source(String name, Opener<ImageInputStream> images, Opener<InputStream> bytes) {
+    }
+
+    private interface Opener<T> {
+        T open() throws IOException;
+    }
+
+    private static Decoded decode(Source source) throws IOException {
+        String file = source.name();
+        try (ImageInputStream in = source.images().open()) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new IOException(file + ": not a readable image (expected PNG, JPEG, GIF or BMP, found "
-                        + describe(file) + ")");
+                        + describe(source) + ")");
             }
             ImageReader reader = readers.next();
             String format = reader.getFormatName().toUpperCase(Locale.ROOT);
             // The JPEG decoder only warns about truncated or corrupt data and returns a partly grey picture.
             List<String> warnings = new ArrayList<>();
-            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            reader.addIIOReadWarningListener((r, warning) -> warnings.add(warning));
             BufferedImage image;
             try {
                 image = readWithinLimit(reader, in, file, format);
@@ -175,7 +206,7 @@ public final class Images {
                 throw new IOException(file + ": not a readable image (" + format + " data is damaged or truncated: "
                         + String.join("; ", warnings) + ")");
             }
-            return new Decoded(image, format.equals("JPEG") ? exifOrientation(file) : 1);
+            return new Decoded(image, format.equals("JPEG") ? exifOrientation(source) : 1);
         }
     }
 
@@ -183,7 +214,7 @@ public final class Images {
      * Decodes the picture once its header's size is within {@link Limits#maxPixels()}: a file of a few
      * hundred kilobytes can hold a picture of gigabytes.
      */
-    private static BufferedImage readWithinLimit(ImageReader reader, ImageInputStream in, Path file, String format)
+    private static BufferedImage readWithinLimit(ImageReader reader, ImageInputStream in, String file, String format)
             throws IOException {
         int width;
         int height;
@@ -209,7 +240,7 @@ public final class Images {
     }
 
     /** Decoders throw runtime exceptions too on malformed data. */
-    private static IOException undecodable(Path file, String format, Exception e) {
+    private static IOException undecodable(String file, String format, Exception e) {
         return new IOException(file + ": not a readable image (" + format + " data cannot be decoded: " + reason(e) + ")",
                 e);
     }
@@ -224,9 +255,9 @@ public final class Images {
     }
 
     /** What a file that no image decoder accepts looks like, for the error message. */
-    private static String describe(Path file) throws IOException {
+    private static String describe(Source source) throws IOException {
         byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = source.bytes().open()) {
             head = in.readNBytes(64);
         }
         if (head.length == 0) {
@@ -262,8 +293,8 @@ public final class Images {
      * The EXIF orientation (1 to 8) of a JPEG, 1 if it has none. Phones often store a portrait picture
      * sideways, as the sensor saw it, and record here the turn that makes it upright.
      */
-    private static int exifOrientation(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+    private static int exifOrientation(Source source) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(source.bytes().open()))) {
             in.readUnsignedShort(); // start of image
             while (true) {
                 int marker = in.readUnsignedShort();
