@@ -27,23 +27,25 @@ final class VectorGemm {
     /**
      * Vector registers the JIT allocates: 32 with AVX-512 (16 lanes) and on AArch64 (NEON, SVE), 16 with
      * AVX2 and narrower x86 vectors. (An AVX-512 machine capped to fewer lanes is counted as 16: correct,
-     * slightly less blocked.)
+     * slightly less blocked.) {@code -Dtatami.vectorRegisters=32} picks the wider tiles on any machine,
+     * so that the build tests them where they are not the default.
      */
-    static final int REGISTERS = L >= 16 || "aarch64".equals(System.getProperty("os.arch")) ? 32 : 16;
+    static final int REGISTERS = "32".equals(System.getProperty("tatami.vectorRegisters"))
+            || L >= 16 || "aarch64".equals(System.getProperty("os.arch")) ? 32 : 16;
     /**
-     * Rows of C per tile: 6 with 32 registers; 5 with 16, where the JIT needs a spare register or two
-     * beside the 12 accumulators of 6 rows and spilled one to memory on every step.
+     * Rows of C per tile. With 16 registers the JIT needs a spare register or two beside the
+     * accumulators: 6 rows of 2 vectors spilled one to memory on every step.
      */
-    static final int ROWS = REGISTERS == 32 ? 6 : 5;
+    static final int ROWS = 5;
     /**
-     * Floats per step of k in a packed sliver of A: its values and padding to 8, so that the JIT sees the
-     * index as a shift of the loop counter and drops the bounds checks (a multiple of 5 or 6 it does not).
+     * Floats per step of k in a packed sliver of A: its 5 values and 3 of padding, so that the JIT sees the
+     * index as a shift of the loop counter and drops the bounds checks (a multiple of 5 it does not).
      */
     private static final int STEP = 8;
     /**
-     * Vectors of C per tile: 6 x 4 accumulators, 4 vectors of B and a broadcast A value take 29 of 32
-     * registers; with 16, 5 x 2 + 2 + 1 = 13 (6 x 4, the 32-register tile, spilled and ran at a third
-     * of the FMA peak on AVX2).
+     * Vectors of C per tile: 5 x 4 accumulators, 4 vectors of B and a broadcast A value take 25 of 32
+     * registers; with 16, 5 x 2 + 2 + 1 = 13 (6 x 4 blocks, as for 32 registers, spilled and ran at a
+     * third of the FMA peak on AVX2).
      */
     static final int VECTORS = REGISTERS == 32 ? 4 : 2;
     /** Columns of C per whole tile. */
@@ -155,33 +157,24 @@ final class VectorGemm {
 
     private static void tile(int vectors, int kc, float[] a, float[] b, int bOff, float[] c, int cOff, int ldc,
                              boolean fromC) {
-        if (ROWS == 5) {
-            if (vectors == 2) {
-                tile5x2(kc, a, b, bOff, c, cOff, ldc, fromC);
-            } else {
-                tile5x1(kc, a, b, bOff, c, cOff, ldc, fromC);
-            }
-            return;
-        }
         switch (vectors) {
-            case 4 -> tile6x4(kc, a, b, bOff, c, cOff, ldc, fromC);
-            case 3 -> tile6x3(kc, a, b, bOff, c, cOff, ldc, fromC);
-            case 2 -> tile6x2(kc, a, b, bOff, c, cOff, ldc, fromC);
-            default -> tile6x1(kc, a, b, bOff, c, cOff, ldc, fromC);
+            case 4 -> tile5x4(kc, a, b, bOff, c, cOff, ldc, fromC);
+            case 3 -> tile5x3(kc, a, b, bOff, c, cOff, ldc, fromC);
+            case 2 -> tile5x2(kc, a, b, bOff, c, cOff, ldc, fromC);
+            default -> tile5x1(kc, a, b, bOff, c, cOff, ldc, fromC);
         }
     }
 
-    // One kernel per tile shape: 6 rows by 4, 3, 2 or 1 vectors of C, or 5 rows by 2 or 1, over a packed sliver of A
+    // One kernel per tile width: 5 rows by 4, 3, 2 or 1 vectors of C, over a packed sliver of A
     // (a[p * STEP + r]) and a packed panel of B as wide as the tile (b[bOff + p * width + j]).
     // `fromC` starts the sums from C instead of 0.
 
-    private static void tile6x4(int kc, float[] a, float[] b, int bOff, float[] c, int cOff, int ldc, boolean fromC) {
+    private static void tile5x4(int kc, float[] a, float[] b, int bOff, float[] c, int cOff, int ldc, boolean fromC) {
         int c0 = cOff;
         int c1 = cOff + ldc;
         int c2 = cOff + 2 * ldc;
         int c3 = cOff + 3 * ldc;
         int c4 = cOff + 4 * ldc;
-        int c5 = cOff + 5 * ldc;
         FloatVector s00 = load(c, c0, fromC);
         FloatVector s01 = load(c, c0 + L, fromC);
         FloatVector s02 = load(c, c0 + 2 * L, fromC);
@@ -202,10 +195,6 @@ final class VectorGemm {
         FloatVector s41 = load(c, c4 + L, fromC);
         FloatVector s42 = load(c, c4 + 2 * L, fromC);
         FloatVector s43 = load(c, c4 + 3 * L, fromC);
-        FloatVector s50 = load(c, c5, fromC);
-        FloatVector s51 = load(c, c5 + L, fromC);
-        FloatVector s52 = load(c, c5 + 2 * L, fromC);
-        FloatVector s53 = load(c, c5 + 3 * L, fromC);
         for (int p = 0; p < kc; p++) {
             int bp = bOff + p * (4 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
@@ -238,11 +227,6 @@ final class VectorGemm {
             s41 = x.fma(b1, s41);
             s42 = x.fma(b2, s42);
             s43 = x.fma(b3, s43);
-            x = FloatVector.broadcast(S, a[ap + 5]);
-            s50 = x.fma(b0, s50);
-            s51 = x.fma(b1, s51);
-            s52 = x.fma(b2, s52);
-            s53 = x.fma(b3, s53);
         }
         s00.intoArray(c, c0);
         s01.intoArray(c, c0 + L);
@@ -264,19 +248,14 @@ final class VectorGemm {
         s41.intoArray(c, c4 + L);
         s42.intoArray(c, c4 + 2 * L);
         s43.intoArray(c, c4 + 3 * L);
-        s50.intoArray(c, c5);
-        s51.intoArray(c, c5 + L);
-        s52.intoArray(c, c5 + 2 * L);
-        s53.intoArray(c, c5 + 3 * L);
     }
 
-    private static void tile6x3(int kc, float[] a, float[] b, int bOff, float[] c, int cOff, int ldc, boolean fromC) {
+    private static void tile5x3(int kc, float[] a, float[] b, int bOff, float[] c, int cOff, int ldc, boolean fromC) {
         int c0 = cOff;
         int c1 = cOff + ldc;
         int c2 = cOff + 2 * ldc;
         int c3 = cOff + 3 * ldc;
         int c4 = cOff + 4 * ldc;
-        int c5 = cOff + 5 * ldc;
         FloatVector s00 = load(c, c0, fromC);
         FloatVector s01 = load(c, c0 + L, fromC);
         FloatVector s02 = load(c, c0 + 2 * L, fromC);
@@ -292,9 +271,6 @@ final class VectorGemm {
         FloatVector s40 = load(c, c4, fromC);
         FloatVector s41 = load(c, c4 + L, fromC);
         FloatVector s42 = load(c, c4 + 2 * L, fromC);
-        FloatVector s50 = load(c, c5, fromC);
-        FloatVector s51 = load(c, c5 + L, fromC);
-        FloatVector s52 = load(c, c5 + 2 * L, fromC);
         for (int p = 0; p < kc; p++) {
             int bp = bOff + p * (3 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
@@ -321,10 +297,6 @@ final class VectorGemm {
             s40 = x.fma(b0, s40);
             s41 = x.fma(b1, s41);
             s42 = x.fma(b2, s42);
-            x = FloatVector.broadcast(S, a[ap + 5]);
-            s50 = x.fma(b0, s50);
-            s51 = x.fma(b1, s51);
-            s52 = x.fma(b2, s52);
         }
         s00.intoArray(c, c0);
         s01.intoArray(c, c0 + L);
@@ -341,97 +313,6 @@ final class VectorGemm {
         s40.intoArray(c, c4);
         s41.intoArray(c, c4 + L);
         s42.intoArray(c, c4 + 2 * L);
-        s50.intoArray(c, c5);
-        s51.intoArray(c, c5 + L);
-        s52.intoArray(c, c5 + 2 * L);
-    }
-
-    private static void tile6x2(int kc, float[] a, float[] b, int bOff, float[] c, int cOff, int ldc, boolean fromC) {
-        int c0 = cOff;
-        int c1 = cOff + ldc;
-        int c2 = cOff + 2 * ldc;
-        int c3 = cOff + 3 * ldc;
-        int c4 = cOff + 4 * ldc;
-        int c5 = cOff + 5 * ldc;
-        FloatVector s00 = load(c, c0, fromC);
-        FloatVector s01 = load(c, c0 + L, fromC);
-        FloatVector s10 = load(c, c1, fromC);
-        FloatVector s11 = load(c, c1 + L, fromC);
-        FloatVector s20 = load(c, c2, fromC);
-        FloatVector s21 = load(c, c2 + L, fromC);
-        FloatVector s30 = load(c, c3, fromC);
-        FloatVector s31 = load(c, c3 + L, fromC);
-        FloatVector s40 = load(c, c4, fromC);
-        FloatVector s41 = load(c, c4 + L, fromC);
-        FloatVector s50 = load(c, c5, fromC);
-        FloatVector s51 = load(c, c5 + L, fromC);
-        for (int p = 0; p < kc; p++) {
-            int bp = bOff + p * (2 * L);
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-            int ap = p * STEP;
-            FloatVector x = FloatVector.broadcast(S, a[ap]);
-            s00 = x.fma(b0, s00);
-            s01 = x.fma(b1, s01);
-            x = FloatVector.broadcast(S, a[ap + 1]);
-            s10 = x.fma(b0, s10);
-            s11 = x.fma(b1, s11);
-            x = FloatVector.broadcast(S, a[ap + 2]);
-            s20 = x.fma(b0, s20);
-            s21 = x.fma(b1, s21);
-            x = FloatVector.broadcast(S, a[ap + 3]);
-            s30 = x.fma(b0, s30);
-            s31 = x.fma(b1, s31);
-            x = FloatVector.broadcast(S, a[ap + 4]);
-            s40 = x.fma(b0, s40);
-            s41 = x.fma(b1, s41);
-            x = FloatVector.broadcast(S, a[ap + 5]);
-            s50 = x.fma(b0, s50);
-            s51 = x.fma(b1, s51);
-        }
-        s00.intoArray(c, c0);
-        s01.intoArray(c, c0 + L);
-        s10.intoArray(c, c1);
-        s11.intoArray(c, c1 + L);
-        s20.intoArray(c, c2);
-        s21.intoArray(c, c2 + L);
-        s30.intoArray(c, c3);
-        s31.intoArray(c, c3 + L);
-        s40.intoArray(c, c4);
-        s41.intoArray(c, c4 + L);
-        s50.intoArray(c, c5);
-        s51.intoArray(c, c5 + L);
-    }
-
-    private static void tile6x1(int kc, float[] a, float[] b, int bOff, float[] c, int cOff, int ldc, boolean fromC) {
-        int c0 = cOff;
-        int c1 = cOff + ldc;
-        int c2 = cOff + 2 * ldc;
-        int c3 = cOff + 3 * ldc;
-        int c4 = cOff + 4 * ldc;
-        int c5 = cOff + 5 * ldc;
-        FloatVector s0 = load(c, c0, fromC);
-        FloatVector s1 = load(c, c1, fromC);
-        FloatVector s2 = load(c, c2, fromC);
-        FloatVector s3 = load(c, c3, fromC);
-        FloatVector s4 = load(c, c4, fromC);
-        FloatVector s5 = load(c, c5, fromC);
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * L);
-            int ap = p * STEP;
-            s0 = FloatVector.broadcast(S, a[ap]).fma(b0, s0);
-            s1 = FloatVector.broadcast(S, a[ap + 1]).fma(b0, s1);
-            s2 = FloatVector.broadcast(S, a[ap + 2]).fma(b0, s2);
-            s3 = FloatVector.broadcast(S, a[ap + 3]).fma(b0, s3);
-            s4 = FloatVector.broadcast(S, a[ap + 4]).fma(b0, s4);
-            s5 = FloatVector.broadcast(S, a[ap + 5]).fma(b0, s5);
-        }
-        s0.intoArray(c, c0);
-        s1.intoArray(c, c1);
-        s2.intoArray(c, c2);
-        s3.intoArray(c, c3);
-        s4.intoArray(c, c4);
-        s5.intoArray(c, c5);
     }
 
     private static void tile5x2(int kc, float[] a, float[] b, int bOff, float[] c, int cOff, int ldc, boolean fromC) {
