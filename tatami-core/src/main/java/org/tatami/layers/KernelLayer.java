@@ -9,6 +9,7 @@ import org.tatami.constraints.Constraint;
 import org.tatami.initializers.GlorotUniform;
 import org.tatami.initializers.Initializer;
 import org.tatami.initializers.Zeros;
+import org.tatami.kernels.Elementwise;
 import org.tatami.regularizers.Regularizer;
 
 /**
@@ -187,13 +188,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends ChainedLayer
         for (int r0 = 0; r0 < rows; r0 += block) {
             int r1 = Math.min(rows, r0 + block);
             if (bias != null) {
-                float[] b = bias.value().data();
-                for (int r = r0; r < r1; r++) {
-                    int o = r * w;
-                    for (int j = 0; j < w; j++) {
-                        y[o + j] += b[j];
-                    }
-                }
+                Elementwise.addToRows(y, r0, r1, w, bias.value().data());
             }
             fusedActivation().forward(y, r0 * w, r1 - r0, w);
         }
@@ -220,15 +215,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends ChainedLayer
         if (bias == null) {
             return;
         }
-        float[] g = grads[1];
-        int w = g.length;
-        java.util.Arrays.fill(g, 0f);
-        for (int r = 0; r < rows; r++) {
-            int o = r * w;
-            for (int j = 0; j < w; j++) {
-                g[j] += dz[o + j];
-            }
-        }
+        Elementwise.sumRows(dz, rows, grads[1].length, grads[1]);
     }
 
     /**
