@@ -6,10 +6,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.tatami.interop.keras.KerasImport;
-import org.tatami.interop.onnx.OnnxImport;
+import org.tatami.interop.ModelFormats;
 import org.tatami.models.ModelConfig;
-import org.tatami.models.ModelFile;
 import org.tatami.models.Model;
 import org.tatami.models.ModelZoo;
 import org.tatami.models.Sequential;
@@ -61,17 +59,11 @@ final class ModelFiles {
         if (name.endsWith(".json")) {
             return fromConfig(file);
         }
-        if (name.endsWith(".tatami")) {
-            return ModelFile.load(file);
+        if (ModelFormats.readable(name)) {
+            return ModelFormats.load(file);
         }
-        if (name.endsWith(".h5") || name.endsWith(".keras")) {
-            return KerasImport.load(file);
-        }
-        if (name.endsWith(".onnx")) {
-            return OnnxImport.load(file);
-        }
-        throw new UsageException(file + ": unknown model file type: expected .tatami (written by 'tatami train'"
-                + " or Model.save), .h5 or .keras (Keras), .onnx, or a .json model config");
+        throw new UsageException(file + ": unknown model file type: expected " + ModelFormats.EXPECTED
+                + ", or a .json model config");
     }
 
     private static void requireFile(Path file) throws NoSuchFileException {

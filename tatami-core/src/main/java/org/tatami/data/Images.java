@@ -65,23 +65,29 @@ public final class Images {
      * @throws IOException if the file is not an image, or is damaged or truncated
      */
     public static Tensor loadDigit(Path file, Invert invert) throws IOException {
-        return loadDigit(source(file), invert);
+        return digit(decodeGray(Source.of(file)), invert);
     }
 
     /**
-     * {@link #loadDigit(Path, Invert)} for a picture held in memory (an upload, say); {@code name} stands for
-     * it in error messages.
+     * {@link #loadDigit(Path, Invert)} for a picture file's bytes, as Spark's {@code binaryFile} source
+     * reads them; {@code name} (the file's path) names the picture in messages.
      *
      * @throws IOException if the bytes are not an image, or are damaged or truncated
      */
-    public static Tensor loadDigit(byte[] picture, String name, Invert invert) throws IOException {
-        return loadDigit(new Source(name, () -> new MemoryCacheImageInputStream(new ByteArrayInputStream(picture)),
-                () -> new ByteArrayInputStream(picture)), invert);
+    public static Tensor loadDigit(byte[] bytes, String name, Invert invert) throws IOException {
+        return digit(decodeGray(Source.of(bytes, name)), invert);
     }
 
-    private static Tensor loadDigit(Source source, Invert invert) throws IOException {
-        Decoded d = decode(source);
-        return digit(orient(luminance(d.image()), d.orientation()), invert);
+    /**
+     * A picture file's bytes as it is, without any preparation: its luminance (as {@link #loadDigit}
+     * computes it, grey levels divided by 255 for an 8-bit grey picture) as an (H, W, 1) tensor in [0, 1],
+     * upright by its EXIF orientation.
+     *
+     * @throws IOException if the bytes are not an image, or are damaged or truncated
+     */
+    public static Tensor loadGray(byte[] bytes, String name) throws IOException {
+        Gray g = decodeGray(Source.of(bytes, name));
+        return Tensor.of(g.values(), g.height(), g.width(), 1);
     }
 
     /** The digit in {@code image} as a (28, 28, 1) tensor in [0, 1], white on black (see {@link #loadDigit}). */
@@ -153,6 +159,58 @@ public final class Images {
     private record Gray(float[] values, int width, int height) {
     }
 
+    /** Where a picture's bytes come from, and its name in messages. */
+    private interface Source {
+        String name();
+
+        ImageInputStream openImage() throws IOException;
+
+        InputStream open() throws IOException;
+
+        static Source of(Path file) throws IOException {
+            if (Files.isDirectory(file)) {
+                throw new IOException(file + ": is a folder, not an image");
+            }
+            if (!Files.exists(file)) {
+                throw new NoSuchFileException(file.toString(), null, "no such file");
+            }
+            return new FileSource(file);
+        }
+
+        static Source of(byte[] bytes, String name) {
+            return new BytesSource(bytes, name);
+        }
+    }
+
+    private record FileSource(Path file) implements Source {
+        @Override
+        public String name() {
+            return file.toString();
+        }
+
+        @Override
+        public ImageInputStream openImage() throws IOException {
+            return new FileImageInputStream(file.toFile());
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            return Files.newInputStream(file);
+        }
+    }
+
+    private record BytesSource(byte[] bytes, String name) implements Source {
+        @Override
+        public ImageInputStream openImage() {
+            return new MemoryCacheImageInputStream(open());
+        }
+
+        @Override
+        public InputStream open() {
+            return new ByteArrayInputStream(bytes);
+        }
+    }
+
     private record Decoded(BufferedImage image, int orientation) {
     }
 
@@ -161,31 +219,18 @@ public final class Images {
      * failures name the file and what is wrong with it.
      */
     static BufferedImage read(Path file) throws IOException {
-        return decode(source(file)).image();
+        return decode(Source.of(file)).image();
     }
 
-    private static Source source(Path file) throws IOException {
-        if (Files.isDirectory(file)) {
-            throw new IOException(file + ": is a folder, not an image");
-        }
-        if (!Files.exists(file)) {
-            throw new NoSuchFileException(file.toString(), null, "no such file");
-        }
-        return new Source(file.toString(), () -> new FileImageInputStream(file.toFile()),
-                () -> Files.newInputStream(file));
-    }
-
-    /** Where a picture's bytes come from: twice, once to decode and once to read its header and EXIF. */
-    private record Source(String name, Opener<ImageInputStream> images, Opener<InputStream> bytes) {
-    }
-
-    private interface Opener<T> {
-        T open() throws IOException;
+    /** The picture's luminance, upright. */
+    private static Gray decodeGray(Source source) throws IOException {
+        Decoded d = decode(source);
+        return orient(luminance(d.image()), d.orientation());
     }
 
     private static Decoded decode(Source source) throws IOException {
         String file = source.name();
-        try (ImageInputStream in = source.images().open()) {
+        try (ImageInputStream in = source.openImage()) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new IOException(file + ": not a readable image (expected PNG, JPEG, GIF or BMP, found "
@@ -195,7 +240,7 @@ public final class Images {
             String format = reader.getFormatName().toUpperCase(Locale.ROOT);
             // The JPEG decoder only warns about truncated or corrupt data and returns a partly grey picture.
             List<String> warnings = new ArrayList<>();
-            reader.addIIOReadWarningListener((r, warning) -> warnings.add(warning));
+            reader.addIIOReadWarningListener((origin, warning) -> warnings.add(warning));
             BufferedImage image;
             try {
                 image = readWithinLimit(reader, in, file, format);
@@ -257,7 +302,7 @@ public final class Images {
     /** What a file that no image decoder accepts looks like, for the error message. */
     private static String describe(Source source) throws IOException {
         byte[] head;
-        try (InputStream in = source.bytes().open()) {
+        try (InputStream in = source.open()) {
             head = in.readNBytes(64);
         }
         if (head.length == 0) {
@@ -294,7 +339,7 @@ public final class Images {
      * sideways, as the sensor saw it, and record here the turn that makes it upright.
      */
     private static int exifOrientation(Source source) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(source.bytes().open()))) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(source.open()))) {
             in.readUnsignedShort(); // start of image
             while (true) {
                 int marker = in.readUnsignedShort();

@@ -44,12 +44,7 @@ final class ArrayBatches extends Batches {
     @Override
     void startEpoch() {
         if (shuffle != null) {
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = shuffle.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            EpochOrder.shuffle(order, shuffle);
         }
         next = 0;
     }

@@ -365,10 +365,11 @@ final class Engine {
      * One training step on the samples {@code order[from .. from+count)} of the inputs {@code xs} and
      * targets {@code ys}: forward, loss, backward, and the summed gradient left in the first chunk's
      * slot, which {@link #gradients()} returns. {@code sampleWeights} (one per sample of xs, or null)
-     * scale each sample's loss, as Keras's {@code sample_weight}.
+     * scale each sample's loss, as Keras's {@code sample_weight}. The loss is the mean over {@code meanOver}
+     * samples: {@code count} for a whole batch, the batch's size for a share of one.
      */
     Totals trainStep(float[][] xs, float[][] ys, float[] sampleWeights, int[] targetSizes, int[] order, int from,
-                     int count, Objective objective, long seed) {
+                     int count, int meanOver, Objective objective, long seed) {
         int chunks = (count + CHUNK - 1) / CHUNK;
         boolean phased = meetings.length > 0;
         trainWorkers = ensureWorkers(trainWorkers, phased ? chunks : Math.min(Parallel.threads(), chunks), CHUNK,
@@ -411,7 +412,8 @@ final class Engine {
                     step.stats.partialForward(wk.acts[step.inputs[0]], n, wk.partials[s]);
                     return;
                 }
-                lossesAndDeltas(wk, n, count, objective, sampleWeights != null, preActivation, losses[c], correct[c]);
+                lossesAndDeltas(wk, n, meanOver, objective, sampleWeights != null, preActivation, losses[c],
+                        correct[c]);
                 if (!phased) {
                     backward(wk, steps.size() - 1, -1, n, chunkGrads[c], preActivation);
                 }
@@ -512,7 +514,7 @@ final class Engine {
         return -1;
     }
 
-    private void lossesAndDeltas(Worker wk, int n, int count, Objective objective, boolean weighted,
+    private void lossesAndDeltas(Worker wk, int n, int meanOver, Objective objective, boolean weighted,
                                  boolean[] preActivation, double[] losses, long[] correct) {
         for (int k = 0; k < graph.outputs.length; k++) {
             int v = graph.outputs[k];
@@ -520,7 +522,7 @@ final class Engine {
             int rows = n * outputRows(k);
             int width = outputWidth(k);
             Loss loss = objective.losses()[k];
-            float scale = objective.weights()[k] / ((float) count * outputRows(k));
+            float scale = objective.weights()[k] / ((float) meanOver * outputRows(k));
             int s = stepWriting(v);
             float[] delta = !needsGradient[v] ? null : outputAccumulates[k] ? wk.spare : wk.deltas[v];
             if (delta == null) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.tatami.callbacks.Callback;
+import org.tatami.callbacks.ProgressBar;
 import org.tatami.data.Dataset;
 import org.tatami.tensor.IntTensor;
 import org.tatami.tensor.Tensor;
@@ -198,5 +199,16 @@ public final class FitOptions {
 
     public List<Callback> callbacks() {
         return List.copyOf(callbacks);
+    }
+
+    /** The callbacks a fit runs: Keras's progress bar first for verbose 1 or 2, then those given. */
+    public List<Callback> callbacksWithProgress() {
+        List<Callback> all = new ArrayList<>(callbacks);
+        if (verbose == 1) {
+            all.add(0, new ProgressBar());
+        } else if (verbose == 2) {
+            all.add(0, new ProgressBar(System.out, false));
+        }
+        return all;
     }
 }

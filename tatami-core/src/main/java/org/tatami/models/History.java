@@ -13,7 +13,7 @@ public final class History {
     private final List<Integer> epoch = new ArrayList<>();
 
     /** Records epoch {@code number} (from 0; a fit from {@code initialEpoch} starts there). */
-    void append(int number, Map<String, Double> logs) {
+    public void append(int number, Map<String, Double> logs) {
         epoch.add(number);
         logs.forEach((k, v) -> history.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
     }

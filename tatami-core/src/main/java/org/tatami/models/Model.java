@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.tatami.Tatami;
+import org.tatami.activations.ActivationFunction;
 import org.tatami.callbacks.Callback;
-import org.tatami.callbacks.ProgressBar;
 import org.tatami.callbacks.TrainingControl;
 import org.tatami.data.Dataset;
 import org.tatami.io.Safetensors;
@@ -254,6 +254,19 @@ public class Model extends Layer implements TrainingControl {
     public List<int[]> outputShapes() {
         requireBuilt();
         return outputs.stream().map(SymbolicTensor::shape).toList();
+    }
+
+    /**
+     * The activation of the layer that produces output {@code k}, looked for inside a nested model that
+     * returns it: {@code SOFTMAX} for a classifier that gives probabilities, others (as many ONNX exports'
+     * {@code LINEAR}) for one that gives logits.
+     */
+    public ActivationFunction outputActivation(int k) {
+        SymbolicTensor t = outputs().get(k);
+        while (t.layer() instanceof Model inner) {
+            t = inner.outputs().get(t.index());
+        }
+        return t.layer().activation();
     }
 
     /** Builds a model whose input shape was not known yet ({@link Sequential}); a built one checks the shape. */
@@ -650,22 +663,10 @@ public class Model extends Layer implements TrainingControl {
         Engine e = engine();
         Engine.Objective objective = objective();
         int outs = e.outputs();
-        List<Callback> callbacks = new ArrayList<>(options.callbacks());
-        if (options.verbose() == 1) {
-            callbacks.add(0, new ProgressBar());
-        } else if (options.verbose() == 2) {
-            callbacks.add(0, new ProgressBar(System.out, false));
-        }
+        List<Callback> callbacks = options.callbacksWithProgress();
         long noiseSeed = Tatami.newRandom().nextLong();
-        List<Parameter> all = new ArrayList<>();
-        List<Boolean> trains = new ArrayList<>();
-        for (Layer l : e.layers()) {
-            for (Parameter p : l.parameters()) {
-                all.add(p);
-                trains.add(l.trains(p));
-            }
-        }
-        List<float[]> params = trainable(trains, all.stream().map(p -> p.value().data()).toList());
+        List<Boolean> trains = trainsPerArray(e);
+        List<float[]> params = trainableArrays();
         int steps = batches.steps();
         // Numbers the steps of the whole run, for the per-step noise seeds (dropout).
         long globalStep = (long) options.initialEpoch() * Math.max(steps, 0);
@@ -691,7 +692,7 @@ public class Model extends Layer implements TrainingControl {
                 }
                 long seed = noiseSeed + 0x632BE59BD9B4E019L * globalStep++;
                 Engine.Totals t = e.trainStep(batches.xs, batches.ys, batches.weights, batches.targetSizes(),
-                        batches.order, batches.from, batches.count, objective, seed);
+                        batches.order, batches.from, batches.count, batches.count, objective, seed);
                 List<float[]> gradients = e.gradients();
                 penalties += Regularization.addGradients(e.layers(), gradients) * batches.count;
                 optimizer.apply(params, trainable(trains, gradients));
@@ -772,6 +773,110 @@ public class Model extends Layer implements TrainingControl {
             }
         }
         return out;
+    }
+
+    // ---- one step in two halves, for training spread over machines ----
+
+    /**
+     * The loss figures and gradients of a batch, nothing updated: the samples {@code samples} of
+     * {@code x} and {@code y} (indices, in this order) run forward and backward in training mode as in
+     * {@link #fit}, each sample's loss divided by {@code batchSize}, the size of the whole batch that
+     * these samples may be a share of; the shares' gradients then add up to the batch's. {@code seed}
+     * draws the dropout masks. The result holds one array per trainable weight, for {@link #applyGradients}.
+     */
+    public Gradients computeGradients(List<Tensor> x, List<Tensor> y, int[] samples, int batchSize, long seed) {
+        requireCompiled("computeGradients");
+        buildFrom(x);
+        Engine e = engine();
+        int n = checkData("x", x, "y", y);
+        if (batchSize < samples.length) {
+            throw new IllegalArgumentException("batchSize " + batchSize + " is smaller than the " + samples.length
+                    + " samples given");
+        }
+        for (int i : samples) {
+            if (i < 0 || i >= n) {
+                throw new IllegalArgumentException("sample index " + i + " is outside x's " + n + " samples");
+            }
+        }
+        List<Boolean> trains = trainsPerArray(e);
+        List<float[]> grads;
+        double[] loss = new double[e.outputs()];
+        long[] correct = new long[e.outputs()];
+        if (samples.length == 0) {
+            grads = trainableArrays().stream().map(p -> new float[p.length]).toList();
+        } else {
+            float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
+            float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
+            int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(n, 1)).toArray();
+            Engine.Totals t = e.trainStep(xs, ys, null, targetSizes, samples, 0, samples.length, batchSize,
+                    objective(), seed);
+            loss = t.loss();
+            correct = t.correct();
+            // Copies: the engine reuses its gradient buffers in the next step.
+            grads = trainable(trains, e.gradients()).stream().map(float[]::clone).toList();
+        }
+        return new Gradients(loss, correct, samples.length, grads.toArray(float[][]::new));
+    }
+
+    /**
+     * One optimizer update with gradients from {@link #computeGradients} (a batch's, or its shares' summed),
+     * as {@link #fit} makes after each batch. Clipping, if the optimizer clips, scales them in place.
+     */
+    public void applyGradients(Gradients gradients) {
+        requireCompiled("applyGradients");
+        List<float[]> params = trainableArrays();
+        float[][] grads = gradients.values();
+        if (grads.length != params.size()) {
+            throw new IllegalArgumentException("model '" + name() + "' has " + params.size()
+                    + " trainable weight arrays, got " + grads.length + " gradient arrays");
+        }
+        for (int i = 0; i < grads.length; i++) {
+            if (grads[i].length != params.get(i).length) {
+                throw new IllegalArgumentException("gradient " + i + " of model '" + name() + "' has "
+                        + grads[i].length + " values, its weight " + params.get(i).length);
+            }
+        }
+        optimizer.apply(params, List.of(grads));
+    }
+
+    /**
+     * The weights the optimizer moves (Keras's {@code model.trainable_weights}), in the order of the
+     * arrays of {@link #computeGradients}; each tensor is the weight itself, not a copy.
+     */
+    public List<Tensor> trainableWeights() {
+        List<Tensor> out = new ArrayList<>();
+        for (Layer l : engine().layers()) {
+            for (Parameter p : l.parameters()) {
+                if (l.trains(p)) {
+                    out.add(p.value());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The logs {@link #fit} reports (loss, accuracy, per output with several) for figures summed over
+     * {@code samples} samples, as {@link Gradients} holds them: per output the loss and the correct predictions.
+     */
+    public Map<String, Double> logs(double[] lossSums, long[] correct, long samples) {
+        requireCompiled("logs");
+        return metricsOf(engine(), objective(), lossSums, correct, samples);
+    }
+
+    private List<float[]> trainableArrays() {
+        return trainableWeights().stream().map(Tensor::data).toList();
+    }
+
+    /** Per parameter of the engine's layers, in order: whether the optimizer moves it. */
+    private static List<Boolean> trainsPerArray(Engine e) {
+        List<Boolean> trains = new ArrayList<>();
+        for (Layer l : e.layers()) {
+            for (Parameter p : l.parameters()) {
+                trains.add(l.trains(p));
+            }
+        }
+        return trains;
     }
 
     /** Loss and accuracy on labelled data, as Keras's {@code evaluate(..., return_dict=True)}. */
