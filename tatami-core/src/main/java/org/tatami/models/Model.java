@@ -836,7 +836,17 @@ public class Model extends Layer implements TrainingControl {
                         + grads[i].length + " values, its weight " + params.get(i).length);
             }
         }
+        // The weights' penalties count once per batch, on the summed gradients, as in fit.
+        List<float[]> perArray = new ArrayList<>();
+        int next = 0;
+        for (Layer l : engine().layers()) {
+            for (Parameter p : l.parameters()) {
+                perArray.add(l.trains(p) ? grads[next++] : null);
+            }
+        }
+        Regularization.addGradients(engine().layers(), perArray);
         optimizer.apply(params, List.of(grads));
+        Regularization.constrain(engine().layers());
     }
 
     /**
@@ -861,7 +871,8 @@ public class Model extends Layer implements TrainingControl {
      */
     public Map<String, Double> logs(double[] lossSums, long[] correct, long samples) {
         requireCompiled("logs");
-        return metricsOf(engine(), objective(), lossSums, correct, samples);
+        return metricsOf(engine(), objective(), lossSums, correct,
+                Regularization.penalty(engine().layers()) * samples, samples);
     }
 
     private List<float[]> trainableArrays() {
