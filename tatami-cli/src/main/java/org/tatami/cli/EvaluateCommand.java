@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.tatami.losses.SparseCategoricalCrossentropy;
+import org.tatami.models.ClassScores;
 import org.tatami.models.Model;
 import org.tatami.optimizers.Adam;
 import org.tatami.tensor.Tensor;
@@ -35,7 +36,7 @@ final class EvaluateCommand extends BaseCommand {
         ImageModels.requireOneInput(net, model);
         ImageModels.requireOneOutput(net, model);
         if (net.loss() == null) {
-            net.compile(new Adam(), new SparseCategoricalCrossentropy(!ImageModels.endsInSoftmax(net)), "accuracy");
+            net.compile(new Adam(), new SparseCategoricalCrossentropy(!ClassScores.endsInSoftmax(net)), "accuracy");
         }
         Datasets.Split test = data.load().test();
         test.requireClasses(ImageModels.classes(net));

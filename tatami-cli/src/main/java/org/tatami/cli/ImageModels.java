@@ -1,7 +1,6 @@
 package org.tatami.cli;
 
 import java.nio.file.Path;
-import org.tatami.activations.ActivationFunction;
 import org.tatami.models.Model;
 
 /** What the commands that feed a model images need of it: one input, one output, and how the output ends. */
@@ -29,13 +28,5 @@ final class ImageModels {
     static int classes(Model net) {
         int[] shape = net.outputShape();
         return shape[shape.length - 1];
-    }
-
-    /**
-     * Whether the (first) output is a softmax's, looking inside a nested model that produces it; a model
-     * without one (as many ONNX exports) gives logits.
-     */
-    static boolean endsInSoftmax(Model net) {
-        return net.outputActivation(0) == ActivationFunction.SOFTMAX;
     }
 }

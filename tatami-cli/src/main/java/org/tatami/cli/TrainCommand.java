@@ -27,6 +27,7 @@ import org.tatami.optimizers.Adam;
 import org.tatami.optimizers.Optimizer;
 import org.tatami.optimizers.RMSprop;
 import org.tatami.optimizers.SGD;
+import org.tatami.serve.TrainingDashboard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -91,6 +92,13 @@ final class TrainCommand extends BaseCommand {
 
     @Option(names = "--quiet", description = "Print nothing but errors (and the JSON with --json).")
     boolean quiet;
+
+    @Option(names = "--dashboard",
+            description = "Show the loss and accuracy curves live in a browser, at http://127.0.0.1:PORT/.")
+    boolean dashboard;
+
+    @Option(names = "--port", defaultValue = "8080", description = "The dashboard's port (default: ${DEFAULT-VALUE}).")
+    int port;
 
     @Override
     void execute() throws Exception {
@@ -161,7 +169,15 @@ final class TrainCommand extends BaseCommand {
             fit.callbacks(new ProgressBar(out(), System.console() != null));
         }
         long start = System.nanoTime();
-        History history = net.fit(train.images(), train.labels(), fit);
+        History history;
+        try (TrainingDashboard live = dashboard ? TrainingDashboard.start("127.0.0.1", port, dir.toString()) : null) {
+            if (live != null) {
+                fit.callbacks(live);
+                spec.commandLine().getErr().println("tatami train: dashboard at " + live.uri());
+                spec.commandLine().getErr().flush();
+            }
+            history = net.fit(train.images(), train.labels(), fit);
+        }
         double wall = (System.nanoTime() - start) / 1e9;
 
         String interrupted = signal.received();

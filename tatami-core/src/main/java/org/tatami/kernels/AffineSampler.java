@@ -33,7 +33,11 @@ public final class AffineSampler {
         run(true, dx, xOff, dy, yOff, h, w, c, t, tOff, interpolation, mode, 0f);
     }
 
-    /** Forward: y from x. Adjoint: x (the input gradient) gains from y (the output gradient). */
+    /**
+     * Forward: y from x. Adjoint: x (the input gradient) gains from y (the output gradient). One flat
+     * loop, so that the JIT keeps it whole: the four pixels around each point are read directly when they
+     * lie inside the image, through the fill mode otherwise (-1 standing for the fill value).
+     */
     private static void run(boolean adjoint, float[] x, int xOff, float[] y, int yOff, int h, int w, int c, float[] t,
                             int tOff, Interpolation interpolation, FillMode mode, float fill) {
         float a0 = t[tOff];
@@ -42,58 +46,75 @@ public final class AffineSampler {
         float b0 = t[tOff + 3];
         float b1 = t[tOff + 4];
         float b2 = t[tOff + 5];
+        boolean nearest = interpolation == Interpolation.NEAREST;
+        int rowLength = w * c;
         int o = yOff;
         for (int oy = 0; oy < h; oy++) {
             for (int ox = 0; ox < w; ox++, o += c) {
                 float inX = a0 * ox + a1 * oy + a2;
                 float inY = b0 * ox + b1 * oy + b2;
-                if (!adjoint) {
-                    for (int ch = 0; ch < c; ch++) {
-                        y[o + ch] = 0f;
+                int row;
+                int col;
+                float dy = 0f;
+                float dx = 0f;
+                if (nearest) {
+                    row = roundHalfAway(inY);
+                    col = roundHalfAway(inX);
+                } else {
+                    float fy = (float) Math.floor(inY);
+                    float fx = (float) Math.floor(inX);
+                    row = (int) fy;
+                    col = (int) fx;
+                    dy = inY - fy;
+                    dx = inX - fx;
+                }
+                int i00;
+                int i01;
+                int i10;
+                int i11;
+                if (row >= 0 && row + 1 < h && col >= 0 && col + 1 < w) {
+                    i00 = xOff + row * rowLength + col * c;
+                    i01 = i00 + c;
+                    i10 = i00 + rowLength;
+                    i11 = i10 + c;
+                } else {
+                    int r0 = mode.map(row, h);
+                    int r1 = mode.map(row + 1, h);
+                    int k0 = mode.map(col, w);
+                    int k1 = mode.map(col + 1, w);
+                    i00 = r0 < 0 || k0 < 0 ? -1 : xOff + r0 * rowLength + k0 * c;
+                    i01 = r0 < 0 || k1 < 0 ? -1 : xOff + r0 * rowLength + k1 * c;
+                    i10 = r1 < 0 || k0 < 0 ? -1 : xOff + r1 * rowLength + k0 * c;
+                    i11 = r1 < 0 || k1 < 0 ? -1 : xOff + r1 * rowLength + k1 * c;
+                }
+                float w00 = (1f - dy) * (1f - dx);
+                float w01 = (1f - dy) * dx;
+                float w10 = dy * (1f - dx);
+                float w11 = dy * dx;
+                for (int ch = 0; ch < c; ch++) {
+                    if (adjoint) {
+                        float g = y[o + ch];
+                        if (i00 >= 0) {
+                            x[i00 + ch] += nearest ? g : w00 * g;
+                        }
+                        if (!nearest) {
+                            if (i01 >= 0) {
+                                x[i01 + ch] += w01 * g;
+                            }
+                            if (i10 >= 0) {
+                                x[i10 + ch] += w10 * g;
+                            }
+                            if (i11 >= 0) {
+                                x[i11 + ch] += w11 * g;
+                            }
+                        }
+                    } else {
+                        float v00 = i00 < 0 ? fill : x[i00 + ch];
+                        // Nearest reads one pixel, as TensorFlow does: its neighbours' values are not touched.
+                        y[o + ch] = nearest ? v00 : w00 * v00 + w01 * (i01 < 0 ? fill : x[i01 + ch])
+                                + w10 * (i10 < 0 ? fill : x[i10 + ch]) + w11 * (i11 < 0 ? fill : x[i11 + ch]);
                     }
                 }
-                if (interpolation == Interpolation.NEAREST) {
-                    tap(adjoint, x, xOff, y, o, roundHalfAway(inY), roundHalfAway(inX), 1f, h, w, c, mode, fill);
-                    continue;
-                }
-                float fy = (float) Math.floor(inY);
-                float fx = (float) Math.floor(inX);
-                int row = (int) fy;
-                int col = (int) fx;
-                float dy = inY - fy;
-                float dx = inX - fx;
-                tap(adjoint, x, xOff, y, o, row, col, (1f - dy) * (1f - dx), h, w, c, mode, fill);
-                tap(adjoint, x, xOff, y, o, row, col + 1, (1f - dy) * dx, h, w, c, mode, fill);
-                tap(adjoint, x, xOff, y, o, row + 1, col, dy * (1f - dx), h, w, c, mode, fill);
-                tap(adjoint, x, xOff, y, o, row + 1, col + 1, dy * dx, h, w, c, mode, fill);
-            }
-        }
-    }
-
-    /** One read of the input pixel (row, col), weighed: into y at o (forward), or back into x (adjoint). */
-    private static void tap(boolean adjoint, float[] x, int xOff, float[] y, int o, int row, int col, float weight,
-                            int h, int w, int c, FillMode mode, float fill) {
-        if (weight == 0f) {
-            return;
-        }
-        int r = mode.map(row, h);
-        int k = mode.map(col, w);
-        if (r < 0 || k < 0) {
-            if (!adjoint) {
-                for (int ch = 0; ch < c; ch++) {
-                    y[o + ch] += weight * fill;
-                }
-            }
-            return;
-        }
-        int i = xOff + (r * w + k) * c;
-        if (adjoint) {
-            for (int ch = 0; ch < c; ch++) {
-                x[i + ch] += weight * y[o + ch];
-            }
-        } else {
-            for (int ch = 0; ch < c; ch++) {
-                y[o + ch] += weight * x[i + ch];
             }
         }
     }

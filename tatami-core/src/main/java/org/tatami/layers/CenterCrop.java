@@ -34,7 +34,7 @@ public final class CenterCrop extends ResizeLayer<CenterCrop> {
     }
 
     @Override
-    protected int[] window() {
+    public int[] window() {
         if (height >= targetHeight && width >= targetWidth) {
             return new int[] {(height - targetHeight) / 2, (width - targetWidth) / 2, targetHeight, targetWidth};
         }
@@ -42,7 +42,7 @@ public final class CenterCrop extends ResizeLayer<CenterCrop> {
     }
 
     @Override
-    protected Interpolation interpolation() {
+    public Interpolation interpolation() {
         return Interpolation.BILINEAR;
     }
 

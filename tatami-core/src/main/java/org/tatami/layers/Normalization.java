@@ -31,6 +31,8 @@ public final class Normalization extends ChainedLayer<Normalization> {
     private double[] givenMean;
     private double[] givenVariance;
     private int[] keptShape;
+    /** A sample's shape with 1 on the axes that share one statistic. */
+    private int[] broadcast;
     /** Per value of a sample, the index of its statistic. */
     private int[] statistic;
     private Parameter mean;
@@ -143,7 +145,9 @@ public final class Normalization extends ChainedLayer<Normalization> {
             kept[axis - 1] = true;
         }
         int[] shape = new int[0];
+        broadcast = new int[in.length];
         for (int d = 0; d < in.length; d++) {
+            broadcast[d] = kept[d] ? in[d] : 1;
             if (kept[d]) {
                 shape = Arrays.copyOf(shape, shape.length + 1);
                 shape[shape.length - 1] = in[d];
@@ -273,6 +277,23 @@ public final class Normalization extends ChainedLayer<Normalization> {
             means[k] = m[k];
             denominators[k] = denominator(v[k]);
         }
+    }
+
+    /** The mean per value of a sample, shaped to broadcast over one (1 on the axes without statistics of their own). */
+    public Tensor broadcastMean() {
+        prepare(false);
+        return Tensor.of(means.clone(), broadcast);
+    }
+
+    /** What the centred values are divided by, {@code max(sqrt(variance), 1e-7)}, shaped as {@link #broadcastMean}. */
+    public Tensor broadcastDivisor() {
+        prepare(false);
+        return Tensor.of(denominators.clone(), broadcast);
+    }
+
+    /** Whether the layer turns normalized values back ({@code invert}). */
+    public boolean inverts() {
+        return invert;
     }
 
     @Override

@@ -45,10 +45,17 @@ public final class RandomCrop extends RandomImageLayer<RandomCrop> {
 
     @Override
     protected int[] outputShape(int[] in) {
-        int[] window = Resize.aspectWindow(height, width, cropHeight, cropWidth);
-        inference = new Resize(height, width, window[0], window[1], window[2], window[3], cropHeight, cropWidth,
-                Interpolation.BILINEAR);
+        int[] w = window();
+        inference = new Resize(height, width, w[0], w[1], w[2], w[3], cropHeight, cropWidth, Interpolation.BILINEAR);
         return new int[] {cropHeight, cropWidth, channels};
+    }
+
+    /**
+     * The window of the input that inference resizes (bilinear) to (height, width), {top, left, height,
+     * width}: the largest centred one of the crop's aspect ratio. The layer is built.
+     */
+    public int[] window() {
+        return Resize.aspectWindow(height, width, cropHeight, cropWidth);
     }
 
     /** Whether training crops at random: the input holds the crop. */

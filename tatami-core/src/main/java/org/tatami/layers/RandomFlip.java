@@ -101,7 +101,11 @@ public final class RandomFlip extends RandomImageLayer<RandomFlip> {
                     continue;
                 }
                 for (int k = 0; k < width; k++) {
-                    System.arraycopy(in, from + (width - 1 - k) * channels, out, to + k * channels, channels);
+                    int src = from + (width - 1 - k) * channels;
+                    int dst = to + k * channels;
+                    for (int ch = 0; ch < channels; ch++) {
+                        out[dst + ch] = in[src + ch];
+                    }
                 }
             }
         }

@@ -20,10 +20,11 @@ abstract class ResizeLayer<T extends ResizeLayer<T>> extends ImageLayer<T> {
         this.targetWidth = targetWidth;
     }
 
-    /** The window of the input that is resized, {top, left, height, width}; the input's sizes are set. */
-    protected abstract int[] window();
+    /** The window of the input that is resized, {top, left, height, width}; the layer is built. */
+    public abstract int[] window();
 
-    protected abstract Interpolation interpolation();
+    /** How the window is read: bilinear or nearest. */
+    public abstract Interpolation interpolation();
 
     @Override
     protected final int[] outputShape(int[] in) {

@@ -64,13 +64,13 @@ public final class Resizing extends ResizeLayer<Resizing> {
     }
 
     @Override
-    protected int[] window() {
+    public int[] window() {
         return cropToAspectRatio ? Resize.aspectWindow(height, width, targetHeight, targetWidth)
                 : new int[] {0, 0, height, width};
     }
 
     @Override
-    protected Interpolation interpolation() {
+    public Interpolation interpolation() {
         return interpolation;
     }
 

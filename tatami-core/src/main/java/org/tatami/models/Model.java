@@ -681,6 +681,8 @@ public class Model extends Layer implements TrainingControl {
             double[] lossSums = new double[outs];
             long[] correct = new long[outs];
             long seen = 0;
+            // The weights' penalties at each step, times its samples: Keras reports their mean in the loss.
+            double penalties = 0;
             Map<String, Double> logs = new LinkedHashMap<>();
             boolean cutShort = false;
             for (int step = 0; batches.next(); step++) {
@@ -691,14 +693,17 @@ public class Model extends Layer implements TrainingControl {
                 long seed = noiseSeed + 0x632BE59BD9B4E019L * globalStep++;
                 Engine.Totals t = e.trainStep(batches.xs, batches.ys, batches.weights, batches.targetSizes(),
                         batches.order, batches.from, batches.count, batches.count, objective, seed);
-                optimizer.apply(params, trainable(trains, e.gradients()));
+                List<float[]> gradients = e.gradients();
+                penalties += Regularization.addGradients(e.layers(), gradients) * batches.count;
+                optimizer.apply(params, trainable(trains, gradients));
+                Regularization.constrain(e.layers());
                 for (int k = 0; k < outs; k++) {
                     lossSums[k] += t.loss()[k];
                     correct[k] += t.correct()[k];
                 }
                 seen += batches.count;
                 logs.clear();
-                logs.putAll(metricsOf(e, objective, lossSums, correct, seen));
+                logs.putAll(metricsOf(e, objective, lossSums, correct, penalties, seen));
                 final int s = step + 1;
                 callbacks.forEach(c -> c.onBatchEnd(s, logs));
             }
@@ -730,12 +735,16 @@ public class Model extends Layer implements TrainingControl {
         return stopTraining;
     }
 
-    /** Keras's figures from per-output sums over {@code samples} samples: loss, and per output when several. */
+    /**
+     * Keras's figures from per-output sums over {@code samples} samples: loss, and per output when
+     * several. The loss includes the weights' penalties, {@code penalties} being their sum weighed by
+     * samples.
+     */
     private Map<String, Double> metricsOf(Engine e, Engine.Objective objective, double[] lossSums, long[] correct,
-                                          long samples) {
+                                          double penalties, long samples) {
         Map<String, Double> logs = new LinkedHashMap<>();
         int outs = lossSums.length;
-        double total = 0;
+        double total = penalties / Math.max(samples, 1);
         double[] means = new double[outs];
         for (int k = 0; k < outs; k++) {
             means[k] = lossSums[k] / Math.max(samples * e.outputRows(k), 1);
@@ -827,7 +836,17 @@ public class Model extends Layer implements TrainingControl {
                         + grads[i].length + " values, its weight " + params.get(i).length);
             }
         }
+        // The weights' penalties count once per batch, on the summed gradients, as in fit.
+        List<float[]> perArray = new ArrayList<>();
+        int next = 0;
+        for (Layer l : engine().layers()) {
+            for (Parameter p : l.parameters()) {
+                perArray.add(l.trains(p) ? grads[next++] : null);
+            }
+        }
+        Regularization.addGradients(engine().layers(), perArray);
         optimizer.apply(params, List.of(grads));
+        Regularization.constrain(engine().layers());
     }
 
     /**
@@ -852,7 +871,8 @@ public class Model extends Layer implements TrainingControl {
      */
     public Map<String, Double> logs(double[] lossSums, long[] correct, long samples) {
         requireCompiled("logs");
-        return metricsOf(engine(), objective(), lossSums, correct, samples);
+        return metricsOf(engine(), objective(), lossSums, correct,
+                Regularization.penalty(engine().layers()) * samples, samples);
     }
 
     private List<float[]> trainableArrays() {
@@ -904,7 +924,7 @@ public class Model extends Layer implements TrainingControl {
         int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
         Engine.Totals t = e.infer(xs, samples, ys, sampleWeights, targetSizes, objective.losses(),
                 objective.accuracies(), null);
-        return metricsOf(e, objective, t.loss(), t.correct(), samples);
+        return metricsOf(e, objective, t.loss(), t.correct(), Regularization.penalty(e.layers()) * samples, samples);
     }
 
     /**
@@ -938,7 +958,7 @@ public class Model extends Layer implements TrainingControl {
         if (samples == 0) {
             throw new IllegalArgumentException("evaluate: the Dataset gave no batch: it is empty");
         }
-        return metricsOf(e, objective, loss, correct, samples);
+        return metricsOf(e, objective, loss, correct, Regularization.penalty(e.layers()) * samples, samples);
     }
 
     /** The model's output for every batch of a Dataset, in order, for a model with one output; targets are ignored. */

@@ -176,6 +176,19 @@ class ImagesTest {
     }
 
     @Test
+    void aPictureInMemoryIsReadAsTheSameFile() throws IOException {
+        for (String format : new String[] {"png", "jpg"}) {
+            Path file = save(seven(PAPER, PEN), "digit." + format);
+            byte[] bytes = Files.readAllBytes(file);
+            assertEquals(Images.loadDigit(file, Invert.AUTO), Images.loadDigit(bytes, "upload", Invert.AUTO), format);
+        }
+        IOException text = assertThrows(IOException.class, () -> Images.loadDigit(
+                "hello, world".getBytes(StandardCharsets.UTF_8), "the upload", Invert.AUTO));
+        assertEquals("the upload: not a readable image (expected PNG, JPEG, GIF or BMP, found text starting"
+                + " \"hello, world\")", text.getMessage());
+    }
+
+    @Test
     void aspectRatioIsKeptAndSmallDigitsAreEnlarged() {
         // A 120x60 block fills exactly 20x10 pixels, however large or small it was drawn.
         for (int scale : new int[] {1, 20}) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tatami.Tatami;
 import org.tatami.activations.ActivationFunction;
+import org.tatami.constraints.MaxNorm;
 import org.tatami.initializers.Constant;
 import org.tatami.initializers.Orthogonal;
 import org.tatami.initializers.RandomUniform;
@@ -51,6 +52,9 @@ import org.tatami.layers.SpatialDropout2D;
 import org.tatami.layers.UpSampling2D;
 import org.tatami.layers.ZeroPadding2D;
 import org.tatami.config.ModelConfigException;
+import org.tatami.regularizers.L1;
+import org.tatami.regularizers.L1L2;
+import org.tatami.regularizers.L2;
 
 class ModelConfigTest {
     @BeforeEach
@@ -564,6 +568,42 @@ class ModelConfigTest {
     }
 
     @Test
+    void regularizersAndConstraintsRoundTripAndReadAsKerasWritesThem() {
+        Sequential model = new Sequential("reg",
+                new Conv2D(4, 3).kernelRegularizer("l2").biasRegularizer(new L1(0.001))
+                        .kernelConstraint(new MaxNorm(3, 0, 1, 2)).inputShape(6, 6, 1),
+                new Flatten(),
+                new Dense(2).kernelRegularizer(new L1L2(0.01, 0.02)).kernelConstraint("unit_norm")
+                        .biasConstraint("non_neg"));
+        String json = ModelConfig.toJson(model);
+        assertTrue(json.contains("\"module\": \"keras.regularizers\"") && json.contains("\"class_name\": \"MaxNorm\""),
+                json);
+        assertSameModel(model, ModelConfig.fromJson(json, "reg.json"));
+        String keras = """
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "InputLayer", "config": {"batch_shape": [null, 4], "name": "in"}},
+                  {"module": "keras.layers", "class_name": "Dense", "config": {"name": "keras3", "units": 3,
+                   "kernel_regularizer": {"module": "keras.regularizers", "class_name": "L2",
+                   "config": {"l2": 0.009999999776482582}, "registered_name": null},
+                   "bias_regularizer": "l1",
+                   "kernel_constraint": {"module": "keras.constraints", "class_name": "MaxNorm",
+                   "config": {"max_value": 2, "axis": 0}, "registered_name": null},
+                   "bias_constraint": {"module": "keras.constraints", "class_name": "NonNeg", "config": {},
+                   "registered_name": null}}},
+                  {"class_name": "Dense", "config": {"name": "keras2", "units": 3,
+                   "kernel_regularizer": {"class_name": "L1L2", "config": {"l1": 0.0, "l2": 0.01}},
+                   "kernel_constraint": {"class_name": "UnitNorm", "config": {"axis": [0]}}}}
+                ]}}
+                """;
+        Model m = ModelConfig.fromJson(keras, "reg3.json");
+        assertEquals(0.01f, ((L2) m.getLayer("keras3").parameters().get(0).regularizer()).l2());
+        rejected(swap(keras, "\"l2\": 0.009999999776482582", "\"l2\": -1"), "layer 'keras3' (Dense)",
+                "kernel_regularizer", "finite and >= 0");
+        rejected(swap(keras, "\"axis\": [0]", "\"axis\": [0], \"rate\": 1"), "layer 'keras2' (Dense)",
+                "kernel_constraint.config.rate");
+    }
+
+    @Test
     void newActivationsRoundTrip() {
         Sequential model = new Sequential("acts",
                 new Dense(8).activation("elu").inputShape(4),
@@ -1037,11 +1077,11 @@ class ModelConfigTest {
         "2 | data_format         | \"channels_first\"",
         "3 | data_format         | \"channels_first\"",
         "1 | padding             | \"causal\"",
-        "1 | kernel_regularizer  | {\"module\":\"keras.regularizers\",\"class_name\":\"L2\",\"config\":{\"l2\":0.01},\"registered_name\":null}",
-        "4 | bias_regularizer    | {\"class_name\":\"L1\",\"config\":{\"l1\":0.01}}",
+        "1 | kernel_regularizer  | {\"module\":\"keras.regularizers\",\"class_name\":\"OrthogonalRegularizer\",\"config\":{\"factor\":0.01,\"mode\":\"rows\"},\"registered_name\":null}",
+        "4 | bias_regularizer    | {\"class_name\":\"L1\",\"config\":{\"l1\":-0.01}}",
         "4 | activity_regularizer | {\"class_name\":\"L2\",\"config\":{\"l2\":0.01}}",
-        "4 | kernel_constraint   | {\"class_name\":\"MaxNorm\",\"config\":{\"max_value\":2,\"axis\":0}}",
-        "1 | bias_constraint     | {\"class_name\":\"NonNeg\",\"config\":{}}",
+        "4 | kernel_constraint   | {\"class_name\":\"MinMaxNorm\",\"config\":{\"min_value\":0,\"max_value\":1,\"rate\":1,\"axis\":0}}",
+        "1 | bias_constraint     | {\"class_name\":\"RadialConstraint\",\"config\":{}}",
         "4 | activation          | \"mish\"",
         "1 | kernel_initializer  | {\"module\":\"keras.initializers\",\"class_name\":\"Identity\",\"config\":{\"gain\":1.0},\"registered_name\":null}",
         "5 | bias_initializer    | \"identity\"",
