@@ -30,12 +30,15 @@ final class SparkCommands {
         return cli;
     }
 
+    /** The innermost message: a task's failure reaches the driver wrapped in Spark's job failure. */
     private static String oneLine(Throwable e) {
-        Throwable c = e;
-        while (c.getCause() != null && c.getMessage() == null) {
-            c = c.getCause();
+        String message = e.getMessage();
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c.getMessage() != null) {
+                message = c.getMessage();
+            }
         }
-        return String.valueOf(c.getMessage()).replace('\n', ' ');
+        return String.valueOf(message).replace('\n', ' ');
     }
 
     /** The session spark-submit configures (or {@code -Dspark.master=local[2]} for a run without it). */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,6 +30,7 @@ import org.tatami.data.Invert;
 import org.tatami.interop.onnx.OnnxExport;
 import org.tatami.models.Model;
 import org.tatami.tensor.Tensor;
+import picocli.CommandLine;
 
 /** Batch inference on a local[2] session: the same outputs as {@code model.predict}, for every input kind. */
 class TatamiClassifierModelTest {
@@ -182,6 +185,16 @@ class TatamiClassifierModelTest {
         List<Row> byLabel = spark.read().parquet(scored).orderBy("label").collectAsList();
         assertEquals(300, byLabel.size());
         assertEquals(List.of("label", "prediction", "probability"), List.of(byLabel.get(0).schema().fieldNames()));
+
+        Path notes = Files.writeString(dir.resolve("pictures").resolve("7").resolve("notes.png"), "not a picture");
+        CommandLine failing = SparkCommands.commandLine("spark-predict", new SparkPredict());
+        StringWriter err = new StringWriter();
+        failing.setErr(new PrintWriter(err, true));
+        assertEquals(1, failing.execute("--model", modelFile.toString(), "--pictures", "--input",
+                dir.resolve("pictures").toString(), "--output", scored, "--overwrite"));
+        assertEquals("tatami spark-predict: " + notes.toUri().toString().replace("file:///", "file:/")
+                + ": not a readable image (expected PNG, JPEG, GIF or BMP, found text starting \"not a picture\")"
+                + " (handleInvalid=skip drops such rows, keep gives them a null prediction)", err.toString().strip());
     }
 
     /** Rows of (label, prediction, probability) in test-set order from {@code first}: the bits of predict. */
