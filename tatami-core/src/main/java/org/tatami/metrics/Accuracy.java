@@ -38,7 +38,8 @@ public final class Accuracy {
         return correct;
     }
 
-    private static int argmax(float[] v, int o, int width) {
+    /** The class a row of {@code width} scores from {@code o} picks: the first of the largest. */
+    public static int argmax(float[] v, int o, int width) {
         int best = 0;
         for (int j = 1; j < width; j++) {
             if (v[o + j] > v[o + best]) {

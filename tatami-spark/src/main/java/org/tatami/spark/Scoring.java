@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.tatami.activations.ActivationFunction;
+import org.tatami.metrics.Accuracy;
 import org.tatami.tensor.Tensor;
 
 /**
@@ -103,7 +104,7 @@ final class Scoring implements MapPartitionsFunction<Row, Row> {
             }
             if (valid.get(i)) {
                 int off = k++ * classes;
-                values[row.length()] = (double) argMax(probs, off, classes);
+                values[row.length()] = (double) Accuracy.argmax(probs, off, classes);
                 if (probabilities) {
                     double[] p = new double[classes];
                     for (int c = 0; c < classes; c++) {
@@ -146,15 +147,5 @@ final class Scoring implements MapPartitionsFunction<Row, Row> {
             }
         }
         return p;
-    }
-
-    private static int argMax(float[] p, int off, int n) {
-        int best = 0;
-        for (int c = 1; c < n; c++) {
-            if (p[off + c] > p[off + best]) {
-                best = c;
-            }
-        }
-        return best;
     }
 }

@@ -23,6 +23,7 @@ import org.tatami.callbacks.Callback;
 import org.tatami.data.Images;
 import org.tatami.data.Invert;
 import org.tatami.data.Mnist;
+import org.tatami.metrics.Accuracy;
 import org.tatami.models.FitOptions;
 import org.tatami.models.History;
 import org.tatami.models.Model;
@@ -320,11 +321,7 @@ public final class SparkBench {
     private static int[] argMax(float[] p) {
         int[] out = new int[p.length / 10];
         for (int i = 0; i < out.length; i++) {
-            int best = 0;
-            for (int c = 1; c < 10; c++) {
-                best = p[i * 10 + c] > p[i * 10 + best] ? c : best;
-            }
-            out[i] = best;
+            out[i] = Accuracy.argmax(p, i * 10, 10);
         }
         return out;
     }

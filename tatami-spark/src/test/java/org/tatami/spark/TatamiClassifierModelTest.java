@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tatami.data.Images;
 import org.tatami.data.Invert;
 import org.tatami.interop.onnx.OnnxExport;
+import org.tatami.metrics.Accuracy;
 import org.tatami.models.Model;
 import org.tatami.tensor.Tensor;
 import picocli.CommandLine;
@@ -204,7 +205,7 @@ class TatamiClassifierModelTest {
             int image = first + i;
             assertEquals(TestData.mnist().test().labels().get(image), r.getInt(0));
             assertProbabilities(r.getAs(2), image);
-            assertEquals(argMax(expected, image * 10), r.getDouble(1), 0.0);
+            assertEquals(Accuracy.argmax(expected, image * 10, 10), r.getDouble(1), 0.0);
         }
     }
 
@@ -216,16 +217,6 @@ class TatamiClassifierModelTest {
         float[] want = new float[10];
         System.arraycopy(expected, image * 10, want, 0, 10);
         assertArrayEquals(want, got, "image " + image);
-    }
-
-    private static int argMax(float[] p, int off) {
-        int best = 0;
-        for (int c = 1; c < 10; c++) {
-            if (p[off + c] > p[off + best]) {
-                best = c;
-            }
-        }
-        return best;
     }
 
     private static int index(String path) {
