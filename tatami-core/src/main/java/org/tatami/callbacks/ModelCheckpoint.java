@@ -173,6 +173,18 @@ public final class ModelCheckpoint implements Callback {
         return format(filepath, values);
     }
 
+    @Override
+    public CallbackState state() {
+        return new CallbackState().put("best", best).put("last_saved", lastSaved == null ? null : lastSaved.toString());
+    }
+
+    @Override
+    public void restoreState(CallbackState state) {
+        best = state.number("best");
+        String last = state.text("last_saved");
+        lastSaved = last == null ? null : Path.of(last);
+    }
+
     /** The best value seen with save_best_only, or null. */
     public Double best() {
         return best;

@@ -1,6 +1,7 @@
 package org.tatami.models;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ import org.tatami.layers.Parameter;
 import org.tatami.layers.SymbolicTensor;
 import org.tatami.losses.Loss;
 import org.tatami.losses.MeanSquaredError;
-import org.tatami.metrics.Accuracy;
+import org.tatami.metrics.Mean;
+import org.tatami.metrics.Metric;
 import org.tatami.optimizers.Optimizer;
 import org.tatami.tensor.IntTensor;
 import org.tatami.tensor.Shape;
@@ -57,13 +59,19 @@ public class Model extends Layer implements TrainingControl {
     private Optimizer optimizer;
     private Loss[] losses;
     private float[] lossWeights;
-    private boolean accuracy;
+    /** What compile was given as metrics: names and Metric objects, for every output. */
+    private List<Object> metrics = List.of();
     private Engine engine;
     /** The trainable flags the engine was planned for: freezing changes which gradients it computes. */
     private List<Boolean> engineTrainable;
-    private SplittableRandom shuffleRandom;
+    private TrainingRandom trainingRandom;
     private History history;
     private volatile boolean stopTraining;
+    /** The running fit, its own callbacks, a backup they asked for and one being resumed; null outside fit. */
+    private FitState running;
+    private List<Callback> runningCallbacks;
+    private Path backupRequest;
+    private Backup resuming;
 
     /** A model from one input to one output. */
     public Model(SymbolicTensor inputs, SymbolicTensor outputs) {
@@ -382,16 +390,18 @@ public class Model extends Layer implements TrainingControl {
     // ---- compile / fit / evaluate / predict ----
 
     /**
-     * Sets the optimizer, one loss for every output and the metrics ({@code "accuracy"} is the one
-     * metric offered, computed for every output), as Keras's {@code compile}.
+     * Sets the optimizer, one loss for every output and the metrics, as Keras's {@code compile}: metric
+     * names ({@code "accuracy"}, {@code "precision"}, ... see {@link Metric#of}) or {@link Metric}
+     * objects, computed for every output ({@code "accuracy"}, with several outputs, for those with a
+     * classifying loss only).
      */
-    public void compile(Optimizer opt, Loss lossFunction, String... metrics) {
+    public void compile(Optimizer opt, Loss lossFunction, Object... metrics) {
         compile(opt, (List<Loss>) null, null, metrics);
         this.losses = new Loss[] {lossFunction};
     }
 
     /** {@code compile("adam", "sparse_categorical_crossentropy", "accuracy")} with Keras's defaults. */
-    public void compile(String opt, String lossFunction, String... metrics) {
+    public void compile(String opt, String lossFunction, Object... metrics) {
         compile(Optimizer.of(opt), Loss.of(lossFunction), metrics);
     }
 
@@ -399,12 +409,8 @@ public class Model extends Layer implements TrainingControl {
      * One loss per output, in the order of the outputs, and the weights of their sum ({@code null}: all
      * 1), as Keras's {@code compile(loss=[...], loss_weights=[...])}.
      */
-    public void compile(Optimizer opt, List<Loss> perOutput, List<Double> weights, String... metrics) {
-        for (String m : metrics) {
-            if (!m.equals("accuracy") && !m.equals("acc")) {
-                throw new IllegalArgumentException("unknown metric '" + m + "': expected accuracy");
-            }
-        }
+    public void compile(Optimizer opt, List<Loss> perOutput, List<Double> weights, Object... metrics) {
+        List<Object> specs = checkMetrics(metrics);
         if (perOutput != null && perOutput.isEmpty()) {
             throw new IllegalArgumentException("compile: the list of losses is empty");
         }
@@ -421,11 +427,36 @@ public class Model extends Layer implements TrainingControl {
                 lossWeights[i] = weights.get(i).floatValue();
             }
         }
-        this.accuracy = metrics.length > 0;
+        this.metrics = specs;
+    }
+
+    /** Names resolved (so that a wrong one fails now), objects kept; two metrics may not share a name. */
+    private static List<Object> checkMetrics(Object[] given) {
+        Set<String> names = new HashSet<>();
+        for (Object m : given) {
+            Metric metric;
+            if (m instanceof String name) {
+                metric = Metric.of(name);
+            } else if (m instanceof Metric object) {
+                metric = object;
+            } else {
+                throw new IllegalArgumentException("compile: a metric is a name or a Metric, got "
+                        + (m == null ? "null" : m.getClass().getName()));
+            }
+            if (metric instanceof Mean) {
+                throw new IllegalArgumentException("compile: Mean averages the values given to its updateState, not"
+                        + " a function of targets and predictions; use a MeanMetricWrapper");
+            }
+            if (!names.add(metric.name())) {
+                throw new IllegalArgumentException("compile: two metrics are named '" + metric.name()
+                        + "'; give one another name with name(...)");
+            }
+        }
+        return List.of(given);
     }
 
     /** Losses and loss weights by output name, as Keras's {@code compile(loss={...}, loss_weights={...})}. */
-    public void compile(Optimizer opt, Map<String, Loss> perOutput, Map<String, Double> weights, String... metrics) {
+    public void compile(Optimizer opt, Map<String, Loss> perOutput, Map<String, Double> weights, Object... metrics) {
         List<String> names = outputNames();
         for (String k : perOutput.keySet()) {
             if (!names.contains(k)) {
@@ -477,9 +508,9 @@ public class Model extends Layer implements TrainingControl {
         return out;
     }
 
-    /** The metric names compile was given, for summaries and model files. */
-    public List<String> metrics() {
-        return accuracy ? List.of("accuracy") : List.of();
+    /** The metrics compile was given, names and {@link Metric} objects, for summaries and model files. */
+    public List<Object> metrics() {
+        return metrics;
     }
 
     private Loss[] resolvedLosses() {
@@ -506,17 +537,25 @@ public class Model extends Layer implements TrainingControl {
         return lossWeights;
     }
 
-    /** What a training step optimizes: the losses, their weights, the accuracies. */
+    /** What a training step optimizes and measures: the losses, their weights, each output's metrics. */
     Engine.Objective objective() {
         Loss[] ls = resolvedLosses();
-        Accuracy[] accs = new Accuracy[ls.length];
-        for (int k = 0; k < ls.length && accuracy; k++) {
-            // With several outputs, accuracy is reported for the classifying ones (a cross-entropy loss) only.
-            boolean classifies = !(ls[k] instanceof MeanSquaredError);
-            int width = engine().outputWidth(k);
-            accs[k] = ls.length == 1 || classifies ? Accuracy.forTargets(ls[k].targetWidth(width), width) : null;
+        Metric[][] perOutput = new Metric[ls.length][];
+        for (int k = 0; k < ls.length; k++) {
+            List<Metric> list = new ArrayList<>();
+            for (Object spec : metrics) {
+                Metric m = spec instanceof Metric object ? object : Metric.of((String) spec);
+                // With several outputs, "accuracy" is reported for the classifying ones (a cross-entropy loss) only.
+                boolean accuracy = spec.equals("accuracy") || spec.equals("acc");
+                if (ls.length == 1 || !accuracy || !(ls[k] instanceof MeanSquaredError)) {
+                    int width = engine().outputWidth(k);
+                    m.checkShapes(ls[k].targetWidth(width), width);
+                    list.add(m);
+                }
+            }
+            perOutput[k] = list.toArray(new Metric[0]);
         }
-        return new Engine.Objective(ls, resolvedWeights(), accs);
+        return new Engine.Objective(ls, resolvedWeights(), perOutput);
     }
 
     private void requireCompiled(String what) {
@@ -584,14 +623,10 @@ public class Model extends Layer implements TrainingControl {
         } else if (options.verbose() == 2) {
             callbacks.add(0, new ProgressBar(System.out, false));
         }
-        if (shuffleRandom == null) {
-            shuffleRandom = Tatami.newRandom();
+        if (trainingRandom == null) {
+            trainingRandom = new TrainingRandom(Tatami.newRandom().nextLong(), 0, 0);
         }
-        long noiseSeed = Tatami.newRandom().nextLong();
         int[] order = new int[samples];
-        for (int i = 0; i < samples; i++) {
-            order[i] = i;
-        }
         List<Parameter> all = new ArrayList<>();
         List<Boolean> trains = new ArrayList<>();
         for (Layer l : e.layers()) {
@@ -604,55 +639,118 @@ public class Model extends Layer implements TrainingControl {
         float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
         float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
         int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
-        History newHistory = new History();
+        FitState state = new FitState(objective, samples, batch, steps);
         stopTraining = false;
-        callbacks.forEach(c -> c.setModel(this));
-        callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps, samples));
-        for (int epoch = 0; epoch < options.epochs() && !stopTraining; epoch++) {
-            final int ep = epoch;
-            callbacks.forEach(c -> c.onEpochBegin(ep));
-            if (options.shuffle()) {
-                shuffle(order, shuffleRandom);
+        running = state;
+        runningCallbacks = options.callbacks();
+        try {
+            callbacks.forEach(c -> c.setModel(this));
+            callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps, samples));
+            if (resuming != null) {
+                try {
+                    resuming.resume(state, runningCallbacks);
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
             }
-            double[] lossSums = new double[outs];
-            long[] correct = new long[outs];
-            Map<String, Double> logs = new LinkedHashMap<>();
-            boolean cutShort = false;
-            for (int step = 0; step < steps; step++) {
-                if (stopTraining) {
-                    cutShort = true;
+            while (state.epoch < options.epochs() && !stopTraining) {
+                final int ep = state.epoch;
+                long start = System.nanoTime();
+                callbacks.forEach(c -> c.onEpochBegin(ep));
+                boolean resumed = state.midEpoch();
+                if (resumed && state.resumeLearningRate != null) {
+                    // The rate the epoch ran with when the backup was written, whatever onEpochBegin set.
+                    optimizer.setLearningRate(state.resumeLearningRate);
+                }
+                long shuffle = resumed ? trainingRandom.epochs - 1 : trainingRandom.epochs++;
+                if (options.shuffle()) {
+                    trainingRandom.shuffle(order, shuffle);
+                } else {
+                    TrainingRandom.identity(order);
+                }
+                Map<String, Double> logs = new LinkedHashMap<>(metricsOf(e, objective, state.lossSums,
+                        state.metrics, state.seen()));
+                while (state.step < steps && !stopTraining) {
+                    int from = state.step * batch;
+                    int count = Math.min(batch, samples - from);
+                    Engine.Totals t = e.trainStep(xs, ys, targetSizes, order, from, count, objective,
+                            trainingRandom.nextStepSeed());
+                    optimizer.apply(params, trainable(trains, e.gradients()));
+                    state.add(t);
+                    logs.clear();
+                    logs.putAll(metricsOf(e, objective, state.lossSums, state.metrics, state.seen()));
+                    final int s = state.step;
+                    callbacks.forEach(c -> c.onBatchEnd(s, logs));
+                    writeRequestedBackup(state, seconds(start));
+                }
+                if (state.step < steps) {
+                    // Unlike Keras, History holds whole epochs only: a part of one would pass for an epoch.
                     break;
                 }
-                int from = step * batch;
-                int count = Math.min(batch, samples - from);
-                long seed = noiseSeed + 0x632BE59BD9B4E019L * ((long) epoch * steps + step);
-                Engine.Totals t = e.trainStep(xs, ys, targetSizes, order, from, count, objective, seed);
-                optimizer.apply(params, trainable(trains, e.gradients()));
-                for (int k = 0; k < outs; k++) {
-                    lossSums[k] += t.loss()[k];
-                    correct[k] += t.correct()[k];
+                if (options.validationX() != null) {
+                    Map<String, Double> val = evaluate(options.validationX(), options.validationY());
+                    val.forEach((k, v) -> logs.put("val_" + k, v));
                 }
-                logs.clear();
-                logs.putAll(metricsOf(e, objective, lossSums, correct, from + count));
-                final int s = step + 1;
-                callbacks.forEach(c -> c.onBatchEnd(s, logs));
+                double rate = optimizer.learningRate();
+                // As Keras's History (the last callback), the logs are recorded after the callbacks have seen
+                // them: what they add (ReduceLROnPlateau's learning_rate) is in the History.
+                callbacks.forEach(c -> c.onEpochEnd(ep, logs));
+                logs.putIfAbsent("learning_rate", rate);
+                state.endEpoch(logs, seconds(start));
+                writeRequestedBackup(state, 0);
             }
-            if (cutShort) {
-                // Unlike Keras, History holds whole epochs only: a part of one would pass for an epoch.
-                break;
-            }
-            if (options.validationX() != null) {
-                Map<String, Double> val = evaluate(options.validationX(), options.validationY());
-                val.forEach((k, v) -> logs.put("val_" + k, v));
-            }
-            // As Keras's History (the last callback), the logs are recorded after the callbacks have seen
-            // them: what they add (ReduceLROnPlateau's learning_rate) is in the History.
-            callbacks.forEach(c -> c.onEpochEnd(ep, logs));
-            newHistory.append(logs);
+            callbacks.forEach(Callback::onTrainEnd);
+        } finally {
+            running = null;
+            runningCallbacks = null;
+            backupRequest = null;
+            resuming = null;
         }
-        callbacks.forEach(Callback::onTrainEnd);
-        this.history = newHistory;
-        return newHistory;
+        this.history = state.history;
+        return state.history;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    /** Writes the backup a callback asked for during this batch or epoch end, if one did. */
+    private void writeRequestedBackup(FitState state, double epochSeconds) {
+        Path file = backupRequest;
+        if (file == null) {
+            return;
+        }
+        backupRequest = null;
+        try {
+            Backup.write(this, state, trainingRandom, runningCallbacks, state.secondsBefore + epochSeconds, file);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("could not write the backup " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public void requestBackup(Path file) {
+        if (running == null) {
+            throw new IllegalStateException("model '" + name() + "': a backup can only be asked for during fit");
+        }
+        backupRequest = file;
+    }
+
+    @Override
+    public void restoreBackup(Path file) throws IOException {
+        if (running == null) {
+            throw new IllegalStateException("model '" + name() + "': a backup can only be restored when fit starts");
+        }
+        resuming = Backup.restore(this, running, runningCallbacks, file);
+    }
+
+    /** The random streams of training, as a backup or a model file restores them. */
+    void setTrainingRandom(TrainingRandom random) {
+        this.trainingRandom = random;
+    }
+
+    TrainingRandom trainingRandom() {
+        return trainingRandom;
     }
 
     /** Keras's {@code model.stop_training}: asks a running {@code fit} to stop before its next batch. */
@@ -666,9 +764,12 @@ public class Model extends Layer implements TrainingControl {
         return stopTraining;
     }
 
-    /** Keras's figures from per-output sums over {@code samples} samples: loss, and per output when several. */
-    private Map<String, Double> metricsOf(Engine e, Engine.Objective objective, double[] lossSums, long[] correct,
-                                          long samples) {
+    /**
+     * Keras's figures from per-output sums over {@code samples} samples and metric states: the loss, each
+     * output's loss when several, then the metrics (named {@code <output>_<metric>} when several outputs).
+     */
+    private Map<String, Double> metricsOf(Engine e, Engine.Objective objective, double[] lossSums,
+                                          double[][][] states, long samples) {
         Map<String, Double> logs = new LinkedHashMap<>();
         int outs = lossSums.length;
         double total = 0;
@@ -683,21 +784,12 @@ public class Model extends Layer implements TrainingControl {
             logs.put(names.get(k) + "_loss", means[k]);
         }
         for (int k = 0; k < outs; k++) {
-            if (objective.accuracies()[k] != null) {
-                double acc = (double) correct[k] / Math.max(samples * e.outputRows(k), 1);
-                logs.put(outs > 1 ? names.get(k) + "_accuracy" : "accuracy", acc);
+            Metric[] ms = objective.metrics()[k];
+            for (int m = 0; m < ms.length; m++) {
+                logs.put(outs > 1 ? names.get(k) + "_" + ms[m].name() : ms[m].name(), ms[m].result(states[k][m]));
             }
         }
         return logs;
-    }
-
-    private static void shuffle(int[] order, SplittableRandom random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
     }
 
     /** The arrays that belong to trainable parameters: the optimizer sees only those. */
@@ -738,8 +830,8 @@ public class Model extends Layer implements TrainingControl {
         float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
         float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
         int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
-        Engine.Totals t = e.infer(xs, samples, ys, targetSizes, objective.losses(), objective.accuracies(), null);
-        return metricsOf(e, objective, t.loss(), t.correct(), samples);
+        Engine.Totals t = e.infer(xs, samples, ys, targetSizes, objective, null);
+        return metricsOf(e, objective, t.loss(), t.metrics(), samples);
     }
 
     /** The model's output for a batch of inputs, as Keras's {@code predict}; a model with one input and output. */
@@ -768,7 +860,7 @@ public class Model extends Layer implements TrainingControl {
             out[k] = t.data();
             result.add(t);
         }
-        e.infer(x.stream().map(Tensor::data).toArray(float[][]::new), samples, null, null, null, null, out);
+        e.infer(x.stream().map(Tensor::data).toArray(float[][]::new), samples, null, null, null, out);
         return result;
     }
 

@@ -28,6 +28,7 @@ import org.tatami.io.SafetensorsFile;
 import org.tatami.io.Version;
 import org.tatami.io.ZipParts;
 import org.tatami.losses.Loss;
+import org.tatami.metrics.Metric;
 import org.tatami.config.Fields;
 import org.tatami.optimizers.Optimizer;
 import org.tatami.tensor.Limits;
@@ -100,11 +101,21 @@ public final class ModelFile {
             } else {
                 compile.put("loss", lossConfig(model.loss()));
             }
-            compile.put("metrics", model.metrics());
+            compile.put("metrics", model.metrics().stream().map(x -> x instanceof Metric o ? o.serialize() : x).toList());
             m.put("compile_config", compile);
         }
         if (model.history() != null) {
             m.put("history", model.history().history());
+            m.put("epoch_seconds", model.history().seconds());
+        }
+        TrainingRandom random = model.trainingRandom();
+        if (random != null) {
+            // The random streams of training, so that fit goes on drawing what it would have drawn.
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("seed", random.seed);
+            r.put("epochs", random.epochs);
+            r.put("steps", random.steps);
+            m.put("training_random", r);
         }
         return m;
     }
@@ -114,7 +125,7 @@ public final class ModelFile {
     }
 
     /** Every weight's optimizer state that exists (none before its first update), and the step count. */
-    private static byte[] optimizerState(Model model) {
+    static byte[] optimizerState(Model model) {
         Optimizer optimizer = model.optimizer();
         List<String> slots = optimizer.slotNames();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -167,6 +178,9 @@ public final class ModelFile {
         if (compiled) {
             compile(model, meta.getAsJsonObject("compile_config"), name);
         }
+        if (meta.has("training_random")) {
+            model.setTrainingRandom(trainingRandom(meta.get("training_random"), name + "/" + METADATA));
+        }
         if (parts.containsKey(OPTIMIZER)) {
             if (!compiled) {
                 throw new ModelFileException(name + ": " + OPTIMIZER + " without a compile_config in " + METADATA);
@@ -215,6 +229,16 @@ public final class ModelFile {
         return parts;
     }
 
+    private static TrainingRandom trainingRandom(JsonElement e, String where) throws ModelFileException {
+        try {
+            JsonObject r = e.getAsJsonObject();
+            return new TrainingRandom(r.get("seed").getAsLong(), r.get("epochs").getAsLong(), r.get("steps").getAsLong());
+        } catch (RuntimeException ex) {
+            throw new ModelFileException(where + ": training_random must be {\"seed\", \"epochs\", \"steps\"} of"
+                    + " whole numbers (epochs and steps >= 0), got " + Fields.describe(e), ex);
+        }
+    }
+
     private static int formatVersion(JsonObject meta, String where) throws ModelFileException {
         JsonElement v = meta.get("format_version");
         if (v == null) {
@@ -248,9 +272,9 @@ public final class ModelFile {
             Optimizer optimizer = Optimizer.fromConfig(opt.get("class_name").getAsString(),
                     Fields.of(name + "/" + METADATA, "compile_config.optimizer.config.", "the optimizer's config",
                             opt.get("config")));
-            List<String> metrics = new ArrayList<>();
-            c.getAsJsonArray("metrics").forEach(m -> metrics.add(m.getAsString()));
-            String[] metricNames = metrics.toArray(new String[0]);
+            List<Object> metrics = new ArrayList<>();
+            c.getAsJsonArray("metrics").forEach(m -> metrics.add(readMetric(m, name)));
+            Object[] metricNames = metrics.toArray();
             if (c.get("loss").isJsonArray()) {
                 List<Loss> losses = new ArrayList<>();
                 c.getAsJsonArray("loss").forEach(l -> losses.add(readLoss(l)));
@@ -269,7 +293,7 @@ public final class ModelFile {
      * Gives the model's new optimizer the saved step count and state, after checking every tensor
      * against the model's weights and the optimizer's slots; nothing is set if anything is wrong.
      */
-    private static void restoreOptimizer(Model model, byte[] bytes, String where) throws IOException {
+    static void restoreOptimizer(Model model, byte[] bytes, String where) throws IOException {
         SafetensorsFile file = Safetensors.read(bytes, where);
         Optimizer optimizer = model.optimizer();
         String saved = file.metadata().get("optimizer");
@@ -335,6 +359,20 @@ public final class ModelFile {
         object.put("config", config);
         object.put("registered_name", null);
         return object;
+    }
+
+    /** A metric of a compile config: a name as it is, or Keras's serialized metric object. */
+    private static Object readMetric(JsonElement e, String name) {
+        if (e.isJsonPrimitive()) {
+            return e.getAsString();
+        }
+        Fields m = Fields.of(name + "/" + METADATA, "compile_config.metrics.", "a metric", e);
+        String className = m.string("class_name");
+        String registered = m.string("registered_name", null);
+        m.take("module");
+        Fields config = m.objectOrEmpty("config");
+        m.finish();
+        return Metric.fromConfig(className, registered, config);
     }
 
     private static Loss readLoss(JsonElement e) {

@@ -136,6 +136,16 @@ class KerasCallbacksTest {
         public void saveWeights(Path file) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public void requestBackup(Path file) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void restoreBackup(Path file) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     /** Feeds {@code key} values epoch by epoch; returns the epoch (from 0) at which a stop was asked, or -1. */
