@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.tatami.Tatami;
+import org.tatami.callbacks.BackupAndRestore;
 import org.tatami.callbacks.Callback;
+import org.tatami.callbacks.CallbackState;
 import org.tatami.callbacks.ProgressBar;
 import org.tatami.callbacks.TerminateOnNaN;
 import org.tatami.losses.SparseCategoricalCrossentropy;
@@ -37,7 +39,9 @@ import picocli.CommandLine.Option;
                 "The run folder holds the model, its weights, the history, plots, feature maps and report.html.",
                 "With no options this is the seed tutorial: its CNN, Adam 0.01, batch 4096, 30 epochs, seed 0.",
                 "Ctrl-C stops after the current batch and saves the finished epochs (exit 130); a loss that is",
-                "not finite stops the run the same way (exit 1)."})
+                "not finite stops the run the same way (exit 1).",
+                "The run backs itself up into <out>/backup as it goes: an interrupted or killed run goes on",
+                "with the same options and --resume, and ends with the same weights as if never stopped."})
 final class TrainCommand extends BaseCommand {
     enum OptimizerName { adam, sgd, rmsprop }
 
@@ -86,6 +90,16 @@ final class TrainCommand extends BaseCommand {
     @Option(names = "--quiet", description = "Print nothing but errors (and the JSON with --json).")
     boolean quiet;
 
+    @Option(names = "--resume", description = {"Go on with the interrupted run in --out from its last backup, given"
+            + " the options it was started with (--epochs may be raised to train longer); it ends with the weights"
+            + " the run would have had, never stopped."})
+    boolean resume;
+
+    @Option(names = "--backup-freq", paramLabel = "epoch|N", defaultValue = "epoch",
+            description = "When the run backs itself up for --resume: at the end of each epoch (default), or every"
+                    + " N batches.")
+    String backupFreq;
+
     @Override
     void execute() throws Exception {
         check(epochs >= 1, "--epochs must be at least 1, got " + epochs);
@@ -95,14 +109,20 @@ final class TrainCommand extends BaseCommand {
         check(lr > 0 && Float.isFinite(lr), "--learning-rate must be positive and within float32's range"
                 + " (1.4e-45 to 3.4e38), got " + learningRate);
         check(trainLimit == null || trainLimit >= 1, "--train-limit must be at least 1, got " + trainLimit);
+        check(backupFreq.equals("epoch") || backupFreq.matches("[1-9][0-9]{0,8}"),
+                "--backup-freq must be epoch or a number of batches >= 1, got " + backupFreq);
+        check(!resume || out != null, "--resume needs the --out folder of the run to resume");
         // The folder is claimed before anything loads or trains: one that cannot be used fails at once.
-        try (RunFolder run = RunFolder.claim(out != null ? out : freshRunPath(), overwrite);
+        try (RunFolder run = RunFolder.claim(out != null ? out : freshRunPath(), overwrite || resume);
              StopOnSignal signal = StopOnSignal.install()) {
-            train(run, signal);
+            RunBackup backup = new RunBackup(run.dir().resolve(RunBackup.DIR));
+            check(!resume || backup.exists(), "--resume: " + run.dir() + " holds no backup to resume ("
+                    + RunBackup.DIR + "/" + BackupAndRestore.FILE + "); run without --resume");
+            train(run, signal, backup);
         }
     }
 
-    private void train(RunFolder run, StopOnSignal signal) throws IOException {
+    private void train(RunFolder run, StopOnSignal signal, RunBackup backup) throws IOException {
         boolean text = !quiet && !json;
         Tatami.setRandomSeed(seed);
         Model net = model == null ? ModelFiles.seedModel() : ModelFiles.fromConfig(model);
@@ -127,6 +147,13 @@ final class TrainCommand extends BaseCommand {
         train.requireClasses(ImageModels.classes(net));
         test.requireClasses(ImageModels.classes(net));
         Path dir = run.dir();
+        Map<String, Object> settings = settings(train.size(), test.size());
+        if (resume) {
+            String differs = backup.differences(settings);
+            check(differs == null, "--resume: " + differs + "; give the options the run was started with");
+        } else {
+            backup.start(settings);
+        }
         String summary = summaryText(net);
         if (text) {
             out().print(summary);
@@ -138,8 +165,21 @@ final class TrainCommand extends BaseCommand {
         EpochWeights kept = new EpochWeights(net);
         // Said once, on standard error, when the run ends.
         TerminateOnNaN nan = new TerminateOnNaN(new PrintWriter(Writer.nullWriter()));
+        BackupAndRestore backups = new BackupAndRestore(backup.dir()).deleteCheckpoint(false);
+        if (!backupFreq.equals("epoch")) {
+            backups.saveFreq(Integer.parseInt(backupFreq));
+        }
+        Callback resumedNote = new Callback() {
+            @Override
+            public void onTrainBegin(int epochCount, int stepsPerEpoch, int samples) {
+                if (text && backups.resumedAt() != null) {
+                    out().println("Resuming from the backup at " + backups.resumedAt());
+                    out().flush();
+                }
+            }
+        };
         FitOptions fit = new FitOptions().batchSize(batchSize).epochs(epochs).shuffle(!noShuffle).verbose(0)
-                .validationData(test.images(), test.labels()).callbacks(timer, kept, nan, signal);
+                .validationData(test.images(), test.labels()).callbacks(backups, timer, kept, nan, signal, resumedNote);
         if (text) {
             fit.callbacks(new ProgressBar(out(), System.console() != null));
         }
@@ -151,7 +191,12 @@ final class TrainCommand extends BaseCommand {
         String stop = interrupted != null ? "interrupted by " + interrupted
                 : nan.reason() != null ? "stopped at " + nan.reason() : null;
         int status = interrupted != null ? signal.exitStatus() : 1;
-        String hint = interrupted != null ? "" : "; try a smaller --learning-rate";
+        // An interrupted run keeps its backup to be resumed; a finished one (or one that diverged) needs it no more.
+        String hint = interrupted == null ? "; try a smaller --learning-rate"
+                : backup.exists() ? "; go on with the same options and --resume" : "";
+        if (interrupted == null || !backup.exists()) {
+            backup.delete();
+        }
         if (stop != null && history.epochs() == 0) {
             throw new ExitStatus(status, stop + ", before the first epoch finished: nothing to save" + hint);
         }
@@ -164,7 +209,6 @@ final class TrainCommand extends BaseCommand {
             stopped.put("epochs", history.epochs());
             stopped.put("weights_epoch", weightsEpoch);
         }
-        Map<String, Object> settings = settings(train.size(), test.size());
         RunFolder.Result result = run.write(net, history, summary, settings, wall,
                 (double) train.size() * history.epochs() / timer.trainSeconds, test, stopped);
         if (json) {
@@ -271,6 +315,17 @@ final class TrainCommand extends BaseCommand {
             if (step == steps) {
                 trainSeconds += (System.nanoTime() - epochStart) / 1e9;
             }
+        }
+
+        /** A resumed run counts the seconds of the epochs before it too. */
+        @Override
+        public CallbackState state() {
+            return new CallbackState().put("train_seconds", trainSeconds);
+        }
+
+        @Override
+        public void restoreState(CallbackState state) {
+            trainSeconds = state.number("train_seconds");
         }
     }
 }

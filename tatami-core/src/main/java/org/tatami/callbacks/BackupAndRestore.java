@@ -36,6 +36,7 @@ public final class BackupAndRestore implements Callback {
 
     private TrainingControl model;
     private int batchesSinceSave;
+    private String resumedAt;
 
     /** Keras's {@code backup_dir}: where the backup is kept (created when first needed). */
     public BackupAndRestore(Path backupDir) {
@@ -72,6 +73,11 @@ public final class BackupAndRestore implements Callback {
         return backupDir.resolve(FILE);
     }
 
+    /** Where the last fit went on from a backup ({@code epoch 3, batch 8 of 20}), or null if it started afresh. */
+    public String resumedAt() {
+        return resumedAt;
+    }
+
     @Override
     public void setModel(TrainingControl model) {
         this.model = model;
@@ -80,9 +86,10 @@ public final class BackupAndRestore implements Callback {
     @Override
     public void onTrainBegin(int epochs, int stepsPerEpoch, int samples) {
         batchesSinceSave = 0;
+        resumedAt = null;
         if (Files.exists(file())) {
             try {
-                model.restoreBackup(file());
+                resumedAt = model.restoreBackup(file());
             } catch (IOException e) {
                 throw new UncheckedIOException("BackupAndRestore could not resume from " + file() + ": "
                         + e.getMessage(), e);

@@ -737,11 +737,12 @@ public class Model extends Layer implements TrainingControl {
     }
 
     @Override
-    public void restoreBackup(Path file) throws IOException {
+    public String restoreBackup(Path file) throws IOException {
         if (running == null) {
             throw new IllegalStateException("model '" + name() + "': a backup can only be restored when fit starts");
         }
         resuming = Backup.restore(this, running, runningCallbacks, file);
+        return resuming.position();
     }
 
     /** The random streams of training, as a backup or a model file restores them. */

@@ -143,7 +143,7 @@ class KerasCallbacksTest {
         }
 
         @Override
-        public void restoreBackup(Path file) {
+        public String restoreBackup(Path file) {
             throw new UnsupportedOperationException();
         }
     }
