@@ -31,11 +31,10 @@ public final class BackupAndRestore implements Callback {
     public static final String FILE = "latest.backup";
 
     private final Path backupDir;
-    private int saveFreq;
+    private final SaveFrequency saveFreq = new SaveFrequency();
     private boolean deleteCheckpoint = true;
 
     private TrainingControl model;
-    private int batchesSinceSave;
     private String resumedAt;
 
     /** Keras's {@code backup_dir}: where the backup is kept (created when first needed). */
@@ -45,20 +44,13 @@ public final class BackupAndRestore implements Callback {
 
     /** Keras's {@code save_freq="epoch"}, the default: a backup at the end of each epoch. */
     public BackupAndRestore saveFreq(String freq) {
-        if (!freq.equals("epoch")) {
-            throw new IllegalArgumentException("Invalid value for argument `save_freq`. Received: save_freq=" + freq
-                    + ". Expected either 'epoch' or an integer value.");
-        }
-        this.saveFreq = 0;
+        saveFreq.set(freq);
         return this;
     }
 
     /** Keras's {@code save_freq=n}: a backup every {@code n} batches, counted across epochs. */
     public BackupAndRestore saveFreq(int batches) {
-        if (batches < 1) {
-            throw new IllegalArgumentException("save_freq must be 'epoch' or a number of batches >= 1, got " + batches);
-        }
-        this.saveFreq = batches;
+        saveFreq.set(batches);
         return this;
     }
 
@@ -85,7 +77,8 @@ public final class BackupAndRestore implements Callback {
 
     @Override
     public void onTrainBegin(int epochs, int stepsPerEpoch, int samples) {
-        batchesSinceSave = 0;
+        // A backup is written when the count comes round, so a resumed run starts counting from 0 too.
+        saveFreq.reset(0);
         resumedAt = null;
         if (Files.exists(file())) {
             try {
@@ -99,15 +92,14 @@ public final class BackupAndRestore implements Callback {
 
     @Override
     public void onBatchEnd(int step, Map<String, Double> logs) {
-        if (saveFreq > 0 && ++batchesSinceSave >= saveFreq) {
-            batchesSinceSave = 0;
+        if (saveFreq.batchEnded()) {
             model.requestBackup(file());
         }
     }
 
     @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
-        if (saveFreq == 0) {
+        if (saveFreq.perEpoch()) {
             model.requestBackup(file());
         }
     }

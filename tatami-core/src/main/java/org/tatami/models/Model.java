@@ -699,6 +699,10 @@ public class Model extends Layer implements TrainingControl {
                 state.endEpoch(logs, seconds(start));
                 writeRequestedBackup(state, 0);
             }
+            if (options.epochs() > 0) {
+                // As Keras's fit: with use_ema the weights become their moving averages now.
+                optimizer.finalizeVariableValues(params);
+            }
             callbacks.forEach(Callback::onTrainEnd);
         } finally {
             running = null;

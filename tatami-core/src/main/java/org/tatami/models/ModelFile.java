@@ -127,7 +127,7 @@ public final class ModelFile {
     /** Every weight's optimizer state that exists (none before its first update), and the step count. */
     static byte[] optimizerState(Model model) {
         Optimizer optimizer = model.optimizer();
-        List<String> slots = optimizer.slotNames();
+        List<String> slots = optimizer.stateNames();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         model.namedWeights().forEach((weight, value) -> {
             float[][] state = optimizer.state(value.data());
@@ -312,7 +312,7 @@ public final class ModelFile {
                     + file.metadata().get("iterations"));
         }
         Map<String, Tensor> weights = model.namedWeights();
-        List<String> slots = optimizer.slotNames();
+        List<String> slots = optimizer.stateNames();
         Map<String, float[][]> states = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : file.tensors().entrySet()) {
             String key = e.getKey();

@@ -34,7 +34,7 @@ import org.tatami.tensor.Tensor;
 /**
  * A run that crashes and is started again with BackupAndRestore ends as a run never stopped: the same
  * weights bit for bit, the same History, the same CSV log, with shuffling, dropout, BatchNormalization,
- * EarlyStopping and ReduceLROnPlateau. ({@code BackupAndRestoreKillTest} kills a real process.)
+ * the optimizer's moving average of the weights, EarlyStopping and ReduceLROnPlateau. ({@code BackupAndRestoreKillTest} kills a real process.)
  */
 class BackupAndRestoreTest {
     private static final int EPOCHS = 6;
@@ -64,7 +64,7 @@ class BackupAndRestoreTest {
         Tatami.setRandomSeed(7);
         Sequential m = new Sequential(new Conv2D(4, 3).activation("relu").inputShape(6, 6, 1),
                 new BatchNormalization(), new Flatten(), new Dropout(0.25), new Dense(3).activation("softmax"));
-        m.compile(new Adam(0.01), new SparseCategoricalCrossentropy(), "accuracy");
+        m.compile(new Adam(0.01).useEma(true).emaOverwriteFrequency(10), new SparseCategoricalCrossentropy(), "accuracy");
         return m;
     }
 

@@ -272,6 +272,23 @@ class KerasCallbacksTest {
         assertArrayEquals(flat(m.getWeights()), flat(last.getWeights()));
     }
 
+    /** save_freq=2 with 3 batches per epoch: batches counted across epochs, {batch} from 1, as Keras. */
+    @Test
+    void checkpointEveryNBatches() throws IOException {
+        Sequential m = model(0.05);
+        String pattern = dir.resolve("batches").resolve("w-{epoch}-{batch}.safetensors").toString();
+        fit(m, 2, true, new ModelCheckpoint(pattern).saveWeightsOnly(true).saveFreq(2));
+        try (Stream<Path> files = Files.list(dir.resolve("batches"))) {
+            assertEquals(List.of("w-1-2.safetensors", "w-2-1.safetensors", "w-2-3.safetensors"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        Sequential other = model(0.05);
+        other.loadWeights(dir.resolve("batches").resolve("w-2-3.safetensors"));
+        assertArrayEquals(flat(m.getWeights()), flat(other.getWeights()));
+        assertThrows(IllegalArgumentException.class, () -> new ModelCheckpoint("x.tatami").saveFreq("batch"));
+        assertThrows(IllegalArgumentException.class, () -> new ModelCheckpoint("x.tatami").saveFreq(0));
+    }
+
     @Test
     void checkpointBestOnlyKeepsTheBestEpochsWeights() throws IOException {
         Sequential m = model(0.05);
