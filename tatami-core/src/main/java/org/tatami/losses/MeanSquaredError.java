@@ -8,6 +8,11 @@ public final class MeanSquaredError extends Loss {
     }
 
     @Override
+    public boolean classifies() {
+        return false;
+    }
+
+    @Override
     public double compute(float[] yPred, float[] yTrue, int rows, int width, float[] grad, float scale) {
         double total = 0;
         for (int r = 0; r < rows; r++) {

@@ -1,8 +1,8 @@
 package org.tatami.models;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +27,6 @@ import org.tatami.layers.Node;
 import org.tatami.layers.Parameter;
 import org.tatami.layers.SymbolicTensor;
 import org.tatami.losses.Loss;
-import org.tatami.losses.MeanSquaredError;
 import org.tatami.metrics.Mean;
 import org.tatami.metrics.Metric;
 import org.tatami.optimizers.Optimizer;
@@ -547,7 +546,7 @@ public class Model extends Layer implements TrainingControl {
                 Metric m = spec instanceof Metric object ? object : Metric.of((String) spec);
                 // With several outputs, "accuracy" is reported for the classifying ones (a cross-entropy loss) only.
                 boolean accuracy = spec.equals("accuracy") || spec.equals("acc");
-                if (ls.length == 1 || !accuracy || !(ls[k] instanceof MeanSquaredError)) {
+                if (ls.length == 1 || !accuracy || ls[k].classifies()) {
                     int width = engine().outputWidth(k);
                     m.checkShapes(ls[k].targetWidth(width), width);
                     list.add(m);

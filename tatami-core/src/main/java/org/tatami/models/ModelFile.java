@@ -96,10 +96,10 @@ public final class ModelFile {
             compile.put("optimizer", opt);
             // One loss for every output, as compile(optimizer, loss) gives it; else one per output, weighted.
             if (model.isBuilt() && !oneLoss(model)) {
-                compile.put("loss", model.losses().stream().map(ModelFile::lossConfig).toList());
+                compile.put("loss", model.losses().stream().map(Loss::serialize).toList());
                 compile.put("loss_weights", model.lossWeights());
             } else {
-                compile.put("loss", lossConfig(model.loss()));
+                compile.put("loss", model.loss().serialize());
             }
             compile.put("metrics", model.metrics().stream().map(x -> x instanceof Metric o ? o.serialize() : x).toList());
             m.put("compile_config", compile);
@@ -277,12 +277,12 @@ public final class ModelFile {
             Object[] metricNames = metrics.toArray();
             if (c.get("loss").isJsonArray()) {
                 List<Loss> losses = new ArrayList<>();
-                c.getAsJsonArray("loss").forEach(l -> losses.add(readLoss(l)));
+                c.getAsJsonArray("loss").forEach(l -> losses.add(readLoss(l, name)));
                 List<Double> weights = new ArrayList<>();
                 c.getAsJsonArray("loss_weights").forEach(w -> weights.add(w.getAsDouble()));
                 model.compile(optimizer, losses, weights, metricNames);
             } else {
-                model.compile(optimizer, readLoss(c.get("loss")), metricNames);
+                model.compile(optimizer, readLoss(c.get("loss"), name), metricNames);
             }
         } catch (RuntimeException e) {
             throw new ModelFileException(name + "/" + METADATA + ": bad compile_config: " + e.getMessage(), e);
@@ -341,26 +341,6 @@ public final class ModelFile {
         optimizer.setIterations(iterations);
     }
 
-    /**
-     * A loss as Keras's compile config holds it: its name, or, when it has a setting beyond the
-     * defaults ({@code from_logits}), Keras's serialized loss object.
-     */
-    private static Object lossConfig(Loss loss) {
-        if (!loss.fromLogits()) {
-            return loss.name();
-        }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("name", loss.name());
-        config.put("reduction", "sum_over_batch_size");
-        config.put("from_logits", true);
-        Map<String, Object> object = new LinkedHashMap<>();
-        object.put("module", "keras.losses");
-        object.put("class_name", loss.getClass().getSimpleName());
-        object.put("config", config);
-        object.put("registered_name", null);
-        return object;
-    }
-
     /** A metric of a compile config: a name as it is, or Keras's serialized metric object. */
     private static Object readMetric(JsonElement e, String name) {
         if (e.isJsonPrimitive()) {
@@ -375,12 +355,17 @@ public final class ModelFile {
         return Metric.fromConfig(className, registered, config);
     }
 
-    private static Loss readLoss(JsonElement e) {
+    /** A loss of a compile config: a name, or Keras's serialized loss object with its config. */
+    private static Loss readLoss(JsonElement e, String name) {
         if (e.isJsonPrimitive()) {
             return Loss.of(e.getAsString());
         }
-        JsonObject config = e.getAsJsonObject().getAsJsonObject("config");
-        JsonElement fromLogits = config.get("from_logits");
-        return Loss.of(config.get("name").getAsString(), fromLogits != null && fromLogits.getAsBoolean());
+        Fields l = Fields.of(name + "/" + METADATA, "compile_config.loss.", "a loss", e);
+        String className = l.string("class_name");
+        l.take("module");
+        l.expectNull("registered_name", "a loss of one's own is saved by its name");
+        Fields config = l.objectOrEmpty("config");
+        l.finish();
+        return Loss.fromConfig(className, config);
     }
 }
