@@ -60,6 +60,8 @@ public class Model extends Layer implements TrainingControl {
     private float[] lossWeights;
     /** What compile was given as metrics: names and Metric objects, for every output. */
     private List<Object> metrics = List.of();
+    /** Or the metrics of each output by name, as Keras's {@code metrics={...}}; null when not given so. */
+    private Map<String, List<Object>> metricsByOutput;
     private Engine engine;
     /** The trainable flags the engine was planned for: freezing changes which gradients it computes. */
     private List<Boolean> engineTrainable;
@@ -427,6 +429,44 @@ public class Model extends Layer implements TrainingControl {
             }
         }
         this.metrics = specs;
+        this.metricsByOutput = null;
+    }
+
+    /**
+     * Each output's own metrics, by output name, as Keras's {@code compile(metrics={"classes": ["accuracy"],
+     * "value": ["mae"]})}; outputs not named get none. With one loss for all outputs give
+     * {@code List.of(loss)}.
+     */
+    public void compile(Optimizer opt, List<Loss> perOutput, List<Double> weights,
+                        Map<String, ? extends List<?>> metricsPerOutput) {
+        Map<String, List<Object>> byOutput = byOutput(metricsPerOutput);
+        compile(opt, perOutput, weights);
+        this.metricsByOutput = byOutput;
+    }
+
+    /** Losses, loss weights and metrics by output name, as Keras's {@code compile(loss={...}, ..., metrics={...})}. */
+    public void compile(Optimizer opt, Map<String, Loss> perOutput, Map<String, Double> weights,
+                        Map<String, ? extends List<?>> metricsPerOutput) {
+        Map<String, List<Object>> byOutput = byOutput(metricsPerOutput);
+        compile(opt, perOutput, weights);
+        this.metricsByOutput = byOutput;
+    }
+
+    private Map<String, List<Object>> byOutput(Map<String, ? extends List<?>> given) {
+        List<String> names = outputNames();
+        Map<String, List<Object>> out = new LinkedHashMap<>();
+        for (String k : given.keySet()) {
+            if (!names.contains(k)) {
+                throw new IllegalArgumentException("compile: metrics for '" + k + "', which is not an output; the"
+                        + " outputs are " + names);
+            }
+        }
+        for (String n : names) {
+            if (given.containsKey(n)) {
+                out.put(n, checkMetrics(given.get(n).toArray()));
+            }
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     /** Names resolved (so that a wrong one fails now), objects kept; two metrics may not share a name. */
@@ -507,9 +547,14 @@ public class Model extends Layer implements TrainingControl {
         return out;
     }
 
-    /** The metrics compile was given, names and {@link Metric} objects, for summaries and model files. */
+    /** The metrics compile was given for every output, names and {@link Metric} objects, for model files. */
     public List<Object> metrics() {
         return metrics;
+    }
+
+    /** The metrics compile was given per output, by output name; or null when given for every output. */
+    public Map<String, List<Object>> metricsByOutput() {
+        return metricsByOutput;
     }
 
     private Loss[] resolvedLosses() {
@@ -542,11 +587,13 @@ public class Model extends Layer implements TrainingControl {
         Metric[][] perOutput = new Metric[ls.length][];
         for (int k = 0; k < ls.length; k++) {
             List<Metric> list = new ArrayList<>();
-            for (Object spec : metrics) {
+            List<Object> specs = metricsByOutput == null ? metrics
+                    : metricsByOutput.getOrDefault(outputNames().get(k), List.of());
+            for (Object spec : specs) {
                 Metric m = spec instanceof Metric object ? object : Metric.of((String) spec);
-                // With several outputs, "accuracy" is reported for the classifying ones (a cross-entropy loss) only.
+                // "accuracy" given for every output of several is reported for the classifying ones only.
                 boolean accuracy = spec.equals("accuracy") || spec.equals("acc");
-                if (ls.length == 1 || !accuracy || ls[k].classifies()) {
+                if (ls.length == 1 || metricsByOutput != null || !accuracy || ls[k].classifies()) {
                     int width = engine().outputWidth(k);
                     m.checkShapes(ls[k].targetWidth(width), width);
                     list.add(m);

@@ -101,7 +101,13 @@ public final class ModelFile {
             } else {
                 compile.put("loss", model.loss().serialize());
             }
-            compile.put("metrics", model.metrics().stream().map(x -> x instanceof Metric o ? o.serialize() : x).toList());
+            if (model.metricsByOutput() != null) {
+                Map<String, Object> byOutput = new LinkedHashMap<>();
+                model.metricsByOutput().forEach((k, v) -> byOutput.put(k, serialized(v)));
+                compile.put("metrics", byOutput);
+            } else {
+                compile.put("metrics", serialized(model.metrics()));
+            }
             m.put("compile_config", compile);
         }
         if (model.history() != null) {
@@ -118,6 +124,10 @@ public final class ModelFile {
             m.put("training_random", r);
         }
         return m;
+    }
+
+    private static List<Object> serialized(List<Object> metrics) {
+        return metrics.stream().map(m -> m instanceof Metric o ? o.serialize() : m).toList();
     }
 
     private static boolean compiled(Model model) {
@@ -272,17 +282,34 @@ public final class ModelFile {
             Optimizer optimizer = Optimizer.fromConfig(opt.get("class_name").getAsString(),
                     Fields.of(name + "/" + METADATA, "compile_config.optimizer.config.", "the optimizer's config",
                             opt.get("config")));
+            JsonElement m = c.get("metrics");
+            Map<String, List<Object>> byOutput = null;
             List<Object> metrics = new ArrayList<>();
-            c.getAsJsonArray("metrics").forEach(m -> metrics.add(readMetric(m, name)));
-            Object[] metricNames = metrics.toArray();
-            if (c.get("loss").isJsonArray()) {
-                List<Loss> losses = new ArrayList<>();
-                c.getAsJsonArray("loss").forEach(l -> losses.add(readLoss(l, name)));
-                List<Double> weights = new ArrayList<>();
-                c.getAsJsonArray("loss_weights").forEach(w -> weights.add(w.getAsDouble()));
-                model.compile(optimizer, losses, weights, metricNames);
+            if (m.isJsonObject()) {
+                byOutput = new LinkedHashMap<>();
+                for (Map.Entry<String, JsonElement> e : m.getAsJsonObject().entrySet()) {
+                    List<Object> list = new ArrayList<>();
+                    e.getValue().getAsJsonArray().forEach(x -> list.add(readMetric(x, name)));
+                    byOutput.put(e.getKey(), list);
+                }
             } else {
-                model.compile(optimizer, readLoss(c.get("loss"), name), metricNames);
+                m.getAsJsonArray().forEach(x -> metrics.add(readMetric(x, name)));
+            }
+            List<Loss> losses = new ArrayList<>();
+            List<Double> weights = null;
+            if (c.get("loss").isJsonArray()) {
+                c.getAsJsonArray("loss").forEach(l -> losses.add(readLoss(l, name)));
+                weights = new ArrayList<>();
+                for (JsonElement w : c.getAsJsonArray("loss_weights")) {
+                    weights.add(w.getAsDouble());
+                }
+            } else {
+                losses.add(readLoss(c.get("loss"), name));
+            }
+            if (byOutput != null) {
+                model.compile(optimizer, losses, weights, byOutput);
+            } else {
+                model.compile(optimizer, losses, weights, metrics.toArray());
             }
         } catch (RuntimeException e) {
             throw new ModelFileException(name + "/" + METADATA + ": bad compile_config: " + e.getMessage(), e);

@@ -183,6 +183,11 @@ class KerasCallbacksTest {
         // min_delta: 0.75 is not better than 0.8 by more than 0.1
         assertEquals(2, feed(new EarlyStopping().minDelta(0.1), new Control(), "val_loss", 1.0, 0.8, 0.75, 0.1));
         assertEquals(-1, feed(new EarlyStopping(), new Control(), "val_loss", 1.0, 0.8, 0.75, 0.1));
+        // mode "auto": AUC, precision and recall improve upwards, as Keras's metrics of direction "up".
+        for (String metric : List.of("val_auc", "precision", "val_recall", "val_sparse_top_k_categorical_accuracy")) {
+            assertEquals(-1, feed(new EarlyStopping().monitor(metric), new Control(), metric, 0.5, 0.6, 0.7), metric);
+            assertEquals(1, feed(new EarlyStopping().monitor(metric), new Control(), metric, 0.7, 0.6, 0.5), metric);
+        }
     }
 
     @Test
