@@ -25,10 +25,7 @@ import org.tatami.models.FitOptions;
 import org.tatami.models.History;
 import org.tatami.models.Model;
 import org.tatami.models.WarmUp;
-import org.tatami.optimizers.Adam;
 import org.tatami.optimizers.Optimizer;
-import org.tatami.optimizers.RMSprop;
-import org.tatami.optimizers.SGD;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,10 +37,14 @@ import picocli.CommandLine.Option;
                 "With no options this is the seed tutorial: its CNN, Adam 0.01, batch 4096, 30 epochs, seed 0.",
                 "Ctrl-C stops after the current batch and saves the finished epochs (exit 130); a loss that is",
                 "not finite stops the run the same way (exit 1).",
-                "The run backs itself up into <out>/backup as it goes: an interrupted or killed run goes on",
-                "with the same options and --resume, and ends with the same weights as if never stopped."})
+                "A run backs itself up into <out>/backup: an interrupted or killed one goes on",
+                "with the same options and --resume, to the weights it would have had unstopped."})
 final class TrainCommand extends BaseCommand {
-    enum OptimizerName { adam, sgd, rmsprop }
+    /** Every optimizer tatami has, by Keras's string. */
+    enum OptimizerName { adam, adamw, nadam, adamax, adagrad, adadelta, rmsprop, sgd }
+
+    /** The seed's learning rate, for Adam; the other optimizers start from Keras's own defaults. */
+    private static final double SEED_LEARNING_RATE = 0.01;
 
     @Option(names = "--model", paramLabel = "FILE",
             description = "Model architecture in Keras's JSON format (model.to_json()). Default: the seed's CNN.")
@@ -55,11 +56,14 @@ final class TrainCommand extends BaseCommand {
     @Option(names = "--batch-size", defaultValue = "4096", description = "Samples per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--learning-rate", defaultValue = "0.01", description = "Step size (default: ${DEFAULT-VALUE}).")
-    double learningRate;
+    @Option(names = "--learning-rate", paramLabel = "RATE",
+            description = "Step size (default: 0.01 for adam, the seed's; Keras's default for the others: 0.001, and"
+                    + " 0.01 for sgd).")
+    Double learningRate;
 
     @Option(names = "--optimizer", defaultValue = "adam",
-            description = "adam, sgd or rmsprop, with Keras's other defaults (default: ${DEFAULT-VALUE}).")
+            description = "${COMPLETION-CANDIDATES}: Keras's optimizers with Keras's settings (adamw: weight_decay"
+                    + " 0.004; sgd: no momentum) (default: ${DEFAULT-VALUE}).")
     OptimizerName optimizer;
 
     @Option(names = "--seed", defaultValue = "0", description = "Random seed: same seed, same weights (default: ${DEFAULT-VALUE}).")
@@ -105,7 +109,7 @@ final class TrainCommand extends BaseCommand {
         check(epochs >= 1, "--epochs must be at least 1, got " + epochs);
         check(batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
         // The optimizers compute in float32: 1e300 would become infinity there, 1e-50 zero.
-        float lr = (float) learningRate;
+        float lr = learningRate == null ? 1f : (float) (double) learningRate;
         check(lr > 0 && Float.isFinite(lr), "--learning-rate must be positive and within float32's range"
                 + " (1.4e-45 to 3.4e38), got " + learningRate);
         check(trainLimit == null || trainLimit >= 1, "--train-limit must be at least 1, got " + trainLimit);
@@ -263,11 +267,18 @@ final class TrainCommand extends BaseCommand {
     }
 
     private Optimizer optimizer() {
-        return switch (optimizer) {
-            case adam -> new Adam(learningRate);
-            case sgd -> new SGD(learningRate);
-            case rmsprop -> new RMSprop(learningRate);
-        };
+        Optimizer o = Optimizer.of(optimizer.name());
+        o.setLearningRate((float) learningRate());
+        return o;
+    }
+
+    /** The rate given, else the seed's for Adam and Keras's default for the others. */
+    private double learningRate() {
+        if (learningRate != null) {
+            return learningRate;
+        }
+        return optimizer == OptimizerName.adam ? SEED_LEARNING_RATE
+                : Double.parseDouble(Float.toString(Optimizer.of(optimizer.name()).learningRate()));
     }
 
     private Map<String, Object> settings(int trainSamples, int testSamples) {
@@ -279,7 +290,7 @@ final class TrainCommand extends BaseCommand {
         s.put("epochs", epochs);
         s.put("batch_size", batchSize);
         s.put("optimizer", optimizer.name());
-        s.put("learning_rate", learningRate);
+        s.put("learning_rate", learningRate());
         s.put("loss", "sparse_categorical_crossentropy");
         s.put("seed", seed);
         s.put("shuffle", !noShuffle);

@@ -673,15 +673,8 @@ public class Model extends Layer implements TrainingControl {
             trainingRandom = new TrainingRandom(Tatami.newRandom().nextLong(), 0, 0);
         }
         int[] order = new int[samples];
-        List<Parameter> all = new ArrayList<>();
-        List<Boolean> trains = new ArrayList<>();
-        for (Layer l : e.layers()) {
-            for (Parameter p : l.parameters()) {
-                all.add(p);
-                trains.add(l.trains(p));
-            }
-        }
-        List<float[]> params = trainable(trains, all.stream().map(p -> p.value().data()).toList());
+        List<Boolean> trains = trains(e);
+        List<float[]> params = trainable(trains, parameterArrays(e));
         float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
         float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
         int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
@@ -841,6 +834,82 @@ public class Model extends Layer implements TrainingControl {
             }
         }
         return logs;
+    }
+
+    /**
+     * One training step on the whole of {@code x} and {@code y}, in order, as Keras's {@code train_on_batch}:
+     * returns the batch's loss and metrics (as Keras 3 now does, not a running mean over earlier calls).
+     */
+    public Map<String, Double> trainOnBatch(Tensor x, Tensor y) {
+        return trainOnBatch(List.of(x), List.of(y));
+    }
+
+    public Map<String, Double> trainOnBatch(Tensor x, IntTensor y) {
+        return trainOnBatch(x, y.toFloat());
+    }
+
+    /** {@link #trainOnBatch(Tensor, Tensor)} for a model with several inputs and outputs. */
+    public Map<String, Double> trainOnBatch(List<Tensor> x, List<Tensor> y) {
+        requireCompiled("train_on_batch");
+        buildFrom(x);
+        Engine e = engine();
+        int samples = checkData("x", x, "y", y);
+        Engine.Objective objective = objective();
+        if (trainingRandom == null) {
+            trainingRandom = new TrainingRandom(Tatami.newRandom().nextLong(), 0, 0);
+        }
+        int[] order = new int[samples];
+        TrainingRandom.identity(order);
+        List<Boolean> trains = trains(e);
+        int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
+        Engine.Totals t = e.trainStep(x.stream().map(Tensor::data).toArray(float[][]::new),
+                y.stream().map(Tensor::data).toArray(float[][]::new), targetSizes, order, 0, samples, objective,
+                trainingRandom.nextStepSeed());
+        optimizer.apply(trainable(trains, parameterArrays(e)), trainable(trains, e.gradients()));
+        return metricsOf(e, objective, t.loss(), t.metrics(), samples);
+    }
+
+    /** Loss and metrics on one batch, without training, as Keras's {@code test_on_batch}. */
+    public Map<String, Double> testOnBatch(Tensor x, Tensor y) {
+        return evaluate(x, y);
+    }
+
+    public Map<String, Double> testOnBatch(Tensor x, IntTensor y) {
+        return evaluate(x, y);
+    }
+
+    public Map<String, Double> testOnBatch(List<Tensor> x, List<Tensor> y) {
+        return evaluate(x, y);
+    }
+
+    /** The outputs for one batch, as Keras's {@code predict_on_batch}. */
+    public Tensor predictOnBatch(Tensor x) {
+        return predict(x);
+    }
+
+    public List<Tensor> predictOnBatch(List<Tensor> x) {
+        return predict(x);
+    }
+
+    /** Whether each parameter array of the engine's layers is trained, in their order. */
+    private static List<Boolean> trains(Engine e) {
+        List<Boolean> out = new ArrayList<>();
+        for (Layer l : e.layers()) {
+            for (Parameter p : l.parameters()) {
+                out.add(l.trains(p));
+            }
+        }
+        return out;
+    }
+
+    private static List<float[]> parameterArrays(Engine e) {
+        List<float[]> out = new ArrayList<>();
+        for (Layer l : e.layers()) {
+            for (Parameter p : l.parameters()) {
+                out.add(p.value().data());
+            }
+        }
+        return out;
     }
 
     /** The arrays that belong to trainable parameters: the optimizer sees only those. */
