@@ -10,7 +10,7 @@ import org.tatami.config.Fields;
  * Probabilities are clipped to [1e-7, 1 - 1e-7] (no gradient where the clip is active); logits use
  * the stable {@code max(z, 0) - z t + log(1 + exp(-|z|))}, gradient {@code sigmoid(z) - t}.
  */
-public final class BinaryCrossentropy extends Loss {
+public final class BinaryCrossentropy extends ElementwiseLoss {
     private final boolean fromLogits;
     private final float labelSmoothing;
 
@@ -41,44 +41,38 @@ public final class BinaryCrossentropy extends Loss {
         return "binary_crossentropy";
     }
 
+    /** The target after Keras's label smoothing, {@code t (1 - s) + s / 2}. */
+    private double smooth(float target) {
+        return target * (1.0 - labelSmoothing) + 0.5 * labelSmoothing;
+    }
+
     @Override
-    public double compute(float[] yPred, float[] yTrue, int rows, int width, float[] grad, float scale) {
-        double total = 0;
-        double s = labelSmoothing;
-        for (int r = 0; r < rows; r++) {
-            double row = 0;
-            for (int i = r * width; i < (r + 1) * width; i++) {
-                double t = yTrue[i] * (1 - s) + 0.5 * s;
-                double d;
-                if (fromLogits) {
-                    double z = yPred[i];
-                    row += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
-                    d = 1 / (1 + Math.exp(-z)) - t;
-                } else {
-                    float p = clip(yPred[i]);
-                    row -= t * Math.log(p) + (1 - t) * Math.log(1 - (double) p);
-                    d = p > EPSILON && p < 1 - EPSILON ? (1 - t) / (1 - (double) p) - t / p : 0;
-                }
-                if (grad != null) {
-                    grad[i] = (float) (d / width * scale);
-                }
-            }
-            total += row / width;
+    double value(float pred, float target) {
+        double t = smooth(target);
+        if (fromLogits) {
+            double z = pred;
+            return Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
         }
-        return total;
+        float p = clip(pred);
+        return -(t * Math.log(p) + (1 - t) * Math.log(1 - (double) p));
+    }
+
+    @Override
+    double derivative(float pred, float target) {
+        double t = smooth(target);
+        if (fromLogits) {
+            return 1 / (1 + Math.exp(-pred)) - t;
+        }
+        // The clip passes no gradient where it is active.
+        return pred > EPSILON && pred < 1 - EPSILON ? (1 - t) / (1 - (double) pred) - t / pred : 0;
     }
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = super.config();
-        c.put("from_logits", fromLogits);
-        c.put("label_smoothing", decimal(labelSmoothing));
-        c.put("axis", -1);
-        return c;
+        return smoothedConfig(labelSmoothing);
     }
 
     static BinaryCrossentropy fromConfig(Fields c) {
-        lastAxis(c);
-        return new BinaryCrossentropy(c.bool("from_logits", false), c.number("label_smoothing", 0));
+        return new BinaryCrossentropy(c.bool("from_logits", false), labelSmoothing(c));
     }
 }

@@ -121,16 +121,11 @@ public final class CategoricalCrossentropy extends Loss {
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = super.config();
-        c.put("from_logits", fromLogits);
-        c.put("label_smoothing", decimal(labelSmoothing));
-        c.put("axis", -1);
-        return c;
+        return smoothedConfig(labelSmoothing);
     }
 
     static CategoricalCrossentropy fromConfig(Fields c) {
-        lastAxis(c);
-        return new CategoricalCrossentropy(c.bool("from_logits", false), c.number("label_smoothing", 0));
+        return new CategoricalCrossentropy(c.bool("from_logits", false), labelSmoothing(c));
     }
 
     @Override

@@ -8,7 +8,7 @@ import org.tatami.config.Fields;
  * {@code e^2 / 2} while {@code |e| <= delta} (1 by default), {@code delta |e| - delta^2 / 2} beyond,
  * averaged over the last axis: squared error near the target, absolute error far from it.
  */
-public final class Huber extends Loss {
+public final class Huber extends ElementwiseLoss {
     private final float delta;
 
     public Huber() {
@@ -37,21 +37,15 @@ public final class Huber extends Loss {
     }
 
     @Override
-    public double compute(float[] yPred, float[] yTrue, int rows, int width, float[] grad, float scale) {
-        double total = 0;
-        for (int r = 0; r < rows; r++) {
-            double row = 0;
-            for (int i = r * width; i < (r + 1) * width; i++) {
-                double e = yPred[i] - yTrue[i];
-                boolean near = Math.abs(e) <= delta;
-                row += near ? 0.5 * e * e : delta * Math.abs(e) - 0.5 * delta * delta;
-                if (grad != null) {
-                    grad[i] = (float) ((near ? e : delta * Math.signum(e)) / width * scale);
-                }
-            }
-            total += row / width;
-        }
-        return total;
+    double value(float pred, float target) {
+        double e = pred - target;
+        return Math.abs(e) <= delta ? 0.5 * e * e : delta * Math.abs(e) - 0.5 * delta * delta;
+    }
+
+    @Override
+    double derivative(float pred, float target) {
+        double e = pred - target;
+        return Math.abs(e) <= delta ? e : delta * Math.signum(e);
     }
 
     /** Keras names the object {@code huber_loss} (the string is {@code huber}). */

@@ -74,6 +74,10 @@ public abstract class Loss {
      * the mean over the batch, the only one tatami has), and the loss's own options.
      */
     public Map<String, Object> config() {
+        return baseConfig();
+    }
+
+    private Map<String, Object> baseConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", name());
         c.put("reduction", "sum_over_batch_size");
@@ -140,9 +144,19 @@ public abstract class Loss {
         return loss;
     }
 
-    /** Keras's {@code axis}: only the last, -1, which is every loss's axis in tatami. */
-    static void lastAxis(Fields config) {
+    /** The config of a cross-entropy with Keras's from_logits, label_smoothing and axis (the last, -1). */
+    Map<String, Object> smoothedConfig(float labelSmoothing) {
+        Map<String, Object> c = baseConfig();
+        c.put("from_logits", fromLogits());
+        c.put("label_smoothing", decimal(labelSmoothing));
+        c.put("axis", -1);
+        return c;
+    }
+
+    /** Keras's label_smoothing of a cross-entropy's config, with its axis, which must be the last. */
+    static double labelSmoothing(Fields config) {
         config.expect("axis", new JsonPrimitive(-1), "tatami's losses reduce over the last axis");
+        return config.number("label_smoothing", 0);
     }
 
     /** A float as the shortest decimal that reads back to it (0.1, not 0.10000000149011612), for configs. */

@@ -15,11 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.tatami.callbacks.Callback;
 import org.tatami.callbacks.CallbackState;
-import org.tatami.io.AtomicFiles;
 import org.tatami.io.Safetensors;
 import org.tatami.io.SafetensorsFile;
 import org.tatami.io.Version;
@@ -119,24 +116,12 @@ final class Backup {
         }
         fit.add("callbacks", states);
 
-        byte[] json = GSON.toJson(fit).getBytes(StandardCharsets.UTF_8);
-        byte[] weights = Safetensors.toBytes(model.namedWeights(), Map.of("format", "tatami"));
-        byte[] optimizer = ModelFile.optimizerState(model);
-        byte[] callbackTensors = Safetensors.toBytes(tensors, Map.of("format", "tatami"));
-        AtomicFiles.write(file, out -> {
-            ZipOutputStream zip = new ZipOutputStream(out);
-            put(zip, FIT, json);
-            put(zip, ModelFile.WEIGHTS, weights);
-            put(zip, ModelFile.OPTIMIZER, optimizer);
-            put(zip, CALLBACKS, callbackTensors);
-            zip.finish();
-        });
-    }
-
-    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
-        zip.putNextEntry(new ZipEntry(name));
-        zip.write(bytes);
-        zip.closeEntry();
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put(FIT, GSON.toJson(fit).getBytes(StandardCharsets.UTF_8));
+        entries.put(ModelFile.WEIGHTS, Safetensors.toBytes(model.namedWeights(), Map.of("format", "tatami")));
+        entries.put(ModelFile.OPTIMIZER, ModelFile.optimizerState(model));
+        entries.put(CALLBACKS, Safetensors.toBytes(tensors, Map.of("format", "tatami")));
+        ZipParts.write(file, entries);
     }
 
     /** What must be the same in the run that resumes: the data's size, the batches, the outputs and metrics. */

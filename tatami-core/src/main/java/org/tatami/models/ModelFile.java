@@ -18,10 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.tatami.config.ModelConfigException;
-import org.tatami.io.AtomicFiles;
 import org.tatami.io.FiniteJson;
 import org.tatami.io.Safetensors;
 import org.tatami.io.SafetensorsFile;
@@ -62,23 +59,14 @@ public final class ModelFile {
         byte[] config = ModelConfig.toJson(model).getBytes(StandardCharsets.UTF_8);
         byte[] weights = Safetensors.toBytes(model.namedWeights(), Map.of("format", "tatami"));
         byte[] metadata = GSON.toJson(metadata(model)).getBytes(StandardCharsets.UTF_8);
-        byte[] optimizer = compiled(model) ? optimizerState(model) : null;
-        AtomicFiles.write(file, out -> {
-            ZipOutputStream zip = new ZipOutputStream(out);
-            put(zip, METADATA, metadata);
-            put(zip, CONFIG, config);
-            put(zip, WEIGHTS, weights);
-            if (optimizer != null) {
-                put(zip, OPTIMIZER, optimizer);
-            }
-            zip.finish();
-        });
-    }
-
-    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
-        zip.putNextEntry(new ZipEntry(name));
-        zip.write(bytes);
-        zip.closeEntry();
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put(METADATA, metadata);
+        entries.put(CONFIG, config);
+        entries.put(WEIGHTS, weights);
+        if (compiled(model)) {
+            entries.put(OPTIMIZER, optimizerState(model));
+        }
+        ZipParts.write(file, entries);
     }
 
     private static Map<String, Object> metadata(Model model) {
