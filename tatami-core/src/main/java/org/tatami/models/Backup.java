@@ -26,7 +26,8 @@ import org.tatami.tensor.Limits;
 import org.tatami.tensor.Tensor;
 
 /**
- * The backup of a running {@code fit} ({@code BackupAndRestore}): one zip, written atomically, with the
+ * The backup of a running {@code fit} ({@code BackupAndRestore}): one zip, written atomically
+ * ({@link BackupWriter}), with the
  * weights ({@code model.safetensors}), the optimizer's state ({@code optimizer.safetensors}, as in a
  * {@code .tatami} file), the callbacks' tensors ({@code callbacks.safetensors}) and {@code fit.json}:
  * the position (epoch, batches done), the epoch's loss sums and metric states, the History, the random
@@ -56,11 +57,11 @@ final class Backup {
     }
 
     /**
-     * Writes the backup of {@code model}'s fit at {@code state}, {@code epochSeconds} into the current
-     * epoch; {@code callbacks} are the fit's own (not the progress bar it adds).
+     * The entries of the backup of {@code model}'s fit at {@code state}, {@code epochSeconds} into the
+     * current epoch, taken now; {@code callbacks} are the fit's own (not the progress bar it adds).
      */
-    static void write(Model model, FitState state, TrainingRandom random, List<Callback> callbacks,
-                      double epochSeconds, Path file) throws IOException {
+    static Map<String, byte[]> entries(Model model, FitState state, TrainingRandom random, List<Callback> callbacks,
+                                       double epochSeconds) {
         JsonObject fit = new JsonObject();
         fit.addProperty("format", FORMAT);
         fit.addProperty("format_version", FORMAT_VERSION);
@@ -121,7 +122,7 @@ final class Backup {
         entries.put(ModelFile.WEIGHTS, Safetensors.toBytes(model.namedWeights(), Map.of("format", "tatami")));
         entries.put(ModelFile.OPTIMIZER, ModelFile.optimizerState(model));
         entries.put(CALLBACKS, Safetensors.toBytes(tensors, Map.of("format", "tatami")));
-        ZipParts.write(file, entries);
+        return entries;
     }
 
     /** What must be the same in the run that resumes: the data's size, the batches, the outputs and metrics. */

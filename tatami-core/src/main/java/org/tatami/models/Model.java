@@ -72,6 +72,7 @@ public class Model extends Layer implements TrainingControl {
     private FitState running;
     private List<Callback> runningCallbacks;
     private Path backupRequest;
+    private BackupWriter backupWriter;
     private Backup resuming;
 
     /** A model from one input to one output. */
@@ -738,11 +739,19 @@ public class Model extends Layer implements TrainingControl {
                 state.endEpoch(logs, seconds(start));
                 writeRequestedBackup(state, 0);
             }
+            closeBackupWriter();
             if (options.epochs() > 0) {
                 // As Keras's fit: with use_ema the weights become their moving averages now.
                 optimizer.finalizeVariableValues(params);
             }
             callbacks.forEach(Callback::onTrainEnd);
+        } catch (RuntimeException | Error ex) {
+            try {
+                closeBackupWriter();
+            } catch (RuntimeException late) {
+                ex.addSuppressed(late);
+            }
+            throw ex;
         } finally {
             running = null;
             runningCallbacks = null;
@@ -764,10 +773,19 @@ public class Model extends Layer implements TrainingControl {
             return;
         }
         backupRequest = null;
-        try {
-            Backup.write(this, state, trainingRandom, runningCallbacks, state.secondsBefore + epochSeconds, file);
-        } catch (IOException ex) {
-            throw new UncheckedIOException("could not write the backup " + file + ": " + ex.getMessage(), ex);
+        if (backupWriter == null) {
+            backupWriter = new BackupWriter();
+        }
+        backupWriter.write(file, Backup.entries(this, state, trainingRandom, runningCallbacks,
+                state.secondsBefore + epochSeconds));
+    }
+
+    /** Waits for the backup being written, so that it is on disk before the callbacks see the end of training. */
+    private void closeBackupWriter() {
+        BackupWriter w = backupWriter;
+        backupWriter = null;
+        if (w != null) {
+            w.close();
         }
     }
 

@@ -80,8 +80,9 @@ class BackupAndRestoreKillTest {
 
         List<String> lines = finish(child(backupDir, "resumed", 0));
         String[] resumedAt = lines.get(0).split(" ");
-        assertTrue(Integer.parseInt(resumedAt[1]) >= 1 && Integer.parseInt(resumedAt[2]) > 1,
-                "resumed mid-epoch, not from the start: " + lines.get(0) + " (killed after " + killedAfter + ")");
+        // The last backup on disk (one may have been under way at the kill) is some epoch's batch 7 or 14.
+        assertTrue(Integer.parseInt(resumedAt[2]) > 1, "resumed mid-epoch, not from the start: " + lines.get(0)
+                + " (killed after " + killedAfter + ")");
 
         assertArrayEquals(Files.readAllBytes(dir.resolve("straight.safetensors")),
                 Files.readAllBytes(dir.resolve("resumed.safetensors")), "weights file");
