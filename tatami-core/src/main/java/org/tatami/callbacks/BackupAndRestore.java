@@ -65,7 +65,10 @@ public final class BackupAndRestore implements Callback {
         return backupDir.resolve(FILE);
     }
 
-    /** Where the last fit went on from a backup ({@code epoch 3, batch 8 of 20}), or null if it started afresh. */
+    /**
+     * Where the last fit went on from a backup ({@code epoch 3, after batch 8 of 20}, {@code the start of epoch
+     * 4}), or null if it started afresh.
+     */
     public String resumedAt() {
         return resumedAt;
     }

@@ -50,7 +50,8 @@ public interface TrainingControl {
      * epoch and batch to go on from, the figures of the epoch so far, the History and the callbacks'
      * states when the callbacks have begun.
      *
-     * @return where the run goes on: {@code epoch 3, batch 8 of 20} (epochs and batches from 1)
+     * @return where the run goes on: {@code epoch 3, after batch 8 of 20} or {@code the start of epoch 4}
+     *     (epochs and batches from 1)
      * @throws IOException if the file cannot be read, is not a backup, or was written by another run
      *     (other data size, model, metrics or callbacks)
      */

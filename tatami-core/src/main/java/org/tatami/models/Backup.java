@@ -236,12 +236,12 @@ final class Backup {
         return out;
     }
 
-    /** Where the run goes on, for people: {@code epoch 3, batch 8 of 20}, or {@code epoch 4} at its start. */
+    /** Where the run goes on, for people: {@code epoch 3, after batch 8 of 20}, or {@code the start of epoch 4}. */
     String position() {
         int epoch = fit.get("epoch").getAsInt() + 1;
         int step = fit.get("step").getAsInt();
         int steps = fit.getAsJsonObject("run").get("steps_per_epoch").getAsInt();
-        return step == 0 ? "epoch " + epoch : "epoch " + epoch + ", batch " + (step + 1) + " of " + steps;
+        return step == 0 ? "the start of epoch " + epoch : "epoch " + epoch + ", after batch " + step + " of " + steps;
     }
 
     /** Puts the fit's position, figures and History into {@code state}, and each callback's state back. */

@@ -78,16 +78,21 @@ public final class History {
      */
     public String tail(int n) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%5s", ""));
-        history.keySet().forEach(k -> b.append(String.format(Locale.ROOT, "  %12s", k)));
+        history.keySet().forEach(k -> b.append(String.format(Locale.ROOT, "  %" + width(k) + "s", k)));
         b.append(String.format(Locale.ROOT, "  %8s", "seconds"));
         for (int e = Math.max(0, epochs() - n); e < epochs(); e++) {
             b.append('\n').append(String.format(Locale.ROOT, "%5d", e));
-            for (List<Double> v : history.values()) {
-                b.append(String.format(Locale.ROOT, "  %12.6f", v.get(e)));
+            for (Map.Entry<String, List<Double>> v : history.entrySet()) {
+                b.append(String.format(Locale.ROOT, "  %" + width(v.getKey()) + ".6f", v.getValue().get(e)));
             }
             b.append(String.format(Locale.ROOT, "  %8.2f", seconds.get(e)));
         }
         return b.toString();
+    }
+
+    /** A column as wide as its name, and at least 12 characters. */
+    private static int width(String key) {
+        return Math.max(12, key.length());
     }
 
     @Override

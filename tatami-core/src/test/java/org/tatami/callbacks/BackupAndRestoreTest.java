@@ -129,13 +129,15 @@ class BackupAndRestoreTest {
         assertThrows(IllegalStateException.class, () -> run(backup, crashAt(2, 5)));
         assertTrue(Files.isRegularFile(backup.file()), "a crash leaves the backup");
         List<Integer> resumedAt = new ArrayList<>();
-        Outcome resumed = run(new BackupAndRestore(dir.resolve("backup")).saveFreq(3), new Callback() {
+        BackupAndRestore again = new BackupAndRestore(dir.resolve("backup")).saveFreq(3);
+        Outcome resumed = run(again, new Callback() {
             @Override
             public void onBatchEnd(int step, Map<String, Double> logs) {
                 resumedAt.add(step);
             }
         });
         assertEquals(3, resumedAt.get(0), "the first batch run again is epoch 3's third");
+        assertEquals("epoch 3, after batch 2 of 8", again.resumedAt());
         assertSameOutcome(straight, resumed);
     }
 
