@@ -16,8 +16,13 @@ options:
   --epochs N        training epochs per run of seed and convnet (default 2); seconds per epoch is the
                     median over the epochs after the first when there are several
   --rounds N        runs of each engine per workload (default 2)
-  --workloads LIST  comma-separated, from seed,convnet,inference (default: all three); inference
-                    trains the seed model for 1 epoch, then measures inference only
+  --workloads LIST  comma-separated, from seed,convnet,inference,resnet (default: seed,convnet,
+                    inference); inference trains the seed model for 1 epoch, then measures
+                    inference only; resnet is ModelZoo.resnet() against bench/peers/resnet_workload.py
+  --peer-blas B     the BLAS under the PyTorch peer: reference (default, Debian's python3-torch as
+                    installed) or openblas (Debian's libopenblas0-openmp unpacked into a cache
+                    folder with apt-get download, once, and put in front with LD_LIBRARY_PATH, with
+                    glibc's malloc thresholds raised: the fastest PyTorch set-up for these machines)
   --threads T       threads of both engines (default: all processors)
   --out DIR         folder for the runs' logs (default: a new temporary folder)
   --no-build        use tatami-bench/target/benchmarks.jar as it is instead of building it
@@ -27,7 +32,8 @@ environment:
   PEERS_DIR     the peer scripts (default: ../shared/peers beside the repository)
   MNIST_DIR     the MNIST folder the peer reads (default: the copy bundled in tatami-core)
   TORCH_PYTHON  a Python with torch (default: /usr/bin/python3, for Debian's python3-torch)
-  JAVA_OPTS     extra JVM options for tatami's runs
+  JAVA_OPTS     extra JVM options for tatami's runs (e.g. -XX:MaxVectorSize=16 for 4-float vectors)
+  OPENBLAS_DIR  where --peer-blas openblas unpacks OpenBLAS (default: ${XDG_CACHE_HOME:-~/.cache}/tatami-openblas)
   BENCH_LOCK    the lock file shared by timed runs (default: /tmp/cpu-bench.lock)
 
 exit status: 0 done; 1 a run failed; 2 bad option, or the peer scripts or torch are missing
@@ -44,6 +50,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EPOCHS=2
 ROUNDS=2
 WORKLOADS=seed,convnet,inference
+PEER_BLAS=reference
 THREADS=$(nproc)
 OUT=
 BUILD=1
@@ -53,6 +60,7 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=${2:?--rounds needs a value}; shift 2 ;;
     --workloads) WORKLOADS=${2:?--workloads needs a value}; shift 2 ;;
     --threads) THREADS=${2:?--threads needs a value}; shift 2 ;;
+    --peer-blas) PEER_BLAS=${2:?--peer-blas needs a value}; shift 2 ;;
     --out) OUT=${2:?--out needs a value}; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -64,10 +72,11 @@ for n in "$EPOCHS" "$ROUNDS" "$THREADS"; do
 done
 IFS=, read -r -a WORKLOAD_LIST <<< "$WORKLOADS"
 for w in "${WORKLOAD_LIST[@]}"; do
-  case "$w" in seed|convnet|inference) ;; *) die "unknown workload '$w' (expected seed, convnet, inference)" ;; esac
+  case "$w" in seed|convnet|inference|resnet) ;; *) die "unknown workload '$w' (expected seed, convnet, inference, resnet)" ;; esac
 done
+case "$PEER_BLAS" in reference|openblas) ;; *) die "unknown --peer-blas '$PEER_BLAS' (expected reference or openblas)" ;; esac
 
-PEERS_DIR=${PEERS_DIR:-$ROOT/../shared/peers}
+export PEERS_DIR=${PEERS_DIR:-$ROOT/../shared/peers}
 if [ ! -f "$PEERS_DIR/torch/seed_workload.py" ] || [ ! -f "$PEERS_DIR/torch/convnet_workload.py" ]; then
   die "the PyTorch peer scripts are not there: expected $PEERS_DIR/torch/seed_workload.py and convnet_workload.py; set PEERS_DIR to the peers folder"
 fi
@@ -82,6 +91,25 @@ fi
 "$TORCH_PYTHON" -c 'import torch' 2>/dev/null \
   || die "$TORCH_PYTHON cannot import torch: on Debian, apt-get install -y python3-torch python3-numpy (or set TORCH_PYTHON)"
 export MNIST_DIR=${MNIST_DIR:-$ROOT/tatami-core/src/main/resources/org/tatami/data/mnist}
+# The peer's environment: with --peer-blas openblas, OpenBLAS's libblas.so.3 found before the reference
+# one, and glibc's malloc keeping large blocks instead of mapping and unmapping them on every batch.
+torch_env=()
+if [ "$PEER_BLAS" = openblas ]; then
+  OPENBLAS_DIR=${OPENBLAS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tatami-openblas}
+  blas=$(find "$OPENBLAS_DIR" -name libblas.so.3 -path '*openblas-openmp*' 2>/dev/null | head -n 1 || true)
+  if [ -z "$blas" ]; then
+    command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null \
+      || die "--peer-blas openblas needs apt-get and dpkg-deb (Debian or Ubuntu) to fetch libopenblas0-openmp"
+    echo "compare.sh: fetching Debian's libopenblas0-openmp into $OPENBLAS_DIR (once)..." >&2
+    mkdir -p "$OPENBLAS_DIR"
+    (cd "$OPENBLAS_DIR" && apt-get download libopenblas0-openmp && dpkg-deb -x libopenblas0-openmp_*.deb .) >&2 \
+      || die "could not fetch libopenblas0-openmp with apt-get download (run apt-get update first?)"
+    blas=$(find "$OPENBLAS_DIR" -name libblas.so.3 -path '*openblas-openmp*' | head -n 1)
+    [ -n "$blas" ] || die "libopenblas0-openmp in $OPENBLAS_DIR holds no openblas-openmp/libblas.so.3"
+  fi
+  torch_env=(env "LD_LIBRARY_PATH=$(dirname "$blas")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296)
+fi
 LOCK=${BENCH_LOCK:-/tmp/cpu-bench.lock}
 JAR=$ROOT/tatami-bench/target/benchmarks.jar
 OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/tatami-compare.XXXXXX")}
@@ -114,15 +142,21 @@ for w in "${WORKLOAD_LIST[@]}"; do
     seed) tatami_args=(--workload seed --epochs "$EPOCHS"); torch_args=(seed_workload.py --epochs "$EPOCHS") ;;
     convnet) tatami_args=(--workload convnet --epochs "$EPOCHS"); torch_args=(convnet_workload.py --epochs "$EPOCHS") ;;
     inference) tatami_args=(--workload inference --epochs 1); torch_args=(seed_workload.py --epochs 1) ;;
+    resnet) tatami_args=(--workload resnet --epochs "$EPOCHS"); torch_args=(resnet_workload.py --epochs "$EPOCHS") ;;
   esac
+  script=$PEERS_DIR/torch/${torch_args[0]}
+  [ "$w" = resnet ] && script=$ROOT/bench/peers/${torch_args[0]}
   for r in $(seq 1 "$ROUNDS"); do
     log=$OUT/$w.tatami.$r.log
     run "$log" "${java_cmd[@]}" org.tatami.bench.EndToEnd "${tatami_args[@]}" --threads "$THREADS"
     echo "$w round $r/$ROUNDS tatami: $(python3 "$ROOT/bench/results.py" summary "$log")" >&2
     log=$OUT/$w.torch.$r.log
-    run "$log" "$TORCH_PYTHON" "$PEERS_DIR/torch/${torch_args[0]}" "${torch_args[@]:1}" --threads "$THREADS"
+    run "$log" "${torch_env[@]}" "$TORCH_PYTHON" "$script" "${torch_args[@]:1}" --threads "$THREADS"
+    if [ "$PEER_BLAS" = openblas ] && ! grep -q 'openblas' "$log"; then
+      die "the PyTorch peer did not load OpenBLAS (its mapped libraries, in $log, name none)" 1
+    fi
     echo "$w round $r/$ROUNDS torch:  $(python3 "$ROOT/bench/results.py" summary "$log")" >&2
   done
 done
 
-python3 "$ROOT/bench/results.py" table "$OUT" "$ROUNDS" "$EPOCHS" "$THREADS" "${WORKLOAD_LIST[@]}"
+PEER_BLAS=$PEER_BLAS python3 "$ROOT/bench/results.py" table "$OUT" "$ROUNDS" "$EPOCHS" "$THREADS" "${WORKLOAD_LIST[@]}"

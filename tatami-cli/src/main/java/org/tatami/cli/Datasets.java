@@ -1,12 +1,14 @@
 package org.tatami.cli;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.tatami.data.FashionMnist;
 import org.tatami.data.Mnist;
 import org.tatami.tensor.IntTensor;
 import org.tatami.tensor.Tensor;
 
-/** Data for the commands: MNIST-layout IDX folders, prepared as the seed prepares them. */
+/** Data for the commands: MNIST and Fashion-MNIST (IDX files), prepared as the seed prepares them. */
 final class Datasets {
     private Datasets() {
     }
@@ -36,10 +38,25 @@ final class Datasets {
     record Data(Split train, Split test) {
     }
 
-    /** The bundled MNIST, or a folder with MNIST's four file names (Fashion-MNIST, for one). */
-    static Data load(Path dir) throws IOException {
-        Mnist.Data d = dir == null ? Mnist.load() : Mnist.load(dir);
+    /**
+     * A built-in data set by name ("mnist" or "fashion-mnist"), from its own place or from {@code dir}; with
+     * "mnist", {@code dir} may hold any data set in MNIST's layout.
+     */
+    static Data load(String dataset, Path dir) throws IOException {
+        Mnist.Data d = switch (dataset) {
+            case "mnist" -> dir == null ? Mnist.load() : Mnist.load(dir);
+            case "fashion-mnist" -> dir == null ? fashionMnist() : FashionMnist.load(dir);
+            default -> throw new IllegalArgumentException("unknown data set '" + dataset + "'");
+        };
         return new Data(prepare(d.train()), prepare(d.test()));
+    }
+
+    private static Mnist.Data fashionMnist() throws IOException {
+        try {
+            return FashionMnist.load();
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(e.getFile(), null, e.getReason() + " with --data DIR");
+        }
     }
 
     // The seed's x.reshape(N, 28, 28, 1) / 255. Divided in place, without a second copy of the images:

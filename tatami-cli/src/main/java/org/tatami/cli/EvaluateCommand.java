@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.tatami.losses.SparseCategoricalCrossentropy;
+import org.tatami.models.ClassScores;
 import org.tatami.models.Model;
 import org.tatami.optimizers.Adam;
 import org.tatami.tensor.Tensor;
@@ -23,9 +24,8 @@ final class EvaluateCommand extends BaseCommand {
     @Mixin
     InputScaling scaling;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "Folder of IDX files named as MNIST's. Default: the bundled MNIST test set.")
-    Path data;
+    @Mixin
+    DataOptions data;
 
     @Override
     void execute() throws Exception {
@@ -36,9 +36,9 @@ final class EvaluateCommand extends BaseCommand {
         ImageModels.requireOneInput(net, model);
         ImageModels.requireOneOutput(net, model);
         if (net.loss() == null) {
-            net.compile(new Adam(), new SparseCategoricalCrossentropy(!ImageModels.endsInSoftmax(net)), "accuracy");
+            net.compile(new Adam(), new SparseCategoricalCrossentropy(!ClassScores.endsInSoftmax(net)), "accuracy");
         }
-        Datasets.Split test = Datasets.load(data).test();
+        Datasets.Split test = data.load().test();
         test.requireClasses(ImageModels.classes(net));
         Tensor x = scaling.apply(test.images(), net.inputShape(), model.toString());
         long start = System.nanoTime();

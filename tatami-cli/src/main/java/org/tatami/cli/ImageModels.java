@@ -1,8 +1,6 @@
 package org.tatami.cli;
 
 import java.nio.file.Path;
-import org.tatami.activations.ActivationFunction;
-import org.tatami.layers.SymbolicTensor;
 import org.tatami.models.Model;
 
 /** What the commands that feed a model images need of it: one input, one output, and how the output ends. */
@@ -30,17 +28,5 @@ final class ImageModels {
     static int classes(Model net) {
         int[] shape = net.outputShape();
         return shape[shape.length - 1];
-    }
-
-    /**
-     * Whether the (first) output is a softmax's, looking inside a nested model that produces it; a model
-     * without one (as many ONNX exports) gives logits.
-     */
-    static boolean endsInSoftmax(Model net) {
-        SymbolicTensor t = net.outputs().get(0);
-        while (t.layer() instanceof Model inner) {
-            t = inner.outputs().get(t.index());
-        }
-        return t.layer().activation() == ActivationFunction.SOFTMAX;
     }
 }

@@ -1,6 +1,7 @@
 package org.tatami.cli;
 
 import java.util.Arrays;
+import org.tatami.data.PixelScaling;
 import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
 import picocli.CommandLine.Option;
@@ -27,16 +28,11 @@ final class InputScaling {
      * channels-first with one channel has the same layout, (784) is flattened).
      */
     Tensor apply(Tensor images, int[] modelInput, String source) {
-        double a = number("--rescale", rescale);
-        double b = number("--offset", offset);
+        PixelScaling scaling = new PixelScaling(number("--rescale", rescale), number("--offset", offset));
         Tensor x = images;
-        if (!rescale.equals(DEFAULT_RESCALE) || b != 0) {
-            float[] out = new float[images.size()];
-            float[] in = images.data();
-            for (int i = 0; i < out.length; i++) {
-                out[i] = (float) (in[i] * 255.0 * a + b);
-            }
-            x = Tensor.of(out, images.shape());
+        if (!scaling.isDefault()) {
+            x = images.copy();
+            scaling.applyToUnit(x.data());
         }
         int[] sample = Arrays.copyOfRange(images.shape(), 1, images.rank());
         if (Arrays.equals(sample, modelInput)) {
@@ -54,17 +50,9 @@ final class InputScaling {
 
     static double number(String option, String text) {
         try {
-            int slash = text.indexOf('/');
-            double v = slash < 0 ? Double.parseDouble(text)
-                    : Double.parseDouble(text.substring(0, slash)) / Double.parseDouble(text.substring(slash + 1));
-            // Inputs are float32: a value beyond its range would make every input infinite.
-            if (!Float.isFinite((float) v)) {
-                throw new NumberFormatException();
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " must be a number within float32's range (up to 3.4e38) or a fraction"
-                    + " like 1/127.5, got '" + text + "'");
+            return PixelScaling.parse(option, text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 }

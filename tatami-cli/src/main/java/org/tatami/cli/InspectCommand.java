@@ -43,8 +43,9 @@ final class InspectCommand extends BaseCommand {
     @ArgGroup(exclusive = true)
     Input input = new Input();
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Folder of IDX files for --sample (default: bundled MNIST).")
-    Path data;
+    /** Where --sample comes from. */
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the pictures and weights.")
     Path outDir;
@@ -64,7 +65,7 @@ final class InspectCommand extends BaseCommand {
             source = input.image.toString();
         } else {
             int n = input.sample == null ? 0 : input.sample;
-            Datasets.Split test = Datasets.load(data).test();
+            Datasets.Split test = data.load().test();
             if (n < 0 || n >= test.size()) {
                 throw new UsageException("--sample must be in [0, " + test.size() + "), got " + n);
             }

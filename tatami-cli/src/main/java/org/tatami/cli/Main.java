@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tatami", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train, evaluate, inspect and run convolutional neural networks, in pure Java.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-                PlotCommand.class, InspectCommand.class, ImportCommand.class, ExportCommand.class,
+                PlotCommand.class, InspectCommand.class, ImportCommand.class, ExportCommand.class, ServeCommand.class,
                 DevicesCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'tatami COMMAND --help' for a command's options."})
 public final class Main implements Runnable {

@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
-import org.tatami.interop.keras.KerasImport;
-import org.tatami.interop.onnx.OnnxImport;
+import org.tatami.interop.ModelFormats;
 import org.tatami.models.ModelConfig;
-import org.tatami.models.ModelFile;
 import org.tatami.models.Model;
 import org.tatami.models.ModelZoo;
 import org.tatami.models.Sequential;
@@ -21,6 +20,23 @@ final class ModelFiles {
     /** The seed tutorial's CNN: 51,840 parameters. */
     static Sequential seedModel() {
         return ModelZoo.seedCnn();
+    }
+
+    /** The architectures {@code tatami train --model} knows by name. */
+    static final List<String> BUILT_IN = List.of("seed", "convnet", "resnet");
+
+    /**
+     * The model {@code tatami train} trains: the seed's (null), a built-in by name (seed, convnet: Keras's
+     * mnist_convnet, resnet), or a Keras JSON config.
+     */
+    static Model forTraining(Path model) throws IOException {
+        String name = model == null ? "seed" : model.toString();
+        return switch (name) {
+            case "seed" -> seedModel();
+            case "convnet" -> ModelZoo.mnistConvnet();
+            case "resnet" -> ModelZoo.resnet();
+            default -> fromConfig(model);
+        };
     }
 
     /** A model architecture in Keras's JSON format ({@code model.to_json()}). */
@@ -43,17 +59,11 @@ final class ModelFiles {
         if (name.endsWith(".json")) {
             return fromConfig(file);
         }
-        if (name.endsWith(".tatami")) {
-            return ModelFile.load(file);
+        if (ModelFormats.readable(name)) {
+            return ModelFormats.load(file);
         }
-        if (name.endsWith(".h5") || name.endsWith(".keras")) {
-            return KerasImport.load(file);
-        }
-        if (name.endsWith(".onnx")) {
-            return OnnxImport.load(file);
-        }
-        throw new UsageException(file + ": unknown model file type: expected .tatami (written by 'tatami train'"
-                + " or Model.save), .h5 or .keras (Keras), .onnx, or a .json model config");
+        throw new UsageException(file + ": unknown model file type: expected " + ModelFormats.EXPECTED
+                + ", or a .json model config");
     }
 
     private static void requireFile(Path file) throws NoSuchFileException {

@@ -3,14 +3,13 @@ package org.tatami.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.tatami.activations.ActivationFunction;
 import org.tatami.data.Images;
 import org.tatami.data.Invert;
+import org.tatami.models.ClassScores;
 import org.tatami.models.Model;
 import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
@@ -92,12 +91,8 @@ final class PredictCommand extends BaseCommand {
                     + Shape.withBatch(net.outputShape()));
         }
         int classes = probs.shape(1);
-        if (!ImageModels.endsInSoftmax(net)) {
-            // Logits (many ONNX exports end without a softmax): turn them into probabilities.
-            for (int i = 0; i < n; i++) {
-                ActivationFunction.softmaxRow(probs.data(), i * classes, classes);
-            }
-        }
+        // Logits (many ONNX exports end without a softmax) become probabilities.
+        ClassScores.toProbabilities(net, probs);
         for (int i = 0; i < n; i++) {
             if (errors[i] != null) {
                 reportFailure(errors[i]);
@@ -141,14 +136,11 @@ final class PredictCommand extends BaseCommand {
     }
 
     private static List<Map<String, Object>> rank(float[] p, int off, int classes, int k) {
-        Integer[] order = new Integer[classes];
-        Arrays.setAll(order, j -> j);
-        Arrays.sort(order, (a, b) -> Float.compare(p[off + b], p[off + a]));
         List<Map<String, Object>> out = new ArrayList<>();
-        for (int j = 0; j < k; j++) {
+        for (ClassScores.Ranked r : ClassScores.top(p, off, classes, k)) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("class", order[j]);
-            m.put("probability", (double) p[off + order[j]]);
+            m.put("class", r.classIndex());
+            m.put("probability", (double) r.probability());
             out.add(m);
         }
         return out;

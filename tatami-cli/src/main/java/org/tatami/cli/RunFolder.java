@@ -160,10 +160,12 @@ final class RunFolder implements AutoCloseable {
 
     /**
      * Writes every file of the run. {@code stopped} says why training ended before its last epoch (it goes
-     * into metrics.json as "stopped" and onto the page), or is null.
+     * into metrics.json as "stopped" and onto the page), or is null; {@code testScore} is the test set's
+     * figures when it was not the validation data (metrics.json's "test"), or null.
      */
     Result write(Model model, History history, String summary, Map<String, Object> settings, double wallSeconds,
-                 double trainSamplesPerSecond, Datasets.Split test, Map<String, Object> stopped) throws IOException {
+                 double trainSamplesPerSecond, Datasets.Split test, Map<String, Object> stopped,
+                 Map<String, Double> testScore) throws IOException {
         List<String> files = new ArrayList<>();
         model.save(dir.resolve(MODEL));
         files.add(MODEL);
@@ -185,6 +187,9 @@ final class RunFolder implements AutoCloseable {
         metrics.put("versions", versions());
         if (stopped != null) {
             metrics.put("stopped", stopped);
+        }
+        if (testScore != null) {
+            metrics.put("test", testScore);
         }
         AtomicFiles.writeString(dir.resolve(METRICS), BaseCommand.JSON.toJson(FiniteJson.of(metrics)) + "\n");
         files.add(METRICS);

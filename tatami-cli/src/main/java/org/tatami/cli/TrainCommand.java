@@ -26,13 +26,15 @@ import org.tatami.models.History;
 import org.tatami.models.Model;
 import org.tatami.models.WarmUp;
 import org.tatami.optimizers.Optimizer;
+import org.tatami.serve.TrainingDashboard;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tatami train}: with no options, the seed tutorial exactly; leaves a run folder with everything it shows. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a model and leave a run folder with its files, plots and an HTML report.",
-                "Trains on MNIST (or a folder of IDX files in MNIST's layout) with validation on the test set.",
+                "Trains on MNIST, Fashion-MNIST or a folder of IDX files in MNIST's layout, validating on the test set.",
                 "The run folder holds the model, its weights, the history, plots, feature maps and report.html.",
                 "With no options this is the seed tutorial: its CNN, Adam 0.01, batch 4096, 30 epochs, seed 0.",
                 "Ctrl-C stops after the current batch and saves the finished epochs (exit 130); a loss that is",
@@ -46,8 +48,9 @@ final class TrainCommand extends BaseCommand {
     /** The seed's learning rate, for Adam; the other optimizers start from Keras's own defaults. */
     private static final double SEED_LEARNING_RATE = 0.01;
 
-    @Option(names = "--model", paramLabel = "FILE",
-            description = "Model architecture in Keras's JSON format (model.to_json()). Default: the seed's CNN.")
+    @Option(names = "--model", paramLabel = "FILE|NAME",
+            description = "Model architecture in Keras's JSON format (model.to_json()), or a built-in: seed (the"
+                    + " seed's CNN, the default), convnet (Keras's mnist_convnet example), resnet.")
     Path model;
 
     @Option(names = "--epochs", defaultValue = "30", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
@@ -69,9 +72,8 @@ final class TrainCommand extends BaseCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Random seed: same seed, same weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "Folder of IDX files named as MNIST's (.gz or plain). Default: the bundled MNIST.")
-    Path data;
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Run folder (default: runs/<date>-<time>); refused if it holds files, unless --overwrite.")
@@ -91,6 +93,11 @@ final class TrainCommand extends BaseCommand {
     @Option(names = "--train-limit", paramLabel = "N", description = "Use only the first N training samples.")
     Integer trainLimit;
 
+    @Option(names = "--validation-split", paramLabel = "FRACTION",
+            description = "Validate on the last FRACTION of the training samples (as Keras's validation_split)"
+                    + " instead of the test set, which is then scored once at the end.")
+    Double validationSplit;
+
     @Option(names = "--quiet", description = "Print nothing but errors (and the JSON with --json).")
     boolean quiet;
 
@@ -104,6 +111,13 @@ final class TrainCommand extends BaseCommand {
                     + " N batches.")
     String backupFreq;
 
+    @Option(names = "--dashboard",
+            description = "Show the loss and accuracy curves live in a browser, at http://127.0.0.1:PORT/.")
+    boolean dashboard;
+
+    @Option(names = "--port", defaultValue = "8080", description = "The dashboard's port (default: ${DEFAULT-VALUE}).")
+    int port;
+
     @Override
     void execute() throws Exception {
         check(epochs >= 1, "--epochs must be at least 1, got " + epochs);
@@ -113,6 +127,8 @@ final class TrainCommand extends BaseCommand {
         check(lr > 0 && Float.isFinite(lr), "--learning-rate must be positive and within float32's range"
                 + " (1.4e-45 to 3.4e38), got " + learningRate);
         check(trainLimit == null || trainLimit >= 1, "--train-limit must be at least 1, got " + trainLimit);
+        check(validationSplit == null || (validationSplit > 0 && validationSplit < 1),
+                "--validation-split must be between 0 and 1, got " + validationSplit);
         check(backupFreq.equals("epoch") || backupFreq.matches("[1-9][0-9]{0,8}"),
                 "--backup-freq must be epoch or a number of batches >= 1, got " + backupFreq);
         check(!resume || out != null, "--resume needs the --out folder of the run to resume");
@@ -129,19 +145,19 @@ final class TrainCommand extends BaseCommand {
     private void train(RunFolder run, StopOnSignal signal, RunBackup backup) throws IOException {
         boolean text = !quiet && !json;
         Tatami.setRandomSeed(seed);
-        Model net = model == null ? ModelFiles.seedModel() : ModelFiles.fromConfig(model);
+        Model net = ModelFiles.forTraining(model);
         Datasets.Data d;
         if (net.isBuilt()) {
             // The shapes are known before the data: the kernels warm up on a throwaway copy while it loads.
             prepare(net);
             WarmUp warmUp = WarmUp.start(net);
             try {
-                d = Datasets.load(data);
+                d = data.load();
             } finally {
                 warmUp.close();
             }
         } else {
-            d = Datasets.load(data);
+            d = data.load();
             int[] s = d.train().images().shape();
             net.build(s[1], s[2], s[3]);
             prepare(net);
@@ -151,17 +167,21 @@ final class TrainCommand extends BaseCommand {
         train.requireClasses(ImageModels.classes(net));
         test.requireClasses(ImageModels.classes(net));
         Path dir = run.dir();
-        Map<String, Object> settings = settings(train.size(), test.size());
+        String summary = summaryText(net);
+        // As Keras's validation_split: the last fraction of the training samples.
+        int trained = validationSplit == null ? train.size() : (int) Math.floor(train.size() * (1 - validationSplit));
+        int validating = validationSplit == null ? test.size() : train.size() - trained;
+        Map<String, Object> settings = settings(trained, validating);
         if (resume) {
             String differs = backup.differences(settings);
             check(differs == null, "--resume: " + differs + "; give the options the run was started with");
         } else {
             backup.start(settings);
         }
-        String summary = summaryText(net);
         if (text) {
             out().print(summary);
-            out().printf("Training on %,d samples, validating on %,d, run folder %s%n", train.size(), test.size(), dir);
+            out().printf("Training on %,d samples, validating on %,d%s, run folder %s%n", trained, validating,
+                    validationSplit == null ? "" : " split off from them", dir);
             out().flush();
         }
 
@@ -183,12 +203,25 @@ final class TrainCommand extends BaseCommand {
             }
         };
         FitOptions fit = new FitOptions().batchSize(batchSize).epochs(epochs).shuffle(!noShuffle).verbose(0)
-                .validationData(test.images(), test.labels()).callbacks(backups, timer, kept, nan, signal, resumedNote);
+                .callbacks(backups, timer, kept, nan, signal, resumedNote);
+        if (validationSplit == null) {
+            fit.validationData(test.images(), test.labels());
+        } else {
+            fit.validationSplit(validationSplit);
+        }
         if (text) {
             fit.callbacks(new ProgressBar(out(), System.console() != null));
         }
         long start = System.nanoTime();
-        History history = net.fit(train.images(), train.labels(), fit);
+        History history;
+        try (TrainingDashboard live = dashboard ? TrainingDashboard.start("127.0.0.1", port, dir.toString()) : null) {
+            if (live != null) {
+                fit.callbacks(live);
+                spec.commandLine().getErr().println("tatami train: dashboard at " + live.uri());
+                spec.commandLine().getErr().flush();
+            }
+            history = net.fit(train.images(), train.labels(), fit);
+        }
         double wall = (System.nanoTime() - start) / 1e9;
 
         String interrupted = signal.received();
@@ -213,11 +246,17 @@ final class TrainCommand extends BaseCommand {
             stopped.put("epochs", history.epochs());
             stopped.put("weights_epoch", weightsEpoch);
         }
+        // With a validation split the test set is seen once, at the end, as Keras's example evaluates it.
+        Map<String, Double> testScore = validationSplit == null ? null : net.evaluate(test.images(), test.labels());
         RunFolder.Result result = run.write(net, history, summary, settings, wall,
-                (double) train.size() * history.epochs() / timer.trainSeconds, test, stopped);
+                (double) trained * history.epochs() / timer.trainSeconds, test, stopped, testScore);
         if (json) {
             printJson(result.metrics());
         } else if (!quiet) {
+            if (testScore != null) {
+                out().printf(Locale.ROOT, "Test loss: %.4f - Test accuracy: %.4f%n", testScore.get("loss"),
+                        testScore.get("accuracy"));
+            }
             out().printf("%nDone in %.1f s. Run folder: %s%n", wall, dir);
             result.files().forEach(f -> out().println("  " + f));
         }
@@ -283,10 +322,12 @@ final class TrainCommand extends BaseCommand {
 
     private Map<String, Object> settings(int trainSamples, int testSamples) {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("model", model == null ? "seed CNN" : model.toString());
-        s.put("data", data == null ? "MNIST (bundled)" : data.toString());
+        s.put("model", model == null ? "seed CNN" : ModelFiles.BUILT_IN.contains(model.toString())
+                ? model + " (built-in)" : model.toString());
+        s.put("data", data.describe());
         s.put("train_samples", trainSamples);
         s.put("validation_samples", testSamples);
+        s.put("validation_split", validationSplit);
         s.put("epochs", epochs);
         s.put("batch_size", batchSize);
         s.put("optimizer", optimizer.name());

@@ -8,7 +8,10 @@ public interface Callback {
     default void setModel(TrainingControl model) {
     }
 
-    /** Called once before the first epoch with the run's size. */
+    /**
+     * Called once before the first epoch with the run's size: the last epoch's number + 1, and the steps and
+     * samples per epoch, each -1 when not known (a Dataset of unknown size).
+     */
     default void onTrainBegin(int epochs, int stepsPerEpoch, int samples) {
     }
 

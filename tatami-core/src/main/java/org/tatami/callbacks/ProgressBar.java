@@ -15,7 +15,9 @@ public final class ProgressBar implements Callback {
     private final PrintWriter out;
     private final boolean live;
     private int epochs;
+    /** Steps per epoch; -1 until known (a data set of unknown size: known after its first epoch). */
     private int steps;
+    private int step;
     private long epochStart;
     /** A live bar is drawn and its line not yet ended. */
     private boolean open;
@@ -43,16 +45,20 @@ public final class ProgressBar implements Callback {
 
     @Override
     public void onEpochBegin(int epoch) {
+        step = 0;
         out.println("Epoch " + (epoch + 1) + "/" + epochs);
         epochStart = System.nanoTime();
     }
 
     @Override
     public void onBatchEnd(int step, Map<String, Double> logs) {
+        this.step = step;
         if (live) {
             double elapsed = (System.nanoTime() - epochStart) / 1e9;
-            double eta = elapsed / step * (steps - step);
-            out.print("\r" + bar(step) + " - ETA: " + seconds(eta) + metrics(logs) + "\u001b[K");
+            // As Keras's: "13/Unknown - 2s 30ms/step - loss: ..." while the total is not known.
+            String progress = steps < 0 ? step + "/Unknown - " + seconds(elapsed) + " " + perStep(elapsed / step)
+                    : bar(step) + " - ETA: " + seconds(elapsed / step * (steps - step));
+            out.print("\r" + progress + metrics(logs) + "\u001b[K");
             out.flush();
             open = true;
         }
@@ -60,6 +66,9 @@ public final class ProgressBar implements Callback {
 
     @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
+        if (steps < 0) {
+            steps = step;
+        }
         double elapsed = (System.nanoTime() - epochStart) / 1e9;
         String line = bar(steps) + " - " + seconds(elapsed) + " " + perStep(elapsed / Math.max(1, steps))
                 + metrics(logs);

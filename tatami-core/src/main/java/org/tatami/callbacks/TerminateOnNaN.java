@@ -45,7 +45,8 @@ public final class TerminateOnNaN implements Callback {
     public void onBatchEnd(int step, Map<String, Double> logs) {
         Double loss = logs.get("loss");
         if (loss != null && !Double.isFinite(loss) && reason == null) {
-            reason = "epoch " + (epoch + 1) + ", batch " + step + " of " + steps + ": invalid loss " + loss;
+            reason = "epoch " + (epoch + 1) + ", batch " + step + (steps < 0 ? "" : " of " + steps)
+                    + ": invalid loss " + loss;
             out.println(Character.toUpperCase(reason.charAt(0)) + reason.substring(1) + ", terminating training");
             out.flush();
             model.stopTraining(true);

@@ -3,13 +3,24 @@ package org.tatami.config;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonPrimitive;
+import java.util.function.Function;
 import org.tatami.activations.ActivationFunction;
+import org.tatami.constraints.Constraint;
+import org.tatami.constraints.MaxNorm;
+import org.tatami.constraints.NonNeg;
+import org.tatami.constraints.UnitNorm;
 import org.tatami.initializers.Constant;
-import org.tatami.initializers.GlorotUniform;
-import org.tatami.initializers.HeNormal;
 import org.tatami.initializers.Initializer;
+import org.tatami.initializers.Orthogonal;
+import org.tatami.initializers.RandomNormal;
 import org.tatami.initializers.RandomUniform;
+import org.tatami.initializers.TruncatedNormal;
+import org.tatami.initializers.VarianceScaling;
 import org.tatami.initializers.Zeros;
+import org.tatami.regularizers.L1;
+import org.tatami.regularizers.L1L2;
+import org.tatami.regularizers.L2;
+import org.tatami.regularizers.Regularizer;
 
 /** Readers for the values Keras configs share: shapes, dtypes, activations, initializers, ... */
 public final class KerasValues {
@@ -108,60 +119,100 @@ public final class KerasValues {
         if (!f.has(key)) {
             return absent;
         }
-        JsonElement e = f.take(key);
-        if (Fields.isString(e)) {
-            try {
-                return Initializer.of(e.getAsString());
-            } catch (IllegalArgumentException unknown) {
-                throw f.unsupported(key, shortened(unknown, e.getAsString()));
+        return kerasObject(f, key, "an initializer", Initializer::of, (cls, config) -> {
+            // Keras 2.2 to 2.4 (and tf.keras 1.x) write the dtype of the weights an initializer fills.
+            requireFloat32(config, "dtype");
+            Initializer result = switch (cls) {
+                case "Constant", "constant" -> new Constant((float) config.number("value"));
+                case "RandomUniform", "random_uniform" -> new RandomUniform(config.number("minval", -0.05),
+                        config.number("maxval", 0.05));
+                case "RandomNormal", "random_normal" -> new RandomNormal(config.number("mean", 0),
+                        config.number("stddev", 0.05));
+                case "TruncatedNormal", "truncated_normal" -> new TruncatedNormal(config.number("mean", 0),
+                        config.number("stddev", 0.05));
+                case "Orthogonal", "orthogonal" -> new Orthogonal(config.number("gain", 1));
+                case "VarianceScaling", "variance_scaling" -> new VarianceScaling(config.number("scale", 1),
+                        config.string("mode", "fan_in"), config.string("distribution", "truncated_normal"));
+                default -> Initializer.of(cls);
+            };
+            if (!(result instanceof Zeros) && !(result instanceof Constant)) {
+                config.expectNull("seed", "tatami draws every initializer from Tatami.setRandomSeed's stream");
             }
+            return result;
+        });
+    }
+
+    /** A weight regularizer (L1, L2, L1L2, by name or as Keras's object), or null when absent or null. */
+    public static Regularizer regularizer(Fields f, String key) {
+        if (f.isNull(key)) {
+            f.take(key);
+            return null;
         }
-        if (!e.isJsonObject()) {
-            throw f.invalid(key, "an initializer (a name or a Keras initializer object)");
+        return kerasObject(f, key, "a regularizer", Regularizer::of, (cls, config) -> switch (cls) {
+            case "L1", "l1" -> new L1(config.number("l1", 0.01));
+            case "L2", "l2" -> new L2(config.number("l2", 0.01));
+            case "L1L2", "l1_l2" -> new L1L2(config.number("l1", 0), config.number("l2", 0));
+            default -> throw new IllegalArgumentException("tatami's regularizers are L1, L2 and L1L2");
+        });
+    }
+
+    /** A weight constraint (MaxNorm, NonNeg, UnitNorm, by name or as Keras's object), or null when absent or null. */
+    public static Constraint constraint(Fields f, String key) {
+        if (f.isNull(key)) {
+            f.take(key);
+            return null;
         }
-        Fields init = f.object(key);
-        String cls = init.string("class_name");
-        requireKerasObject(init, cls);
-        Fields config = init.objectOrEmpty("config");
-        // Keras 2.2 to 2.4 (and tf.keras 1.x) write the dtype of the weights an initializer fills.
-        requireFloat32(config, "dtype");
-        Initializer result = switch (cls) {
-            case "GlorotUniform", "glorot_uniform" -> new GlorotUniform();
-            case "HeNormal", "he_normal" -> new HeNormal();
-            case "Zeros", "zeros" -> new Zeros();
-            case "Ones", "ones" -> new Constant(1f);
-            case "Constant", "constant" -> new Constant((float) config.number("value"));
-            case "RandomUniform", "random_uniform" -> new RandomUniform(config.number("minval", -0.05),
-                    config.number("maxval", 0.05));
-            case "VarianceScaling" -> varianceScaling(f, key, config);
-            default -> throw f.unsupported(key, "tatami's initializers are GlorotUniform, HeNormal, Zeros, Ones,"
-                    + " Constant and RandomUniform");
-        };
-        if (result instanceof GlorotUniform || result instanceof HeNormal || result instanceof RandomUniform
-                || cls.equals("VarianceScaling")) {
-            config.expectNull("seed", "tatami draws every initializer from Tatami.setRandomSeed's stream");
+        return kerasObject(f, key, "a constraint", Constraint::of, (cls, config) -> switch (cls) {
+            case "MaxNorm", "max_norm" -> new MaxNorm(config.number("max_value", 2), axes(config));
+            case "NonNeg", "non_neg" -> new NonNeg();
+            case "UnitNorm", "unit_norm" -> new UnitNorm(axes(config));
+            default -> throw new IllegalArgumentException("tatami's constraints are MaxNorm, NonNeg and UnitNorm");
+        });
+    }
+
+    /** A constraint's axis: a number or a list of them, 0 when absent. */
+    private static int[] axes(Fields config) {
+        if (config.isNull("axis")) {
+            config.take("axis");
+            return new int[] {0};
         }
-        config.finish();
-        init.finish();
-        return result;
+        return config.take("axis").isJsonArray() ? config.integers("axis") : new int[] {config.integer("axis")};
+    }
+
+    /** Reads a Keras object's config, given its class name. */
+    @FunctionalInterface
+    private interface ObjectReader<T> {
+        T read(String className, Fields config);
     }
 
     /**
-     * Keras 2.3 writes glorot_uniform and he_normal as the VarianceScaling settings they stand for;
-     * other settings have no tatami initializer.
+     * A serialized Keras object under {@code key}: a name ({@code byName}), or
+     * {@code {"class_name": ..., "config": {...}}} of one of Keras's modules ({@code byClass} reads the
+     * config, which must then be used up). A value the reader refuses is unsupported, with its reason.
      */
-    private static Initializer varianceScaling(Fields f, String key, Fields config) {
-        double scale = config.number("scale");
-        String mode = config.string("mode");
-        String distribution = config.string("distribution");
-        if (scale == 1 && mode.equals("fan_avg") && distribution.equals("uniform")) {
-            return new GlorotUniform();
+    private static <T> T kerasObject(Fields f, String key, String what, Function<String, T> byName,
+                                     ObjectReader<T> byClass) {
+        JsonElement e = f.take(key);
+        try {
+            if (Fields.isString(e)) {
+                return byName.apply(e.getAsString());
+            }
+            if (e == null || !e.isJsonObject()) {
+                throw f.invalid(key, what + " (a name or a Keras object)");
+            }
+            Fields object = f.object(key);
+            String cls = object.string("class_name");
+            requireKerasObject(object, cls);
+            Fields config = object.objectOrEmpty("config");
+            T result = byClass.read(cls, config);
+            config.finish();
+            object.finish();
+            return result;
+        } catch (ModelConfigException invalid) {
+            throw invalid;
+        } catch (IllegalArgumentException refused) {
+            throw f.unsupported(key, Fields.isString(e) ? shortened(refused, e.getAsString()) : refused.getMessage());
         }
-        if (scale == 2 && mode.equals("fan_in") && distribution.equals("truncated_normal")) {
-            return new HeNormal();
-        }
-        throw f.unsupported(key, "tatami's VarianceScaling initializers are glorot_uniform (scale 1, fan_avg,"
-                + " uniform) and he_normal (scale 2, fan_in, truncated_normal)");
     }
 
     /** {@link #batchShape}, or null if the key is absent or null. */

@@ -42,38 +42,57 @@ public final class IdxArray {
      * 2^24 and doubles round to the nearest float (doubles beyond float's range become infinities).
      */
     public Tensor toTensor() {
-        Limits.requireHeap(4L * size(), "IDX data of shape " + Shape.toString(shape()) + " as float32");
-        float[] out = new float[size()];
+        return toTensor(0, shape.length == 0 ? 1 : shape[0]);
+    }
+
+    /**
+     * Rows {@code from} (inclusive) to {@code to} (exclusive) along the first axis, as {@link #toTensor()}
+     * converts them: for a reader that needs a part of a large file.
+     */
+    public Tensor toTensor(int from, int to) {
+        int rows = shape.length == 0 ? 1 : shape[0];
+        if (from < 0 || to < from || to > rows) {
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") are outside the " + rows
+                    + " rows of IDX data of shape " + Shape.toString(shape));
+        }
+        int row = rows == 0 ? 0 : size() / rows;
+        int[] outShape = shape.clone();
+        if (outShape.length > 0) {
+            outShape[0] = to - from;
+        }
+        Limits.requireHeap(4L * (to - from) * row, "IDX data of shape " + Shape.toString(outShape) + " as float32");
+        float[] out = new float[(to - from) * row];
+        int first = from * row;
         ByteBuffer buf = ByteBuffer.wrap(data); // big-endian, as IDX
         switch (type) {
             case UINT8 -> {
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = data[i] & 0xFF;
+                    out[i] = data[first + i] & 0xFF;
                 }
             }
             case INT8 -> {
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = data[i];
+                    out[i] = data[first + i];
                 }
             }
             case INT16 -> {
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = buf.getShort(2 * i);
+                    out[i] = buf.getShort(2 * (first + i));
                 }
             }
             case INT32 -> {
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = buf.getInt(4 * i);
+                    out[i] = buf.getInt(4 * (first + i));
                 }
             }
-            case FLOAT32 -> buf.asFloatBuffer().get(out);
+            case FLOAT32 -> buf.position(4 * first).asFloatBuffer().get(out);
             case FLOAT64 -> {
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = (float) buf.getDouble(8 * i);
+                    out[i] = (float) buf.getDouble(8 * (first + i));
                 }
             }
         }
-        return Tensor.of(out, shape);
+        return Tensor.of(out, outShape);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.tatami.io.AtomicFiles;
 import org.tatami.tensor.Limits;
 import org.tatami.tensor.Shape;
@@ -63,8 +65,29 @@ public final class Images {
      * @throws IOException if the file is not an image, or is damaged or truncated
      */
     public static Tensor loadDigit(Path file, Invert invert) throws IOException {
-        Decoded d = decode(file);
-        return digit(orient(luminance(d.image()), d.orientation()), invert);
+        return digit(decodeGray(Source.of(file)), invert);
+    }
+
+    /**
+     * {@link #loadDigit(Path, Invert)} for a picture file's bytes, as Spark's {@code binaryFile} source
+     * reads them; {@code name} (the file's path) names the picture in messages.
+     *
+     * @throws IOException if the bytes are not an image, or are damaged or truncated
+     */
+    public static Tensor loadDigit(byte[] bytes, String name, Invert invert) throws IOException {
+        return digit(decodeGray(Source.of(bytes, name)), invert);
+    }
+
+    /**
+     * A picture file's bytes as it is, without any preparation: its luminance (as {@link #loadDigit}
+     * computes it, grey levels divided by 255 for an 8-bit grey picture) as an (H, W, 1) tensor in [0, 1],
+     * upright by its EXIF orientation.
+     *
+     * @throws IOException if the bytes are not an image, or are damaged or truncated
+     */
+    public static Tensor loadGray(byte[] bytes, String name) throws IOException {
+        Gray g = decodeGray(Source.of(bytes, name));
+        return Tensor.of(g.values(), g.height(), g.width(), 1);
     }
 
     /** The digit in {@code image} as a (28, 28, 1) tensor in [0, 1], white on black (see {@link #loadDigit}). */
@@ -136,27 +159,88 @@ public final class Images {
     private record Gray(float[] values, int width, int height) {
     }
 
+    /** Where a picture's bytes come from, and its name in messages. */
+    private interface Source {
+        String name();
+
+        ImageInputStream openImage() throws IOException;
+
+        InputStream open() throws IOException;
+
+        static Source of(Path file) throws IOException {
+            if (Files.isDirectory(file)) {
+                throw new IOException(file + ": is a folder, not an image");
+            }
+            if (!Files.exists(file)) {
+                throw new NoSuchFileException(file.toString(), null, "no such file");
+            }
+            return new FileSource(file);
+        }
+
+        static Source of(byte[] bytes, String name) {
+            return new BytesSource(bytes, name);
+        }
+    }
+
+    private record FileSource(Path file) implements Source {
+        @Override
+        public String name() {
+            return file.toString();
+        }
+
+        @Override
+        public ImageInputStream openImage() throws IOException {
+            return new FileImageInputStream(file.toFile());
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            return Files.newInputStream(file);
+        }
+    }
+
+    private record BytesSource(byte[] bytes, String name) implements Source {
+        @Override
+        public ImageInputStream openImage() {
+            return new MemoryCacheImageInputStream(open());
+        }
+
+        @Override
+        public InputStream open() {
+            return new ByteArrayInputStream(bytes);
+        }
+    }
+
     private record Decoded(BufferedImage image, int orientation) {
     }
 
-    private static Decoded decode(Path file) throws IOException {
-        if (Files.isDirectory(file)) {
-            throw new IOException(file + ": is a folder, not an image");
-        }
-        if (!Files.exists(file)) {
-            throw new NoSuchFileException(file.toString(), null, "no such file");
-        }
-        try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
+    /**
+     * The picture in a PNG, JPEG, GIF or BMP file, as stored (no EXIF turn), its size checked before decoding;
+     * failures name the file and what is wrong with it.
+     */
+    static BufferedImage read(Path file) throws IOException {
+        return decode(Source.of(file)).image();
+    }
+
+    /** The picture's luminance, upright. */
+    private static Gray decodeGray(Source source) throws IOException {
+        Decoded d = decode(source);
+        return orient(luminance(d.image()), d.orientation());
+    }
+
+    private static Decoded decode(Source source) throws IOException {
+        String file = source.name();
+        try (ImageInputStream in = source.openImage()) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new IOException(file + ": not a readable image (expected PNG, JPEG, GIF or BMP, found "
-                        + describe(file) + ")");
+                        + describe(source) + ")");
             }
             ImageReader reader = readers.next();
             String format = reader.getFormatName().toUpperCase(Locale.ROOT);
             // The JPEG decoder only warns about truncated or corrupt data and returns a partly grey picture.
             List<String> warnings = new ArrayList<>();
-            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            reader.addIIOReadWarningListener((origin, warning) -> warnings.add(warning));
             BufferedImage image;
             try {
                 image = readWithinLimit(reader, in, file, format);
@@ -167,7 +251,7 @@ public final class Images {
                 throw new IOException(file + ": not a readable image (" + format + " data is damaged or truncated: "
                         + String.join("; ", warnings) + ")");
             }
-            return new Decoded(image, format.equals("JPEG") ? exifOrientation(file) : 1);
+            return new Decoded(image, format.equals("JPEG") ? exifOrientation(source) : 1);
         }
     }
 
@@ -175,7 +259,7 @@ public final class Images {
      * Decodes the picture once its header's size is within {@link Limits#maxPixels()}: a file of a few
      * hundred kilobytes can hold a picture of gigabytes.
      */
-    private static BufferedImage readWithinLimit(ImageReader reader, ImageInputStream in, Path file, String format)
+    private static BufferedImage readWithinLimit(ImageReader reader, ImageInputStream in, String file, String format)
             throws IOException {
         int width;
         int height;
@@ -201,7 +285,7 @@ public final class Images {
     }
 
     /** Decoders throw runtime exceptions too on malformed data. */
-    private static IOException undecodable(Path file, String format, Exception e) {
+    private static IOException undecodable(String file, String format, Exception e) {
         return new IOException(file + ": not a readable image (" + format + " data cannot be decoded: " + reason(e) + ")",
                 e);
     }
@@ -216,9 +300,9 @@ public final class Images {
     }
 
     /** What a file that no image decoder accepts looks like, for the error message. */
-    private static String describe(Path file) throws IOException {
+    private static String describe(Source source) throws IOException {
         byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = source.open()) {
             head = in.readNBytes(64);
         }
         if (head.length == 0) {
@@ -254,8 +338,8 @@ public final class Images {
      * The EXIF orientation (1 to 8) of a JPEG, 1 if it has none. Phones often store a portrait picture
      * sideways, as the sensor saw it, and record here the turn that makes it upright.
      */
-    private static int exifOrientation(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+    private static int exifOrientation(Source source) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(source.open()))) {
             in.readUnsignedShort(); // start of image
             while (true) {
                 int marker = in.readUnsignedShort();

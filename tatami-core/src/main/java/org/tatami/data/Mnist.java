@@ -66,14 +66,31 @@ public final class Mnist {
 
     /** The bundled MNIST: 60000 training and 10000 test images of 28x28, checked against the bundled sums. */
     public static Data load() throws IOException {
-        String sumsName = BUNDLED + SUMS;
-        Map<String, String> sums = readSums(bundled(SUMS), sumsName);
+        Map<String, String> sums = readSums(bundled(SUMS), BUNDLED + SUMS);
         List<Source> sources = new ArrayList<>();
         for (String file : FILES) {
-            String gz = file + ".gz";
-            sources.add(new Source(BUNDLED + gz, () -> bundled(gz), expectedDigest(sums, file, sumsName), sumsName));
+            sources.add(bundledSource(file, sums));
         }
         return load(sources);
+    }
+
+    /**
+     * One bundled file, checked against the bundled sums: for readers that need one file rather than the
+     * whole set (a Spark partition reads only its rows).
+     *
+     * @param file one of MNIST's four names, e.g. {@code t10k-images-idx3-ubyte}
+     */
+    public static IdxArray loadBundled(String file) throws IOException {
+        if (!FILES.contains(file)) {
+            throw new IllegalArgumentException("no bundled MNIST file '" + file + "': expected one of " + FILES);
+        }
+        return read(bundledSource(file, readSums(bundled(SUMS), BUNDLED + SUMS))).array();
+    }
+
+    private static Source bundledSource(String file, Map<String, String> sums) throws IOException {
+        String gz = file + ".gz";
+        String sumsName = BUNDLED + SUMS;
+        return new Source(BUNDLED + gz, () -> bundled(gz), expectedDigest(sums, file, sumsName), sumsName);
     }
 
     /**
@@ -91,6 +108,14 @@ public final class Mnist {
         String sumsName = sumsFile.toString();
         Map<String, String> sums = Files.isRegularFile(sumsFile) ? readSums(Files.newInputStream(sumsFile), sumsName)
                 : null;
+        return load(dir, sums, sumsName);
+    }
+
+    /**
+     * The four files of an MNIST-layout folder, each checked against {@code sums} (file name to the SHA-256
+     * of its decompressed bytes, listed in {@code sumsName}) unless that is null.
+     */
+    static Data load(Path dir, Map<String, String> sums, String sumsName) throws IOException {
         // Find everything before reading anything, so that a missing file fails at once.
         List<Source> sources = new ArrayList<>();
         for (String file : FILES) {
@@ -222,7 +247,7 @@ public final class Mnist {
     }
 
     /** File name to lower-case hex digest. */
-    private static Map<String, String> readSums(InputStream in, String sumsName) throws IOException {
+    static Map<String, String> readSums(InputStream in, String sumsName) throws IOException {
         Map<String, String> sums = new HashMap<>();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             int number = 0;

@@ -19,16 +19,29 @@ public interface Initializer {
         return Map.of();
     }
 
-    /** Parses Keras's short names: glorot_uniform, he_normal, zeros, ones, (random_)uniform (and the class names). */
+    /**
+     * Parses Keras's names of initializers with their default settings: the class names and their
+     * snake_case forms (glorot_uniform, glorot_normal, he_normal, he_uniform, lecun_normal,
+     * lecun_uniform, random_normal, random_uniform, truncated_normal, orthogonal, zeros, ones) and
+     * Keras's aliases normal, uniform, zero and one.
+     */
     static Initializer of(String name) {
         return switch (name) {
             case "glorot_uniform", "GlorotUniform" -> new GlorotUniform();
+            case "glorot_normal", "GlorotNormal" -> new GlorotNormal();
             case "he_normal", "HeNormal" -> new HeNormal();
-            case "zeros", "Zeros" -> new Zeros();
-            case "ones", "Ones" -> new Constant(1f);
+            case "he_uniform", "HeUniform" -> new HeUniform();
+            case "lecun_normal", "LecunNormal" -> new LecunNormal();
+            case "lecun_uniform", "LecunUniform" -> new LecunUniform();
+            case "normal", "random_normal", "RandomNormal" -> new RandomNormal();
             case "uniform", "random_uniform", "RandomUniform" -> new RandomUniform();
-            default -> throw new IllegalArgumentException("unknown initializer '" + name
-                    + "': expected glorot_uniform, he_normal, zeros, ones, random_uniform or a Constant(value)");
+            case "truncated_normal", "TruncatedNormal" -> new TruncatedNormal();
+            case "orthogonal", "Orthogonal" -> new Orthogonal();
+            case "zeros", "zero", "Zeros" -> new Zeros();
+            case "ones", "one", "Ones" -> new Constant(1f);
+            default -> throw new IllegalArgumentException("unknown initializer '" + name + "': expected glorot_uniform,"
+                    + " glorot_normal, he_normal, he_uniform, lecun_normal, lecun_uniform, random_normal,"
+                    + " random_uniform, truncated_normal, orthogonal, zeros, ones or a Constant(value)");
         };
     }
 

@@ -5,9 +5,10 @@ package org.tatami.kernels;
  *
  * <p>{@code A} is addressed by a row stride and a column stride, so one kernel serves both
  * {@code A * B} ({@link #nn}) and {@code A^T * B} ({@link #tn}). Each element of C is a sum over k in
- * ascending order, so results do not depend on how callers split the work. The SIMD path (Vector API)
- * is used when the {@code jdk.incubator.vector} module is present; the scalar path gives the same
- * results within float rounding.
+ * ascending order, so results do not depend on how callers split the work; on the SIMD path it is a
+ * chain of fused multiply-adds, the same bits at every vector width. The SIMD path (Vector API) is used
+ * when the {@code jdk.incubator.vector} module is present; the scalar path gives the same results within
+ * float rounding.
  */
 public final class Gemm {
     private Gemm() {
@@ -27,7 +28,8 @@ public final class Gemm {
 
     /**
      * {@code C[m,n] (+)= A * B^T} where B is stored as [n,k]: dot products along k, for products whose
-     * n is too small to fill a vector (the weight gradient of a convolution with few filters).
+     * n is too small to fill a vector (the weight gradient of a convolution with few filters). The SIMD
+     * path sums each in an order fixed whatever the vector width ({@code VectorGemm.dot}).
      */
     public static void nt(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                           float[] c, int cOff, int ldc, boolean accumulate) {

@@ -9,7 +9,12 @@ final class Lanes {
 
     /** The lanes added one by one in lane order: the same sum on every JDK, whatever its reduction. */
     static float sum(FloatVector v) {
-        float s = 0f;
+        return sum(v, 0f);
+    }
+
+    /** {@code start} plus the lanes, added one by one in lane order. */
+    static float sum(FloatVector v, float start) {
+        float s = start;
         for (int i = 0; i < v.length(); i++) {
             s += v.lane(i);
         }

@@ -7,6 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 /** The SIMD bodies of {@link Elementwise}; the same selections, lane by lane. */
 final class VectorElementwise {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
 
     private VectorElementwise() {
     }
@@ -32,6 +33,44 @@ final class VectorElementwise {
         }
         for (; i < to; i++) {
             dy[i] = y[i] > 0f ? dy[i] : 0f;
+        }
+    }
+
+    // Whole vectors along a row, then the floats past the last whole vector one by one (the same
+    // additions, so the same bits); sumRows covers them with a last vector that ends at w and overlaps
+    // the one before it, computing the overlapped sums again, to the same bits.
+
+    static void addToRows(float[] y, int from, int to, int w, float[] b) {
+        int whole = w - w % L;
+        for (int r = from; r < to; r++) {
+            int o = r * w;
+            for (int j = 0; j < whole; j += L) {
+                FloatVector.fromArray(S, y, o + j).add(FloatVector.fromArray(S, b, j)).intoArray(y, o + j);
+            }
+            for (int j = whole; j < w; j++) {
+                y[o + j] += b[j];
+            }
+        }
+    }
+
+    static void sumRows(float[] x, int rows, int w, float[] sum) {
+        for (int j0 = 0; j0 < w; j0 += L) {
+            int j = Math.min(j0, w - L);
+            FloatVector s = FloatVector.zero(S);
+            for (int r = 0, o = j; r < rows; r++, o += w) {
+                s = s.add(FloatVector.fromArray(S, x, o));
+            }
+            s.intoArray(sum, j);
+        }
+    }
+
+    static void addInto(float[] dst, int dOff, float[] src, int sOff, int length) {
+        int whole = length - length % L;
+        for (int i = 0; i < whole; i += L) {
+            FloatVector.fromArray(S, dst, dOff + i).add(FloatVector.fromArray(S, src, sOff + i)).intoArray(dst, dOff + i);
+        }
+        for (int i = whole; i < length; i++) {
+            dst[dOff + i] += src[sOff + i];
         }
     }
 }

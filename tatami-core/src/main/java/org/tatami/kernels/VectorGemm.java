@@ -1,31 +1,59 @@
 package org.tatami.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The SIMD matrix product behind {@link Gemm}: a register block of {@value #ROWS} rows by up to 4
- * vectors of C stays in registers while k runs, A values are broadcast and B rows are read in place.
+ * The SIMD matrix product behind {@link Gemm}, blocked for the vector registers of the machine: a tile
+ * of {@value #ROWS} rows by up to {@link #VECTORS} vectors of C stays in registers while k runs, with A
+ * values broadcast and B rows loaded as vectors.
+ *
+ * <p>Operands are first copied ("packed") into per-thread buffers laid out in the order the tile reads
+ * them: a panel of B (at most {@link #DEPTH} steps of k by one tile's columns, zero-padded to whole
+ * vectors) and a sliver of A ({@value #ROWS} rows, zero-padded, interleaved step by step). The tile's
+ * loop then reads both at constant strides, which lets the JIT drop its bounds checks and keeps the
+ * loop to loads, broadcasts and fused multiply-adds, whatever the strides and layout (A or A^T) of the
+ * caller's arrays. A tile at the bottom or right edge of C runs on a copy of C padded to a whole tile.
  *
  * <p>Every element of C is the same chain of fused multiply-adds over k in ascending order, started
- * from 0 or from C, however the product is blocked: k runs in passes of at most {@value #DEPTH} steps,
+ * from 0 or from C, however the product is blocked: k runs in passes of at most {@link #DEPTH} steps,
  * and each pass resumes from the partial sums the previous one stored in C (storing a float loses
- * nothing). Results are therefore the same bits for any blocking and any split of the rows.
+ * nothing), and padding only adds columns and rows that are dropped. Results are therefore the same
+ * bits for any blocking, any split of the rows, and any vector width.
  */
 final class VectorGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /**
-     * Rows per register block: 6 rows by 4 vectors of C are 24 accumulators, which with 4 vectors of B
-     * and one broadcast A value fit the 32 vector registers of AVX-512.
+     * Vector registers the JIT allocates: 32 with AVX-512 (16 lanes) and on AArch64 (NEON, SVE), 16 with
+     * AVX2 and narrower x86 vectors. (An AVX-512 machine capped to fewer lanes is counted as 16: correct,
+     * slightly less blocked.) {@code -Dtatami.vectorRegisters=32} picks the wider tiles on any machine,
+     * so that the build tests them where they are not the default.
      */
-    private static final int ROWS = 6;
+    static final int REGISTERS = "32".equals(System.getProperty("tatami.vectorRegisters"))
+            || L >= 16 || "aarch64".equals(System.getProperty("os.arch")) ? 32 : 16;
     /**
-     * Steps of k per pass. A pass reads a panel of at most DEPTH rows by 4 vectors of B (32 KB with
-     * 16 lanes), which stays in L1 while every row block of C uses it.
+     * Rows of C per tile. With 16 registers the JIT needs a spare register or two beside the
+     * accumulators: 6 rows of 2 vectors spilled one to memory on every step.
      */
-    static final int DEPTH = 128;
+    static final int ROWS = 5;
+    /**
+     * Floats per step of k in a packed sliver of A: its 5 values and 3 of padding, so that the JIT sees the
+     * index as a shift of the loop counter and drops the bounds checks (a multiple of 5 it does not).
+     */
+    private static final int STEP = 8;
+    /**
+     * Vectors of C per tile: 5 x 4 accumulators, 4 vectors of B and a broadcast A value take 25 of 32
+     * registers; with 16, 5 x 2 + 2 + 1 = 13 (6 x 4 blocks, as for 32 registers, spilled and ran at a
+     * third of the FMA peak on AVX2).
+     */
+    static final int VECTORS = REGISTERS == 32 ? 4 : 2;
+    /** Columns of C per whole tile. */
+    static final int COLS = VECTORS * L;
+    /** Steps of k per pass: a packed B panel of DEPTH x COLS floats (16-32 KB) stays in L1 during the pass. */
+    static final int DEPTH = COLS > 16 ? 128 : 256;
+    /** Columns of B packed at once: DEPTH x WIDTH floats (128-256 KB) stay in L2 while every row of A uses them. */
+    static final int WIDTH = 256;
 
     private VectorGemm() {
     }
@@ -34,404 +62,403 @@ final class VectorGemm {
         return L;
     }
 
-    /** Per-thread copies of B and C widened to one vector (grown as needed, never shrunk). */
-    private static final ThreadLocal<float[][]> PACKS = ThreadLocal.withInitial(() -> new float[2][0]);
+    /** One thread's packing buffers. */
+    private static final class Packs {
+        final float[] b = new float[DEPTH * WIDTH];
+        final float[] a = new float[DEPTH * STEP];
+        final float[] tile = new float[ROWS * COLS];
+    }
+
+    private static final ThreadLocal<Packs> PACKS = ThreadLocal.withInitial(Packs::new);
 
     static void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
                          int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         if (m == 0 || n == 0) {
             return;
         }
-        if (n < L) {
-            narrow(m, n, k, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, accumulate);
-            return;
-        }
-        int vectors = (n + L - 1) / L;
-        int p0 = 0;
-        do {
-            int kc = Math.min(DEPTH, k - p0);
-            boolean fromC = accumulate || p0 > 0;
-            for (int v = 0; v < vectors; ) {
-                // Panels of 4 vectors; when there are several, the last holds at least 2 (5 = 3 + 2) for
-                // the overlap below.
-                int left = vectors - v;
-                int nv = left <= 4 ? left : left == 5 ? 3 : 4;
-                int j = v * L;
-                // The last vector of the last panel ends at column n: when n is not a whole number of
-                // vectors it overlaps the vector before it in the same register block, so both start
-                // each pass from the same values of C and compute the shared columns to the same bits,
-                // and no column past n is read or written.
-                int last = v + nv == vectors ? n - L - j : (nv - 1) * L;
-                for (int i = 0; i < m; i += ROWS) {
-                    int rows = Math.min(ROWS, m - i);
-                    int ai = aOff + i * aRow + p0 * aCol;
-                    int bj = bOff + p0 * ldb + j;
-                    int ci = cOff + i * ldc + j;
-                    switch (nv) {
-                        case 4 -> block4(rows, kc, a, ai, aRow, aCol, b, bj, ldb, c, ci, ldc, last, fromC);
-                        case 3 -> block3(rows, kc, a, ai, aRow, aCol, b, bj, ldb, c, ci, ldc, last, fromC);
-                        case 2 -> block2(rows, kc, a, ai, aRow, aCol, b, bj, ldb, c, ci, ldc, last, fromC);
-                        default -> block1(rows, kc, a, ai, aRow, aCol, b, bj, ldb, c, ci, ldc, last, fromC);
+        Packs packs = PACKS.get();
+        for (int j0 = 0; j0 < n; j0 += WIDTH) {
+            int nc = Math.min(WIDTH, n - j0);
+            int p0 = 0;
+            do {
+                int kc = Math.min(DEPTH, k - p0);
+                boolean fromC = accumulate || p0 > 0;
+                packB(kc, nc, b, bOff + p0 * ldb + j0, ldb, packs.b);
+                for (int i0 = 0; i0 < m; i0 += ROWS) {
+                    int rows = Math.min(ROWS, m - i0);
+                    packA(kc, rows, a, aOff + i0 * aRow + p0 * aCol, aRow, aCol, packs.a);
+                    for (int q = 0; q * COLS < nc; q++) {
+                        int cols = Math.min(COLS, nc - q * COLS);
+                        int ci = cOff + i0 * ldc + j0 + q * COLS;
+                        if (rows == ROWS && cols == COLS) {
+                            tile(VECTORS, kc, packs.a, packs.b, q * kc * COLS, c, ci, ldc, fromC);
+                        } else {
+                            edgeTile(rows, cols, kc, packs, q * kc * COLS, c, ci, ldc, fromC);
+                        }
                     }
                 }
-                v += nv;
-            }
-            p0 += kc;
-        } while (p0 < k);
+                p0 += kc;
+            } while (p0 < k);
+        }
     }
 
-    /**
-     * A product narrower than one vector runs on copies of B and C zero-padded to one vector: masked
-     * loads and stores are not compiled to SIMD on JDK 17. The padded columns are computed and dropped.
-     */
-    private static void narrow(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
-                               int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-        float[][] packs = PACKS.get();
-        if (packs[0].length < k * L) {
-            packs[0] = new float[k * L];
-        }
-        if (packs[1].length < m * L) {
-            packs[1] = new float[m * L];
-        }
-        float[] bw = packs[0];
-        float[] cw = packs[1];
-        for (int p = 0; p < k; p++) {
-            System.arraycopy(b, bOff + p * ldb, bw, p * L, n);
-            java.util.Arrays.fill(bw, p * L + n, (p + 1) * L, 0f);
-        }
-        if (accumulate) {
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(c, cOff + i * ldc, cw, i * L, n);
+    /** A tile with fewer rows or columns than a whole one, computed on a padded copy of its part of C. */
+    private static void edgeTile(int rows, int cols, int kc, Packs packs, int bOff, float[] c, int ci, int ldc,
+                                 boolean fromC) {
+        float[] t = packs.tile;
+        if (fromC) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(c, ci + r * ldc, t, r * COLS, cols);
             }
         }
-        multiply(m, L, k, a, aOff, aRow, aCol, bw, 0, L, cw, 0, L, accumulate);
-        for (int i = 0; i < m; i++) {
-            System.arraycopy(cw, i * L, c, cOff + i * ldc, n);
+        tile((cols + L - 1) / L, kc, packs.a, packs.b, bOff, t, 0, COLS, fromC);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(t, r * COLS, c, ci + r * ldc, cols);
         }
     }
 
     /**
-     * Row r of a block with {@code rows} real rows. Rows past the last real one repeat it: they compute
-     * its values again and store them to the same place, so a short block needs no code of its own.
+     * B[p0.., j0..] (kc x nc) as panels of COLS columns, each kc rows of COLS floats (the last panel as
+     * wide as its whole vectors), columns past nc zero.
      */
-    private static int row(int r, int rows) {
-        return Math.min(r, rows - 1);
+    private static void packB(int kc, int nc, float[] b, int bOff, int ldb, float[] pack) {
+        for (int q = 0; q * COLS < nc; q++) {
+            int cols = Math.min(COLS, nc - q * COLS);
+            int width = (cols + L - 1) / L * L;
+            int o = q * kc * COLS;
+            int src = bOff + q * COLS;
+            int whole = cols / L * L;
+            for (int p = 0; p < kc; p++, o += width, src += ldb) {
+                // Rows this short copy faster as vectors than through System.arraycopy.
+                for (int j = 0; j < whole; j += L) {
+                    FloatVector.fromArray(S, b, src + j).intoArray(pack, o + j);
+                }
+                for (int j = whole; j < width; j++) {
+                    pack[o + j] = j < cols ? b[src + j] : 0f;
+                }
+            }
+        }
     }
 
-    // One kernel per panel width: 6 rows by 4, 3, 2 or 1 vectors of C. `last` is the column offset of
-    // the panel's last vector; `fromC` starts the sums from C instead of 0.
+    /** A's rows i0.. (rows of them) over kc steps of k, step by step: pack[p * STEP + r], missing rows zero. */
+    private static void packA(int kc, int rows, float[] a, int aOff, int aRow, int aCol, float[] pack) {
+        for (int r = 0; r < ROWS; r++) {
+            if (r < rows) {
+                for (int p = 0, src = aOff + r * aRow; p < kc; p++, src += aCol) {
+                    pack[p * STEP + r] = a[src];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    pack[p * STEP + r] = 0f;
+                }
+            }
+        }
+    }
 
-    private static void block4(int rows, int kc, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
-                               float[] c, int cOff, int ldc, int last, boolean fromC) {
-        int a0 = aOff;
+    private static void tile(int vectors, int kc, float[] a, float[] b, int bOff, float[] c, int cOff, int ldc,
+                             boolean fromC) {
+        switch (vectors) {
+            case 4 -> tile5x4(kc, a, b, bOff, c, cOff, ldc, fromC);
+            case 3 -> tile5x3(kc, a, b, bOff, c, cOff, ldc, fromC);
+            case 2 -> tile5x2(kc, a, b, bOff, c, cOff, ldc, fromC);
+            default -> tile5x1(kc, a, b, bOff, c, cOff, ldc, fromC);
+        }
+    }
+
+    // One kernel per tile width: 5 rows by 4, 3, 2 or 1 vectors of C, over a packed sliver of A
+    // (a[p * STEP + r]) and a packed panel of B as wide as the tile (b[bOff + p * width + j]).
+    // `fromC` starts the sums from C instead of 0.
+
+    private static void tile5x4(int kc, float[] a, float[] b, int bOff, float[] c, int cOff, int ldc, boolean fromC) {
         int c0 = cOff;
-        int a1 = aOff + row(1, rows) * aRow;
-        int a2 = aOff + row(2, rows) * aRow;
-        int a3 = aOff + row(3, rows) * aRow;
-        int a4 = aOff + row(4, rows) * aRow;
-        int a5 = aOff + row(5, rows) * aRow;
-        int c1 = cOff + row(1, rows) * ldc;
-        int c2 = cOff + row(2, rows) * ldc;
-        int c3 = cOff + row(3, rows) * ldc;
-        int c4 = cOff + row(4, rows) * ldc;
-        int c5 = cOff + row(5, rows) * ldc;
+        int c1 = cOff + ldc;
+        int c2 = cOff + 2 * ldc;
+        int c3 = cOff + 3 * ldc;
+        int c4 = cOff + 4 * ldc;
         FloatVector s00 = load(c, c0, fromC);
         FloatVector s01 = load(c, c0 + L, fromC);
         FloatVector s02 = load(c, c0 + 2 * L, fromC);
-        FloatVector s03 = load(c, c0 + last, fromC);
+        FloatVector s03 = load(c, c0 + 3 * L, fromC);
         FloatVector s10 = load(c, c1, fromC);
         FloatVector s11 = load(c, c1 + L, fromC);
         FloatVector s12 = load(c, c1 + 2 * L, fromC);
-        FloatVector s13 = load(c, c1 + last, fromC);
+        FloatVector s13 = load(c, c1 + 3 * L, fromC);
         FloatVector s20 = load(c, c2, fromC);
         FloatVector s21 = load(c, c2 + L, fromC);
         FloatVector s22 = load(c, c2 + 2 * L, fromC);
-        FloatVector s23 = load(c, c2 + last, fromC);
+        FloatVector s23 = load(c, c2 + 3 * L, fromC);
         FloatVector s30 = load(c, c3, fromC);
         FloatVector s31 = load(c, c3 + L, fromC);
         FloatVector s32 = load(c, c3 + 2 * L, fromC);
-        FloatVector s33 = load(c, c3 + last, fromC);
+        FloatVector s33 = load(c, c3 + 3 * L, fromC);
         FloatVector s40 = load(c, c4, fromC);
         FloatVector s41 = load(c, c4 + L, fromC);
         FloatVector s42 = load(c, c4 + 2 * L, fromC);
-        FloatVector s43 = load(c, c4 + last, fromC);
-        FloatVector s50 = load(c, c5, fromC);
-        FloatVector s51 = load(c, c5 + L, fromC);
-        FloatVector s52 = load(c, c5 + 2 * L, fromC);
-        FloatVector s53 = load(c, c5 + last, fromC);
+        FloatVector s43 = load(c, c4 + 3 * L, fromC);
         for (int p = 0; p < kc; p++) {
-            int bp = bOff + p * ldb;
+            int bp = bOff + p * (4 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, b, bp + last);
-            int ap = p * aCol;
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+            FloatVector b3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            int ap = p * STEP;
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
             s00 = x.fma(b0, s00);
             s01 = x.fma(b1, s01);
             s02 = x.fma(b2, s02);
             s03 = x.fma(b3, s03);
-            x = FloatVector.broadcast(S, a[a1 + ap]);
+            x = FloatVector.broadcast(S, a[ap + 1]);
             s10 = x.fma(b0, s10);
             s11 = x.fma(b1, s11);
             s12 = x.fma(b2, s12);
             s13 = x.fma(b3, s13);
-            x = FloatVector.broadcast(S, a[a2 + ap]);
+            x = FloatVector.broadcast(S, a[ap + 2]);
             s20 = x.fma(b0, s20);
             s21 = x.fma(b1, s21);
             s22 = x.fma(b2, s22);
             s23 = x.fma(b3, s23);
-            x = FloatVector.broadcast(S, a[a3 + ap]);
+            x = FloatVector.broadcast(S, a[ap + 3]);
             s30 = x.fma(b0, s30);
             s31 = x.fma(b1, s31);
             s32 = x.fma(b2, s32);
             s33 = x.fma(b3, s33);
-            x = FloatVector.broadcast(S, a[a4 + ap]);
+            x = FloatVector.broadcast(S, a[ap + 4]);
             s40 = x.fma(b0, s40);
             s41 = x.fma(b1, s41);
             s42 = x.fma(b2, s42);
             s43 = x.fma(b3, s43);
-            x = FloatVector.broadcast(S, a[a5 + ap]);
-            s50 = x.fma(b0, s50);
-            s51 = x.fma(b1, s51);
-            s52 = x.fma(b2, s52);
-            s53 = x.fma(b3, s53);
         }
         s00.intoArray(c, c0);
         s01.intoArray(c, c0 + L);
         s02.intoArray(c, c0 + 2 * L);
-        s03.intoArray(c, c0 + last);
+        s03.intoArray(c, c0 + 3 * L);
         s10.intoArray(c, c1);
         s11.intoArray(c, c1 + L);
         s12.intoArray(c, c1 + 2 * L);
-        s13.intoArray(c, c1 + last);
+        s13.intoArray(c, c1 + 3 * L);
         s20.intoArray(c, c2);
         s21.intoArray(c, c2 + L);
         s22.intoArray(c, c2 + 2 * L);
-        s23.intoArray(c, c2 + last);
+        s23.intoArray(c, c2 + 3 * L);
         s30.intoArray(c, c3);
         s31.intoArray(c, c3 + L);
         s32.intoArray(c, c3 + 2 * L);
-        s33.intoArray(c, c3 + last);
+        s33.intoArray(c, c3 + 3 * L);
         s40.intoArray(c, c4);
         s41.intoArray(c, c4 + L);
         s42.intoArray(c, c4 + 2 * L);
-        s43.intoArray(c, c4 + last);
-        s50.intoArray(c, c5);
-        s51.intoArray(c, c5 + L);
-        s52.intoArray(c, c5 + 2 * L);
-        s53.intoArray(c, c5 + last);
+        s43.intoArray(c, c4 + 3 * L);
     }
 
-    private static void block3(int rows, int kc, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
-                               float[] c, int cOff, int ldc, int last, boolean fromC) {
-        int a0 = aOff;
+    private static void tile5x3(int kc, float[] a, float[] b, int bOff, float[] c, int cOff, int ldc, boolean fromC) {
         int c0 = cOff;
-        int a1 = aOff + row(1, rows) * aRow;
-        int a2 = aOff + row(2, rows) * aRow;
-        int a3 = aOff + row(3, rows) * aRow;
-        int a4 = aOff + row(4, rows) * aRow;
-        int a5 = aOff + row(5, rows) * aRow;
-        int c1 = cOff + row(1, rows) * ldc;
-        int c2 = cOff + row(2, rows) * ldc;
-        int c3 = cOff + row(3, rows) * ldc;
-        int c4 = cOff + row(4, rows) * ldc;
-        int c5 = cOff + row(5, rows) * ldc;
+        int c1 = cOff + ldc;
+        int c2 = cOff + 2 * ldc;
+        int c3 = cOff + 3 * ldc;
+        int c4 = cOff + 4 * ldc;
         FloatVector s00 = load(c, c0, fromC);
         FloatVector s01 = load(c, c0 + L, fromC);
-        FloatVector s02 = load(c, c0 + last, fromC);
+        FloatVector s02 = load(c, c0 + 2 * L, fromC);
         FloatVector s10 = load(c, c1, fromC);
         FloatVector s11 = load(c, c1 + L, fromC);
-        FloatVector s12 = load(c, c1 + last, fromC);
+        FloatVector s12 = load(c, c1 + 2 * L, fromC);
         FloatVector s20 = load(c, c2, fromC);
         FloatVector s21 = load(c, c2 + L, fromC);
-        FloatVector s22 = load(c, c2 + last, fromC);
+        FloatVector s22 = load(c, c2 + 2 * L, fromC);
         FloatVector s30 = load(c, c3, fromC);
         FloatVector s31 = load(c, c3 + L, fromC);
-        FloatVector s32 = load(c, c3 + last, fromC);
+        FloatVector s32 = load(c, c3 + 2 * L, fromC);
         FloatVector s40 = load(c, c4, fromC);
         FloatVector s41 = load(c, c4 + L, fromC);
-        FloatVector s42 = load(c, c4 + last, fromC);
-        FloatVector s50 = load(c, c5, fromC);
-        FloatVector s51 = load(c, c5 + L, fromC);
-        FloatVector s52 = load(c, c5 + last, fromC);
+        FloatVector s42 = load(c, c4 + 2 * L, fromC);
         for (int p = 0; p < kc; p++) {
-            int bp = bOff + p * ldb;
+            int bp = bOff + p * (3 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bp + last);
-            int ap = p * aCol;
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
+            int ap = p * STEP;
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
             s00 = x.fma(b0, s00);
             s01 = x.fma(b1, s01);
             s02 = x.fma(b2, s02);
-            x = FloatVector.broadcast(S, a[a1 + ap]);
+            x = FloatVector.broadcast(S, a[ap + 1]);
             s10 = x.fma(b0, s10);
             s11 = x.fma(b1, s11);
             s12 = x.fma(b2, s12);
-            x = FloatVector.broadcast(S, a[a2 + ap]);
+            x = FloatVector.broadcast(S, a[ap + 2]);
             s20 = x.fma(b0, s20);
             s21 = x.fma(b1, s21);
             s22 = x.fma(b2, s22);
-            x = FloatVector.broadcast(S, a[a3 + ap]);
+            x = FloatVector.broadcast(S, a[ap + 3]);
             s30 = x.fma(b0, s30);
             s31 = x.fma(b1, s31);
             s32 = x.fma(b2, s32);
-            x = FloatVector.broadcast(S, a[a4 + ap]);
+            x = FloatVector.broadcast(S, a[ap + 4]);
             s40 = x.fma(b0, s40);
             s41 = x.fma(b1, s41);
             s42 = x.fma(b2, s42);
-            x = FloatVector.broadcast(S, a[a5 + ap]);
-            s50 = x.fma(b0, s50);
-            s51 = x.fma(b1, s51);
-            s52 = x.fma(b2, s52);
         }
         s00.intoArray(c, c0);
         s01.intoArray(c, c0 + L);
-        s02.intoArray(c, c0 + last);
+        s02.intoArray(c, c0 + 2 * L);
         s10.intoArray(c, c1);
         s11.intoArray(c, c1 + L);
-        s12.intoArray(c, c1 + last);
+        s12.intoArray(c, c1 + 2 * L);
         s20.intoArray(c, c2);
         s21.intoArray(c, c2 + L);
-        s22.intoArray(c, c2 + last);
+        s22.intoArray(c, c2 + 2 * L);
         s30.intoArray(c, c3);
         s31.intoArray(c, c3 + L);
-        s32.intoArray(c, c3 + last);
+        s32.intoArray(c, c3 + 2 * L);
         s40.intoArray(c, c4);
         s41.intoArray(c, c4 + L);
-        s42.intoArray(c, c4 + last);
-        s50.intoArray(c, c5);
-        s51.intoArray(c, c5 + L);
-        s52.intoArray(c, c5 + last);
+        s42.intoArray(c, c4 + 2 * L);
     }
 
-    private static void block2(int rows, int kc, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
-                               float[] c, int cOff, int ldc, int last, boolean fromC) {
-        int a0 = aOff;
+    private static void tile5x2(int kc, float[] a, float[] b, int bOff, float[] c, int cOff, int ldc, boolean fromC) {
         int c0 = cOff;
-        int a1 = aOff + row(1, rows) * aRow;
-        int a2 = aOff + row(2, rows) * aRow;
-        int a3 = aOff + row(3, rows) * aRow;
-        int a4 = aOff + row(4, rows) * aRow;
-        int a5 = aOff + row(5, rows) * aRow;
-        int c1 = cOff + row(1, rows) * ldc;
-        int c2 = cOff + row(2, rows) * ldc;
-        int c3 = cOff + row(3, rows) * ldc;
-        int c4 = cOff + row(4, rows) * ldc;
-        int c5 = cOff + row(5, rows) * ldc;
+        int c1 = cOff + ldc;
+        int c2 = cOff + 2 * ldc;
+        int c3 = cOff + 3 * ldc;
+        int c4 = cOff + 4 * ldc;
         FloatVector s00 = load(c, c0, fromC);
-        FloatVector s01 = load(c, c0 + last, fromC);
+        FloatVector s01 = load(c, c0 + L, fromC);
         FloatVector s10 = load(c, c1, fromC);
-        FloatVector s11 = load(c, c1 + last, fromC);
+        FloatVector s11 = load(c, c1 + L, fromC);
         FloatVector s20 = load(c, c2, fromC);
-        FloatVector s21 = load(c, c2 + last, fromC);
+        FloatVector s21 = load(c, c2 + L, fromC);
         FloatVector s30 = load(c, c3, fromC);
-        FloatVector s31 = load(c, c3 + last, fromC);
+        FloatVector s31 = load(c, c3 + L, fromC);
         FloatVector s40 = load(c, c4, fromC);
-        FloatVector s41 = load(c, c4 + last, fromC);
-        FloatVector s50 = load(c, c5, fromC);
-        FloatVector s51 = load(c, c5 + last, fromC);
+        FloatVector s41 = load(c, c4 + L, fromC);
         for (int p = 0; p < kc; p++) {
-            int bp = bOff + p * ldb;
+            int bp = bOff + p * (2 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + last);
-            int ap = p * aCol;
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            int ap = p * STEP;
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
             s00 = x.fma(b0, s00);
             s01 = x.fma(b1, s01);
-            x = FloatVector.broadcast(S, a[a1 + ap]);
+            x = FloatVector.broadcast(S, a[ap + 1]);
             s10 = x.fma(b0, s10);
             s11 = x.fma(b1, s11);
-            x = FloatVector.broadcast(S, a[a2 + ap]);
+            x = FloatVector.broadcast(S, a[ap + 2]);
             s20 = x.fma(b0, s20);
             s21 = x.fma(b1, s21);
-            x = FloatVector.broadcast(S, a[a3 + ap]);
+            x = FloatVector.broadcast(S, a[ap + 3]);
             s30 = x.fma(b0, s30);
             s31 = x.fma(b1, s31);
-            x = FloatVector.broadcast(S, a[a4 + ap]);
+            x = FloatVector.broadcast(S, a[ap + 4]);
             s40 = x.fma(b0, s40);
             s41 = x.fma(b1, s41);
-            x = FloatVector.broadcast(S, a[a5 + ap]);
-            s50 = x.fma(b0, s50);
-            s51 = x.fma(b1, s51);
         }
         s00.intoArray(c, c0);
-        s01.intoArray(c, c0 + last);
+        s01.intoArray(c, c0 + L);
         s10.intoArray(c, c1);
-        s11.intoArray(c, c1 + last);
+        s11.intoArray(c, c1 + L);
         s20.intoArray(c, c2);
-        s21.intoArray(c, c2 + last);
+        s21.intoArray(c, c2 + L);
         s30.intoArray(c, c3);
-        s31.intoArray(c, c3 + last);
+        s31.intoArray(c, c3 + L);
         s40.intoArray(c, c4);
-        s41.intoArray(c, c4 + last);
-        s50.intoArray(c, c5);
-        s51.intoArray(c, c5 + last);
+        s41.intoArray(c, c4 + L);
     }
 
-    private static void block1(int rows, int kc, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
-                               float[] c, int cOff, int ldc, int last, boolean fromC) {
-        int a0 = aOff;
+    private static void tile5x1(int kc, float[] a, float[] b, int bOff, float[] c, int cOff, int ldc, boolean fromC) {
         int c0 = cOff;
-        int a1 = aOff + row(1, rows) * aRow;
-        int a2 = aOff + row(2, rows) * aRow;
-        int a3 = aOff + row(3, rows) * aRow;
-        int a4 = aOff + row(4, rows) * aRow;
-        int a5 = aOff + row(5, rows) * aRow;
-        int c1 = cOff + row(1, rows) * ldc;
-        int c2 = cOff + row(2, rows) * ldc;
-        int c3 = cOff + row(3, rows) * ldc;
-        int c4 = cOff + row(4, rows) * ldc;
-        int c5 = cOff + row(5, rows) * ldc;
-        FloatVector s00 = load(c, c0 + last, fromC);
-        FloatVector s10 = load(c, c1 + last, fromC);
-        FloatVector s20 = load(c, c2 + last, fromC);
-        FloatVector s30 = load(c, c3 + last, fromC);
-        FloatVector s40 = load(c, c4 + last, fromC);
-        FloatVector s50 = load(c, c5 + last, fromC);
+        int c1 = cOff + ldc;
+        int c2 = cOff + 2 * ldc;
+        int c3 = cOff + 3 * ldc;
+        int c4 = cOff + 4 * ldc;
+        FloatVector s0 = load(c, c0, fromC);
+        FloatVector s1 = load(c, c1, fromC);
+        FloatVector s2 = load(c, c2, fromC);
+        FloatVector s3 = load(c, c3, fromC);
+        FloatVector s4 = load(c, c4, fromC);
         for (int p = 0; p < kc; p++) {
-            int bp = bOff + p * ldb;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp + last);
-            int ap = p * aCol;
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
-            s00 = x.fma(b0, s00);
-            x = FloatVector.broadcast(S, a[a1 + ap]);
-            s10 = x.fma(b0, s10);
-            x = FloatVector.broadcast(S, a[a2 + ap]);
-            s20 = x.fma(b0, s20);
-            x = FloatVector.broadcast(S, a[a3 + ap]);
-            s30 = x.fma(b0, s30);
-            x = FloatVector.broadcast(S, a[a4 + ap]);
-            s40 = x.fma(b0, s40);
-            x = FloatVector.broadcast(S, a[a5 + ap]);
-            s50 = x.fma(b0, s50);
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * L);
+            int ap = p * STEP;
+            s0 = FloatVector.broadcast(S, a[ap]).fma(b0, s0);
+            s1 = FloatVector.broadcast(S, a[ap + 1]).fma(b0, s1);
+            s2 = FloatVector.broadcast(S, a[ap + 2]).fma(b0, s2);
+            s3 = FloatVector.broadcast(S, a[ap + 3]).fma(b0, s3);
+            s4 = FloatVector.broadcast(S, a[ap + 4]).fma(b0, s4);
         }
-        s00.intoArray(c, c0 + last);
-        s10.intoArray(c, c1 + last);
-        s20.intoArray(c, c2 + last);
-        s30.intoArray(c, c3 + last);
-        s40.intoArray(c, c4 + last);
-        s50.intoArray(c, c5 + last);
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c1);
+        s2.intoArray(c, c2);
+        s3.intoArray(c, c3);
+        s4.intoArray(c, c4);
     }
 
-    /** A dot product of k floats: vector partial sums, then the lanes added in a fixed order. */
+    /**
+     * Products of a dot product are summed in {@value #SPLIT} partial sums, the product at p going to
+     * sum p mod {@value #SPLIT}, whatever the vector width (one lane of one of 32 / L vectors); then the
+     * partial sums are added in order and the last k mod {@value #SPLIT} products after them, one by
+     * one. So the result has the same bits at 4, 8 and 16 lanes, and on every JDK.
+     */
+    static final int SPLIT = 32;
+
+    /** A dot product of k floats, in the fixed order described at {@link #SPLIT}. */
     static float dot(int k, float[] a, int aOff, float[] b, int bOff) {
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = FloatVector.zero(S);
-        int p = 0;
-        for (; p + 2 * L <= k; p += 2 * L) {
-            s0 = FloatVector.fromArray(S, a, aOff + p).fma(FloatVector.fromArray(S, b, bOff + p), s0);
-            s1 = FloatVector.fromArray(S, a, aOff + p + L).fma(FloatVector.fromArray(S, b, bOff + p + L), s1);
-        }
-        for (; p + L <= k; p += L) {
-            s0 = FloatVector.fromArray(S, a, aOff + p).fma(FloatVector.fromArray(S, b, bOff + p), s0);
-        }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        for (; p < k; p++) {
+        int whole = k - k % SPLIT;
+        float s = switch (L) {
+            case 4 -> dot8(whole, a, aOff, b, bOff);
+            case 8 -> dot4(whole, a, aOff, b, bOff);
+            case 16 -> dot2(whole, a, aOff, b, bOff);
+            default -> ScalarGemm.splitDot(whole, a, aOff, b, bOff);
+        };
+        for (int p = whole; p < k; p++) {
             s = Math.fma(a[aOff + p], b[bOff + p], s);
         }
         return s;
+    }
+
+    private static float dot2(int whole, float[] a, int aOff, float[] b, int bOff) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = s0;
+        for (int p = 0; p < whole; p += SPLIT) {
+            s0 = FloatVector.fromArray(S, a, aOff + p).fma(FloatVector.fromArray(S, b, bOff + p), s0);
+            s1 = FloatVector.fromArray(S, a, aOff + p + L).fma(FloatVector.fromArray(S, b, bOff + p + L), s1);
+        }
+        return Lanes.sum(s1, Lanes.sum(s0, 0f));
+    }
+
+    private static float dot4(int whole, float[] a, int aOff, float[] b, int bOff) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        for (int p = 0; p < whole; p += SPLIT) {
+            s0 = FloatVector.fromArray(S, a, aOff + p).fma(FloatVector.fromArray(S, b, bOff + p), s0);
+            s1 = FloatVector.fromArray(S, a, aOff + p + L).fma(FloatVector.fromArray(S, b, bOff + p + L), s1);
+            s2 = FloatVector.fromArray(S, a, aOff + p + 2 * L).fma(FloatVector.fromArray(S, b, bOff + p + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, a, aOff + p + 3 * L).fma(FloatVector.fromArray(S, b, bOff + p + 3 * L), s3);
+        }
+        return Lanes.sum(s3, Lanes.sum(s2, Lanes.sum(s1, Lanes.sum(s0, 0f))));
+    }
+
+    private static float dot8(int whole, float[] a, int aOff, float[] b, int bOff) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        FloatVector s4 = s0;
+        FloatVector s5 = s0;
+        FloatVector s6 = s0;
+        FloatVector s7 = s0;
+        for (int p = 0; p < whole; p += SPLIT) {
+            s0 = FloatVector.fromArray(S, a, aOff + p).fma(FloatVector.fromArray(S, b, bOff + p), s0);
+            s1 = FloatVector.fromArray(S, a, aOff + p + L).fma(FloatVector.fromArray(S, b, bOff + p + L), s1);
+            s2 = FloatVector.fromArray(S, a, aOff + p + 2 * L).fma(FloatVector.fromArray(S, b, bOff + p + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, a, aOff + p + 3 * L).fma(FloatVector.fromArray(S, b, bOff + p + 3 * L), s3);
+            s4 = FloatVector.fromArray(S, a, aOff + p + 4 * L).fma(FloatVector.fromArray(S, b, bOff + p + 4 * L), s4);
+            s5 = FloatVector.fromArray(S, a, aOff + p + 5 * L).fma(FloatVector.fromArray(S, b, bOff + p + 5 * L), s5);
+            s6 = FloatVector.fromArray(S, a, aOff + p + 6 * L).fma(FloatVector.fromArray(S, b, bOff + p + 6 * L), s6);
+            s7 = FloatVector.fromArray(S, a, aOff + p + 7 * L).fma(FloatVector.fromArray(S, b, bOff + p + 7 * L), s7);
+        }
+        float s = Lanes.sum(s3, Lanes.sum(s2, Lanes.sum(s1, Lanes.sum(s0, 0f))));
+        return Lanes.sum(s7, Lanes.sum(s6, Lanes.sum(s5, Lanes.sum(s4, s))));
     }
 
     private static FloatVector load(float[] c, int off, boolean fromC) {

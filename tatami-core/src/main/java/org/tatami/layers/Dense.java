@@ -3,7 +3,6 @@ package org.tatami.layers;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tatami.config.Fields;
-import org.tatami.kernels.CpuOptions;
 import org.tatami.kernels.Gemm;
 
 /**
@@ -69,49 +68,25 @@ public final class Dense extends KernelLayer<Dense> {
         return units;
     }
 
-    /** With fewer units than a vector has lanes, products run as dot products along the input axis. */
-    private boolean narrow() {
-        return CpuOptions.current().transposed(units);
-    }
-
     @Override
     protected boolean readsTransposedKernel(boolean training) {
-        return narrow() || training;
+        return training;
     }
 
-    /** Scratch: the narrow path's kernel gradient, transposed, (units, in). */
-    @Override
-    public Object createScratch(int maxBatch) {
-        return narrow() ? new float[in * units] : null;
-    }
-
+    // Every product is the matrix kernel's chain of fused multiply-adds in a fixed order, whatever the
+    // vector width, so Dense gives the same bits at every width (a layer with fewer units than lanes is
+    // padded to one vector inside the kernel).
     @Override
     public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
         int rows = n * rowsPerSample;
-        if (narrow()) {
-            Gemm.nt(rows, units, in, x, 0, in, kernelT(), 0, in, y, 0, units, false);
-        } else {
-            Gemm.nn(rows, units, in, x, 0, in, kernelData(), 0, units, y, 0, units, false);
-        }
+        Gemm.nn(rows, units, in, x, 0, in, kernelData(), 0, units, y, 0, units, false);
         addBiasAndActivate(y, rows);
     }
 
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch, float[][] grads) {
         int rows = n * rowsPerSample;
-        if (narrow()) {
-            // kernel gradient transposed, (units, in) = dy^T . x, vectors along the input axis
-            float[] gradT = (float[]) scratch;
-            Gemm.tn(units, in, rows, dy, 0, units, x, 0, in, gradT, 0, in, false);
-            float[] g = grads[0];
-            for (int u = 0; u < units; u++) {
-                for (int i = 0; i < in; i++) {
-                    g[i * units + u] = gradT[u * in + i];
-                }
-            }
-        } else {
-            Gemm.tn(in, units, rows, x, 0, in, dy, 0, units, grads[0], 0, units, false);
-        }
+        Gemm.tn(in, units, rows, x, 0, in, dy, 0, units, grads[0], 0, units, false);
         biasGradient(dy, rows, grads);
         if (dx != null) {
             Gemm.nn(rows, in, units, dy, 0, units, kernelT(), 0, in, dx, 0, in, false);

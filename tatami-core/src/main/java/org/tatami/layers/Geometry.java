@@ -1,6 +1,7 @@
 package org.tatami.layers;
 
 import java.util.Arrays;
+import org.tatami.kernels.Elementwise;
 
 /**
  * The sliding-window arithmetic shared by convolution and pooling on NHWC data: output size, padding,
@@ -9,6 +10,8 @@ import java.util.Arrays;
  */
 record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int dw, int oh, int ow, int padTop,
                 int padLeft) {
+    /** Runs at least this long are copied with System.arraycopy, shorter ones float by float. */
+    private static final int RUN_COPY = 16;
 
     static Geometry of(String layer, int[] in, int kh, int kw, int sh, int sw, Padding padding) {
         return of(layer, in, kh, kw, sh, sw, 1, 1, padding);
@@ -63,10 +66,14 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int
                         if (iy < 0 || iy >= h) {
                             Arrays.fill(cols, o, o + run, 0f);
                         } else if (inside) {
-                            // The kw pixels of a window row are adjacent in NHWC: one short run to copy.
+                            // The kw pixels of a window row are adjacent in NHWC: one run to copy.
                             int src = xb + (iy * w + ix0) * c;
-                            for (int t = 0; t < run; t++) {
-                                cols[o + t] = x[src + t];
+                            if (run >= RUN_COPY) {
+                                System.arraycopy(x, src, cols, o, run);
+                            } else {
+                                for (int t = 0; t < run; t++) {
+                                    cols[o + t] = x[src + t];
+                                }
                             }
                         } else {
                             for (int kx = 0; kx < kw; kx++) {
@@ -97,10 +104,7 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int
                         for (int kx = 0; kx < kw; kx++, o += c) {
                             int ix = ox * sw - padLeft + kx * dw;
                             if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                                int xi = xb + (iy * w + ix) * c;
-                                for (int ch = 0; ch < c; ch++) {
-                                    dx[xi + ch] += cols[o + ch];
-                                }
+                                Elementwise.addInto(dx, xb + (iy * w + ix) * c, cols, o, c);
                             }
                         }
                     }

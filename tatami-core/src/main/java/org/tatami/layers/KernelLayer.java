@@ -5,9 +5,12 @@ import java.util.SplittableRandom;
 import org.tatami.activations.ActivationFunction;
 import org.tatami.config.Fields;
 import org.tatami.config.KerasValues;
+import org.tatami.constraints.Constraint;
 import org.tatami.initializers.GlorotUniform;
 import org.tatami.initializers.Initializer;
 import org.tatami.initializers.Zeros;
+import org.tatami.kernels.Elementwise;
+import org.tatami.regularizers.Regularizer;
 
 /**
  * What Conv2D and Dense share: a kernel of shape (..., in, out), an optional bias, an activation,
@@ -18,6 +21,10 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends ChainedLayer
     private boolean useBias = true;
     private Initializer kernelInitializer = new GlorotUniform();
     private Initializer biasInitializer = new Zeros();
+    private Regularizer kernelRegularizer;
+    private Regularizer biasRegularizer;
+    private Constraint kernelConstraint;
+    private Constraint biasConstraint;
     private Parameter kernel;
     private Parameter bias;
     private float[] kernelT;
@@ -57,16 +64,62 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends ChainedLayer
         return self();
     }
 
+    /** A penalty on the kernel added to the training loss, as Keras's {@code kernel_regularizer}; null for none. */
+    public T kernelRegularizer(Regularizer r) {
+        requireUnbuilt();
+        this.kernelRegularizer = r;
+        return self();
+    }
+
+    /** {@link #kernelRegularizer(Regularizer)} by Keras's name: l1, l2 or l1_l2. */
+    public T kernelRegularizer(String name) {
+        return kernelRegularizer(Regularizer.of(name));
+    }
+
+    /** A penalty on the bias added to the training loss, as Keras's {@code bias_regularizer}; null for none. */
+    public T biasRegularizer(Regularizer r) {
+        requireUnbuilt();
+        this.biasRegularizer = r;
+        return self();
+    }
+
+    public T biasRegularizer(String name) {
+        return biasRegularizer(Regularizer.of(name));
+    }
+
+    /** A projection of the kernel after every optimizer step, as Keras's {@code kernel_constraint}; null for none. */
+    public T kernelConstraint(Constraint c) {
+        requireUnbuilt();
+        this.kernelConstraint = c;
+        return self();
+    }
+
+    /** {@link #kernelConstraint(Constraint)} by Keras's name: max_norm, non_neg or unit_norm. */
+    public T kernelConstraint(String name) {
+        return kernelConstraint(Constraint.of(name));
+    }
+
+    /** A projection of the bias after every optimizer step, as Keras's {@code bias_constraint}; null for none. */
+    public T biasConstraint(Constraint c) {
+        requireUnbuilt();
+        this.biasConstraint = c;
+        return self();
+    }
+
+    public T biasConstraint(String name) {
+        return biasConstraint(Constraint.of(name));
+    }
+
     /** Reads what Conv2D and Dense share, with Keras's defaults for the options left out. */
     static void readKernelOptions(Fields c, KernelLayer<?> layer) {
         layer.activation(KerasValues.activation(c, "activation", ActivationFunction.LINEAR));
         layer.useBias(c.bool("use_bias", true));
         layer.kernelInitializer(KerasValues.initializer(c, "kernel_initializer", new GlorotUniform()));
         layer.biasInitializer(KerasValues.initializer(c, "bias_initializer", new Zeros()));
-        c.expectNull("kernel_regularizer", "tatami has no weight regularizers");
-        c.expectNull("bias_regularizer", "tatami has no weight regularizers");
-        c.expectNull("kernel_constraint", "tatami has no weight constraints");
-        c.expectNull("bias_constraint", "tatami has no weight constraints");
+        layer.kernelRegularizer(KerasValues.regularizer(c, "kernel_regularizer"));
+        layer.biasRegularizer(KerasValues.regularizer(c, "bias_regularizer"));
+        layer.kernelConstraint(KerasValues.constraint(c, "kernel_constraint"));
+        layer.biasConstraint(KerasValues.constraint(c, "bias_constraint"));
         c.expectNull("lora_rank", "tatami has no LoRA");
         c.expectNull("lora_alpha", "tatami has no LoRA");
     }
@@ -95,8 +148,12 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends ChainedLayer
     @Override
     protected void createParameters(SplittableRandom random) {
         kernel = addParameter("kernel", kernelShape(), kernelInitializer, random);
+        kernel.regularizer(kernelRegularizer);
+        kernel.constraint(kernelConstraint);
         if (useBias) {
             bias = addParameter("bias", new int[] {outputs()}, biasInitializer, random);
+            bias.regularizer(biasRegularizer);
+            bias.constraint(biasConstraint);
         }
     }
 
@@ -131,13 +188,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends ChainedLayer
         for (int r0 = 0; r0 < rows; r0 += block) {
             int r1 = Math.min(rows, r0 + block);
             if (bias != null) {
-                float[] b = bias.value().data();
-                for (int r = r0; r < r1; r++) {
-                    int o = r * w;
-                    for (int j = 0; j < w; j++) {
-                        y[o + j] += b[j];
-                    }
-                }
+                Elementwise.addToRows(y, r0, r1, w, bias.value().data());
             }
             fusedActivation().forward(y, r0 * w, r1 - r0, w);
         }
@@ -164,15 +215,7 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends ChainedLayer
         if (bias == null) {
             return;
         }
-        float[] g = grads[1];
-        int w = g.length;
-        java.util.Arrays.fill(g, 0f);
-        for (int r = 0; r < rows; r++) {
-            int o = r * w;
-            for (int j = 0; j < w; j++) {
-                g[j] += dz[o + j];
-            }
-        }
+        Elementwise.sumRows(dz, rows, grads[1].length, grads[1]);
     }
 
     /**
@@ -219,12 +262,20 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends ChainedLayer
         c.put("use_bias", useBias);
         c.put("kernel_initializer", initializerConfig(kernelInitializer));
         c.put("bias_initializer", initializerConfig(biasInitializer));
-        c.put("kernel_regularizer", null);
-        c.put("bias_regularizer", null);
+        c.put("kernel_regularizer", regularizerConfig(kernelRegularizer));
+        c.put("bias_regularizer", regularizerConfig(biasRegularizer));
         if (withActivityRegularizer) {
             c.put("activity_regularizer", null);
         }
-        c.put("kernel_constraint", null);
-        c.put("bias_constraint", null);
+        c.put("kernel_constraint", constraintConfig(kernelConstraint));
+        c.put("bias_constraint", constraintConfig(biasConstraint));
+    }
+
+    private static Map<String, Object> regularizerConfig(Regularizer r) {
+        return r == null ? null : kerasObject("keras.regularizers", r.className(), r.config());
+    }
+
+    private static Map<String, Object> constraintConfig(Constraint c) {
+        return c == null ? null : kerasObject("keras.constraints", c.className(), c.config());
     }
 }

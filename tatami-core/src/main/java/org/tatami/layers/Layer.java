@@ -481,10 +481,15 @@ public abstract class Layer {
 
     /** An initializer as Keras 3 serializes it (Keras 2 readers ignore "module" and "registered_name"). */
     protected static Map<String, Object> initializerConfig(Initializer init) {
+        return kerasObject("keras.initializers", init.className(), init.config());
+    }
+
+    /** An object of one of Keras's modules as Keras 3 serializes it: module, class_name, config, registered_name. */
+    protected static Map<String, Object> kerasObject(String module, String className, Map<String, Object> config) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("module", "keras.initializers");
-        m.put("class_name", init.className());
-        m.put("config", init.config());
+        m.put("module", module);
+        m.put("class_name", className);
+        m.put("config", config);
         m.put("registered_name", null);
         return m;
     }

@@ -1,5 +1,7 @@
 package org.tatami.layers;
 
+import org.tatami.constraints.Constraint;
+import org.tatami.regularizers.Regularizer;
 import org.tatami.tensor.Tensor;
 
 /**
@@ -11,6 +13,8 @@ public final class Parameter {
     private final String name;
     private final Tensor value;
     private final boolean trainable;
+    private Regularizer regularizer;
+    private Constraint constraint;
 
     Parameter(String name, Tensor value, boolean trainable) {
         this.name = name;
@@ -31,5 +35,23 @@ public final class Parameter {
     /** Whether the optimizer trains it from its gradient. */
     public boolean trainable() {
         return trainable;
+    }
+
+    /** The penalty training adds to the loss for this tensor, or null. */
+    public Regularizer regularizer() {
+        return regularizer;
+    }
+
+    void regularizer(Regularizer r) {
+        this.regularizer = r;
+    }
+
+    /** The projection applied to this tensor after each optimizer step, or null. */
+    public Constraint constraint() {
+        return constraint;
+    }
+
+    void constraint(Constraint c) {
+        this.constraint = c;
     }
 }

@@ -78,6 +78,8 @@ final class Backup {
         r.addProperty("steps", random.steps);
         fit.add("random", r);
         fit.add("loss_sums", exact(state.lossSums));
+        fit.addProperty("seen", state.seen);
+        fit.add("penalties", exact(state.penalties));
         JsonArray metrics = new JsonArray();
         for (double[][] output : state.metrics) {
             JsonArray per = new JsonArray();
@@ -90,6 +92,9 @@ final class Backup {
         JsonObject history = new JsonObject();
         state.history.history().forEach((k, v) -> history.add(k, exact(v.stream().mapToDouble(d -> d).toArray())));
         fit.add("history", history);
+        JsonArray epochs = new JsonArray();
+        state.history.epoch().forEach(epochs::add);
+        fit.add("history_epochs", epochs);
         fit.add("seconds", exact(state.history.seconds().stream().mapToDouble(d -> d).toArray()));
         JsonArray states = new JsonArray();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -198,8 +203,8 @@ final class Backup {
                 model.optimizer().setLearningRate((float) number(rate));
             }
             JsonObject r = fit.getAsJsonObject("random");
-            model.setTrainingRandom(new TrainingRandom(r.get("seed").getAsLong(), r.get("epochs").getAsLong(),
-                    r.get("steps").getAsLong()));
+            model.trainingRandom().restore(r.get("seed").getAsLong(), r.get("epochs").getAsLong(),
+                    r.get("steps").getAsLong());
             return new Backup(fit, states, name);
         } catch (RuntimeException e) {
             throw new ModelFileException(name + "/" + FIT + ": " + e.getMessage(), e);
@@ -241,7 +246,8 @@ final class Backup {
         int epoch = fit.get("epoch").getAsInt() + 1;
         int step = fit.get("step").getAsInt();
         int steps = fit.getAsJsonObject("run").get("steps_per_epoch").getAsInt();
-        return step == 0 ? "the start of epoch " + epoch : "epoch " + epoch + ", after batch " + step + " of " + steps;
+        return step == 0 ? "the start of epoch " + epoch
+                : "epoch " + epoch + ", after batch " + step + (steps < 0 ? "" : " of " + steps);
     }
 
     /** Puts the fit's position, figures and History into {@code state}, and each callback's state back. */
@@ -249,12 +255,14 @@ final class Backup {
         try {
             state.epoch = fit.get("epoch").getAsInt();
             state.step = fit.get("step").getAsInt();
-            if (state.epoch < 0 || state.step < 0 || state.step > state.steps) {
+            if (state.epoch < 0 || state.step < 0 || (state.steps >= 0 && state.step > state.steps)) {
                 throw new IllegalArgumentException("epoch " + state.epoch + ", batch " + state.step + " of "
                         + state.steps + " is not a position of this fit");
             }
             state.secondsBefore = number(fit.get("epoch_seconds"));
             state.lossSums = numbers(fit.getAsJsonArray("loss_sums"));
+            state.seen = fit.get("seen").getAsLong();
+            state.penalties = number(fit.get("penalties"));
             JsonArray metrics = fit.getAsJsonArray("metric_states");
             for (int k = 0; k < state.metrics.length; k++) {
                 for (int m = 0; m < state.metrics[k].length; m++) {
@@ -276,7 +284,9 @@ final class Backup {
             });
             List<Double> seconds = new ArrayList<>();
             fit.getAsJsonArray("seconds").forEach(x -> seconds.add(number(x)));
-            state.history = History.of(history, seconds);
+            List<Integer> epochs = new ArrayList<>();
+            fit.getAsJsonArray("history_epochs").forEach(x -> epochs.add(x.getAsInt()));
+            state.history = History.of(epochs, history, seconds);
         } catch (RuntimeException e) {
             throw new ModelFileException(name + "/" + FIT + ": " + e.getMessage(), e);
         }

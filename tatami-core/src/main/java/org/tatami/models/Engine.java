@@ -239,6 +239,11 @@ final class Engine {
         final float[][][] dxs;
         final Object[] scratch;
         final float[][] targets;
+        /** The chunk's sample weights, and one row of predictions and targets to weigh a loss row by row. */
+        final float[] weights;
+        final float[] rowPred;
+        final float[] rowTarget;
+        final float[] rowGrad;
         final float[][][] spareGrads;
         final double[][] partials;
         SplittableRandom random;
@@ -285,6 +290,16 @@ final class Engine {
             for (int k = 0; k < targetSizes.length; k++) {
                 targets[k] = new float[capacity * targetSizes[k]];
             }
+            weights = new float[capacity];
+            int widest = 1;
+            int widestTarget = 1;
+            for (int k = 0; k < targetSizes.length; k++) {
+                widest = Math.max(widest, outputWidth(k));
+                widestTarget = Math.max(widestTarget, targetSizes[k]);
+            }
+            rowPred = new float[widest];
+            rowTarget = new float[widestTarget];
+            rowGrad = new float[widest];
             spareGrads = new float[graph.layers.size()][][];
             partials = new double[steps.size()][];
             for (int s = 0; s < steps.size() && training; s++) {
@@ -345,8 +360,8 @@ final class Engine {
     }
 
     /**
-     * Totals of one pass over some batch, per output: the summed per-row loss (unweighted) and each
-     * metric's state ({@code metrics[output][metric]}).
+     * Totals of one pass over some batch, per output: the summed per-row loss and each metric's state
+     * ({@code metrics[output][metric]}).
      */
     record Totals(double[] loss, double[][][] metrics) {
     }
@@ -369,10 +384,12 @@ final class Engine {
     /**
      * One training step on the samples {@code order[from .. from+count)} of the inputs {@code xs} and
      * targets {@code ys}: forward, loss, backward, and the summed gradient left in the first chunk's
-     * slot, which {@link #gradients()} returns.
+     * slot, which {@link #gradients()} returns. {@code sampleWeights} (one per sample of xs, or null)
+     * scale each sample's loss, as Keras's {@code sample_weight}. The loss is the mean over {@code meanOver}
+     * samples: {@code count} for a whole batch, the batch's size for a share of one.
      */
-    Totals trainStep(float[][] xs, float[][] ys, int[] targetSizes, int[] order, int from, int count,
-                     Objective objective, long seed) {
+    Totals trainStep(float[][] xs, float[][] ys, float[] sampleWeights, int[] targetSizes, int[] order, int from,
+                     int count, int meanOver, Objective objective, long seed) {
         int chunks = (count + CHUNK - 1) / CHUNK;
         boolean phased = meetings.length > 0;
         trainWorkers = ensureWorkers(trainWorkers, phased ? chunks : Math.min(Parallel.threads(), chunks), CHUNK,
@@ -404,6 +421,9 @@ final class Engine {
                     for (int o = 0; o < outs; o++) {
                         gather(ys[o], targetSizes[o], order, start, n, wk.targets[o]);
                     }
+                    if (sampleWeights != null) {
+                        gather(sampleWeights, 1, order, start, n, wk.weights);
+                    }
                     wk.random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (c + 1)));
                 } else {
                     normalize(wk, bounds[phase], n);
@@ -415,7 +435,8 @@ final class Engine {
                     step.stats.partialForward(wk.acts[step.inputs[0]], n, wk.partials[s]);
                     return;
                 }
-                lossesAndDeltas(wk, n, count, objective, preActivation, losses[c], states[c]);
+                lossesAndDeltas(wk, n, meanOver, objective, sampleWeights != null, preActivation, losses[c],
+                        states[c]);
                 if (!phased) {
                     backward(wk, steps.size() - 1, -1, n, chunkGrads[c], preActivation);
                 }
@@ -516,15 +537,15 @@ final class Engine {
         return -1;
     }
 
-    private void lossesAndDeltas(Worker wk, int n, int count, Objective objective, boolean[] preActivation,
-                                 double[] losses, double[][][] states) {
+    private void lossesAndDeltas(Worker wk, int n, int meanOver, Objective objective, boolean weighted,
+                                 boolean[] preActivation, double[] losses, double[][][] states) {
         for (int k = 0; k < graph.outputs.length; k++) {
             int v = graph.outputs[k];
             float[] pred = wk.acts[v];
             int rows = n * outputRows(k);
             int width = outputWidth(k);
             Loss loss = objective.losses()[k];
-            float scale = objective.weights()[k] / ((float) count * outputRows(k));
+            float scale = objective.weights()[k] / ((float) meanOver * outputRows(k));
             int s = stepWriting(v);
             float[] delta = !needsGradient[v] ? null : outputAccumulates[k] ? wk.spare : wk.deltas[v];
             if (delta == null) {
@@ -534,12 +555,43 @@ final class Engine {
             } else {
                 losses[k] = loss.compute(pred, wk.targets[k], rows, width, delta, scale);
             }
+            if (weighted) {
+                losses[k] = weighRows(wk, k, loss, s >= 0 && preActivation[s], rows, delta);
+            }
             if (delta != null && outputAccumulates[k]) {
                 addInto(wk.deltas[v], wk.spare, n * sizes[v]);
             }
+            // Keras's compiled metrics count samples, not their weights (weighted_metrics would weigh them).
             measure(objective.metrics()[k], wk.targets[k], targetWidth(k, wk.targetSizes[k]), pred, rows, width,
                     states[k]);
         }
+    }
+
+    /**
+     * Weighs output k's loss rows by their samples' weights (Keras's {@code sample_weight}): scales each row
+     * of the gradient {@code delta} (if not null) by its weight, and returns the sum of the weighted row
+     * losses, each computed on its own as the unweighted loss computes it ({@code fromSoftmax}: by the
+     * fused form). Keras then divides by the sample count, not by the weights' sum.
+     */
+    private double weighRows(Worker wk, int k, Loss loss, boolean fromSoftmax, int rows, float[] delta) {
+        int width = outputWidth(k);
+        int targetWidth = wk.targetSizes[k] / Math.max(outputRows(k), 1);
+        int perSample = outputRows(k);
+        float[] pred = wk.acts[graph.outputs[k]];
+        double sum = 0;
+        for (int r = 0; r < rows; r++) {
+            float w = wk.weights[r / perSample];
+            if (delta != null) {
+                for (int j = r * width; j < (r + 1) * width; j++) {
+                    delta[j] *= w;
+                }
+            }
+            System.arraycopy(pred, r * width, wk.rowPred, 0, width);
+            System.arraycopy(wk.targets[k], r * targetWidth, wk.rowTarget, 0, targetWidth);
+            sum += w * (fromSoftmax ? loss.computeFromSoftmax(wk.rowPred, wk.rowTarget, 1, width, wk.rowGrad, 0f)
+                    : loss.compute(wk.rowPred, wk.rowTarget, 1, width, null, 0f));
+        }
+        return sum;
     }
 
     /** The gradients of the last step, one array per parameter of {@link #layers()}, in order. */
@@ -583,9 +635,11 @@ final class Engine {
 
     /**
      * Forward only over {@code samples} samples of {@code xs}: writes output k into {@code out[k]} when
-     * given, and returns per-output loss and metric totals when targets {@code ys} are given (else null).
+     * given, and returns per-output loss and metric totals when targets {@code ys} are given (else null), the
+     * losses weighted by {@code sampleWeights} if not null.
      */
-    Totals infer(float[][] xs, int samples, float[][] ys, int[] targetSizes, Objective objective, float[][] out) {
+    Totals infer(float[][] xs, int samples, float[][] ys, float[] sampleWeights, int[] targetSizes,
+                 Objective objective, float[][] out) {
         int outs = graph.outputs.length;
         int[] tSizes = ys == null ? new int[outs] : targetSizes;
         int chunks = (samples + CHUNK - 1) / CHUNK;
@@ -616,20 +670,19 @@ final class Engine {
                 if (ys != null) {
                     System.arraycopy(ys[k], start * tSizes[k], wk.targets[k], 0, n * tSizes[k]);
                     int rows = n * outputRows(k);
-                    lossSums[c][k] = objective.losses()[k].compute(pred, wk.targets[k], rows, outputWidth(k), null, 0f);
+                    if (sampleWeights == null) {
+                        lossSums[c][k] = objective.losses()[k].compute(pred, wk.targets[k], rows, outputWidth(k), null,
+                                0f);
+                    } else {
+                        System.arraycopy(sampleWeights, start, wk.weights, 0, n);
+                        lossSums[c][k] = weighRows(wk, k, objective.losses()[k], false, rows, null);
+                    }
                     measure(objective.metrics()[k], wk.targets[k], targetWidth(k, tSizes[k]), pred, rows,
                             outputWidth(k), states[c][k]);
                 }
             }
         });
         return ys == null ? null : totals(lossSums, states);
-    }
-
-    private static void measure(Metric[] metrics, float[] targets, int trueWidth, float[] pred, int rows, int width,
-                                double[][] states) {
-        for (int m = 0; m < metrics.length; m++) {
-            metrics[m].accumulate(targets, trueWidth, pred, width, rows, null, states[m]);
-        }
     }
 
     private void prepareLayers(boolean training) {
@@ -651,7 +704,7 @@ final class Engine {
     }
 
     /** Adds the states of chunks 1, 2, ... into chunk 0's, in that order, and returns it. */
-    private static double[][][] addStates(double[][][][] states) {
+    static double[][][] addStates(double[][][][] states) {
         double[][][] sum = states[0];
         for (int c = 1; c < states.length; c++) {
             for (int k = 0; k < sum.length; k++) {
@@ -666,6 +719,13 @@ final class Engine {
     static void addInto(double[] sum, double[] part) {
         for (int i = 0; i < sum.length; i++) {
             sum[i] += part[i];
+        }
+    }
+
+    private static void measure(Metric[] metrics, float[] targets, int trueWidth, float[] pred, int rows, int width,
+                                double[][] states) {
+        for (int m = 0; m < metrics.length; m++) {
+            metrics[m].accumulate(targets, trueWidth, pred, width, rows, null, states[m]);
         }
     }
 

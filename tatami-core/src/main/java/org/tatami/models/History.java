@@ -15,19 +15,31 @@ import java.util.Map;
  */
 public final class History {
     private final Map<String, List<Double>> history = new LinkedHashMap<>();
+    private final List<Integer> epoch = new ArrayList<>();
     private final List<Double> seconds = new ArrayList<>();
 
-    /** A History with these figures and seconds, as a backup holds them. */
-    static History of(Map<String, List<Double>> figures, List<Double> seconds) {
+    /** A History with these epochs, figures and seconds, as a backup holds them. */
+    static History of(List<Integer> epochs, Map<String, List<Double>> figures, List<Double> seconds) {
         History h = new History();
+        h.epoch.addAll(epochs);
         figures.forEach((k, v) -> h.history.put(k, new ArrayList<>(v)));
         h.seconds.addAll(seconds);
         return h;
     }
 
-    void append(Map<String, Double> logs, double epochSeconds) {
+    /**
+     * Records epoch {@code number} (from 0; a fit from {@code initialEpoch} starts there), which took
+     * {@code epochSeconds} of wall time.
+     */
+    public void append(int number, Map<String, Double> logs, double epochSeconds) {
+        epoch.add(number);
         logs.forEach((k, v) -> history.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
         seconds.add(epochSeconds);
+    }
+
+    /** The number of each recorded epoch, from 0, as Keras's {@code history.epoch}. */
+    public List<Integer> epoch() {
+        return Collections.unmodifiableList(epoch);
     }
 
     /** Metric name to one value per epoch, in insertion order: loss, accuracy, val_loss, val_accuracy, learning_rate. */
@@ -51,19 +63,19 @@ public final class History {
     }
 
     public int epochs() {
-        return seconds.size();
+        return epoch.size();
     }
 
     /**
-     * CSV with a header line ({@code epoch,loss,accuracy,...,seconds}) and one line per epoch (epochs from
-     * 0).
+     * CSV with a header line ({@code epoch,loss,accuracy,...,seconds}) and one line per epoch (numbered
+     * from 0).
      */
     public String toCsv() {
         StringBuilder b = new StringBuilder("epoch");
         history.keySet().forEach(k -> b.append(',').append(k));
         b.append(",seconds\n");
         for (int e = 0; e < epochs(); e++) {
-            b.append(e);
+            b.append(epoch.get(e));
             for (List<Double> v : history.values()) {
                 b.append(',').append(v.get(e));
             }
@@ -81,7 +93,7 @@ public final class History {
         history.keySet().forEach(k -> b.append(String.format(Locale.ROOT, "  %" + width(k) + "s", k)));
         b.append(String.format(Locale.ROOT, "  %8s", "seconds"));
         for (int e = Math.max(0, epochs() - n); e < epochs(); e++) {
-            b.append('\n').append(String.format(Locale.ROOT, "%5d", e));
+            b.append('\n').append(String.format(Locale.ROOT, "%5d", epoch.get(e)));
             for (Map.Entry<String, List<Double>> v : history.entrySet()) {
                 b.append(String.format(Locale.ROOT, "  %" + width(v.getKey()) + ".6f", v.getValue().get(e)));
             }

@@ -15,10 +15,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.tatami.Tatami;
+import org.tatami.activations.ActivationFunction;
 import org.tatami.callbacks.Callback;
-import org.tatami.callbacks.ProgressBar;
 import org.tatami.callbacks.TrainingControl;
+import org.tatami.data.Dataset;
 import org.tatami.io.Safetensors;
 import org.tatami.layers.InputLayer;
 import org.tatami.layers.Layer;
@@ -262,6 +264,19 @@ public class Model extends Layer implements TrainingControl {
     public List<int[]> outputShapes() {
         requireBuilt();
         return outputs.stream().map(SymbolicTensor::shape).toList();
+    }
+
+    /**
+     * The activation of the layer that produces output {@code k}, looked for inside a nested model that
+     * returns it: {@code SOFTMAX} for a classifier that gives probabilities, others (as many ONNX exports'
+     * {@code LINEAR}) for one that gives logits.
+     */
+    public ActivationFunction outputActivation(int k) {
+        SymbolicTensor t = outputs().get(k);
+        while (t.layer() instanceof Model inner) {
+            t = inner.outputs().get(t.index());
+        }
+        return t.layer().activation();
     }
 
     /** Builds a model whose input shape was not known yet ({@link Sequential}); a built one checks the shape. */
@@ -655,37 +670,97 @@ public class Model extends Layer implements TrainingControl {
     public History fit(List<Tensor> x, List<Tensor> y, FitOptions options) {
         requireCompiled("fit");
         buildFrom(x);
-        Engine e = engine();
         int samples = checkData("x", x, "y", y);
-        if (options.validationX() != null) {
-            checkData("validation x", options.validationX(), "validation y", options.validationY());
+        float[] weights = SampleWeights.of(options.classWeight(), options.sampleWeight(), y, samples);
+        List<Tensor> valX = options.validationX();
+        List<Tensor> valY = options.validationY();
+        float[] valWeights = null;
+        int trainSamples = samples;
+        if (options.validationSplit() > 0 && valX == null && options.validationDataset() == null) {
+            // Keras's train_validation_split: the last fraction, before any shuffling.
+            int splitAt = (int) Math.floor(samples * (1.0 - options.validationSplit()));
+            if (splitAt == 0 || splitAt == samples) {
+                throw new IllegalArgumentException("validation_split=" + options.validationSplit() + " of " + samples
+                        + " samples leaves " + (splitAt == 0 ? "none to train on" : "none to validate on")
+                        + ": give more data or another validation_split");
+            }
+            valX = x.stream().map(t -> t.slice(splitAt, samples)).toList();
+            valY = y.stream().map(t -> t.slice(splitAt, samples)).toList();
+            // Keras weighs validation samples by sample_weight, never by class_weight.
+            valWeights = options.sampleWeight() == null ? null : Arrays.copyOfRange(weights, splitAt, samples);
+            trainSamples = splitAt;
         }
-        Engine.Objective objective = objective();
-        int outs = e.outputs();
-        int batch = Math.min(options.batchSize(), Math.max(samples, 1));
-        int steps = (samples + batch - 1) / batch;
-        List<Callback> callbacks = new ArrayList<>(options.callbacks());
-        if (options.verbose() == 1) {
-            callbacks.add(0, new ProgressBar());
-        } else if (options.verbose() == 2) {
-            callbacks.add(0, new ProgressBar(System.out, false));
-        }
-        if (trainingRandom == null) {
-            trainingRandom = new TrainingRandom(Tatami.newRandom().nextLong(), 0, 0);
-        }
-        int[] order = new int[samples];
-        List<Boolean> trains = trains(e);
-        List<float[]> params = trainable(trains, parameterArrays(e));
         float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
         float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
         int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
-        FitState state = new FitState(objective, samples, batch, steps);
+        Supplier<Map<String, Double>> validation = validation(options, valX, valY, valWeights);
+        try (Batches batches = new ArrayBatches(xs, ys, weights, targetSizes, trainSamples, options.batchSize(),
+                options.shuffle() ? trainingRandom() : null)) {
+            return train(batches, validation, options);
+        }
+    }
+
+    /**
+     * Trains on a Dataset of labelled batches, as Keras's {@code fit(dataset)}: one pass per epoch, one step
+     * per element, in the data set's order (it shuffles itself); elements may carry sample weights. The
+     * progress bar's total is the data set's cardinality, or "Unknown" in the first epoch.
+     */
+    public History fit(Dataset train, FitOptions options) {
+        requireCompiled("fit");
+        requireBuilt();
+        if (options.validationSplit() > 0) {
+            throw new IllegalArgumentException("validation_split is for arrays: a Dataset has no last fraction to"
+                    + " take; give validation data (a Dataset's take/skip can split one)");
+        }
+        if (options.sampleWeight() != null) {
+            throw new IllegalArgumentException("sample_weight is for arrays: a Dataset's elements carry their own"
+                    + " weights (Element.of(x, y, sampleWeight))");
+        }
+        if (train.cardinality() == Dataset.INFINITE) {
+            throw new IllegalArgumentException("the training Dataset is infinite, so an epoch would never end:"
+                    + " take(n) of it");
+        }
+        Supplier<Map<String, Double>> validation = validation(options, options.validationX(),
+                options.validationY(), null);
+        try (Batches batches = new DatasetBatches(this, train, options.classWeight())) {
+            return train(batches, validation, options);
+        }
+    }
+
+    /** What evaluates the validation data at the end of each epoch, checked now; null without validation data. */
+    private Supplier<Map<String, Double>> validation(FitOptions options, List<Tensor> x, List<Tensor> y,
+                                                     float[] weights) {
+        if (options.validationDataset() != null) {
+            Dataset data = options.validationDataset();
+            return () -> evaluate(data);
+        }
+        if (x == null) {
+            return null;
+        }
+        checkData("validation x", x, "validation y", y);
+        return () -> evaluate(x, y, weights);
+    }
+
+    /**
+     * The training loop: epochs of batches, each step's update, the callbacks, the validation, the History.
+     * It runs from where {@link FitState} stands, which a backup may have set to the middle of an epoch.
+     */
+    private History train(Batches batches, Supplier<Map<String, Double>> validation, FitOptions options) {
+        Engine e = engine();
+        Engine.Objective objective = objective();
+        List<Callback> callbacks = options.callbacksWithProgress();
+        List<Boolean> trains = trainsPerArray(e);
+        List<float[]> params = trainableArrays();
+        TrainingRandom random = trainingRandom();
+        int steps = batches.steps();
+        FitState state = new FitState(objective, batches.samples(), options.batchSize(), steps,
+                options.initialEpoch());
         stopTraining = false;
         running = state;
         runningCallbacks = options.callbacks();
         try {
             callbacks.forEach(c -> c.setModel(this));
-            callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps, samples));
+            callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps, batches.samples()));
             if (resuming != null) {
                 try {
                     resuming.resume(state, runningCallbacks);
@@ -702,34 +777,37 @@ public class Model extends Layer implements TrainingControl {
                     // The rate the epoch ran with when the backup was written, whatever onEpochBegin set.
                     optimizer.setLearningRate(state.resumeLearningRate);
                 }
-                long shuffle = resumed ? trainingRandom.epochs - 1 : trainingRandom.epochs++;
-                if (options.shuffle()) {
-                    trainingRandom.shuffle(order, shuffle);
-                } else {
-                    TrainingRandom.identity(order);
-                }
-                Map<String, Double> logs = new LinkedHashMap<>(metricsOf(e, objective, state.lossSums,
-                        state.metrics, state.seen()));
-                while (state.step < steps && !stopTraining) {
-                    int from = state.step * batch;
-                    int count = Math.min(batch, samples - from);
-                    Engine.Totals t = e.trainStep(xs, ys, targetSizes, order, from, count, objective,
-                            trainingRandom.nextStepSeed());
-                    optimizer.apply(params, trainable(trains, e.gradients()));
-                    state.add(t);
+                batches.startEpoch(resumed ? random.epochs - 1 : random.startEpoch());
+                batches.skip(state.step);
+                Map<String, Double> logs = new LinkedHashMap<>(metricsOf(e, objective, state.lossSums, state.metrics,
+                        state.penalties, state.seen));
+                boolean cutShort = false;
+                while (batches.next()) {
+                    if (stopTraining) {
+                        cutShort = true;
+                        break;
+                    }
+                    Engine.Totals t = e.trainStep(batches.xs, batches.ys, batches.weights, batches.targetSizes(),
+                            batches.order, batches.from, batches.count, batches.count, objective,
+                            random.nextStepSeed());
+                    List<float[]> gradients = e.gradients();
+                    // The weights' penalties at each step, times its samples: Keras reports their mean in the loss.
+                    double penalty = Regularization.addGradients(e.layers(), gradients) * batches.count;
+                    optimizer.apply(params, trainable(trains, gradients));
+                    Regularization.constrain(e.layers());
+                    state.add(t, batches.count, penalty);
                     logs.clear();
-                    logs.putAll(metricsOf(e, objective, state.lossSums, state.metrics, state.seen()));
+                    logs.putAll(metricsOf(e, objective, state.lossSums, state.metrics, state.penalties, state.seen));
                     final int s = state.step;
                     callbacks.forEach(c -> c.onBatchEnd(s, logs));
                     writeRequestedBackup(state, seconds(start));
                 }
-                if (state.step < steps) {
+                if (cutShort) {
                     // Unlike Keras, History holds whole epochs only: a part of one would pass for an epoch.
                     break;
                 }
-                if (options.validationX() != null) {
-                    Map<String, Double> val = evaluate(options.validationX(), options.validationY());
-                    val.forEach((k, v) -> logs.put("val_" + k, v));
+                if (validation != null) {
+                    validation.get().forEach((k, v) -> logs.put("val_" + k, v));
                 }
                 double rate = optimizer.learningRate();
                 // As Keras's History (the last callback), the logs are recorded after the callbacks have seen
@@ -811,7 +889,19 @@ public class Model extends Layer implements TrainingControl {
         this.trainingRandom = random;
     }
 
-    TrainingRandom trainingRandom() {
+    /** The random streams of training, or null before the first training step: what a model file saves. */
+    TrainingRandom savedTrainingRandom() {
+        return trainingRandom;
+    }
+
+    /**
+     * The random streams of this model's training (each epoch's shuffle, each step's noise), drawn from the
+     * session's when first needed; training spread over machines draws from them as fit does.
+     */
+    public TrainingRandom trainingRandom() {
+        if (trainingRandom == null) {
+            trainingRandom = new TrainingRandom(Tatami.newRandom().nextLong(), 0, 0);
+        }
         return trainingRandom;
     }
 
@@ -829,12 +919,13 @@ public class Model extends Layer implements TrainingControl {
     /**
      * Keras's figures from per-output sums over {@code samples} samples and metric states: the loss, each
      * output's loss when several, then the metrics (named {@code <output>_<metric>} when several outputs).
+     * The loss includes the weights' penalties, {@code penalties} being their sum weighed by samples.
      */
     private Map<String, Double> metricsOf(Engine e, Engine.Objective objective, double[] lossSums,
-                                          double[][][] states, long samples) {
+                                          double[][][] states, double penalties, long samples) {
         Map<String, Double> logs = new LinkedHashMap<>();
         int outs = lossSums.length;
-        double total = 0;
+        double total = penalties / Math.max(samples, 1);
         double[] means = new double[outs];
         for (int k = 0; k < outs; k++) {
             means[k] = lossSums[k] / Math.max(samples * e.outputRows(k), 1);
@@ -873,18 +964,17 @@ public class Model extends Layer implements TrainingControl {
         Engine e = engine();
         int samples = checkData("x", x, "y", y);
         Engine.Objective objective = objective();
-        if (trainingRandom == null) {
-            trainingRandom = new TrainingRandom(Tatami.newRandom().nextLong(), 0, 0);
-        }
         int[] order = new int[samples];
         TrainingRandom.identity(order);
-        List<Boolean> trains = trains(e);
         int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
         Engine.Totals t = e.trainStep(x.stream().map(Tensor::data).toArray(float[][]::new),
-                y.stream().map(Tensor::data).toArray(float[][]::new), targetSizes, order, 0, samples, objective,
-                trainingRandom.nextStepSeed());
-        optimizer.apply(trainable(trains, parameterArrays(e)), trainable(trains, e.gradients()));
-        return metricsOf(e, objective, t.loss(), t.metrics(), samples);
+                y.stream().map(Tensor::data).toArray(float[][]::new), null, targetSizes, order, 0, samples, samples,
+                objective, trainingRandom().nextStepSeed());
+        List<float[]> gradients = e.gradients();
+        double penalty = Regularization.addGradients(e.layers(), gradients) * samples;
+        optimizer.apply(trainableArrays(), trainable(trainsPerArray(e), gradients));
+        Regularization.constrain(e.layers());
+        return metricsOf(e, objective, t.loss(), t.metrics(), penalty, samples);
     }
 
     /** Loss and metrics on one batch, without training, as Keras's {@code test_on_batch}. */
@@ -909,27 +999,6 @@ public class Model extends Layer implements TrainingControl {
         return predict(x);
     }
 
-    /** Whether each parameter array of the engine's layers is trained, in their order. */
-    private static List<Boolean> trains(Engine e) {
-        List<Boolean> out = new ArrayList<>();
-        for (Layer l : e.layers()) {
-            for (Parameter p : l.parameters()) {
-                out.add(l.trains(p));
-            }
-        }
-        return out;
-    }
-
-    private static List<float[]> parameterArrays(Engine e) {
-        List<float[]> out = new ArrayList<>();
-        for (Layer l : e.layers()) {
-            for (Parameter p : l.parameters()) {
-                out.add(p.value().data());
-            }
-        }
-        return out;
-    }
-
     /** The arrays that belong to trainable parameters: the optimizer sees only those. */
     private static List<float[]> trainable(List<Boolean> trains, List<float[]> arrays) {
         List<float[]> out = new ArrayList<>();
@@ -939,6 +1008,122 @@ public class Model extends Layer implements TrainingControl {
             }
         }
         return out;
+    }
+
+    // ---- one step in two halves, for training spread over machines ----
+
+    /**
+     * The loss figures and gradients of a batch, nothing updated: the samples {@code samples} of
+     * {@code x} and {@code y} (indices, in this order) run forward and backward in training mode as in
+     * {@link #fit}, each sample's loss divided by {@code batchSize}, the size of the whole batch that
+     * these samples may be a share of; the shares' gradients then add up to the batch's. {@code seed}
+     * draws the dropout masks. The result holds one array per trainable weight, for {@link #applyGradients}.
+     */
+    public Gradients computeGradients(List<Tensor> x, List<Tensor> y, int[] samples, int batchSize, long seed) {
+        requireCompiled("computeGradients");
+        buildFrom(x);
+        Engine e = engine();
+        int n = checkData("x", x, "y", y);
+        if (batchSize < samples.length) {
+            throw new IllegalArgumentException("batchSize " + batchSize + " is smaller than the " + samples.length
+                    + " samples given");
+        }
+        for (int i : samples) {
+            if (i < 0 || i >= n) {
+                throw new IllegalArgumentException("sample index " + i + " is outside x's " + n + " samples");
+            }
+        }
+        List<Boolean> trains = trainsPerArray(e);
+        List<float[]> grads;
+        Engine.Objective objective = objective();
+        double[] loss = new double[e.outputs()];
+        double[][][] metricStates = objective.newStates();
+        if (samples.length == 0) {
+            grads = trainableArrays().stream().map(p -> new float[p.length]).toList();
+        } else {
+            float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
+            float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
+            int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(n, 1)).toArray();
+            Engine.Totals t = e.trainStep(xs, ys, null, targetSizes, samples, 0, samples.length, batchSize,
+                    objective, seed);
+            loss = t.loss();
+            metricStates = t.metrics();
+            // Copies: the engine reuses its gradient buffers in the next step.
+            grads = trainable(trains, e.gradients()).stream().map(float[]::clone).toList();
+        }
+        return new Gradients(loss, metricStates, samples.length, grads.toArray(float[][]::new));
+    }
+
+    /**
+     * One optimizer update with gradients from {@link #computeGradients} (a batch's, or its shares' summed),
+     * as {@link #fit} makes after each batch. Clipping, if the optimizer clips, scales them in place.
+     */
+    public void applyGradients(Gradients gradients) {
+        requireCompiled("applyGradients");
+        List<float[]> params = trainableArrays();
+        float[][] grads = gradients.values();
+        if (grads.length != params.size()) {
+            throw new IllegalArgumentException("model '" + name() + "' has " + params.size()
+                    + " trainable weight arrays, got " + grads.length + " gradient arrays");
+        }
+        for (int i = 0; i < grads.length; i++) {
+            if (grads[i].length != params.get(i).length) {
+                throw new IllegalArgumentException("gradient " + i + " of model '" + name() + "' has "
+                        + grads[i].length + " values, its weight " + params.get(i).length);
+            }
+        }
+        // The weights' penalties count once per batch, on the summed gradients, as in fit.
+        List<float[]> perArray = new ArrayList<>();
+        int next = 0;
+        for (Layer l : engine().layers()) {
+            for (Parameter p : l.parameters()) {
+                perArray.add(l.trains(p) ? grads[next++] : null);
+            }
+        }
+        Regularization.addGradients(engine().layers(), perArray);
+        optimizer.apply(params, List.of(grads));
+        Regularization.constrain(engine().layers());
+    }
+
+    /**
+     * The weights the optimizer moves (Keras's {@code model.trainable_weights}), in the order of the
+     * arrays of {@link #computeGradients}; each tensor is the weight itself, not a copy.
+     */
+    public List<Tensor> trainableWeights() {
+        List<Tensor> out = new ArrayList<>();
+        for (Layer l : engine().layers()) {
+            for (Parameter p : l.parameters()) {
+                if (l.trains(p)) {
+                    out.add(p.value());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The logs {@link #fit} reports (loss, accuracy, per output with several) for figures summed over
+     * {@code samples} samples, as {@link Gradients} holds them: per output the loss and each metric's state.
+     */
+    public Map<String, Double> logs(double[] lossSums, double[][][] metricStates, long samples) {
+        requireCompiled("logs");
+        return metricsOf(engine(), objective(), lossSums, metricStates,
+                Regularization.penalty(engine().layers()) * samples, samples);
+    }
+
+    private List<float[]> trainableArrays() {
+        return trainableWeights().stream().map(Tensor::data).toList();
+    }
+
+    /** Per parameter of the engine's layers, in order: whether the optimizer moves it. */
+    private static List<Boolean> trainsPerArray(Engine e) {
+        List<Boolean> trains = new ArrayList<>();
+        for (Layer l : e.layers()) {
+            for (Parameter p : l.parameters()) {
+                trains.add(l.trains(p));
+            }
+        }
+        return trains;
     }
 
     /** Loss and accuracy on labelled data, as Keras's {@code evaluate(..., return_dict=True)}. */
@@ -960,6 +1145,11 @@ public class Model extends Layer implements TrainingControl {
 
     /** Evaluates a model with several inputs and outputs; the keys are those of {@link #fit(List, List, FitOptions)}. */
     public Map<String, Double> evaluate(List<Tensor> x, List<Tensor> y) {
+        return evaluate(x, y, null);
+    }
+
+    /** As {@link #evaluate(List, List)}, each sample's loss weighted by {@code sampleWeights} if not null. */
+    private Map<String, Double> evaluate(List<Tensor> x, List<Tensor> y, float[] sampleWeights) {
         requireCompiled("evaluate");
         buildFrom(x);
         int samples = checkData("x", x, "y", y);
@@ -968,8 +1158,119 @@ public class Model extends Layer implements TrainingControl {
         float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
         float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
         int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
-        Engine.Totals t = e.infer(xs, samples, ys, targetSizes, objective, null);
-        return metricsOf(e, objective, t.loss(), t.metrics(), samples);
+        Engine.Totals t = e.infer(xs, samples, ys, sampleWeights, targetSizes, objective, null);
+        return metricsOf(e, objective, t.loss(), t.metrics(), Regularization.penalty(e.layers()) * samples, samples);
+    }
+
+    /**
+     * Loss and accuracy over every batch of a Dataset of labelled batches (weighted by the elements' sample
+     * weights, if they have any), as Keras's {@code evaluate(dataset)}.
+     */
+    public Map<String, Double> evaluate(Dataset data) {
+        requireCompiled("evaluate");
+        requireBuilt();
+        Engine e = engine();
+        Engine.Objective objective = objective();
+        double[] loss = new double[e.outputs()];
+        double[][][] states = objective.newStates();
+        long samples = 0;
+        try (Dataset.ElementIterator it = data.iterator()) {
+            while (it.hasNext()) {
+                Dataset.Element el = it.next();
+                int n = checkElement("dataset", el, true);
+                float[] weights = SampleWeights.of(null, el.sampleWeight(), el.ys(), n);
+                int[] targetSizes = el.ys().stream().mapToInt(t -> t.size() / n).toArray();
+                Engine.Totals t = e.infer(el.xs().stream().map(Tensor::data).toArray(float[][]::new), n,
+                        el.ys().stream().map(Tensor::data).toArray(float[][]::new), weights, targetSizes, objective,
+                        null);
+                for (int k = 0; k < loss.length; k++) {
+                    loss[k] += t.loss()[k];
+                    for (int m = 0; m < states[k].length; m++) {
+                        Engine.addInto(states[k][m], t.metrics()[k][m]);
+                    }
+                }
+                samples += n;
+            }
+        }
+        if (samples == 0) {
+            throw new IllegalArgumentException("evaluate: the Dataset gave no batch: it is empty");
+        }
+        return metricsOf(e, objective, loss, states, Regularization.penalty(e.layers()) * samples, samples);
+    }
+
+    /** The model's output for every batch of a Dataset, in order, for a model with one output; targets are ignored. */
+    public Tensor predict(Dataset data) {
+        List<Tensor> out = predictOutputs(data);
+        if (out.size() != 1) {
+            throw new IllegalStateException("model '" + name() + "' has " + out.size()
+                    + " outputs: use predictOutputs(dataset), which returns one tensor per output");
+        }
+        return out.get(0);
+    }
+
+    /** The outputs, one tensor per output, for every batch of a Dataset, in order. */
+    public List<Tensor> predictOutputs(Dataset data) {
+        requireBuilt();
+        Engine e = engine();
+        int outs = e.outputs();
+        List<List<float[]>> parts = new ArrayList<>();
+        for (int k = 0; k < outs; k++) {
+            parts.add(new ArrayList<>());
+        }
+        int samples = 0;
+        try (Dataset.ElementIterator it = data.iterator()) {
+            while (it.hasNext()) {
+                Dataset.Element el = it.next();
+                int n = checkElement("dataset", el, false);
+                float[][] out = new float[outs][];
+                for (int k = 0; k < outs; k++) {
+                    out[k] = new float[Math.multiplyExact(n, e.outputSize(k))];
+                    parts.get(k).add(out[k]);
+                }
+                e.infer(el.xs().stream().map(Tensor::data).toArray(float[][]::new), n, null, null, null, null,
+                        out);
+                samples = Math.addExact(samples, n);
+            }
+        }
+        List<Tensor> result = new ArrayList<>();
+        for (int k = 0; k < outs; k++) {
+            float[] all = new float[Math.multiplyExact(samples, e.outputSize(k))];
+            int at = 0;
+            for (float[] part : parts.get(k)) {
+                System.arraycopy(part, 0, all, at, part.length);
+                at += part.length;
+            }
+            int[] shape = e.outputShape(k);
+            int[] withBatch = new int[shape.length + 1];
+            withBatch[0] = samples;
+            System.arraycopy(shape, 0, withBatch, 1, shape.length);
+            result.add(Tensor.of(all, withBatch));
+        }
+        return result;
+    }
+
+    /**
+     * Checks one element of a Dataset against the model (one batch per input, targets when {@code targets}),
+     * and returns its batch size. A missing batch axis is named as such: the data set is not batched.
+     */
+    int checkElement(String what, Dataset.Element el, boolean targets) {
+        requireBuilt();
+        for (int i = 0; i < Math.min(el.xs().size(), inputs.size()); i++) {
+            int[] expected = inputs.get(i).shape();
+            if (el.xs().get(i).rank() == expected.length) {
+                throw new IllegalArgumentException(what + " x has shape " + Shape.toString(el.xs().get(i).shape())
+                        + ", model '" + name() + "' expects batches " + Shape.withBatch(expected)
+                        + ": batch the Dataset, e.g. dataset.batch(32)");
+            }
+        }
+        if (!targets) {
+            return checkInputs(what + " x", el.xs());
+        }
+        if (el.ys().isEmpty()) {
+            throw new IllegalArgumentException(what + ": the elements have no targets (y), which training and"
+                    + " evaluating need");
+        }
+        return checkData(what + " x", el.xs(), what + " y", el.ys());
     }
 
     /** The model's output for a batch of inputs, as Keras's {@code predict}; a model with one input and output. */
@@ -998,7 +1299,7 @@ public class Model extends Layer implements TrainingControl {
             out[k] = t.data();
             result.add(t);
         }
-        e.infer(x.stream().map(Tensor::data).toArray(float[][]::new), samples, null, null, null, out);
+        e.infer(x.stream().map(Tensor::data).toArray(float[][]::new), samples, null, null, null, null, out);
         return result;
     }
 

@@ -102,7 +102,7 @@ public final class ModelFile {
             m.put("history", model.history().history());
             m.put("epoch_seconds", model.history().seconds());
         }
-        TrainingRandom random = model.trainingRandom();
+        TrainingRandom random = model.savedTrainingRandom();
         if (random != null) {
             // The random streams of training, so that fit goes on drawing what it would have drawn.
             Map<String, Object> r = new LinkedHashMap<>();

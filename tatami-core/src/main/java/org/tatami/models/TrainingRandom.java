@@ -3,32 +3,43 @@ package org.tatami.models;
 import java.util.SplittableRandom;
 
 /**
- * The random draws of training, derived from one seed and two counters rather than from a generator's
- * hidden state, so that a saved model or a backup can carry them and a resumed run draws what an
- * uninterrupted one would: each epoch's shuffle comes from (seed, epochs started), each step's dropout
- * and other training noise from (seed, steps taken).
+ * The random draws of a model's training, derived from one seed and two counters rather than from a
+ * generator's hidden state, so that a saved model or a backup can carry them and a resumed run draws
+ * what an uninterrupted one would: each epoch's shuffle comes from (seed, epochs started), each step's
+ * dropout and other training noise from (seed, steps taken). {@code Model.trainingRandom()} gives a
+ * model's; training spread over machines draws from it as {@code fit} does.
  */
-final class TrainingRandom {
+public final class TrainingRandom {
     private static final long SHUFFLE = 0x5DEECE66DL;
     private static final long STEP = 0x632BE59BD9B4E019L;
 
-    final long seed;
-    /** Epochs started by this model, over all its fits: the next epoch's shuffle. */
+    long seed;
+    /** Epochs started by the model, over all its fits: the next epoch's shuffle. */
     long epochs;
-    /** Training steps taken by this model, over all its fits: the next step's noise. */
+    /** Training steps taken by the model, over all its fits: the next step's noise. */
     long steps;
 
     TrainingRandom(long seed, long epochs, long steps) {
-        if (epochs < 0 || steps < 0) {
-            throw new IllegalArgumentException("epochs and steps must be >= 0, got " + epochs + " and " + steps);
+        restore(seed, epochs, steps);
+    }
+
+    /** Takes the seed and counters a backup holds, in place: whoever holds this object draws on from there. */
+    void restore(long newSeed, long newEpochs, long newSteps) {
+        if (newEpochs < 0 || newSteps < 0) {
+            throw new IllegalArgumentException("epochs and steps must be >= 0, got " + newEpochs + " and " + newSteps);
         }
-        this.seed = seed;
-        this.epochs = epochs;
-        this.steps = steps;
+        seed = newSeed;
+        epochs = newEpochs;
+        steps = newSteps;
+    }
+
+    /** Counts an epoch as started; returns its number, whose shuffle {@link #shuffle} draws. */
+    public long startEpoch() {
+        return epochs++;
     }
 
     /** Sets {@code order} to a permutation of 0..n-1 for epoch {@code epoch} (Fisher-Yates). */
-    void shuffle(int[] order, long epoch) {
+    public void shuffle(int[] order, long epoch) {
         identity(order);
         SplittableRandom random = new SplittableRandom(mix(seed ^ SHUFFLE, epoch));
         for (int i = order.length - 1; i > 0; i--) {
@@ -46,7 +57,7 @@ final class TrainingRandom {
     }
 
     /** The seed of the next training step's noise (dropout masks); counts the step. */
-    long nextStepSeed() {
+    public long nextStepSeed() {
         return mix(seed ^ STEP, steps++);
     }
 

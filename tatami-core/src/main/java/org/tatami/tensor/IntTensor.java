@@ -96,6 +96,36 @@ public final class IntTensor {
         return Tensor.of(out, shape);
     }
 
+    /** {@link #toCategorical(int)} with as many classes as the largest label + 1, as Keras without num_classes. */
+    public Tensor toCategorical() {
+        return toCategorical(data.length == 0 ? 0 : max() + 1);
+    }
+
+    /**
+     * One-hot rows of {@code numClasses} values, as Keras's {@code keras.utils.to_categorical(y, num_classes)}:
+     * labels of shape (N,) (or (N, 1)) give a float tensor of shape (N, numClasses) with a 1 in column
+     * {@code label} of each row; in general the shape is this one (a last axis of 1 dropped) plus numClasses.
+     *
+     * @throws IllegalArgumentException if a label is negative or not below {@code numClasses}
+     */
+    public Tensor toCategorical(int numClasses) {
+        if (numClasses < 1) {
+            throw new IllegalArgumentException("num_classes must be at least 1, got " + numClasses);
+        }
+        int rank = shape.length > 1 && shape[shape.length - 1] == 1 ? shape.length - 1 : shape.length;
+        int[] out = Arrays.copyOf(shape, rank + 1);
+        out[rank] = numClasses;
+        float[] oneHot = new float[Math.multiplyExact(data.length, numClasses)];
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] < 0 || data[i] >= numClasses) {
+                throw new IllegalArgumentException("label " + data[i] + " at index " + i + " is not a class in [0, "
+                        + numClasses + ")");
+            }
+            oneHot[i * numClasses + data[i]] = 1;
+        }
+        return Tensor.of(oneHot, out);
+    }
+
     public int min() {
         return Arrays.stream(data).min().orElseThrow(() -> new IllegalStateException("min of an empty tensor"));
     }

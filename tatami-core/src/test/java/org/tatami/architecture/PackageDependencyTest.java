@@ -10,7 +10,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * Packages stay downhill: no package imports one that imports it back, and the engine's packages
- * depend only on those below them: tensor, kernels, activation and initializer functions, config
+ * depend only on those below them: tensor, kernels, activation, initializer, regularizer and constraint
+ * functions, config
  * checking, layers, models (which hold model files); file formats ({@code io}) below models.
  */
 @AnalyzeClasses(packages = "org.tatami", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -22,7 +23,8 @@ class PackageDependencyTest {
     static final ArchRule DOWNHILL = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("tensor").definedBy("org.tatami.tensor..")
             .layer("kernels").definedBy("org.tatami.kernels..")
-            .layer("functions").definedBy("org.tatami.activations..", "org.tatami.initializers..")
+            .layer("functions").definedBy("org.tatami.activations..", "org.tatami.initializers..",
+                    "org.tatami.regularizers..", "org.tatami.constraints..")
             .layer("config").definedBy("org.tatami.config..")
             .layer("layers").definedBy("org.tatami.layers..")
             .layer("io").definedBy("org.tatami.io..")

@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tatami.Tatami;
+import org.tatami.data.Dataset;
 import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
@@ -147,6 +148,25 @@ class BackupAndRestoreTest {
         BackupAndRestore backup = new BackupAndRestore(dir.resolve("backup"));
         assertThrows(IllegalStateException.class, () -> run(backup, crashAt(3, 4)));
         assertSameOutcome(straight, run(new BackupAndRestore(dir.resolve("backup")), null));
+    }
+
+    /** A Dataset's epoch resumes at the batch after the backup's: its first batches are read again and skipped. */
+    @Test
+    void aDatasetRunResumesAtTheNextBatch() {
+        Dataset data = Dataset.fromTensorSlices(X, Y).batch(8);
+        Sequential straight = model();
+        straight.fit(data, new FitOptions().epochs(3).verbose(0)
+                .callbacks(new BackupAndRestore(dir.resolve("straight")).saveFreq(3)));
+        BackupAndRestore backup = new BackupAndRestore(dir.resolve("backup")).saveFreq(3);
+        assertThrows(IllegalStateException.class, () -> model().fit(data, new FitOptions().epochs(3).verbose(0)
+                .callbacks(backup, crashAt(1, 7))));
+        Sequential resumed = model();
+        BackupAndRestore again = new BackupAndRestore(dir.resolve("backup")).saveFreq(3);
+        resumed.fit(data, new FitOptions().epochs(3).verbose(0).callbacks(again));
+        assertEquals("epoch 2, after batch 4 of 8", again.resumedAt());
+        for (int i = 0; i < straight.getWeights().size(); i++) {
+            assertArrayEquals(straight.getWeights().get(i).data(), resumed.getWeights().get(i).data(), "weight " + i);
+        }
     }
 
     @Test

@@ -91,6 +91,22 @@ class IdxTest {
         assertTrue(e.getMessage().contains("float values"), e.getMessage());
     }
 
+    @Test
+    void rowsConvertAsTheWhole() throws IOException {
+        IdxArray bytes = read(idx(0x08, new int[] {3, 2}, out -> out.write(new byte[] {1, 2, 3, 4, 5, (byte) 200})),
+                false);
+        assertEquals(Tensor.of(new float[] {3, 4, 5, 200}, 2, 2), bytes.toTensor(1, 3));
+        assertEquals(Tensor.of(new float[0], 0, 2), bytes.toTensor(3, 3));
+        IdxArray floats = read(idx(0x0D, new int[] {3}, out -> {
+            for (float v : new float[] {1.5f, -2f, 7f}) {
+                out.writeFloat(v);
+            }
+        }), false);
+        assertEquals(Tensor.of(new float[] {-2f, 7f}, 2), floats.toTensor(1, 3));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bytes.toTensor(2, 4));
+        assertEquals("rows [2, 4) are outside the 3 rows of IDX data of shape (3, 2)", e.getMessage());
+    }
+
     @ParameterizedTest(name = "gzip={0}")
     @ValueSource(booleans = {false, true})
     void bigEndianDoublesRoundToFloat(boolean gzip) throws IOException {

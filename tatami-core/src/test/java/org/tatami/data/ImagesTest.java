@@ -176,6 +176,19 @@ class ImagesTest {
     }
 
     @Test
+    void aPictureInMemoryIsReadAsTheSameFile() throws IOException {
+        for (String format : new String[] {"png", "jpg"}) {
+            Path file = save(seven(PAPER, PEN), "digit." + format);
+            byte[] bytes = Files.readAllBytes(file);
+            assertEquals(Images.loadDigit(file, Invert.AUTO), Images.loadDigit(bytes, "upload", Invert.AUTO), format);
+        }
+        IOException text = assertThrows(IOException.class, () -> Images.loadDigit(
+                "hello, world".getBytes(StandardCharsets.UTF_8), "the upload", Invert.AUTO));
+        assertEquals("the upload: not a readable image (expected PNG, JPEG, GIF or BMP, found text starting"
+                + " \"hello, world\")", text.getMessage());
+    }
+
+    @Test
     void aspectRatioIsKeptAndSmallDigitsAreEnlarged() {
         // A 120x60 block fills exactly 20x10 pixels, however large or small it was drawn.
         for (int scale : new int[] {1, 20}) {
@@ -477,5 +490,39 @@ class ImagesTest {
         Path nested = dir.resolve("feature_maps/conv2d/channel_0.png");
         Images.writeGrayPng(Tensor.zeros(2, 2), nested);
         assertTrue(Files.isRegularFile(nested));
+    }
+
+    @Test
+    void pictureBytesReadAsTheFile() throws IOException {
+        Path png = save(seven(PAPER, PEN), "seven.png");
+        assertEquals(Images.loadDigit(png, Invert.AUTO),
+                Images.loadDigit(Files.readAllBytes(png), "seven.png", Invert.AUTO));
+        // JPEG bytes keep their EXIF orientation too.
+        Path tagged = dir.resolve("tagged.jpg");
+        Files.write(tagged, withExifOrientation(Files.readAllBytes(save(seven(PAPER, PEN), "plain.jpg")), 6));
+        assertEquals(Images.loadDigit(tagged), Images.loadDigit(Files.readAllBytes(tagged), "tagged.jpg", Invert.AUTO));
+    }
+
+    @Test
+    void grayPixelsAreTheGreyLevelsOver255() throws IOException {
+        BufferedImage img = new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] raster = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        int[] levels = {0, 1, 77, 128, 254, 255};
+        for (int i = 0; i < levels.length; i++) {
+            raster[i] = (byte) levels[i];
+        }
+        Tensor t = Images.loadGray(Files.readAllBytes(save(img, "grey.png")), "grey.png");
+        assertArrayEquals(new int[] {2, 3, 1}, t.shape());
+        for (int i = 0; i < levels.length; i++) {
+            assertEquals(levels[i] / 255f, t.data()[i], 0f, "level " + levels[i]);
+        }
+    }
+
+    @Test
+    void unreadableBytesAreNamedInTheMessage() {
+        IOException e = assertThrows(IOException.class,
+                () -> Images.loadGray("hello".getBytes(StandardCharsets.UTF_8), "s3a://bucket/a.png"));
+        assertEquals("s3a://bucket/a.png: not a readable image (expected PNG, JPEG, GIF or BMP, found text starting"
+                + " \"hello\")", e.getMessage());
     }
 }

@@ -53,6 +53,14 @@ class MnistTest {
     }
 
     @Test
+    void oneBundledFileReadsAsInTheWholeSet() throws IOException {
+        assertEquals(mnist.test().images(), Mnist.loadBundled("t10k-images-idx3-ubyte").toTensor());
+        assertEquals(mnist.test().labels(), Mnist.loadBundled("t10k-labels-idx1-ubyte").toIntTensor());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Mnist.loadBundled("SHA256SUMS"));
+        assertTrue(e.getMessage().startsWith("no bundled MNIST file 'SHA256SUMS': expected one of"), e.getMessage());
+    }
+
+    @Test
     void labels() {
         assertArrayEquals(new int[] {5, 0, 4, 1, 9}, Arrays.copyOf(mnist.train().labels().data(), 5));
         assertArrayEquals(new int[] {7, 2, 1, 0, 4}, Arrays.copyOf(mnist.test().labels().data(), 5));

@@ -148,6 +148,35 @@ class GemmTest {
         }
     }
 
+    /**
+     * A dot product on the SIMD path sums its products in 32 partial sums (product p into sum p mod 32),
+     * adds them in order, then the last k mod 32 products one by one: the bits of that order worked out
+     * here one product at a time, which names no vector width, so every width must give them.
+     */
+    @Test
+    void simdDotIsTheFixedSplitOrderBitForBit() {
+        assumeTrue(Simd.ENABLED);
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int k : new int[] {0, 1, 31, 32, 33, 64, 100, 507, 43_264 + 7}) {
+            float[] a = random(rnd, k + 3);
+            float[] b = random(rnd, k + 5);
+            float[] partial = new float[VectorGemm.SPLIT];
+            int whole = k - k % VectorGemm.SPLIT;
+            for (int p = 0; p < whole; p++) {
+                partial[p % 32] = Math.fma(a[3 + p], b[5 + p], partial[p % 32]);
+            }
+            float expected = 0f;
+            for (float v : partial) {
+                expected += v;
+            }
+            for (int p = whole; p < k; p++) {
+                expected = Math.fma(a[3 + p], b[5 + p], expected);
+            }
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(VectorGemm.dot(k, a, 3, b, 5)),
+                    "dot of " + k);
+        }
+    }
+
     @Test
     void handExample() {
         // [1 2 3; 4 5 6] * [1 0; 0 1; 1 1] = [4 5; 10 11]; the same A stored transposed gives the same.

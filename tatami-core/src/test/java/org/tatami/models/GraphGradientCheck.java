@@ -42,7 +42,7 @@ final class GraphGradientCheck {
             order[i] = i;
         }
         Engine.Objective objective = model.objective();
-        e.trainStep(xs, ys, targetSizes, order, 0, samples, objective, 1);
+        e.trainStep(xs, ys, null, targetSizes, order, 0, samples, samples, objective, 1);
         List<float[]> analytic = new ArrayList<>();
         for (float[] g : e.gradients()) {
             analytic.add(g.clone());
@@ -85,7 +85,7 @@ final class GraphGradientCheck {
 
     private static double loss(Engine e, float[][] xs, float[][] ys, int[] targetSizes, int[] order, int samples,
                                Engine.Objective objective) {
-        Engine.Totals t = e.trainStep(xs, ys, targetSizes, order, 0, samples, objective, 1);
+        Engine.Totals t = e.trainStep(xs, ys, null, targetSizes, order, 0, samples, samples, objective, 1);
         double total = 0;
         for (int k = 0; k < t.loss().length; k++) {
             total += objective.weights()[k] * t.loss()[k] / ((double) samples * e.outputRows(k));

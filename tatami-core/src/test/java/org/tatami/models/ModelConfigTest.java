@@ -20,8 +20,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tatami.Tatami;
 import org.tatami.activations.ActivationFunction;
+import org.tatami.constraints.MaxNorm;
 import org.tatami.initializers.Constant;
+import org.tatami.initializers.Orthogonal;
 import org.tatami.initializers.RandomUniform;
+import org.tatami.initializers.TruncatedNormal;
+import org.tatami.initializers.VarianceScaling;
 import org.tatami.layers.Activation;
 import org.tatami.layers.AveragePooling1D;
 import org.tatami.layers.AveragePooling2D;
@@ -41,12 +45,16 @@ import org.tatami.layers.Layer;
 import org.tatami.layers.LayerNormalization;
 import org.tatami.layers.MaxPool2D;
 import org.tatami.layers.MaxPooling1D;
+import org.tatami.layers.Rescaling;
 import org.tatami.layers.Reshape;
 import org.tatami.layers.SeparableConv2D;
 import org.tatami.layers.SpatialDropout2D;
 import org.tatami.layers.UpSampling2D;
 import org.tatami.layers.ZeroPadding2D;
 import org.tatami.config.ModelConfigException;
+import org.tatami.regularizers.L1;
+import org.tatami.regularizers.L1L2;
+import org.tatami.regularizers.L2;
 
 class ModelConfigTest {
     @BeforeEach
@@ -436,6 +444,166 @@ class ModelConfigTest {
     }
 
     @Test
+    void augmentationLayersRoundTripAndReadKeras3() {
+        Sequential model = AugmentationTrainingTest.augmentedModel();
+        String json = ModelConfig.toJson(model);
+        assertTrue(json.contains("\"factor\": [\n") && json.contains("\"mode\": \"horizontal\""), json);
+        assertSameModel(model, ModelConfig.fromJson(json, "augmented.json"));
+        String keras3 = """
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "InputLayer", "config": {"batch_shape": [null, 32, 32, 3], "name": "in"}},
+                  {"module": "keras.layers", "class_name": "Rescaling", "config": {"name": "rescaling",
+                   "trainable": true, "dtype": "float32", "scale": 0.00392156862745098, "offset": 0.0},
+                   "registered_name": null, "build_config": {"input_shape": [null, 32, 32, 3]}},
+                  {"module": "keras.layers", "class_name": "RandomFlip", "config": {"name": "flip", "trainable": true,
+                   "dtype": "float32", "seed": null, "mode": "horizontal", "data_format": "channels_last"},
+                   "registered_name": null},
+                  {"module": "keras.layers", "class_name": "RandomRotation", "config": {"name": "rot",
+                   "trainable": true, "dtype": "float32", "factor": [-0.1, 0.1], "data_format": "channels_last",
+                   "fill_mode": "reflect", "fill_value": 0.0, "interpolation": "bilinear", "seed": null}},
+                  {"module": "keras.layers", "class_name": "RandomZoom", "config": {"name": "zoom", "trainable": true,
+                   "dtype": "float32", "height_factor": 0.1, "width_factor": null, "fill_mode": "reflect",
+                   "interpolation": "bilinear", "seed": null, "fill_value": 0.0, "data_format": "channels_last"}},
+                  {"module": "keras.layers", "class_name": "RandomTranslation", "config": {"name": "shift",
+                   "trainable": true, "dtype": "float32", "height_factor": [-0.2, 0.3], "width_factor": 0.1,
+                   "fill_mode": "constant", "interpolation": "nearest", "seed": 1337, "fill_value": 0.5,
+                   "data_format": "channels_last"}},
+                  {"module": "keras.layers", "class_name": "RandomCrop", "config": {"name": "crop", "trainable": true,
+                   "dtype": "float32", "height": 24, "width": 28, "seed": 812734, "data_format": "channels_last"}}
+                ]}}
+                """;
+        Model m = ModelConfig.fromJson(keras3, "aug3.json");
+        assertArrayEquals(new int[] {24, 28, 3}, m.outputShape());
+        assertEquals(0, m.countParams());
+        assertEquals(1 / 255f, ((Rescaling) m.layers().get(0)).scale());
+        assertEquals(List.of(-0.2, 0.3), m.layers().get(4).config().get("height_factor"));
+        assertEquals(1337, m.layers().get(4).config().get("seed"));
+        rejected(swap(keras3, "\"mode\": \"horizontal\"", "\"mode\": \"diagonal\""), "layer 'flip' (RandomFlip)",
+                "horizontal, vertical or horizontal_and_vertical");
+        rejected(swap(keras3, "\"factor\": [-0.1, 0.1]", "\"factor\": [-0.1, 2]"), "layer 'rot' (RandomRotation)",
+                "[-1, 1], got 2");
+        rejected(swap(keras3, "\"fill_mode\": \"constant\"", "\"fill_mode\": \"mirror\""),
+                "layer 'shift' (RandomTranslation)", "fill_mode 'mirror'");
+        rejected(swap(keras3, "\"height_factor\": 0.1", "\"height_factor\": \"big\""), "layer 'zoom' (RandomZoom)",
+                "height_factor must be a number or a list of two numbers");
+        rejected(swap(keras3, "\"scale\": 0.00392156862745098", "\"scale\": [0.5, 0.5, 0.5]"),
+                "layer 'rescaling' (Rescaling)", "one number, not one per channel");
+        rejected(swap(keras3, "\"seed\": 1337,", "\"seed\": 1337, \"bounding_box_format\": \"xyxy\","),
+                "layer 'shift' (RandomTranslation)", "unknown option bounding_box_format");
+    }
+
+    @Test
+    void preprocessingLayersRoundTripAndReadKeras3() {
+        Sequential model = AugmentationTrainingTest.preprocessingModel(FunctionalModelTest.randomTensor(1, 4, 8, 8, 1));
+        Model read = ModelConfig.fromJson(ModelConfig.toJson(model), "pre.json");
+        assertSameModel(model, read);
+        String keras3 = """
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "InputLayer", "config": {"batch_shape": [null, 30, 40, 3], "name": "in"}},
+                  {"module": "keras.layers", "class_name": "Resizing", "config": {"name": "resize", "trainable": true,
+                   "dtype": "float32", "height": 20, "width": 20, "interpolation": "bilinear",
+                   "crop_to_aspect_ratio": true, "pad_to_aspect_ratio": false, "fill_mode": "constant",
+                   "fill_value": 0.0, "data_format": "channels_last"}},
+                  {"module": "keras.layers", "class_name": "CenterCrop", "config": {"name": "centre", "trainable": true,
+                   "dtype": "float32", "height": 16, "width": 18, "data_format": "channels_last"}},
+                  {"module": "keras.layers", "class_name": "RandomContrast", "config": {"name": "contrast",
+                   "trainable": true, "dtype": "float32", "factor": [0.0, 0.2], "value_range": [0, 1],
+                   "seed": null}},
+                  {"module": "keras.layers", "class_name": "Normalization", "config": {"name": "norm",
+                   "trainable": true, "dtype": "float32", "axis": [-1], "invert": false, "mean": null,
+                   "variance": null}, "build_config": {"input_shape": [null, 16, 18, 3]}},
+                  {"module": "keras.layers", "class_name": "Normalization", "config": {"name": "given",
+                   "trainable": true, "dtype": "float32", "axis": [-1], "invert": true,
+                   "mean": [0.485, 0.456, 0.406], "variance": [0.052, 0.050, 0.051]}}
+                ]}}
+                """;
+        Model m = ModelConfig.fromJson(keras3, "pre3.json");
+        assertArrayEquals(new int[] {16, 18, 3}, m.outputShape());
+        // Keras counts the adapted layer's mean, variance and count.
+        assertEquals(3 + 3 + 1, m.countParams());
+        assertEquals(List.of("norm/mean", "norm/variance", "norm/count"), List.copyOf(m.namedWeights().keySet()));
+        rejected(swap(keras3, "\"pad_to_aspect_ratio\": false", "\"pad_to_aspect_ratio\": true"),
+                "layer 'resize' (Resizing)", "does not pad");
+        rejected(swap(keras3, "\"interpolation\": \"bilinear\"", "\"interpolation\": \"lanczos3\""),
+                "layer 'resize' (Resizing)", "bilinear or nearest");
+        rejected(swap(keras3, "\"variance\": [0.052, 0.050, 0.051]", "\"variance\": [0.052, 0.050]"),
+                "layer 'given' (Normalization)", "variance has 2 values");
+        rejected(swap(keras3, "\"value_range\": [0, 1]", "\"value_range\": [1, 0]"),
+                "layer 'contrast' (RandomContrast)", "low < high");
+    }
+
+    @Test
+    void initializersRoundTripAndReadAsKerasWritesThem() {
+        Sequential model = new Sequential("inits",
+                new Dense(8).kernelInitializer("he_uniform").biasInitializer("random_normal").inputShape(4),
+                new Dense(8).kernelInitializer("glorot_normal").biasInitializer(new TruncatedNormal(0.5, 0.1)),
+                new Dense(8).kernelInitializer("lecun_normal").biasInitializer("lecun_uniform"),
+                new Dense(8).kernelInitializer(new Orthogonal(1.5)),
+                new Dense(2).kernelInitializer(new VarianceScaling(2, "fan_out", "uniform")));
+        String json = ModelConfig.toJson(model);
+        assertTrue(json.contains("\"class_name\": \"HeUniform\"") && json.contains("\"gain\": 1.5"), json);
+        assertSameModel(model, ModelConfig.fromJson(json, "inits.json"));
+        String keras3 = """
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "InputLayer", "config": {"batch_shape": [null, 4], "name": "in"}},
+                  {"module": "keras.layers", "class_name": "Dense", "config": {"name": "d", "units": 3,
+                   "kernel_initializer": {"module": "keras.initializers", "class_name": "VarianceScaling",
+                   "config": {"scale": 2.0, "mode": "fan_in", "distribution": "untruncated_normal", "seed": null},
+                   "registered_name": null},
+                   "bias_initializer": {"module": "keras.initializers", "class_name": "RandomNormal",
+                   "config": {"mean": 0.0, "stddev": 0.01, "seed": null}, "registered_name": null}}},
+                  {"module": "keras.layers", "class_name": "Dense", "config": {"name": "e", "units": 3,
+                   "kernel_initializer": "orthogonal", "bias_initializer": "he_normal"}}
+                ]}}
+                """;
+        Model m = ModelConfig.fromJson(keras3, "inits3.json");
+        assertEquals(3 * 4 + 3 + 3 * 3 + 3, m.countParams());
+        rejected(swap(keras3, "\"mode\": \"fan_in\"", "\"mode\": \"fan_sum\""), "layer 'd' (Dense)",
+                "kernel_initializer", "fan_in, fan_out or fan_avg");
+        rejected(swap(keras3, "\"stddev\": 0.01, \"seed\": null", "\"stddev\": 0.01, \"seed\": 3"), "layer 'd' (Dense)",
+                "seed");
+        // Orthogonal needs a matrix: a bias is refused, naming the layer.
+        rejected(swap(keras3, "\"bias_initializer\": \"he_normal\"", "\"bias_initializer\": \"orthogonal\""),
+                "layer 'e' (Dense)", "at least 2 axes");
+    }
+
+    @Test
+    void regularizersAndConstraintsRoundTripAndReadAsKerasWritesThem() {
+        Sequential model = new Sequential("reg",
+                new Conv2D(4, 3).kernelRegularizer("l2").biasRegularizer(new L1(0.001))
+                        .kernelConstraint(new MaxNorm(3, 0, 1, 2)).inputShape(6, 6, 1),
+                new Flatten(),
+                new Dense(2).kernelRegularizer(new L1L2(0.01, 0.02)).kernelConstraint("unit_norm")
+                        .biasConstraint("non_neg"));
+        String json = ModelConfig.toJson(model);
+        assertTrue(json.contains("\"module\": \"keras.regularizers\"") && json.contains("\"class_name\": \"MaxNorm\""),
+                json);
+        assertSameModel(model, ModelConfig.fromJson(json, "reg.json"));
+        String keras = """
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "InputLayer", "config": {"batch_shape": [null, 4], "name": "in"}},
+                  {"module": "keras.layers", "class_name": "Dense", "config": {"name": "keras3", "units": 3,
+                   "kernel_regularizer": {"module": "keras.regularizers", "class_name": "L2",
+                   "config": {"l2": 0.009999999776482582}, "registered_name": null},
+                   "bias_regularizer": "l1",
+                   "kernel_constraint": {"module": "keras.constraints", "class_name": "MaxNorm",
+                   "config": {"max_value": 2, "axis": 0}, "registered_name": null},
+                   "bias_constraint": {"module": "keras.constraints", "class_name": "NonNeg", "config": {},
+                   "registered_name": null}}},
+                  {"class_name": "Dense", "config": {"name": "keras2", "units": 3,
+                   "kernel_regularizer": {"class_name": "L1L2", "config": {"l1": 0.0, "l2": 0.01}},
+                   "kernel_constraint": {"class_name": "UnitNorm", "config": {"axis": [0]}}}}
+                ]}}
+                """;
+        Model m = ModelConfig.fromJson(keras, "reg3.json");
+        assertEquals(0.01f, ((L2) m.getLayer("keras3").parameters().get(0).regularizer()).l2());
+        rejected(swap(keras, "\"l2\": 0.009999999776482582", "\"l2\": -1"), "layer 'keras3' (Dense)",
+                "kernel_regularizer", "finite and >= 0");
+        rejected(swap(keras, "\"axis\": [0]", "\"axis\": [0], \"rate\": 1"), "layer 'keras2' (Dense)",
+                "kernel_constraint.config.rate");
+    }
+
+    @Test
     void newActivationsRoundTrip() {
         Sequential model = new Sequential("acts",
                 new Dense(8).activation("elu").inputShape(4),
@@ -607,7 +775,7 @@ class ModelConfigTest {
         "2 | groups                | 1",
         "1 | kernel_initializer    | \"zeros\"",
         "2 | activation            | \"mish\"",
-        "2 | pointwise_initializer | \"lecun_normal\"",
+        "2 | pointwise_initializer | \"identity\"",
         "1 | depthwise_initializer | {\"class_name\":\"GlorotUniform\",\"config\":{\"seed\":3}}",
     })
     void rejectsUnsupportedDepthwiseOptions(int layer, String option, String value) {
@@ -909,14 +1077,14 @@ class ModelConfigTest {
         "2 | data_format         | \"channels_first\"",
         "3 | data_format         | \"channels_first\"",
         "1 | padding             | \"causal\"",
-        "1 | kernel_regularizer  | {\"module\":\"keras.regularizers\",\"class_name\":\"L2\",\"config\":{\"l2\":0.01},\"registered_name\":null}",
-        "4 | bias_regularizer    | {\"class_name\":\"L1\",\"config\":{\"l1\":0.01}}",
+        "1 | kernel_regularizer  | {\"module\":\"keras.regularizers\",\"class_name\":\"OrthogonalRegularizer\",\"config\":{\"factor\":0.01,\"mode\":\"rows\"},\"registered_name\":null}",
+        "4 | bias_regularizer    | {\"class_name\":\"L1\",\"config\":{\"l1\":-0.01}}",
         "4 | activity_regularizer | {\"class_name\":\"L2\",\"config\":{\"l2\":0.01}}",
-        "4 | kernel_constraint   | {\"class_name\":\"MaxNorm\",\"config\":{\"max_value\":2,\"axis\":0}}",
-        "1 | bias_constraint     | {\"class_name\":\"NonNeg\",\"config\":{}}",
+        "4 | kernel_constraint   | {\"class_name\":\"MinMaxNorm\",\"config\":{\"min_value\":0,\"max_value\":1,\"rate\":1,\"axis\":0}}",
+        "1 | bias_constraint     | {\"class_name\":\"RadialConstraint\",\"config\":{}}",
         "4 | activation          | \"mish\"",
-        "1 | kernel_initializer  | {\"module\":\"keras.initializers\",\"class_name\":\"RandomNormal\",\"config\":{\"mean\":0.0,\"stddev\":0.05,\"seed\":null},\"registered_name\":null}",
-        "5 | bias_initializer    | \"lecun_normal\"",
+        "1 | kernel_initializer  | {\"module\":\"keras.initializers\",\"class_name\":\"Identity\",\"config\":{\"gain\":1.0},\"registered_name\":null}",
+        "5 | bias_initializer    | \"identity\"",
         "4 | dtype               | \"float16\"",
         "5 | dtype               | {\"module\":\"keras\",\"class_name\":\"DTypePolicy\",\"config\":{\"name\":\"mixed_float16\"},\"registered_name\":null}",
         "4 | lora_rank           | 4",

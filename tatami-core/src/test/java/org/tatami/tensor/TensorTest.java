@@ -272,6 +272,27 @@ class TensorTest {
         assertThrows(IllegalStateException.class, () -> IntTensor.of(new int[0], 0).max());
     }
 
+    /** keras.utils.to_categorical: one-hot rows, a last axis of 1 dropped, classes from the largest label. */
+    @Test
+    void toCategoricalIsKerasToCategorical() {
+        Tensor oneHot = IntTensor.vector(2, 0, 1).toCategorical(4);
+        assertArrayEquals(new int[] {3, 4}, oneHot.shape());
+        assertArrayEquals(new float[] {0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0}, oneHot.data());
+        assertEquals(oneHot, IntTensor.of(new int[] {2, 0, 1}, 3, 1).toCategorical(4));
+        Tensor inferred = IntTensor.vector(2, 0, 1).toCategorical();
+        assertArrayEquals(new int[] {3, 3}, inferred.shape());
+        assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0, 0, 1, 0}, inferred.data());
+        Tensor grid = IntTensor.of(new int[] {0, 1, 1, 0}, 2, 2).toCategorical(2);
+        assertArrayEquals(new int[] {2, 2, 2}, grid.shape());
+        assertArrayEquals(new float[] {1, 0, 0, 1, 0, 1, 1, 0}, grid.data());
+        assertMessage(IllegalArgumentException.class, "label 3 at index 1 is not a class in [0, 3)",
+                () -> IntTensor.vector(0, 3).toCategorical(3));
+        assertMessage(IllegalArgumentException.class, "label -1 at index 0 is not a class in [0, 3)",
+                () -> IntTensor.vector(-1).toCategorical(3));
+        assertMessage(IllegalArgumentException.class, "num_classes must be at least 1, got 0",
+                () -> IntTensor.vector(0).toCategorical(0));
+    }
+
     @Test
     void shapeText() {
         assertEquals("(60000, 28, 28)", Shape.toString(new int[] {60000, 28, 28}));

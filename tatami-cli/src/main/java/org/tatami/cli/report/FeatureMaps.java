@@ -7,10 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.tatami.data.Images;
-import org.tatami.layers.InputLayer;
 import org.tatami.layers.Layer;
-import org.tatami.layers.Node;
-import org.tatami.layers.SymbolicTensor;
+import org.tatami.models.FeatureExtractor;
 import org.tatami.models.Model;
 import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
@@ -76,19 +74,11 @@ public final class FeatureMaps {
         }
         List<LayerOutput> out = new ArrayList<>();
         out.add(describe("input", "InputLayer", sample, dir, "00_input", true));
-        // Keras's feature extractor: a model over the same graph that returns every node's output. Its
-        // engine keeps each of them (no fusion hides an output) and runs a graph as the model does.
-        List<SymbolicTensor> tensors = new ArrayList<>();
-        for (Node node : model.nodes()) {
-            if (!(node.layer() instanceof InputLayer)) {
-                tensors.addAll(node.outputs());
-            }
-        }
-        List<Tensor> values = new Model(model.name(), model.inputs(), tensors).predict(List.of(sample));
-        for (int i = 0; i < tensors.size(); i++) {
-            Layer layer = tensors.get(i).layer();
+        List<FeatureExtractor.Output> values = new FeatureExtractor(model).outputs(List.of(sample));
+        for (int i = 0; i < values.size(); i++) {
+            Layer layer = values.get(i).layer();
             String folder = String.format(Locale.ROOT, "%02d_%s", i + 1, safe(layer.name()));
-            out.add(describe(layer.name(), layer.className(), values.get(i), dir, folder, false));
+            out.add(describe(layer.name(), layer.className(), values.get(i).value(), dir, folder, false));
         }
         return out;
     }

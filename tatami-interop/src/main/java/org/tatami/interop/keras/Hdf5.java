@@ -126,16 +126,46 @@ final class Hdf5 {
         }
         Class<?> type = checked(what, ds::getJavaType);
         int bytes = checked(what, () -> ds.getDataType().getSize());
-        if (type != float.class || bytes != 4) {
+        // A scalar dataset (shape ()) has a boxed type and value.
+        boolean integer = type == long.class || type == int.class || type == Long.class || type == Integer.class;
+        boolean floats = (type == float.class || type == Float.class) && bytes == 4;
+        if (!floats && !integer) {
             throw new KerasFormatException(what + ": dtype " + type.getSimpleName() + " of " + bytes
                     + " bytes, expected float32");
         }
         Object data = checked(what, ds::getDataFlat);
-        if (!(data instanceof float[] values) || values.length != Shape.size(shape)) {
+        float[] values = integer ? exactFloats(data, what) : data instanceof float[] f ? f
+                : data instanceof Float f ? new float[] {f} : null;
+        if (values == null || values.length != Shape.size(shape)) {
             throw new KerasFormatException(what + ": expected " + Shape.size(shape) + " float32 values, read "
                     + describe(data));
         }
         return Tensor.of(values, shape);
+    }
+
+    /**
+     * An integer dataset (Keras's int64 counters, such as Normalization's {@code count}) as floats,
+     * every value exact in float32; null if the data is not integers.
+     */
+    private static float[] exactFloats(Object data, String what) throws KerasFormatException {
+        long[] ints;
+        if (data instanceof long[] l) {
+            ints = l;
+        } else if (data instanceof int[] i) {
+            ints = Arrays.stream(i).asLongStream().toArray();
+        } else if (data instanceof Long || data instanceof Integer) {
+            ints = new long[] {((Number) data).longValue()};
+        } else {
+            return null;
+        }
+        float[] out = new float[ints.length];
+        for (int k = 0; k < ints.length; k++) {
+            out[k] = ints[k];
+            if (out[k] != ints[k]) {
+                throw new KerasFormatException(what + ": integer " + ints[k] + " is not exact in float32");
+            }
+        }
+        return out;
     }
 
     /** The names of a group's children. */

@@ -41,6 +41,9 @@ final class Hdf5Writer {
     /** Variable-length UTF-8 string of unsigned bytes, as HDF5 defines {@code H5T_VARIABLE} strings. */
     private static final byte[] VLEN_UTF8 = new Bytes().u8(0x19).u8(0x01).u8(0x01).u8(0).u32(16)
             .u8(0x10).u8(0).u8(0).u8(0).u32(1).u16(0).u16(8).toByteArray();
+    /** Signed little-endian 64-bit integers: class 0, version 1, signed, 64 bits from bit 0. */
+    private static final byte[] INT64 = new Bytes().u8(0x10).u8(0x08).u8(0).u8(0).u32(8).u16(0).u16(64)
+            .toByteArray();
     private static final byte[] SCALAR = {2, 0, 0, 0};
 
     private final Group root = new Group();
@@ -50,7 +53,8 @@ final class Hdf5Writer {
         final Map<String, String> attributes = new LinkedHashMap<>();
     }
 
-    private record Dataset(int[] shape, float[] values) {
+    /** Values written as float32, or as int64 when {@code integers} (they are whole numbers then). */
+    private record Dataset(int[] shape, float[] values, boolean integers) {
     }
 
     private record Message(int type, byte[] body) {
@@ -64,14 +68,28 @@ final class Hdf5Writer {
 
     /** A float32 dataset of the given shape (row-major values) at {@code path}, creating its parent groups. */
     Hdf5Writer dataset(String path, int[] shape, float[] values) {
+        return dataset(path, shape, values, false);
+    }
+
+    /**
+     * A dataset of the given shape at {@code path}, of float32 values, or of int64 ones when
+     * {@code integers} (each value a whole number), creating its parent groups.
+     */
+    Hdf5Writer dataset(String path, int[] shape, float[] values, boolean integers) {
         long size = Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
         if (size != values.length) {
             throw new IllegalArgumentException(path + ": shape " + Arrays.toString(shape) + " holds " + size
                     + " values, given " + values.length);
         }
+        for (float v : values) {
+            if (integers && v != (long) v) {
+                throw new IllegalArgumentException(path + ": " + v + " is not a whole number for an int64 dataset");
+            }
+        }
         String[] names = split(path);
         Group parent = groupAt(path, names.length - 1);
-        if (parent.children.putIfAbsent(names[names.length - 1], new Dataset(shape.clone(), values.clone())) != null) {
+        Dataset d = new Dataset(shape.clone(), values.clone(), integers);
+        if (parent.children.putIfAbsent(names[names.length - 1], d) != null) {
             throw new IllegalArgumentException(path + ": already exists");
         }
         return this;
@@ -175,8 +193,15 @@ final class Hdf5Writer {
 
     private static long write(Dataset d, Bytes out) {
         long address = d.values.length == 0 ? UNDEFINED : out.size();
-        ByteBuffer data = ByteBuffer.allocate(4 * d.values.length).order(ByteOrder.LITTLE_ENDIAN);
-        data.asFloatBuffer().put(d.values);
+        int width = d.integers ? 8 : 4;
+        ByteBuffer data = ByteBuffer.allocate(width * d.values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : d.values) {
+            if (d.integers) {
+                data.putLong((long) v);
+            } else {
+                data.putFloat(v);
+            }
+        }
         out.write(data.array(), 0, data.capacity());
         Bytes space = new Bytes().u8(2).u8(d.shape.length).u8(0).u8(d.shape.length == 0 ? 0 : 1);
         for (int dim : d.shape) {
@@ -184,10 +209,11 @@ final class Hdf5Writer {
         }
         return header(out,
                 new Message(DATASPACE, space.toByteArray()),
-                new Message(DATATYPE, FLOAT32),
+                new Message(DATATYPE, d.integers ? INT64 : FLOAT32),
                 // Version 3: space allocated late, fill value written only if one is set (none is).
                 new Message(FILL_VALUE, new byte[] {3, 0x0A}),
-                new Message(LAYOUT, new Bytes().u8(3).u8(1).u64(address).u64(4L * d.values.length).toByteArray()));
+                new Message(LAYOUT, new Bytes().u8(3).u8(1).u64(address).u64((long) width * d.values.length)
+                        .toByteArray()));
     }
 
     /** A hard link, its name flagged as UTF-8. */

@@ -17,6 +17,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.tatami.io.AtomicFiles;
 import org.tatami.layers.Layer;
+import org.tatami.layers.Normalization;
 import org.tatami.layers.Parameter;
 import org.tatami.models.Model;
 import org.tatami.models.ModelConfig;
@@ -93,7 +94,9 @@ public final class KerasExport {
             List<Parameter> params = layers.get(i).parameters();
             for (int j = 0; j < params.size(); j++) {
                 Tensor t = params.get(j).value();
-                h5.dataset(vars + "/" + j, t.shape(), t.data());
+                // Keras keeps Normalization's count as an int64 variable.
+                boolean count = layers.get(i) instanceof Normalization && params.get(j).name().equals("count");
+                h5.dataset(vars + "/" + j, t.shape(), t.data(), count);
             }
         }
         h5.group(prefix + "vars").attribute(prefix + "vars", "name", model.name());

@@ -1,5 +1,6 @@
 package org.tatami.interop.onnx;
 
+import java.util.Arrays;
 import org.tatami.tensor.Shape;
 
 /**
@@ -64,5 +65,28 @@ record Constant(int[] shape, float[] floats, long[] longs) {
 
     String describeShape() {
         return Shape.toString(shape);
+    }
+
+    /** Values {@code from} to {@code to} (exclusive) of a vector. */
+    Constant range(int from, int to) {
+        int[] shape = {to - from};
+        return floats != null ? ofFloats(shape, Arrays.copyOfRange(floats, from, to))
+                : ofLongs(shape, Arrays.copyOfRange(longs, from, to));
+    }
+
+    /** This vector followed by {@code next}, of the same kind (floats or integers). */
+    Constant append(Constant next, String node) throws OnnxFormatException {
+        if ((floats == null) != (next.floats == null)) {
+            throw new OnnxFormatException(node + ": joins float and integer values");
+        }
+        int[] shape = {size() + next.size()};
+        if (floats != null) {
+            float[] out = Arrays.copyOf(floats, shape[0]);
+            System.arraycopy(next.floats, 0, out, floats.length, next.floats.length);
+            return ofFloats(shape, out);
+        }
+        long[] out = Arrays.copyOf(longs, shape[0]);
+        System.arraycopy(next.longs, 0, out, longs.length, next.longs.length);
+        return ofLongs(shape, out);
     }
 }

@@ -1,5 +1,6 @@
 package org.tatami.interop.onnx;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,17 +14,20 @@ import org.tatami.interop.onnx.proto.Onnx.GraphProto;
 import org.tatami.interop.onnx.proto.Onnx.ModelProto;
 import org.tatami.interop.onnx.proto.Onnx.NodeProto;
 import org.tatami.interop.onnx.proto.Onnx.OperatorSetIdProto;
+import org.tatami.interop.onnx.proto.Onnx.StringStringEntryProto;
 import org.tatami.interop.onnx.proto.Onnx.TensorProto;
 import org.tatami.interop.onnx.proto.Onnx.TensorShapeProto;
 import org.tatami.interop.onnx.proto.Onnx.TypeProto;
 import org.tatami.interop.onnx.proto.Onnx.ValueInfoProto;
 import org.tatami.io.AtomicFiles;
 import org.tatami.io.Version;
+import org.tatami.kernels.Interpolation;
 import org.tatami.layers.Activation;
 import org.tatami.layers.Add;
 import org.tatami.layers.Average;
 import org.tatami.layers.AveragePooling2D;
 import org.tatami.layers.BatchNormalization;
+import org.tatami.layers.CenterCrop;
 import org.tatami.layers.Concatenate;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
@@ -38,9 +42,18 @@ import org.tatami.layers.MaxPool2D;
 import org.tatami.layers.Maximum;
 import org.tatami.layers.Merge;
 import org.tatami.layers.Multiply;
+import org.tatami.layers.Normalization;
 import org.tatami.layers.Node;
 import org.tatami.layers.Pooling2D;
+import org.tatami.layers.RandomContrast;
+import org.tatami.layers.RandomCrop;
+import org.tatami.layers.RandomFlip;
+import org.tatami.layers.RandomRotation;
+import org.tatami.layers.RandomTranslation;
+import org.tatami.layers.RandomZoom;
+import org.tatami.layers.Rescaling;
 import org.tatami.layers.Reshape;
+import org.tatami.layers.Resizing;
 import org.tatami.layers.SeparableConv2D;
 import org.tatami.layers.Subtract;
 import org.tatami.layers.SymbolicTensor;
@@ -63,7 +76,10 @@ import org.tatami.tensor.Tensor;
  * averages the input values only, as Keras does; GlobalAveragePooling2D a GlobalAveragePool (and a
  * Flatten unless it keeps the spatial axes); BatchNormalization its inference form on NCHW; Reshape a
  * Reshape of the NHWC values. Merge layers become Add (Sum for more than two inputs), Sub, Mul, Mean,
- * Max, Min and Concat, on whichever layout their first input has.
+ * Max, Min and Concat, on whichever layout their first input has. Rescaling becomes Mul and Add,
+ * Normalization Sub and Div (Mul and Add inverted), Resizing, CenterCrop and RandomCrop a Slice of
+ * their window and a Resize as TensorFlow resizes; the random image layers, the identity at
+ * inference, write nothing. The file's metadata says that its image inputs are NHWC.
  */
 public final class OnnxExport {
     static final int OPSET = 13;
@@ -71,6 +87,11 @@ public final class OnnxExport {
     static final int IR_VERSION = 7;
     /** The input's name in a model of one input; with several, each is named as its InputLayer. */
     static final String INPUT = "input";
+    /**
+     * The metadata key under which the file says its image inputs are NHWC, for readers (tatami's
+     * import) that cannot tell from the first nodes: a preprocessing layer reads them as they are.
+     */
+    static final String LAYOUT_KEY = "tatami.input_layout";
     /** The output's name in a model of one output; with several, each is named as the layer that makes it. */
     static final String OUTPUT = "output";
 
@@ -92,8 +113,8 @@ public final class OnnxExport {
 
     /**
      * Writes {@code model} (built; its layers Conv2D, DepthwiseConv2D, SeparableConv2D, MaxPool2D,
-     * AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, Flatten, Reshape, Dense, Activation, Dropout and the
-     * merge layers) to {@code file}, atomically.
+     * AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, Flatten, Reshape, Dense, Activation, Dropout, the
+     * merge layers and the preprocessing and random image layers) to {@code file}, atomically.
      */
     public static void save(Model model, Path file) throws IOException {
         AtomicFiles.writeBytes(file, toProto(model).toByteArray());
@@ -121,6 +142,7 @@ public final class OnnxExport {
         }
         return ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
+                .addMetadataProps(StringStringEntryProto.newBuilder().setKey(LAYOUT_KEY).setValue("NHWC"))
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setProducerName("tatami")
                 .setProducerVersion(Version.get())
@@ -311,12 +333,11 @@ public final class OnnxExport {
             int[] out = layer.outputShape();
             if (weights) {
                 // 0 keeps the batch size; tatami's values are in NHWC order, as the Reshape reads them.
-                TensorProto.Builder target = TensorProto.newBuilder().setName(id + "/shape")
-                        .setDataType(TensorProto.DataType.INT64_VALUE).addDims(out.length + 1).addInt64Data(0);
-                for (int d : out) {
-                    target.addInt64Data(d);
+                long[] target = new long[out.length + 1];
+                for (int k = 0; k < out.length; k++) {
+                    target[k + 1] = out[k];
                 }
-                graph.addInitializer(target);
+                addLongs(id + "/shape", target);
             }
             node("Reshape", name, value, id + "/shape");
             rank = out.length + 1;
@@ -347,12 +368,98 @@ public final class OnnxExport {
                 addInitializer(id + "/ratio", new int[0], new float[] {d.rate()});
             }
             node("Dropout", name, value, id + "/ratio");
-        } else if (!(layer instanceof Activation)) {
+        } else if (layer instanceof Rescaling r) {
+            if (weights) {
+                addInitializer(id + "/scale", new int[0], new float[] {r.scale()});
+                addInitializer(id + "/offset", new int[0], new float[] {r.offset()});
+            }
+            node("Mul", name + "/mul", value, id + "/scale");
+            node("Add", name, value, id + "/offset");
+        } else if (layer instanceof Normalization n) {
+            normalization(n, name, weights);
+        } else if (layer instanceof Resizing r) {
+            resize(layer, name, r.window(), r.interpolation());
+        } else if (layer instanceof CenterCrop c) {
+            resize(layer, name, c.window(), c.interpolation());
+        } else if (layer instanceof RandomCrop c) {
+            resize(layer, name, c.window(), Interpolation.BILINEAR);
+        } else if (!(layer instanceof Activation || isIdentityAtInference(layer))) {
             throw new IllegalArgumentException("model '" + modelName + "': layer " + id + " ("
                     + layer.className() + ") cannot be exported to ONNX; supported are Conv2D, DepthwiseConv2D,"
                     + " SeparableConv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, BatchNormalization,"
-                    + " Flatten, Reshape, Dense, Activation, Dropout and the merge layers");
+                    + " Flatten, Reshape, Dense, Activation, Dropout, the merge layers, Rescaling, Normalization,"
+                    + " Resizing, CenterCrop and the random image layers");
         }
+    }
+
+    /** The random layers that inference runs as the identity: they write no node. */
+    private static boolean isIdentityAtInference(Layer layer) {
+        return layer instanceof RandomFlip || layer instanceof RandomRotation || layer instanceof RandomZoom
+                || layer instanceof RandomTranslation || layer instanceof RandomContrast;
+    }
+
+    /**
+     * Normalization on NHWC values: Sub of the mean and Div by max(sqrt(variance), 1e-7), or with
+     * invert Mul and Add, the constants shaped to broadcast over a sample as tatami divides by them.
+     */
+    private void normalization(Normalization n, String name, boolean weights) {
+        String id = n.name();
+        toNhwc(name);
+        Tensor mean = n.broadcastMean();
+        Tensor divisor = n.broadcastDivisor();
+        if (weights) {
+            addInitializer(id + "/mean", mean.shape(), mean.data());
+            addInitializer(id + "/divisor", divisor.shape(), divisor.data());
+        }
+        if (n.inverts()) {
+            node("Mul", name + "/mul", value, id + "/divisor");
+            node("Add", name, value, id + "/mean");
+        } else {
+            node("Sub", name + "/sub", value, id + "/mean");
+            node("Div", name, value, id + "/divisor");
+        }
+    }
+
+    /**
+     * A window {top, left, height, width} of the current image value resized to the layer's output
+     * (height, width, channels): a Slice of the window unless it is the whole image, then a Resize
+     * unless the window has the output's size. Resize takes TensorFlow's half-pixel coordinates; its
+     * sizes are the input's batch size, read with Shape, and the output's other sizes in the current
+     * layout.
+     */
+    private void resize(Layer layer, String name, int[] window, Interpolation interpolation) {
+        int[] image = layer.inputShape();
+        int[] out = layer.outputShape();
+        int[] in = {window[2], window[3]};
+        int h = channelsFirst ? 2 : 1;
+        if (window[0] != 0 || window[1] != 0 || window[2] != image[0] || window[3] != image[1]) {
+            addLongs(name + "/starts", window[0], window[1]);
+            addLongs(name + "/ends", window[0] + window[2], window[1] + window[3]);
+            addLongs(name + "/axes", h, h + 1);
+            node("Slice", name + (in[0] == out[0] && in[1] == out[1] ? "" : "/window"), value, name + "/starts",
+                    name + "/ends", name + "/axes");
+        }
+        if (in[0] == out[0] && in[1] == out[1]) {
+            return;
+        }
+        String x = value;
+        node("Shape", name + "/shape", x);
+        addLongs(name + "/zero", 0);
+        addLongs(name + "/one", 1);
+        node("Slice", name + "/batch", value, name + "/zero", name + "/one");
+        if (channelsFirst) {
+            addLongs(name + "/size", out[2], out[0], out[1]);
+        } else {
+            addLongs(name + "/size", out[0], out[1], out[2]);
+        }
+        node("Concat", name + "/sizes", value, name + "/size").addAttribute(integer("axis", 0));
+        // Nearest: TensorFlow's floor((o + 0.5) * in / out) is half_pixel's (o + 0.5) * in / out - 0.5 rounded
+        // with halves up.
+        boolean linear = interpolation == Interpolation.BILINEAR;
+        node("Resize", name, x, "", "", name + "/sizes")
+                .addAttribute(text("mode", linear ? "linear" : "nearest"))
+                .addAttribute(text("coordinate_transformation_mode", "half_pixel"))
+                .addAttribute(text("nearest_mode", "round_prefer_ceil"));
     }
 
     /**
@@ -518,6 +625,21 @@ public final class OnnxExport {
 
     private void addInitializer(String name, int[] shape, float[] values) {
         graph.addInitializer(TensorCodec.encode(name, shape, values));
+    }
+
+    /** A 1-d int64 initializer. */
+    private void addLongs(String name, long... values) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
+                .addDims(values.length);
+        for (long v : values) {
+            t.addInt64Data(v);
+        }
+        graph.addInitializer(t);
+    }
+
+    private static AttributeProto text(String name, String value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(value)).build();
     }
 
     private static AttributeProto real(String name, float value) {

@@ -27,6 +27,7 @@ import org.tatami.layers.AveragePooling2D;
 import org.tatami.layers.BatchNormalization;
 import org.tatami.layers.Concatenate;
 import org.tatami.layers.Conv2D;
+import org.tatami.layers.Cropping2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.DepthwiseConv2D;
 import org.tatami.layers.Dropout;
@@ -42,9 +43,12 @@ import org.tatami.layers.Merge;
 import org.tatami.layers.Minimum;
 import org.tatami.layers.Multiply;
 import org.tatami.layers.Node;
+import org.tatami.layers.Normalization;
 import org.tatami.layers.Padding;
 import org.tatami.layers.Pooling2D;
+import org.tatami.layers.Rescaling;
 import org.tatami.layers.Reshape;
+import org.tatami.layers.Resizing;
 import org.tatami.layers.Subtract;
 import org.tatami.layers.SymbolicTensor;
 import org.tatami.models.Model;
@@ -58,14 +62,18 @@ import org.tatami.tensor.Tensor;
  * per channel as a DepthwiseConv2D), MaxPool, AveragePool, GlobalAveragePool, BatchNormalization,
  * Relu, Clip(0, 6) (relu6), Sigmoid, Tanh, Softmax, Gemm or MatMul, Add (of a bias, or of two values),
  * Sub, Mul, Sum, Max, Min, Mean, Concat, Pad (zeros before a Conv), Reshape, Flatten, Squeeze,
- * Unsqueeze, Transpose, Dropout, Constant, Identity. Nodes may be listed in any order.
+ * Unsqueeze, Transpose, Dropout, Constant, Identity; Mul and Add of constants (Rescaling, or per channel
+ * Normalization's inverse), Sub and Div of constants (Normalization), Resize as TensorFlow resizes
+ * (Resizing, its sizes constant or the batch size read by Shape and the rest constant), Slice of the
+ * rows and columns (Cropping2D). Nodes may be listed in any order.
  *
  * <p>Layouts: ONNX convolutions work on NCHW, tatami's on NHWC. The importer tracks, for each value
  * computed from an input, which of tatami's axes each ONNX axis is; Transpose nodes only change that
  * bookkeeping, and Conv kernels are transposed from (filters, channels, kh, kw) to tatami's
  * (kh, kw, channels, filters). A 4-d model input is taken as NCHW, except when it is only read by
  * Transposes to NCHW (as in files that tatami writes) or by a Reshape that moves its single channel
- * to axis 1 (as tf2onnx writes), when it is NHWC. Either way the imported model takes NHWC input:
+ * to axis 1 (as tf2onnx writes), or when the file's metadata says so (as tatami writes it), when it is
+ * NHWC. Either way the imported model takes NHWC input:
  * for one channel, (1, 1, 28, 28) NCHW data has the same memory layout as (1, 28, 28, 1) NHWC, so
  * MNIST models take the same arrays as in ONNX. A Concat's axis is mapped the same way.
  *
@@ -89,6 +97,8 @@ public final class OnnxImport {
     private static final int[] NCHW = {2, 0, 1};
 
     private final int opset;
+    /** Whether the file says its image inputs are NHWC (as tatami's exports do). */
+    private boolean nhwcInputs;
     private final Map<String, Constant> constants = new HashMap<>();
     /** The values computed from the inputs, by ONNX name. */
     private final Map<String, Value> values = new HashMap<>();
@@ -97,6 +107,8 @@ public final class OnnxImport {
     private final Set<String> graphOutputs = new HashSet<>();
     /** The operator of the node that makes each computed value. */
     private final Map<String, String> producers = new HashMap<>();
+    /** Outputs of Add and Div nodes whose constants joined the layer of the node before them. */
+    private final Set<String> absorbed = new HashSet<>();
 
     /** An ONNX shape whose axis k is tatami's axis axes[k]. */
     private record Arrangement(int[] shape, int[] axes) {
@@ -170,6 +182,8 @@ public final class OnnxImport {
             throw new OnnxFormatException("holds no graph: not an ONNX model");
         }
         OnnxImport reader = new OnnxImport(opset(m));
+        reader.nhwcInputs = m.getMetadataPropsList().stream()
+                .anyMatch(p -> p.getKey().equals(OnnxExport.LAYOUT_KEY) && p.getValue().equals("NHWC"));
         return reader.graph(m.getGraph());
     }
 
@@ -226,8 +240,9 @@ public final class OnnxImport {
             } else {
                 computed.add(n);
                 producers.put(n.getOutput(0), n.getOpType());
+                // A Shape reads no values, only their sizes: it does not keep a layer from folding into another.
                 for (String in : n.getInputList()) {
-                    if (!in.isEmpty() && !constants.containsKey(in)) {
+                    if (!in.isEmpty() && !constants.containsKey(in) && !n.getOpType().equals("Shape")) {
                         readers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
                     }
                 }
@@ -305,7 +320,8 @@ public final class OnnxImport {
             }
             shape[k] = (int) d.getDimValue();
         }
-        int[] axes = shape.length == 3 && !readAsNhwc(in.getName(), shape) ? NCHW : identity(shape.length);
+        int[] axes = shape.length == 3 && !nhwcInputs && !readAsNhwc(in.getName(), shape) ? NCHW
+                : identity(shape.length);
         // A layer name holds no '/'; tf2onnx's names such as 'input_1:0' are kept as they are.
         SymbolicTensor t = Input.of(in.getName().replace('/', '_'), Layouts.moved(shape, axes));
         values.put(in.getName(), new Value(t, shape, axes));
@@ -360,6 +376,19 @@ public final class OnnxImport {
 
     private void node(NodeProto n) throws OnnxFormatException {
         String node = Attributes.describe(n);
+        if (n.getOpType().equals("Shape")) {
+            constants.put(n.getOutput(0), shape(n, node));
+            return;
+        }
+        if (n.getInputList().stream().allMatch(in -> in.isEmpty() || constants.containsKey(in))) {
+            // Computed from a Shape's sizes alone (a Resize's sizes): known now.
+            constants.put(n.getOutput(0), fold(n, node));
+            return;
+        }
+        if (absorbed.contains(n.getOutput(0))) {
+            values.put(n.getOutput(0), values.get(computedInputs(n).get(0)));
+            return;
+        }
         Value v = switch (n.getOpType()) {
             case "Conv" -> conv(n, node);
             case "MaxPool" -> pool(n, node, false);
@@ -375,8 +404,11 @@ public final class OnnxImport {
             case "MatMul" -> matMul(n, node);
             case "Add" -> computedInputs(n).size() == 1 ? biasAdd(n, node) : merge(n, node, new Add());
             case "Sum" -> merge(n, node, new Add());
-            case "Sub" -> merge(n, node, new Subtract());
-            case "Mul" -> merge(n, node, new Multiply());
+            case "Sub" -> computedInputs(n).size() == 1 ? centre(n, node) : merge(n, node, new Subtract());
+            case "Mul" -> computedInputs(n).size() == 1 ? scale(n, node) : merge(n, node, new Multiply());
+            case "Div" -> divide(n, node);
+            case "Resize" -> resize(n, node);
+            case "Slice" -> crop(n, node);
             case "Max" -> merge(n, node, new Maximum());
             case "Min" -> merge(n, node, new Minimum());
             case "Mean" -> merge(n, node, new Average());
@@ -400,8 +432,8 @@ public final class OnnxImport {
     private static OnnxFormatException unsupported(String node, String op) {
         return new OnnxFormatException(node + ": operator " + op + " is not supported (tatami imports Conv,"
                 + " MaxPool, AveragePool, GlobalAveragePool, BatchNormalization, Relu, Clip, Sigmoid, Tanh, Softmax,"
-                + " Gemm, MatMul, Add, Sub, Mul, Sum, Max, Min, Mean, Concat, Pad, Reshape, Flatten, Squeeze,"
-                + " Unsqueeze, Transpose, Dropout, Constant and Identity)");
+                + " Gemm, MatMul, Add, Sub, Mul, Div, Sum, Max, Min, Mean, Concat, Pad, Reshape, Flatten, Squeeze,"
+                + " Unsqueeze, Transpose, Dropout, Resize, Slice, Shape, Constant and Identity)");
     }
 
     /** The inputs of {@code n} computed from the model inputs (not constants), in order. */
@@ -508,7 +540,7 @@ public final class OnnxImport {
      */
     private Layer foldTarget(Value v, String name) {
         // Made right there: a Transpose or Identity between them could hand the layer's output to others too.
-        boolean direct = Set.of("Conv", "Gemm", "MatMul", "Add").contains(producers.get(name));
+        boolean direct = Set.of("Conv", "Gemm", "MatMul", "Add").contains(producers.getOrDefault(name, "an input"));
         boolean sole = readers.getOrDefault(name, List.of()).size() == 1 && !graphOutputs.contains(name);
         Layer k = v.tensor().layer();
         return direct && sole && (k instanceof KernelLayer<?> || k instanceof DepthwiseConv2D)
@@ -928,42 +960,159 @@ public final class OnnxImport {
         return out;
     }
 
-    /** A constant added to the output of a Conv or Dense is its bias, broadcast over all but the channels. */
+    /**
+     * A constant added to the output of a Conv or Dense is its bias, broadcast over all but the channels;
+     * a scalar added to any other value is a Rescaling of scale 1.
+     */
     private Value biasAdd(NodeProto n, String node) throws OnnxFormatException {
         Attributes a = Attributes.of(n, "broadcast", "axis", "consumed_inputs");
         boolean first = values.containsKey(n.getInput(0));
         Value v = plain(n.getInput(first ? 0 : 1), node);
         Constant c = constantInput(n, first ? 1 : 0, "addend", node);
-        float[] cv = c.floats(node + ": addend");
         Layer k = foldTarget(v, n.getInput(first ? 0 : 1));
+        if ((k == null || !hasBias(k)) && c.size() == 1) {
+            return apply(new Rescaling(1, c.floats(node + ": addend")[0]), node, v);
+        }
         if (k == null || !hasBias(k)) {
             Layer before = v.tensor().layer();
             throw new OnnxFormatException(node + ": tatami imports an Add of a constant as the bias of the Conv,"
-                    + " Gemm or MatMul just before it, whose output nothing else reads; here it follows "
+                    + " Gemm or MatMul just before it, whose output nothing else reads, or of a scalar as a"
+                    + " Rescaling; here it follows "
                     + (before instanceof InputLayer ? "the input" : before.name() + " (" + before.className()
                     + (before.activation() == ActivationFunction.LINEAR ? ")" : ", after its activation)")));
         }
+        int rank = v.shape().length + 1;
+        // Opset 1 to 6 align the addend at 'axis' when 'broadcast' is set; later opsets align it at the end.
+        long start = a.i("broadcast", 0) != 0 && a.has("axis") ? a.i("axis", 0) : rank - c.rank();
+        float[] cv = channelValues(c, v, start < 0 ? start + rank : start, node + ": addend");
+        float[] bias = k.parameters().get(1).value().data();
+        for (int ch = 0; ch < bias.length; ch++) {
+            bias[ch] += cv[cv.length == 1 ? 0 : ch];
+        }
+        return v;
+    }
+
+    /** {@link #channelValues(Constant, Value, long, String)} of a constant aligned at the end, as ONNX broadcasts. */
+    private static float[] channelValues(Constant c, Value v, String what) throws OnnxFormatException {
+        return channelValues(c, v, v.shape().length + 1 - c.rank(), what);
+    }
+
+    /**
+     * A constant broadcast onto {@code v} from ONNX axis {@code start} that varies at most along tatami's
+     * last axis (the channels): its one value, or its value per channel.
+     */
+    private static float[] channelValues(Constant c, Value v, long start, String what) throws OnnxFormatException {
         int[] shape = v.shape();
         int rank = shape.length + 1;
         int channelAxis = 1 + indexOf(v.axes(), shape.length - 1);
         int channels = shape[channelAxis - 1];
-        // Opset 1 to 6 align the addend at 'axis' when 'broadcast' is set; later opsets align it at the end.
-        long start = a.i("broadcast", 0) != 0 && a.has("axis") ? a.i("axis", 0) : rank - c.rank();
-        start = start < 0 ? start + rank : start;
         boolean fits = start >= 0 && start + c.rank() <= rank;
+        boolean perChannel = false;
         for (int j = 0; fits && j < c.rank(); j++) {
             int d = c.shape()[j];
+            perChannel |= d != 1;
             fits = d == 1 || start + j == channelAxis && d == channels;
         }
         if (!fits) {
-            throw new OnnxFormatException(node + ": addend of shape " + c.describeShape() + " is not a bias of "
-                    + channels + " channels for values of shape " + Shape.withBatch(shape));
+            throw new OnnxFormatException(what + " of shape " + c.describeShape() + " is not one value or one per"
+                    + " channel (" + channels + ") for values of shape " + Shape.withBatch(shape));
         }
-        float[] bias = k.parameters().get(1).value().data();
-        for (int ch = 0; ch < channels; ch++) {
-            bias[ch] += cv[cv.length == 1 ? 0 : ch];
+        float[] values = c.floats(what);
+        return perChannel ? values : new float[] {values[0]};
+    }
+
+    /** The constant operand of a two-input node of one computed input, or an error naming the node. */
+    private Constant operand(NodeProto n, String node, String what) throws OnnxFormatException {
+        Attributes.of(n, "consumed_inputs");
+        return constantInput(n, n.getInputCount() > 1 && constants.containsKey(n.getInput(1)) ? 1 : 0, what, node);
+    }
+
+    /**
+     * The sole reader of {@code n}'s output if it is an {@code op} of that output (its first operand,
+     * or either one of an Add) and of a constant, with no attributes: a node that can join n's layer.
+     */
+    private NodeProto constantFollows(NodeProto n, String op) {
+        NodeProto r = soleReader(n);
+        if (r == null || !r.getOpType().equals(op) || r.getInputCount() != 2 || r.getAttributeCount() > 0) {
+            return null;
         }
-        return v;
+        int mine = r.getInput(0).equals(n.getOutput(0)) ? 0 : 1;
+        return (mine == 0 || op.equals("Add")) && constants.containsKey(r.getInput(1 - mine)) ? r : null;
+    }
+
+    /**
+     * The constant of an {@code op} right after {@code n} that joins n's layer ({@link #constantFollows}),
+     * one value or one per channel; that node then passes the value on. {@code absent} when there is none.
+     */
+    private float[] joined(NodeProto n, String op, String what, Value v, float absent) throws OnnxFormatException {
+        NodeProto follower = constantFollows(n, op);
+        if (follower == null) {
+            return new float[] {absent};
+        }
+        String at = Attributes.describe(follower);
+        absorbed.add(follower.getOutput(0));
+        return channelValues(operand(follower, at, what), v, at + ": " + what);
+    }
+
+    /**
+     * A computed value times a constant: a Rescaling for a scalar, Normalization's inverse for one value
+     * per channel; an Add of a constant right after it joins it as the offset or the mean.
+     */
+    private Value scale(NodeProto n, String node) throws OnnxFormatException {
+        Value v = plain(computedInputs(n).get(0), node);
+        float[] factor = channelValues(operand(n, node, "factor"), v, node + ": factor");
+        float[] offset = joined(n, "Add", "addend", v, 0f);
+        if (factor.length == 1 && offset.length == 1) {
+            return apply(new Rescaling(factor[0], offset[0]), node, v);
+        }
+        return normalization(offset, factor, true, v, node);
+    }
+
+    /** A constant subtracted from a computed value, and a Div by a constant right after it: Normalization. */
+    private Value centre(NodeProto n, String node) throws OnnxFormatException {
+        if (!values.containsKey(n.getInput(0))) {
+            throw new OnnxFormatException(node + ": tatami imports a Sub of a constant from a computed value"
+                    + " (Normalization), not of a computed value from a constant");
+        }
+        Value v = plain(n.getInput(0), node);
+        float[] mean = channelValues(operand(n, node, "subtrahend"), v, node + ": subtrahend");
+        return normalization(mean, joined(n, "Div", "divisor", v, 1f), false, v, node);
+    }
+
+    /** A computed value divided by a constant: Normalization with mean 0. */
+    private Value divide(NodeProto n, String node) throws OnnxFormatException {
+        if (computedInputs(n).size() != 1 || !values.containsKey(n.getInput(0))) {
+            throw new OnnxFormatException(node + ": tatami imports a Div of a computed value by a constant"
+                    + " (Normalization)");
+        }
+        Value v = plain(n.getInput(0), node);
+        return normalization(new float[] {0f}, channelValues(operand(n, node, "divisor"), v,
+                node + ": divisor"), false, v, node);
+    }
+
+    /**
+     * Normalization over the channels subtracting {@code mean} and dividing by {@code divisor} (or,
+     * inverted, multiplying and adding), bit for bit: its variance is the divisor squared in float32,
+     * whose square root is the divisor again.
+     */
+    private static Value normalization(float[] mean, float[] divisor, boolean invert, Value v, String node)
+            throws OnnxFormatException {
+        double[] variance = new double[divisor.length];
+        for (int k = 0; k < divisor.length; k++) {
+            float d = divisor[k];
+            float square = d * d;
+            if (!(d >= 1e-7f) || (float) Math.sqrt(square) != d) {
+                throw new OnnxFormatException(node + ": " + (invert ? "factor " : "divisor ") + d + " is not a"
+                        + " standard deviation tatami's Normalization divides by (positive, at least 1e-7, finite"
+                        + " when squared)");
+            }
+            variance[k] = square;
+        }
+        double[] m = new double[mean.length];
+        for (int k = 0; k < m.length; k++) {
+            m[k] = mean[k];
+        }
+        return apply(new Normalization().mean(m).variance(variance).invert(invert), node, v);
     }
 
     private static int indexOf(int[] v, int x) {
@@ -1283,6 +1432,133 @@ public final class OnnxImport {
         return ratio > 0 ? apply(new Dropout(ratio), node, v) : v;
     }
 
+    /** The sizes of a computed value, its batch size written as 0 (known only when the model runs). */
+    private Constant shape(NodeProto n, String node) throws OnnxFormatException {
+        Attributes.of(n);
+        int[] shape = only(n, node).shape();
+        long[] sizes = new long[shape.length + 1];
+        for (int k = 0; k < shape.length; k++) {
+            sizes[k + 1] = shape[k];
+        }
+        return Constant.ofLongs(new int[] {sizes.length}, sizes);
+    }
+
+    /**
+     * A Resize as TensorFlow's (Keras's Resizing): linear with half_pixel coordinates (pytorch_half_pixel
+     * alike for outputs wider than 1) is bilinear; nearest with half_pixel and round_prefer_ceil, or
+     * tf_half_pixel_for_nn and floor, is nearest. The new sizes come from a constant {@code sizes} (the batch entry is not read) or
+     * {@code scales}; channels and batch keep theirs.
+     */
+    private Value resize(NodeProto n, String node) throws OnnxFormatException {
+        Attributes a = Attributes.of(n, "mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a",
+                "exclude_outside", "extrapolation_value");
+        Value v = onlyPlain(n, node);
+        int[] in = v.shape();
+        if (opset < 11 || in.length != 3) {
+            throw new OnnxFormatException(node + ": tatami imports Resize of images from opset 11 on; here opset "
+                    + opset + ", values of shape " + Shape.withBatch(in));
+        }
+        int[] out = new int[3];
+        if (hasInput(n, 3)) {
+            long[] sizes = constantInput(n, 3, "sizes", node).longs(node + ": sizes");
+            for (int k = 0; k < 3 && sizes.length == 4; k++) {
+                out[k] = (int) Math.min(sizes[k + 1], Integer.MAX_VALUE);
+            }
+        } else {
+            float[] scales = constantInput(n, 2, "scales", node).floats(node + ": scales");
+            for (int k = 0; k < 3 && scales.length == 4 && scales[0] == 1f; k++) {
+                out[k] = (int) Math.floor(in[k] * scales[k + 1]);
+            }
+        }
+        String mode = a.s("mode", "nearest");
+        String coordinates = a.s("coordinate_transformation_mode", "half_pixel");
+        String nearest = a.s("nearest_mode", "round_prefer_floor");
+        boolean bilinear = mode.equals("linear") && (coordinates.equals("half_pixel")
+                || coordinates.equals("pytorch_half_pixel") && Arrays.stream(out).allMatch(d -> d > 1));
+        // TensorFlow's nearest is floor((o + 0.5) * in / out): so are both of these.
+        boolean tfNearest = mode.equals("nearest") && (coordinates.equals("tf_half_pixel_for_nn")
+                && nearest.equals("floor") || coordinates.equals("half_pixel") && nearest.equals("round_prefer_ceil"));
+        if (!bilinear && !tfNearest || a.i("exclude_outside", 0) != 0) {
+            throw new OnnxFormatException(node + ": mode " + mode + ", coordinate_transformation_mode " + coordinates
+                    + ", nearest_mode " + nearest + " is not TensorFlow's resizing, which tatami's Resizing does:"
+                    + " linear with half_pixel, or nearest with half_pixel and round_prefer_ceil (or"
+                    + " tf_half_pixel_for_nn and floor)");
+        }
+        int[] size = new int[2];
+        for (int k = 0; k < 3; k++) {
+            int axis = v.axes()[k];
+            if (out[k] <= 0 || axis == 2 && out[k] != in[k]) {
+                throw new OnnxFormatException(node + ": resizes " + Shape.withBatch(in) + " to "
+                        + Shape.withBatch(out) + "; tatami resizes the rows and columns of images, to positive sizes");
+            }
+            if (axis < 2) {
+                size[axis] = out[k];
+            }
+        }
+        return apply(new Resizing(size[0], size[1]).interpolation(bilinear ? "bilinear" : "nearest"), node, v);
+    }
+
+    /** A Slice of the rows and columns of images (step 1): Cropping2D. */
+    private Value crop(NodeProto n, String node) throws OnnxFormatException {
+        Value v = onlyPlain(n, node);
+        long[][] args = sliceArguments(n, node);
+        int[] in = v.shape();
+        int[] cut = new int[4];
+        for (int i = 0; i < args[0].length; i++) {
+            long axis = args[2] == null ? i : args[2][i] < 0 ? args[2][i] + in.length + 1 : args[2][i];
+            int k = (int) axis - 1;
+            int dim = k >= 0 && k < in.length ? in[k] : 0;
+            int start = (int) clamp(args[0][i], dim);
+            int end = (int) clamp(args[1][i], dim);
+            boolean image = in.length == 3 && k >= 0 && v.axes()[k] < 2;
+            if (!image || (args[3] != null && args[3][i] != 1) || start >= end) {
+                throw new OnnxFormatException(node + ": tatami imports a Slice of the rows and columns of images,"
+                        + " with step 1, as Cropping2D; here axis " + axis + " of values of shape "
+                        + Shape.withBatch(in));
+            }
+            cut[2 * v.axes()[k]] = start;
+            cut[2 * v.axes()[k] + 1] = dim - end;
+        }
+        return apply(new Cropping2D(cut[0], cut[1], cut[2], cut[3]), node, v);
+    }
+
+    /**
+     * A Slice's starts, ends, axes and steps (the last two null when absent): inputs from opset 10 on,
+     * attributes before.
+     */
+    private long[][] sliceArguments(NodeProto n, String node) throws OnnxFormatException {
+        if (opset < 10) {
+            Attributes a = Attributes.of(n, "starts", "ends", "axes");
+            int[] axes = a.ints("axes", null);
+            return new long[][] {longs(a.ints("starts", new int[0])), longs(a.ints("ends", new int[0])),
+                axes == null ? null : longs(axes), null};
+        }
+        Attributes.of(n);
+        long[][] args = new long[4][];
+        String[] names = {"starts", "ends", "axes", "steps"};
+        for (int k = 0; k < 4; k++) {
+            args[k] = k < 2 || hasInput(n, k + 1) ? constantInput(n, k + 1, names[k], node).longs(node + ": "
+                    + names[k]) : null;
+        }
+        for (int k = 1; k < 4; k++) {
+            if (args[k] != null && args[k].length != args[0].length) {
+                throw new OnnxFormatException(node + ": " + names[k] + " has " + args[k].length + " values, starts "
+                        + args[0].length);
+            }
+        }
+        return args;
+    }
+
+    private static long[] longs(int[] v) {
+        return Arrays.stream(v).asLongStream().toArray();
+    }
+
+    /** An index of a Slice on an axis of {@code dim} values: negative counts from the end; clamped to [0, dim]. */
+    private static long clamp(long index, int dim) {
+        long i = index < 0 ? index + dim : index;
+        return Math.max(0, Math.min(i, dim));
+    }
+
     // ---- constant folding ----
 
     private Constant fold(NodeProto n, String node) throws OnnxFormatException {
@@ -1335,8 +1611,35 @@ public final class OnnxImport {
                 }
                 return c.permute(Layouts.moved(c.shape(), toAxes), Layouts.order(c.shape(), toAxes));
             }
+            case "Slice" -> {
+                Constant c = constantInput(n, 0, "data", node);
+                long[][] args = sliceArguments(n, node);
+                boolean simple = c.rank() == 1 && args[0].length == 1 && (args[2] == null || args[2][0] == 0
+                        || args[2][0] == -1) && (args[3] == null || args[3][0] == 1);
+                if (!simple) {
+                    throw new OnnxFormatException(node + ": tatami folds a Slice of a vector with step 1, here of"
+                            + " shape " + c.describeShape());
+                }
+                int from = (int) clamp(args[0][0], c.size());
+                int to = (int) Math.max(from, clamp(args[1][0], c.size()));
+                return c.range(from, to);
+            }
+            case "Concat" -> {
+                long axis = Attributes.of(n, "axis").i("axis", 0);
+                Constant out = null;
+                for (int k = 0; k < n.getInputCount(); k++) {
+                    Constant c = constantInput(n, k, "input " + k, node);
+                    if (c.rank() != 1 || axis != 0 && axis != -1) {
+                        throw new OnnxFormatException(node + ": tatami folds a Concat of vectors, here of shape "
+                                + c.describeShape() + " along axis " + axis);
+                    }
+                    out = out == null ? c : out.append(c, node);
+                }
+                return out;
+            }
             default -> throw new OnnxFormatException(node + ": operator " + n.getOpType() + " on constant inputs"
-                    + " is not supported (tatami folds Constant, Identity, Dropout, Reshape, Flatten and Transpose)");
+                    + " is not supported (tatami folds Constant, Identity, Dropout, Reshape, Flatten, Transpose,"
+                    + " Slice and Concat)");
         }
     }
 }

@@ -36,9 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.tatami.constraints.MaxNorm;
+import org.tatami.initializers.Orthogonal;
 import org.tatami.layers.Add;
 import org.tatami.layers.AveragePooling2D;
 import org.tatami.layers.BatchNormalization;
+import org.tatami.layers.CenterCrop;
 import org.tatami.layers.Concatenate;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
@@ -47,12 +50,22 @@ import org.tatami.layers.Flatten;
 import org.tatami.layers.GlobalAveragePooling2D;
 import org.tatami.layers.Input;
 import org.tatami.layers.Layer;
+import org.tatami.layers.Normalization;
+import org.tatami.layers.RandomContrast;
+import org.tatami.layers.RandomCrop;
+import org.tatami.layers.RandomFlip;
+import org.tatami.layers.RandomRotation;
+import org.tatami.layers.RandomTranslation;
+import org.tatami.layers.RandomZoom;
 import org.tatami.layers.ReLU;
+import org.tatami.layers.Rescaling;
+import org.tatami.layers.Resizing;
 import org.tatami.layers.SymbolicTensor;
 import org.tatami.models.Model;
 import org.tatami.models.ModelConfig;
 import org.tatami.models.ModelZoo;
 import org.tatami.models.Sequential;
+import org.tatami.regularizers.L2;
 import org.tatami.tensor.Tensor;
 
 /**
@@ -125,6 +138,39 @@ class KerasExportTest {
             Set<String> paths = walk(h5).keySet();
             assertTrue(paths.contains("layers/functional/layers/conv2d/vars/0"), paths.toString());
             assertTrue(paths.contains("layers/functional/layers/batch_normalization/vars/3"), paths.toString());
+        }
+    }
+
+    /**
+     * Preprocessing and augmentation layers, an adapted Normalization (whose count Keras keeps as
+     * int64), and Dense layers with new initializers, regularizers and constraints.
+     */
+    @Test
+    void preprocessingLayersRoundTripExactly() throws IOException {
+        Normalization norm = new Normalization();
+        Sequential m = new Sequential("preprocessing",
+                new Rescaling(1 / 255.0).inputShape(12, 10, 3),
+                new Resizing(8, 8).cropToAspectRatio(true),
+                norm,
+                new RandomFlip("horizontal").seed(3),
+                new RandomRotation(0.1).fillMode("constant"),
+                new RandomZoom(0.2, 0.1),
+                new RandomTranslation(0.1, 0.1),
+                new RandomContrast(0.2).valueRange(0, 1),
+                new RandomCrop(6, 6),
+                new CenterCrop(5, 4),
+                new Flatten(),
+                new Dense(4).kernelInitializer("he_uniform").kernelRegularizer(new L2(0.001))
+                        .kernelConstraint(new MaxNorm(3)),
+                new Dense(3).kernelInitializer(new Orthogonal()).biasRegularizer("l1").activation("softmax"));
+        randomized(m.layers().get(11));
+        randomized(m.layers().get(12));
+        norm.adapt(random(new SplittableRandom(8), 20, new int[] {8, 8, 3}));
+        assertRoundTrip(m);
+        try (HdfFile h5 = HdfFile.fromBytes(KerasExport.weights(m))) {
+            Dataset count = (Dataset) h5.getByPath("layers/normalization/vars/2");
+            assertEquals(Long.class, count.getJavaType());
+            assertEquals(0, count.getDimensions().length);
         }
     }
 
@@ -302,16 +348,18 @@ class KerasExportTest {
 
     /** Every weight random (BatchNormalization's variances positive), so none is a default. */
     private static <M extends Model> M randomized(M m) {
-        SplittableRandom random = new SplittableRandom(42);
-        for (Layer layer : m.leafLayers()) {
-            List<Tensor> weights = new ArrayList<>();
-            for (Tensor w : layer.getWeights()) {
-                Tensor r = random(random, 1, w.shape());
-                weights.add(layer instanceof BatchNormalization ? Tensor.of(abs(r.data()), w.shape()) : r);
-            }
-            layer.setWeights(weights);
-        }
+        m.leafLayers().forEach(KerasExportTest::randomized);
         return m;
+    }
+
+    private static void randomized(Layer layer) {
+        SplittableRandom random = new SplittableRandom(42);
+        List<Tensor> weights = new ArrayList<>();
+        for (Tensor w : layer.getWeights()) {
+            Tensor r = random(random, 1, w.shape());
+            weights.add(layer instanceof BatchNormalization ? Tensor.of(abs(r.data()), w.shape()) : r);
+        }
+        layer.setWeights(weights);
     }
 
     private static Tensor random(SplittableRandom random, int batch, int[] shape) {

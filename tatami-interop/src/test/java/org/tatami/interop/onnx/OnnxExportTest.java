@@ -21,6 +21,7 @@ import org.tatami.layers.Activation;
 import org.tatami.layers.Add;
 import org.tatami.layers.AveragePooling2D;
 import org.tatami.layers.BatchNormalization;
+import org.tatami.layers.CenterCrop;
 import org.tatami.layers.Conv2D;
 import org.tatami.layers.Dense;
 import org.tatami.layers.DepthwiseConv2D;
@@ -30,7 +31,15 @@ import org.tatami.layers.GlobalAveragePooling2D;
 import org.tatami.layers.Input;
 import org.tatami.layers.Layer;
 import org.tatami.layers.MaxPool2D;
+import org.tatami.layers.Normalization;
+import org.tatami.layers.RandomContrast;
+import org.tatami.layers.RandomCrop;
+import org.tatami.layers.RandomFlip;
+import org.tatami.layers.RandomRotation;
+import org.tatami.layers.RandomZoom;
+import org.tatami.layers.Rescaling;
 import org.tatami.layers.Reshape;
+import org.tatami.layers.Resizing;
 import org.tatami.layers.SeparableConv2D;
 import org.tatami.layers.SymbolicTensor;
 import org.tatami.models.Model;
@@ -182,6 +191,47 @@ class OnnxExportTest {
                 new Activation("swish"),
                 new Flatten(),
                 new Dense(3))));
+    }
+
+    /**
+     * The preprocessing layers: Rescaling (Mul, Add), Normalization (Sub, Div; inverted Mul, Add),
+     * Resizing, CenterCrop and RandomCrop (Slice, Resize; on NHWC values and, after a Conv, NCHW ones),
+     * and the random layers, which write nothing. They run in ONNX Runtime as in tatami and read back
+     * as Normalization, Rescaling, Resizing and Cropping2D.
+     */
+    @Test
+    void preprocessingLayersRunInOnnxRuntimeAndReadBack() throws Exception {
+        Normalization adapted = new Normalization();
+        Sequential model = withRandomWeights(new Sequential(
+                adapted.inputShape(12, 10, 3),
+                new Rescaling(0.5, 0.25),
+                new RandomFlip(),
+                new RandomRotation(0.2),
+                new RandomContrast(0.3),
+                new Resizing(9, 9).cropToAspectRatio(true),
+                new Conv2D(4, 3).activation("relu"),
+                new Resizing(10, 8).interpolation("nearest"),
+                new CenterCrop(6, 6),
+                new RandomZoom(0.1),
+                new RandomCrop(4, 5),
+                new Normalization().mean(0.1, 0.2, 0.3, 0.4).variance(1, 2, 3, 4).invert(true),
+                new Rescaling(2),
+                new Flatten(),
+                new Dense(3).activation("softmax")));
+        Tensor x = batch(model, 5);
+        adapted.adapt(x);
+        runsAsInTatami("preprocessing", model);
+
+        Path file = dir.resolve("preprocessing.onnx");
+        OnnxExport.save(model, file);
+        Model back = OnnxImport.load(file);
+        // A window that is not the whole image is sliced off first: Cropping2D, then Resizing.
+        assertEquals(List.of("Normalization", "Rescaling", "Cropping2D", "Resizing", "Conv2D", "Resizing", "Cropping2D",
+                "Cropping2D", "Resizing", "Normalization", "Rescaling", "Flatten", "Dense"),
+                back.layers().stream().map(Layer::className).toList());
+        double diff = OnnxImportTest.maxAbsDiff(model.predict(x), back.predict(x));
+        System.out.printf("preprocessing: tatami -> ONNX -> tatami max abs diff %.3g%n", diff);
+        assertTrue(diff <= 1e-6, "max abs diff " + diff);
     }
 
     private void runsAsInTatami(String name, Sequential model) throws Exception {
