@@ -6,8 +6,7 @@ import picocli.CommandLine.Option;
 /** The options of {@link SparkPredict} and {@link SparkTrain} that say where the inputs are and how they are prepared. */
 final class InputOptions {
     @Option(names = "--input-col", paramLabel = "NAME", description = "The column of inputs: picture files' bytes,"
-            + " arrays of pixel values (0..255) or ML vectors (default: pixels for the bundled MNIST, content for"
-            + " pictures, otherwise features).")
+            + " arrays of pixel values (0..255) or ML vectors (default: content for pictures, otherwise features).")
     String column;
 
     @Option(names = "--images", defaultValue = "digit", paramLabel = "digit|pixels", description = "How pictures"

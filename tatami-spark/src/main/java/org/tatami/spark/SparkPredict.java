@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * Reads Parquet rows or a folder of pictures, writes Parquet: the rows' other columns with
  * {@code prediction} and {@code probability} (the input column itself is left out).
  */
-@Command(name = "spark-predict", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "spark-predict", sortOptions = false,
         description = {"Classify the inputs of Parquet rows, or a folder of pictures, with a trained model on Spark.",
                 "Pictures are made MNIST-style as tatami predict makes them (--images digit), or taken as they are."})
 public final class SparkPredict implements Callable<Integer> {
@@ -48,6 +48,9 @@ public final class SparkPredict implements Callable<Integer> {
 
     @Mixin
     InputOptions inputs;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     public static void main(String[] args) {
         SparkCommands.main("spark-predict", new SparkPredict(), args);

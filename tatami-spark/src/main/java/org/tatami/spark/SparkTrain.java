@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  * otherwise Parquet rows of inputs and class indices. Leaves {@code model.tatami} and {@code history.csv}
  * in {@code --out}.
  */
-@Command(name = "spark-train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "spark-train", sortOptions = false,
         description = {"Train a model on Spark, data-parallel: the batches, optimizer and History of tatami train.",
                 "Default: the seed (MNIST, the seed's model, Adam 0.01, batch 4096, 30 epochs, seed 0)."})
 public final class SparkTrain implements Callable<Integer> {
@@ -32,7 +32,8 @@ public final class SparkTrain implements Callable<Integer> {
             + " (model.to_json()); default: the seed's model.")
     Path model;
 
-    @Option(names = "--epochs", defaultValue = "30", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "30",
+            description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--batch-size", defaultValue = "4096", description = "Samples per step, over all partitions"
@@ -59,7 +60,7 @@ public final class SparkTrain implements Callable<Integer> {
     String validation;
 
     @Option(names = "--label-col", defaultValue = "label", paramLabel = "NAME",
-            description = "The column of class indices (default: ${DEFAULT-VALUE}).")
+            description = "The Parquet column of class indices (default: ${DEFAULT-VALUE}).")
     String labelCol;
 
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the bundled MNIST (default:"
@@ -81,6 +82,9 @@ public final class SparkTrain implements Callable<Integer> {
 
     @Mixin
     InputOptions inputs;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     public static void main(String[] args) {
         SparkCommands.main("spark-train", new SparkTrain(), args);
@@ -104,36 +108,43 @@ public final class SparkTrain implements Callable<Integer> {
         }
         Optimizer opt = switch (optimizer.toLowerCase(Locale.ROOT)) {
             case "adam", "sgd", "rmsprop" -> Optimizer.of(optimizer);
-            default -> throw new IllegalArgumentException("--optimizer must be adam, sgd or rmsprop, got '" + optimizer + "'");
+            default -> throw new IllegalArgumentException("--optimizer must be adam, sgd or rmsprop, got '" + optimizer
+                    + "'");
         };
         opt.setLearningRate(lr);
         net.compile(opt, new SparseCategoricalCrossentropy(), "accuracy");
 
         int parts = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
-        Dataset<Row> train = data == null ? SparkData.mnist(spark, "train", parts) : spark.read().parquet(data);
-        String val = validation;
-        Dataset<Row> test = val != null ? spark.read().parquet(val)
-                : data == null ? SparkData.mnist(spark, "test", parts) : null;
-        String column = inputs.column(data == null ? "pixels" : "features");
+        // Rows of "features" and "label", from Parquet or from the bundled MNIST.
+        String column = inputs.column("features");
+        Dataset<Row> train = data != null ? SparkData.parquet(spark, data, column, labelCol)
+                : mnist(spark, "train", parts);
+        Dataset<Row> test = validation != null ? SparkData.parquet(spark, validation, column, labelCol)
+                : data == null ? mnist(spark, "test", parts) : null;
         if (!quiet) {
             net.summary();
-            System.out.printf(Locale.ROOT, "Training on %s in %d partitions%s%n", data == null ? "MNIST (bundled)" : data,
-                    train.rdd().getNumPartitions(), test == null ? "" : ", validating on "
-                            + (val == null ? "the MNIST test set" : val));
+            System.out.printf(Locale.ROOT, "Training on %s in %d partitions%s%n",
+                    data == null ? "MNIST (bundled)" : data, train.rdd().getNumPartitions(), test == null ? ""
+                            : ", validating on " + (validation == null ? "the MNIST test set" : validation));
         }
         FitOptions options = new FitOptions().batchSize(batchSize).epochs(epochs).shuffle(!noShuffle)
                 .verbose(quiet ? 0 : 1);
         long start = System.nanoTime();
-        History history = new SparkTrainer().inputCol(column).labelCol(labelCol).inputFormat(format)
+        History history = new SparkTrainer().inputCol("features").labelCol("label").inputFormat(format)
                 .fit(net, train, options, test);
         double seconds = (System.nanoTime() - start) / 1e9;
         org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(out);
         ModelBytes.of(net).writeTo(dir, spark.sparkContext().hadoopConfiguration());
         SparkCommands.writeText(spark, new org.apache.hadoop.fs.Path(dir, "history.csv"), history.toCsv());
         if (!quiet) {
-            System.out.printf(Locale.ROOT, "%nDone in %.1f s. Output: %s%n  model.tatami%n  history.csv%n", seconds, out);
+            System.out.printf(Locale.ROOT, "%nDone in %.1f s. Output: %s%n  model.tatami%n  history.csv%n", seconds,
+                    out);
         }
         return 0;
+    }
+
+    private static Dataset<Row> mnist(SparkSession spark, String split, int partitions) {
+        return SparkData.mnist(spark, split, partitions).withColumnRenamed("pixels", "features");
     }
 
     private static void require(boolean ok, String message) {

@@ -97,6 +97,8 @@ public final class SparkBench {
         int[] digits = digitClasses(model, pngs);
         report("PNG bytes, digit (cached)", spark, stage.copy(stage.extractParamMap()).setInputCol("content"), bytes,
                 digits, test);
+        report("PNG bytes, pixels (cached), again", spark, stage.copy(stage.extractParamMap()).setInputCol("content")
+                .setImagePreparation("pixels"), bytes, localClass, test);
 
         // Where the time of the cached pixel arrays goes.
         double rows = best(() -> arrays.mapPartitions((MapPartitionsFunction<Row, Row>) it -> it,
