@@ -3,6 +3,7 @@ package org.tatami.cli;
 import java.util.List;
 import java.util.Map;
 import org.tatami.callbacks.Callback;
+import org.tatami.callbacks.CallbackState;
 import org.tatami.models.Model;
 import org.tatami.tensor.Tensor;
 
@@ -45,6 +46,17 @@ final class EpochWeights implements Callback {
             }
         }
         return true;
+    }
+
+    @Override
+    public CallbackState state() {
+        return new CallbackState().put("weights", weights).put("epoch", (double) epoch);
+    }
+
+    @Override
+    public void restoreState(CallbackState state) {
+        weights = state.tensors("weights");
+        epoch = state.integer("epoch", 0);
     }
 
     /** Puts the kept weights back into the model and returns how many epochs they had trained (0: none). */

@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.tatami.Tatami;
+import org.tatami.callbacks.BackupAndRestore;
 import org.tatami.callbacks.Callback;
+import org.tatami.callbacks.CallbackState;
 import org.tatami.callbacks.ProgressBar;
 import org.tatami.callbacks.TerminateOnNaN;
 import org.tatami.losses.SparseCategoricalCrossentropy;
@@ -23,10 +25,7 @@ import org.tatami.models.FitOptions;
 import org.tatami.models.History;
 import org.tatami.models.Model;
 import org.tatami.models.WarmUp;
-import org.tatami.optimizers.Adam;
 import org.tatami.optimizers.Optimizer;
-import org.tatami.optimizers.RMSprop;
-import org.tatami.optimizers.SGD;
 import org.tatami.serve.TrainingDashboard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,9 +38,15 @@ import picocli.CommandLine.Option;
                 "The run folder holds the model, its weights, the history, plots, feature maps and report.html.",
                 "With no options this is the seed tutorial: its CNN, Adam 0.01, batch 4096, 30 epochs, seed 0.",
                 "Ctrl-C stops after the current batch and saves the finished epochs (exit 130); a loss that is",
-                "not finite stops the run the same way (exit 1)."})
+                "not finite stops the run the same way (exit 1).",
+                "A run backs itself up into <out>/backup: an interrupted or killed one goes on",
+                "with the same options and --resume, to the weights it would have had unstopped."})
 final class TrainCommand extends BaseCommand {
-    enum OptimizerName { adam, sgd, rmsprop }
+    /** Every optimizer tatami has, by Keras's string. */
+    enum OptimizerName { adam, adamw, nadam, adamax, adagrad, adadelta, rmsprop, sgd }
+
+    /** The seed's learning rate, for Adam; the other optimizers start from Keras's own defaults. */
+    private static final double SEED_LEARNING_RATE = 0.01;
 
     @Option(names = "--model", paramLabel = "FILE|NAME",
             description = "Model architecture in Keras's JSON format (model.to_json()), or a built-in: seed (the"
@@ -54,11 +59,14 @@ final class TrainCommand extends BaseCommand {
     @Option(names = "--batch-size", defaultValue = "4096", description = "Samples per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--learning-rate", defaultValue = "0.01", description = "Step size (default: ${DEFAULT-VALUE}).")
-    double learningRate;
+    @Option(names = "--learning-rate", paramLabel = "RATE",
+            description = "Step size (default: 0.01 for adam, the seed's; Keras's default for the others: 0.001, and"
+                    + " 0.01 for sgd).")
+    Double learningRate;
 
     @Option(names = "--optimizer", defaultValue = "adam",
-            description = "adam, sgd or rmsprop, with Keras's other defaults (default: ${DEFAULT-VALUE}).")
+            description = "${COMPLETION-CANDIDATES}: Keras's optimizers with Keras's settings (adamw: weight_decay"
+                    + " 0.004; sgd: no momentum) (default: ${DEFAULT-VALUE}).")
     OptimizerName optimizer;
 
     @Option(names = "--seed", defaultValue = "0", description = "Random seed: same seed, same weights (default: ${DEFAULT-VALUE}).")
@@ -93,6 +101,16 @@ final class TrainCommand extends BaseCommand {
     @Option(names = "--quiet", description = "Print nothing but errors (and the JSON with --json).")
     boolean quiet;
 
+    @Option(names = "--resume", description = {"Go on with the interrupted run in --out from its last backup, given"
+            + " the options it was started with (--epochs may be raised to train longer); it ends with the weights"
+            + " the run would have had, never stopped."})
+    boolean resume;
+
+    @Option(names = "--backup-freq", paramLabel = "epoch|N", defaultValue = "epoch",
+            description = "When the run backs itself up for --resume: at the end of each epoch (default), or every"
+                    + " N batches.")
+    String backupFreq;
+
     @Option(names = "--dashboard",
             description = "Show the loss and accuracy curves live in a browser, at http://127.0.0.1:PORT/.")
     boolean dashboard;
@@ -105,20 +123,26 @@ final class TrainCommand extends BaseCommand {
         check(epochs >= 1, "--epochs must be at least 1, got " + epochs);
         check(batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
         // The optimizers compute in float32: 1e300 would become infinity there, 1e-50 zero.
-        float lr = (float) learningRate;
+        float lr = learningRate == null ? 1f : (float) (double) learningRate;
         check(lr > 0 && Float.isFinite(lr), "--learning-rate must be positive and within float32's range"
                 + " (1.4e-45 to 3.4e38), got " + learningRate);
         check(trainLimit == null || trainLimit >= 1, "--train-limit must be at least 1, got " + trainLimit);
         check(validationSplit == null || (validationSplit > 0 && validationSplit < 1),
                 "--validation-split must be between 0 and 1, got " + validationSplit);
+        check(backupFreq.equals("epoch") || backupFreq.matches("[1-9][0-9]{0,8}"),
+                "--backup-freq must be epoch or a number of batches >= 1, got " + backupFreq);
+        check(!resume || out != null, "--resume needs the --out folder of the run to resume");
         // The folder is claimed before anything loads or trains: one that cannot be used fails at once.
-        try (RunFolder run = RunFolder.claim(out != null ? out : freshRunPath(), overwrite);
+        try (RunFolder run = RunFolder.claim(out != null ? out : freshRunPath(), overwrite || resume);
              StopOnSignal signal = StopOnSignal.install()) {
-            train(run, signal);
+            RunBackup backup = new RunBackup(run.dir().resolve(RunBackup.DIR));
+            check(!resume || backup.exists(), "--resume: " + run.dir() + " holds no backup to resume ("
+                    + RunBackup.DIR + "/" + BackupAndRestore.FILE + "); run without --resume");
+            train(run, signal, backup);
         }
     }
 
-    private void train(RunFolder run, StopOnSignal signal) throws IOException {
+    private void train(RunFolder run, StopOnSignal signal, RunBackup backup) throws IOException {
         boolean text = !quiet && !json;
         Tatami.setRandomSeed(seed);
         Model net = ModelFiles.forTraining(model);
@@ -147,6 +171,13 @@ final class TrainCommand extends BaseCommand {
         // As Keras's validation_split: the last fraction of the training samples.
         int trained = validationSplit == null ? train.size() : (int) Math.floor(train.size() * (1 - validationSplit));
         int validating = validationSplit == null ? test.size() : train.size() - trained;
+        Map<String, Object> settings = settings(trained, validating);
+        if (resume) {
+            String differs = backup.differences(settings);
+            check(differs == null, "--resume: " + differs + "; give the options the run was started with");
+        } else {
+            backup.start(settings);
+        }
         if (text) {
             out().print(summary);
             out().printf("Training on %,d samples, validating on %,d%s, run folder %s%n", trained, validating,
@@ -158,8 +189,21 @@ final class TrainCommand extends BaseCommand {
         EpochWeights kept = new EpochWeights(net);
         // Said once, on standard error, when the run ends.
         TerminateOnNaN nan = new TerminateOnNaN(new PrintWriter(Writer.nullWriter()));
+        BackupAndRestore backups = new BackupAndRestore(backup.dir()).deleteCheckpoint(false);
+        if (!backupFreq.equals("epoch")) {
+            backups.saveFreq(Integer.parseInt(backupFreq));
+        }
+        Callback resumedNote = new Callback() {
+            @Override
+            public void onTrainBegin(int epochCount, int stepsPerEpoch, int samples) {
+                if (text && backups.resumedAt() != null) {
+                    out().println("Resuming from the backup at " + backups.resumedAt());
+                    out().flush();
+                }
+            }
+        };
         FitOptions fit = new FitOptions().batchSize(batchSize).epochs(epochs).shuffle(!noShuffle).verbose(0)
-                .callbacks(timer, kept, nan, signal);
+                .callbacks(backups, timer, kept, nan, signal, resumedNote);
         if (validationSplit == null) {
             fit.validationData(test.images(), test.labels());
         } else {
@@ -184,7 +228,12 @@ final class TrainCommand extends BaseCommand {
         String stop = interrupted != null ? "interrupted by " + interrupted
                 : nan.reason() != null ? "stopped at " + nan.reason() : null;
         int status = interrupted != null ? signal.exitStatus() : 1;
-        String hint = interrupted != null ? "" : "; try a smaller --learning-rate";
+        // An interrupted run keeps its backup to be resumed; a finished one (or one that diverged) needs it no more.
+        String hint = interrupted == null ? "; try a smaller --learning-rate"
+                : backup.exists() ? "; go on with the same options and --resume" : "";
+        if (interrupted == null || !backup.exists()) {
+            backup.delete();
+        }
         if (stop != null && history.epochs() == 0) {
             throw new ExitStatus(status, stop + ", before the first epoch finished: nothing to save" + hint);
         }
@@ -197,7 +246,6 @@ final class TrainCommand extends BaseCommand {
             stopped.put("epochs", history.epochs());
             stopped.put("weights_epoch", weightsEpoch);
         }
-        Map<String, Object> settings = settings(trained, validating);
         // With a validation split the test set is seen once, at the end, as Keras's example evaluates it.
         Map<String, Double> testScore = validationSplit == null ? null : net.evaluate(test.images(), test.labels());
         RunFolder.Result result = run.write(net, history, summary, settings, wall,
@@ -258,11 +306,18 @@ final class TrainCommand extends BaseCommand {
     }
 
     private Optimizer optimizer() {
-        return switch (optimizer) {
-            case adam -> new Adam(learningRate);
-            case sgd -> new SGD(learningRate);
-            case rmsprop -> new RMSprop(learningRate);
-        };
+        Optimizer o = Optimizer.of(optimizer.name());
+        o.setLearningRate((float) learningRate());
+        return o;
+    }
+
+    /** The rate given, else the seed's for Adam and Keras's default for the others. */
+    private double learningRate() {
+        if (learningRate != null) {
+            return learningRate;
+        }
+        return optimizer == OptimizerName.adam ? SEED_LEARNING_RATE
+                : Double.parseDouble(Float.toString(Optimizer.of(optimizer.name()).learningRate()));
     }
 
     private Map<String, Object> settings(int trainSamples, int testSamples) {
@@ -276,7 +331,7 @@ final class TrainCommand extends BaseCommand {
         s.put("epochs", epochs);
         s.put("batch_size", batchSize);
         s.put("optimizer", optimizer.name());
-        s.put("learning_rate", learningRate);
+        s.put("learning_rate", learningRate());
         s.put("loss", "sparse_categorical_crossentropy");
         s.put("seed", seed);
         s.put("shuffle", !noShuffle);
@@ -312,6 +367,17 @@ final class TrainCommand extends BaseCommand {
             if (step == steps) {
                 trainSeconds += (System.nanoTime() - epochStart) / 1e9;
             }
+        }
+
+        /** A resumed run counts the seconds of the epochs before it too. */
+        @Override
+        public CallbackState state() {
+            return new CallbackState().put("train_seconds", trainSeconds);
+        }
+
+        @Override
+        public void restoreState(CallbackState state) {
+            trainSeconds = state.number("train_seconds");
         }
     }
 }

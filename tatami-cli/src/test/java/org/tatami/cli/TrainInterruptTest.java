@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import org.tatami.callbacks.BackupAndRestore;
 import org.tatami.models.Model;
 
 /** Ctrl-C during {@code tatami train}, sent to a real process: the finished epochs are saved, exit 130. */
@@ -64,6 +65,9 @@ class TrainInterruptTest {
             assertTrue(model.isBuilt());
             assertTrue(Files.isRegularFile(run.resolve("report.html")));
             assertTrue(rest.contains("tatami train: interrupted by SIG"), said.toString());
+            assertTrue(rest.contains("go on with the same options and --resume"), said.toString());
+            assertTrue(Files.isRegularFile(run.resolve(RunBackup.DIR).resolve(BackupAndRestore.FILE)),
+                    "the backup stays to be resumed");
         } finally {
             p.destroyForcibly();
         }

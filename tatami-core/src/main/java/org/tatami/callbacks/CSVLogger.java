@@ -52,6 +52,20 @@ public final class CSVLogger implements Callback {
         }
     }
 
+    /** The rows so far: a resumed run writes them again, without the rows of epochs it runs again. */
+    @Override
+    public CallbackState state() {
+        return new CallbackState().put("content", content.toString())
+                .put("keys", keys == null ? null : String.join("\n", keys));
+    }
+
+    @Override
+    public void restoreState(CallbackState state) {
+        content = new StringBuilder(state.text("content"));
+        String k = state.text("keys");
+        keys = k == null ? null : new ArrayList<>(List.of(k.split("\n", -1)));
+    }
+
     @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
         if (keys == null) {

@@ -29,4 +29,19 @@ public interface Callback {
 
     default void onTrainEnd() {
     }
+
+    /**
+     * What a backup must keep of this callback for a resumed run to go on exactly (see
+     * {@link BackupAndRestore}); null, the default, for a callback with nothing that matters.
+     */
+    default CallbackState state() {
+        return null;
+    }
+
+    /**
+     * Takes back the state that {@link #state()} gave when the backup was written. A resumed fit calls it
+     * after every callback's {@code onTrainBegin}, so it overrides what that reset.
+     */
+    default void restoreState(CallbackState state) {
+    }
 }

@@ -166,6 +166,25 @@ public final class EarlyStopping implements Callback {
         return Monitor.maximize(mode, monitor) ? value - minDelta > reference : value + minDelta < reference;
     }
 
+    @Override
+    public CallbackState state() {
+        return new CallbackState().put("wait", (double) wait).put("stopped_epoch", (double) stoppedEpoch)
+                .put("best", best).put("best_epoch", (double) bestEpoch).put("best_weights", bestWeights);
+    }
+
+    /** Takes the waiting back; a backup written after this callback stopped training stops the resumed fit. */
+    @Override
+    public void restoreState(CallbackState state) {
+        wait = state.integer("wait", 0);
+        stoppedEpoch = state.integer("stopped_epoch", 0);
+        best = state.number("best");
+        bestEpoch = state.integer("best_epoch", 0);
+        bestWeights = state.tensors("best_weights");
+        if (stoppedEpoch > 0) {
+            model.stopTraining(true);
+        }
+    }
+
     /** The epoch (from 0) at which training was stopped, or 0 if it was not, as Keras's {@code stopped_epoch}. */
     public int stoppedEpoch() {
         return stoppedEpoch;

@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * epoch's logs: {@code "ckpt-{epoch:02d}-{val_loss:.2f}.tatami"}. Whole models go to {@code .tatami}
  * files ({@code save}); with {@code save_weights_only}, weights go to {@code .safetensors} files
  * ({@code saveWeights}). With {@code save_best_only}, only epochs whose monitored figure beats the best
- * so far are saved (a fixed path then always holds the best model). Writes are atomic.
+ * so far are saved (a fixed path then always holds the best model). With {@code save_freq=n} it saves
+ * every n batches instead (counted across epochs), with the batch's logs (the epoch's running figures,
+ * no {@code val_} ones) and {@code {batch}} (from 1) in the name. Writes are atomic.
  * {@code new ModelCheckpoint("best.tatami").monitor("val_accuracy").saveBestOnly(true)}.
  */
 public final class ModelCheckpoint implements Callback {
@@ -33,9 +35,12 @@ public final class ModelCheckpoint implements Callback {
     private Double initialValueThreshold;
     private PrintWriter out = new PrintWriter(System.out, true);
 
+    private final SaveFrequency saveFreq = new SaveFrequency();
+
     private TrainingControl model;
     private Double best;
     private Path lastSaved;
+    private int epoch;
 
     /**
      * Keras's {@code filepath}: a {@code .tatami} file, or {@code .safetensors} with save_weights_only
@@ -91,6 +96,18 @@ public final class ModelCheckpoint implements Callback {
         return this;
     }
 
+    /** Keras's {@code save_freq="epoch"}, the default: saves at the end of each epoch. */
+    public ModelCheckpoint saveFreq(String freq) {
+        saveFreq.set(freq);
+        return this;
+    }
+
+    /** Keras's {@code save_freq=n}: saves every {@code n} batches, counted across epochs. */
+    public ModelCheckpoint saveFreq(int batches) {
+        saveFreq.set(batches);
+        return this;
+    }
+
     private void checkExtension() {
         String want = saveWeightsOnly ? ".safetensors" : ".tatami";
         if (!filepath.endsWith(want)) {
@@ -109,14 +126,35 @@ public final class ModelCheckpoint implements Callback {
     @Override
     public void onTrainBegin(int epochs, int stepsPerEpoch, int samples) {
         checkExtension();
+        saveFreq.reset(0);
         if (best == null) {
             best = initialValueThreshold;
         }
     }
 
     @Override
+    public void onEpochBegin(int e) {
+        epoch = e;
+    }
+
+    @Override
+    public void onBatchEnd(int step, Map<String, Double> logs) {
+        if (saveFreq.batchEnded()) {
+            Map<String, Object> values = new LinkedHashMap<>(logs);
+            values.put("epoch", (long) epoch + 1);
+            values.put("batch", (long) step);
+            save(epoch, logs, Path.of(format(filepath, values)));
+        }
+    }
+
+    @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
-        Path file = Path.of(filePath(epoch, logs));
+        if (saveFreq.perEpoch()) {
+            save(epoch, logs, Path.of(filePath(epoch, logs)));
+        }
+    }
+
+    private void save(int epoch, Map<String, Double> logs, Path file) {
         if (!shouldSave(epoch, logs, file)) {
             return;
         }
@@ -171,6 +209,20 @@ public final class ModelCheckpoint implements Callback {
         Map<String, Object> values = new LinkedHashMap<>(logs);
         values.put("epoch", (long) epoch + 1);
         return format(filepath, values);
+    }
+
+    @Override
+    public CallbackState state() {
+        return new CallbackState().put("best", best).put("last_saved", lastSaved == null ? null : lastSaved.toString())
+                .put("batches_since_save", (double) saveFreq.sinceSave());
+    }
+
+    @Override
+    public void restoreState(CallbackState state) {
+        best = state.number("best");
+        saveFreq.reset(state.integer("batches_since_save", 0));
+        String last = state.text("last_saved");
+        lastSaved = last == null ? null : Path.of(last);
     }
 
     /** The best value seen with save_best_only, or null. */

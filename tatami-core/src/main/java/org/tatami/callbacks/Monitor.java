@@ -1,5 +1,6 @@
 package org.tatami.callbacks;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /** The watched figure's direction, as Keras's callbacks read their {@code mode}. */
@@ -7,15 +8,19 @@ final class Monitor {
     private Monitor() {
     }
 
+    /** Names of metrics that grow as the model gets better (Keras's metrics of direction "up"). */
+    private static final String[] UP = {"acc", "auc", "precision", "recall"};
+
     /**
      * Whether larger values of {@code monitor} are better: {@code "max"}, {@code "min"}, or with
-     * {@code "auto"} larger for names containing "acc" and smaller otherwise.
+     * {@code "auto"} larger for the accuracies, AUC, precision and recall (names containing "acc",
+     * "auc", "precision" or "recall", as {@code val_auc}) and smaller otherwise (losses).
      */
     static boolean maximize(String mode, String monitor) {
         return switch (mode) {
             case "max" -> true;
             case "min" -> false;
-            case "auto" -> monitor.contains("acc");
+            case "auto" -> Arrays.stream(UP).anyMatch(monitor::contains);
             default -> throw new IllegalArgumentException("mode must be \"auto\", \"min\" or \"max\", got \"" + mode
                     + "\"");
         };

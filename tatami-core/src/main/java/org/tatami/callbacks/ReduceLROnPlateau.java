@@ -99,6 +99,19 @@ public final class ReduceLROnPlateau implements Callback {
     }
 
     @Override
+    public CallbackState state() {
+        return new CallbackState().put("best", best).put("wait", (double) wait)
+                .put("cooldown_counter", (double) cooldownCounter);
+    }
+
+    @Override
+    public void restoreState(CallbackState state) {
+        best = state.number("best");
+        wait = state.integer("wait", 0);
+        cooldownCounter = state.integer("cooldown_counter", 0);
+    }
+
+    @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
         Optimizer opt = model.optimizer();
         logs.put("learning_rate", (double) opt.learningRate());

@@ -53,6 +53,20 @@ public final class TerminateOnNaN implements Callback {
         }
     }
 
+    /** A backup written after a loss went non-finite stops the resumed fit as well. */
+    @Override
+    public CallbackState state() {
+        return new CallbackState().put("reason", reason);
+    }
+
+    @Override
+    public void restoreState(CallbackState state) {
+        reason = state.text("reason");
+        if (reason != null) {
+            model.stopTraining(true);
+        }
+    }
+
     /** Where and why training was stopped ({@code epoch 3, batch 2 of 15: invalid loss NaN}), or null. */
     public String reason() {
         return reason;

@@ -36,4 +36,24 @@ public interface TrainingControl {
 
     /** Saves the weights as a safetensors file (atomic). */
     void saveWeights(Path file) throws IOException;
+
+    /**
+     * Asks the running {@code fit} to write a backup of the run to {@code file} (atomically) as soon as
+     * every callback has seen the current batch or epoch end: everything a resumed run needs to end
+     * with the same bits as one never stopped (see {@link BackupAndRestore}).
+     */
+    void requestBackup(Path file);
+
+    /**
+     * Restores a backup written by {@link #requestBackup} into the {@code fit} that is starting (call it
+     * from {@code onTrainBegin}): the weights, the optimizer's state and the random streams at once; the
+     * epoch and batch to go on from, the figures of the epoch so far, the History and the callbacks'
+     * states when the callbacks have begun.
+     *
+     * @return where the run goes on: {@code epoch 3, after batch 8 of 20} or {@code the start of epoch 4}
+     *     (epochs and batches from 1)
+     * @throws IOException if the file cannot be read, is not a backup, or was written by another run
+     *     (other data size, model, metrics or callbacks)
+     */
+    String restoreBackup(Path file) throws IOException;
 }

@@ -4,12 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 /**
  * Reads the few named entries of a model archive (.tatami, .keras) into memory, defensively: any
@@ -69,6 +71,19 @@ public final class ZipParts {
             throw error.apply(name + ": truncated zip archive", ex);
         }
         return parts;
+    }
+
+    /** Writes {@code entries}, in their order, as a zip archive at {@code file}, atomically ({@link AtomicFiles}). */
+    public static void write(Path file, Map<String, byte[]> entries) throws IOException {
+        AtomicFiles.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+            zip.finish();
+        });
     }
 
     private static ZipEntry nextEntry(ZipInputStream zip, String name,

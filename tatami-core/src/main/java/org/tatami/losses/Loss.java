@@ -1,5 +1,10 @@
 package org.tatami.losses;
 
+import com.google.gson.JsonPrimitive;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.tatami.config.Fields;
+
 /**
  * A loss: the mean over samples of a per-sample value, and its gradient.
  *
@@ -51,20 +56,62 @@ public abstract class Loss {
     public void checkTargets(float[] yTrue, int rows, int width) {
     }
 
+    /**
+     * Whether, among several outputs, {@code "accuracy"} is reported for an output with this loss: yes
+     * but for the regression losses (squared and absolute error, Huber).
+     */
+    public boolean classifies() {
+        return true;
+    }
+
+    /** Keras's class name: {@code CategoricalCrossentropy}, {@code Huber}, ... */
+    public String className() {
+        return getClass().getSimpleName();
+    }
+
+    /**
+     * Keras's {@code get_config()}: the name Keras gives the loss object, the reduction (Keras's default,
+     * the mean over the batch, the only one tatami has), and the loss's own options.
+     */
+    public Map<String, Object> config() {
+        return baseConfig();
+    }
+
+    private Map<String, Object> baseConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("name", name());
+        c.put("reduction", "sum_over_batch_size");
+        return c;
+    }
+
+    /**
+     * The loss as a saved compile config holds it: its name when Keras's string gives this loss (the
+     * defaults, or a loss of one's own, found again in {@link LossRegistry}), else Keras's serialized
+     * loss object ({@code class_name} and {@code config}, so that {@code from_logits} and the like survive).
+     */
+    public Object serialize() {
+        Loss plain = LossRegistry.create(name());
+        if (plain == null || plain.getClass() != getClass() || plain.config().equals(config())) {
+            return name();
+        }
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("module", "keras.losses");
+        object.put("class_name", className());
+        object.put("config", config());
+        object.put("registered_name", null);
+        return object;
+    }
+
     /** The losses Keras names by string, and those registered with {@link LossRegistry#register}. */
     public static Loss of(String name) {
-        Loss builtIn = builtIn(name);
-        if (builtIn != null) {
-            return builtIn;
-        }
-        Loss custom = LossRegistry.create(name);
-        if (custom == null) {
-            throw new IllegalArgumentException("unknown loss '" + name + "': expected sparse_categorical_crossentropy,"
-                    + " categorical_crossentropy or mean_squared_error"
+        Loss loss = LossRegistry.create(name);
+        if (loss == null) {
+            throw new IllegalArgumentException("unknown loss '" + name + "': expected one of "
+                    + String.join(", ", LossRegistry.BUILT_IN.keySet())
                     + (LossRegistry.names().isEmpty() ? "" : ", or a registered one: " + LossRegistry.names())
                     + "; register a loss of your own with LossRegistry.register");
         }
-        return custom;
+        return loss;
     }
 
     /** A loss Keras names by string, on logits when {@code fromLogits} (the cross-entropies only). */
@@ -75,21 +122,46 @@ public abstract class Loss {
         return switch (name) {
             case "sparse_categorical_crossentropy" -> new SparseCategoricalCrossentropy(true);
             case "categorical_crossentropy" -> new CategoricalCrossentropy(true);
+            case "binary_crossentropy" -> new BinaryCrossentropy(true);
             default -> throw new IllegalArgumentException("loss '" + name + "' has no from_logits option");
         };
     }
 
-    static boolean isBuiltIn(String name) {
-        return builtIn(name) != null;
+    /**
+     * A loss from Keras's class name and config (as {@link #config()} writes it, or Keras 3's
+     * {@code get_config()}); an option tatami does not implement is an error naming it.
+     */
+    public static Loss fromConfig(String className, Fields config) {
+        Loss loss = LossRegistry.fromConfig(className, config);
+        config.string("name", loss.name());
+        config.expect("reduction", new JsonPrimitive("sum_over_batch_size"),
+                "tatami's losses are the mean over the batch (Keras's default)");
+        if (!config.isNull("dtype")) {
+            config.expect("dtype", new JsonPrimitive("float32"), "tatami computes losses from float32");
+        }
+        config.take("dtype");
+        config.finish();
+        return loss;
     }
 
-    private static Loss builtIn(String name) {
-        return switch (name) {
-            case "sparse_categorical_crossentropy" -> new SparseCategoricalCrossentropy();
-            case "categorical_crossentropy" -> new CategoricalCrossentropy();
-            case "mean_squared_error", "mse" -> new MeanSquaredError();
-            default -> null;
-        };
+    /** The config of a cross-entropy with Keras's from_logits, label_smoothing and axis (the last, -1). */
+    Map<String, Object> smoothedConfig(float labelSmoothing) {
+        Map<String, Object> c = baseConfig();
+        c.put("from_logits", fromLogits());
+        c.put("label_smoothing", decimal(labelSmoothing));
+        c.put("axis", -1);
+        return c;
+    }
+
+    /** Keras's label_smoothing of a cross-entropy's config, with its axis, which must be the last. */
+    static double labelSmoothing(Fields config) {
+        config.expect("axis", new JsonPrimitive(-1), "tatami's losses reduce over the last axis");
+        return config.number("label_smoothing", 0);
+    }
+
+    /** A float as the shortest decimal that reads back to it (0.1, not 0.10000000149011612), for configs. */
+    static double decimal(float value) {
+        return Double.parseDouble(Float.toString(value));
     }
 
     static float clip(float p) {

@@ -1,27 +1,26 @@
 package org.tatami.losses;
 
 /** Mean over the output axis of the squared error, as Keras's {@code mean_squared_error}. */
-public final class MeanSquaredError extends Loss {
+public final class MeanSquaredError extends ElementwiseLoss {
     @Override
     public String name() {
         return "mean_squared_error";
     }
 
     @Override
-    public double compute(float[] yPred, float[] yTrue, int rows, int width, float[] grad, float scale) {
-        double total = 0;
-        for (int r = 0; r < rows; r++) {
-            int o = r * width;
-            double s = 0;
-            for (int j = 0; j < width; j++) {
-                double d = yPred[o + j] - yTrue[o + j];
-                s += d * d;
-                if (grad != null) {
-                    grad[o + j] = (float) (2 * d / width * scale);
-                }
-            }
-            total += s / width;
-        }
-        return total;
+    public boolean classifies() {
+        return false;
+    }
+
+    @Override
+    double value(float pred, float target) {
+        double d = pred - target;
+        return d * d;
+    }
+
+    @Override
+    double derivative(float pred, float target) {
+        double d = pred - target;
+        return 2 * d;
     }
 }

@@ -1,5 +1,8 @@
 package org.tatami.losses;
 
+import java.util.Map;
+import org.tatami.config.Fields;
+
 /**
  * Cross-entropy between integer class labels and predicted class probabilities (or logits with
  * {@code fromLogits}), as Keras's {@code sparse_categorical_crossentropy}.
@@ -50,6 +53,19 @@ public final class SparseCategoricalCrossentropy extends Loss {
         for (int r = 0; r < rows; r++) {
             label(yTrue, r, width);
         }
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = super.config();
+        c.put("from_logits", fromLogits);
+        c.put("ignore_class", null);
+        return c;
+    }
+
+    static SparseCategoricalCrossentropy fromConfig(Fields c) {
+        c.expectNull("ignore_class", "tatami counts every class");
+        return new SparseCategoricalCrossentropy(c.bool("from_logits", false));
     }
 
     @Override

@@ -1,51 +1,37 @@
 package org.tatami.metrics;
 
+import org.tatami.tensor.Tensor;
 
 /**
- * Keras's {@code "accuracy"}, resolved from the targets' shape as Keras does: sparse categorical
- * accuracy for integer labels (one target per row of several outputs), categorical accuracy for
- * one-hot targets, binary accuracy for one output.
+ * Keras's {@code "accuracy"} in {@code compile}, resolved from the targets' shape as Keras does: sparse
+ * categorical accuracy for class indices (one target per row of several outputs), categorical
+ * accuracy for one-hot rows, and for one output a hit when prediction and target fall on the same
+ * side of 0.5. Made by {@link Metric#of(String)}.
  */
-public final class Accuracy {
-    private final boolean sparse;
-
-    private Accuracy(boolean sparse) {
-        this.sparse = sparse;
+final class Accuracy extends MeanMetricWrapper {
+    Accuracy() {
+        super("accuracy");
     }
 
-    /** The accuracy for rows of {@code outputWidth} outputs scored against {@code targetWidth} targets each. */
-    public static Accuracy forTargets(int targetWidth, int outputWidth) {
-        return new Accuracy(targetWidth == 1 && outputWidth > 1);
-    }
-
-    /** Number of correct rows among {@code rows}. */
-    public int countCorrect(float[] yPred, float[] yTrue, int rows, int width) {
-        int correct = 0;
-        for (int r = 0; r < rows; r++) {
-            int o = r * width;
-            boolean hit;
-            if (width == 1 && !sparse) {
-                hit = (yPred[r] > 0.5f) == (yTrue[r] > 0.5f);
-            } else {
-                int predicted = argmax(yPred, o, width);
-                int expected = sparse ? (int) yTrue[r] : argmax(yTrue, o, width);
-                hit = predicted == expected;
-            }
-            if (hit) {
-                correct++;
-            }
+    @Override
+    protected double rowValue(float[] yTrue, int t, int trueWidth, float[] yPred, int p, int width) {
+        if (width == 1 && trueWidth == 1) {
+            return (yPred[p] > 0.5f) == (yTrue[t] > 0.5f) ? 1 : 0;
         }
-        return correct;
+        int expected = trueWidth == 1 ? (int) yTrue[t] : Tensor.argmax(yTrue, t, width);
+        return Tensor.argmax(yPred, p, width) == expected ? 1 : 0;
     }
 
-    /** The class a row of {@code width} scores from {@code o} picks: the first of the largest. */
-    public static int argmax(float[] v, int o, int width) {
-        int best = 0;
-        for (int j = 1; j < width; j++) {
-            if (v[o + j] > v[o + best]) {
-                best = j;
-            }
+    /** Saved as Keras saves it: the string, resolved again from the targets when the model is loaded. */
+    @Override
+    public Object serialize() {
+        return name();
+    }
+
+    @Override
+    public void checkShapes(int trueWidth, int width) {
+        if (trueWidth != 1 && trueWidth != width) {
+            requireDense(this, trueWidth, width);
         }
-        return best;
     }
 }

@@ -1,18 +1,16 @@
 package org.tatami.models;
 
-import java.util.SplittableRandom;
-
 /** The batches of arrays: the first {@code samples} rows, in an order shuffled every epoch if asked. */
 final class ArrayBatches extends Batches {
     private final int samples;
     private final int batch;
     private final int[] targetSizes;
-    private final SplittableRandom shuffle;
+    private final TrainingRandom shuffle;
     private int next;
 
-    /** {@code shuffle}: the generator that reorders the samples every epoch, or null to keep them in order. */
+    /** {@code shuffle}: the random streams that reorder the samples every epoch, or null to keep them in order. */
     ArrayBatches(float[][] xs, float[][] ys, float[] weights, int[] targetSizes, int samples, int batchSize,
-                 SplittableRandom shuffle) {
+                 TrainingRandom shuffle) {
         this.xs = xs;
         this.ys = ys;
         this.weights = weights;
@@ -42,9 +40,9 @@ final class ArrayBatches extends Batches {
     }
 
     @Override
-    void startEpoch() {
+    void startEpoch(long epoch) {
         if (shuffle != null) {
-            EpochOrder.shuffle(order, shuffle);
+            shuffle.shuffle(order, epoch);
         }
         next = 0;
     }

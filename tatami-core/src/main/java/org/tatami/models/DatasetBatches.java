@@ -38,7 +38,7 @@ final class DatasetBatches extends Batches {
     }
 
     @Override
-    void startEpoch() {
+    void startEpoch(long shuffle) {
         close();
         pass = data.iterator();
         batches = 0;

@@ -12,7 +12,7 @@ import org.tatami.kernels.Parallel;
 import org.tatami.layers.Layer;
 import org.tatami.layers.Parameter;
 import org.tatami.losses.Loss;
-import org.tatami.metrics.Accuracy;
+import org.tatami.metrics.Metric;
 import org.tatami.tensor.Shape;
 
 /**
@@ -210,6 +210,12 @@ final class Engine {
         return w == 0 ? 0 : outputSize(k) / w;
     }
 
+    /** Target values per loss row of output k, from the targets per sample. */
+    int targetWidth(int k, int perSample) {
+        int rows = outputRows(k);
+        return rows == 0 ? perSample : perSample / rows;
+    }
+
     /** The steps as planned, for tests and reports: the layer names of each step. */
     List<String> describeSteps() {
         List<String> out = new ArrayList<>();
@@ -353,12 +359,26 @@ final class Engine {
         chunkGrads = slots;
     }
 
-    /** Totals of one pass over some batch, per output: summed per-row loss (unweighted) and correct predictions. */
-    record Totals(double[] loss, long[] correct) {
+    /**
+     * Totals of one pass over some batch, per output: the summed per-row loss and each metric's state
+     * ({@code metrics[output][metric]}).
+     */
+    record Totals(double[] loss, double[][][] metrics) {
     }
 
-    /** What one training step optimizes: per output the loss, its weight and the accuracy (or null). */
-    record Objective(Loss[] losses, float[] weights, Accuracy[] accuracies) {
+    /** What one training step optimizes and measures: per output the loss, its weight and the metrics. */
+    record Objective(Loss[] losses, float[] weights, Metric[][] metrics) {
+        /** Zero states for every metric: {@code [output][metric][]}. */
+        double[][][] newStates() {
+            double[][][] out = new double[metrics.length][][];
+            for (int k = 0; k < metrics.length; k++) {
+                out[k] = new double[metrics[k].length][];
+                for (int m = 0; m < metrics[k].length; m++) {
+                    out[k][m] = new double[metrics[k][m].stateSize()];
+                }
+            }
+            return out;
+        }
     }
 
     /**
@@ -378,7 +398,10 @@ final class Engine {
         ensureGradSlots(chunks);
         int outs = graph.outputs.length;
         double[][] losses = new double[chunks][outs];
-        long[][] correct = new long[chunks][outs];
+        double[][][][] states = new double[chunks][][][];
+        for (int c = 0; c < chunks; c++) {
+            states[c] = objective.newStates();
+        }
         boolean[] preActivation = preActivation(objective.losses());
         prepareLayers(true);
         // Phase k runs steps [bounds[k], bounds[k+1]); a meeting step starts every phase but the first.
@@ -413,7 +436,7 @@ final class Engine {
                     return;
                 }
                 lossesAndDeltas(wk, n, meanOver, objective, sampleWeights != null, preActivation, losses[c],
-                        correct[c]);
+                        states[c]);
                 if (!phased) {
                     backward(wk, steps.size() - 1, -1, n, chunkGrads[c], preActivation);
                 }
@@ -428,7 +451,7 @@ final class Engine {
             backwardPhased(workers, chunks, from, count, bounds, preActivation);
         }
         sumChunkGradients(chunks);
-        return totals(losses, correct);
+        return totals(losses, states);
     }
 
     /** Backward phase by phase, meeting at each batch-statistics step: the chunks' sums, then their input gradients. */
@@ -515,7 +538,7 @@ final class Engine {
     }
 
     private void lossesAndDeltas(Worker wk, int n, int meanOver, Objective objective, boolean weighted,
-                                 boolean[] preActivation, double[] losses, long[] correct) {
+                                 boolean[] preActivation, double[] losses, double[][][] states) {
         for (int k = 0; k < graph.outputs.length; k++) {
             int v = graph.outputs[k];
             float[] pred = wk.acts[v];
@@ -538,8 +561,9 @@ final class Engine {
             if (delta != null && outputAccumulates[k]) {
                 addInto(wk.deltas[v], wk.spare, n * sizes[v]);
             }
-            Accuracy acc = objective.accuracies()[k];
-            correct[k] = acc == null ? 0 : acc.countCorrect(pred, wk.targets[k], rows, width);
+            // Keras's compiled metrics count samples, not their weights (weighted_metrics would weigh them).
+            measure(objective.metrics()[k], wk.targets[k], targetWidth(k, wk.targetSizes[k]), pred, rows, width,
+                    states[k]);
         }
     }
 
@@ -611,11 +635,11 @@ final class Engine {
 
     /**
      * Forward only over {@code samples} samples of {@code xs}: writes output k into {@code out[k]} when
-     * given, and returns per-output loss and accuracy totals when targets {@code ys} are given, the
+     * given, and returns per-output loss and metric totals when targets {@code ys} are given (else null), the
      * losses weighted by {@code sampleWeights} if not null.
      */
-    Totals infer(float[][] xs, int samples, float[][] ys, float[] sampleWeights, int[] targetSizes, Loss[] losses,
-                 Accuracy[] accuracies, float[][] out) {
+    Totals infer(float[][] xs, int samples, float[][] ys, float[] sampleWeights, int[] targetSizes,
+                 Objective objective, float[][] out) {
         int outs = graph.outputs.length;
         int[] tSizes = ys == null ? new int[outs] : targetSizes;
         int chunks = (samples + CHUNK - 1) / CHUNK;
@@ -623,7 +647,11 @@ final class Engine {
         inferWorkers = ensureWorkers(inferWorkers, Math.max(1, Math.min(Parallel.threads(), chunks)), CHUNK, tSizes, false);
         Worker[] workers = inferWorkers;
         double[][] lossSums = new double[chunks][outs];
-        long[][] correct = new long[chunks][outs];
+        // At least one state, so that no samples give the metrics' empty figures.
+        double[][][][] states = new double[Math.max(chunks, 1)][][][];
+        for (int c = 0; c < states.length && ys != null; c++) {
+            states[c] = objective.newStates();
+        }
         prepareLayers(false);
         Parallel.forEach(chunks, (c, w) -> {
             Worker wk = workers[w];
@@ -643,17 +671,18 @@ final class Engine {
                     System.arraycopy(ys[k], start * tSizes[k], wk.targets[k], 0, n * tSizes[k]);
                     int rows = n * outputRows(k);
                     if (sampleWeights == null) {
-                        lossSums[c][k] = losses[k].compute(pred, wk.targets[k], rows, outputWidth(k), null, 0f);
+                        lossSums[c][k] = objective.losses()[k].compute(pred, wk.targets[k], rows, outputWidth(k), null,
+                                0f);
                     } else {
                         System.arraycopy(sampleWeights, start, wk.weights, 0, n);
-                        lossSums[c][k] = weighRows(wk, k, losses[k], false, rows, null);
+                        lossSums[c][k] = weighRows(wk, k, objective.losses()[k], false, rows, null);
                     }
-                    correct[c][k] = accuracies[k] == null ? 0
-                            : accuracies[k].countCorrect(pred, wk.targets[k], rows, outputWidth(k));
+                    measure(objective.metrics()[k], wk.targets[k], targetWidth(k, tSizes[k]), pred, rows,
+                            outputWidth(k), states[c][k]);
                 }
             }
         });
-        return totals(lossSums, correct);
+        return ys == null ? null : totals(lossSums, states);
     }
 
     private void prepareLayers(boolean training) {
@@ -662,17 +691,42 @@ final class Engine {
         }
     }
 
-    private static Totals totals(double[][] losses, long[][] correct) {
-        int outs = losses.length == 0 ? 0 : losses[0].length;
+    /** The chunks' figures added in chunk order, so that they do not depend on the threads. */
+    private static Totals totals(double[][] losses, double[][][][] states) {
+        int outs = states[0].length;
         double[] loss = new double[outs];
-        long[] hits = new long[outs];
         for (int c = 0; c < losses.length; c++) {
             for (int k = 0; k < outs; k++) {
                 loss[k] += losses[c][k];
-                hits[k] += correct[c][k];
             }
         }
-        return new Totals(loss, hits);
+        return new Totals(loss, addStates(states));
+    }
+
+    /** Adds the states of chunks 1, 2, ... into chunk 0's, in that order, and returns it. */
+    static double[][][] addStates(double[][][][] states) {
+        double[][][] sum = states[0];
+        for (int c = 1; c < states.length; c++) {
+            for (int k = 0; k < sum.length; k++) {
+                for (int m = 0; m < sum[k].length; m++) {
+                    addInto(sum[k][m], states[c][k][m]);
+                }
+            }
+        }
+        return sum;
+    }
+
+    static void addInto(double[] sum, double[] part) {
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += part[i];
+        }
+    }
+
+    private static void measure(Metric[] metrics, float[] targets, int trueWidth, float[] pred, int rows, int width,
+                                double[][] states) {
+        for (int m = 0; m < metrics.length; m++) {
+            metrics[m].accumulate(targets, trueWidth, pred, width, rows, null, states[m]);
+        }
     }
 
     private static void gather(float[] src, int size, int[] order, int start, int n, float[] dst) {

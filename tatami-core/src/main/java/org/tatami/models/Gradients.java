@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * What one training step computes before the optimizer moves anything ({@link Model#computeGradients}):
- * per output the summed loss and the count of correct predictions, the samples they cover, and one
+ * per output the summed loss and each metric's state (sums, see {@code Metric}), the samples they cover, and one
  * gradient array per trainable weight. The gradients of the shares of a batch, each computed with the
  * whole batch's size, add up ({@link #add}) to the batch's, which {@link Model#applyGradients} applies.
  * Serializable, so that the shares can be computed on other machines.
@@ -14,16 +14,17 @@ public final class Gradients implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final double[] lossSums;
-    private final long[] correct;
+    private final double[][][] metrics;
     private long samples;
     private final float[][] values;
 
-    public Gradients(double[] lossSums, long[] correct, long samples, float[][] values) {
-        if (lossSums.length != correct.length) {
-            throw new IllegalArgumentException(lossSums.length + " loss sums but " + correct.length + " correct counts");
+    public Gradients(double[] lossSums, double[][][] metrics, long samples, float[][] values) {
+        if (lossSums.length != metrics.length) {
+            throw new IllegalArgumentException(lossSums.length + " loss sums but metric states of " + metrics.length
+                    + " outputs");
         }
         this.lossSums = lossSums;
-        this.correct = correct;
+        this.metrics = metrics;
         this.samples = samples;
         this.values = values;
     }
@@ -33,9 +34,9 @@ public final class Gradients implements Serializable {
         return lossSums;
     }
 
-    /** Per output, the correct predictions among the samples (0 without an accuracy metric). */
-    public long[] correct() {
-        return correct;
+    /** Per output and metric, the metric's state over the samples: {@code metrics()[output][metric]}. */
+    public double[][][] metrics() {
+        return metrics;
     }
 
     public long samples() {
@@ -59,7 +60,9 @@ public final class Gradients implements Serializable {
         }
         for (int k = 0; k < lossSums.length; k++) {
             lossSums[k] += other.lossSums[k];
-            correct[k] += other.correct[k];
+            for (int m = 0; m < metrics[k].length; m++) {
+                Engine.addInto(metrics[k][m], other.metrics[k][m]);
+            }
         }
         samples += other.samples;
         for (int p = 0; p < values.length; p++) {

@@ -2,6 +2,7 @@ package org.tatami.models;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,8 +29,8 @@ import org.tatami.layers.Node;
 import org.tatami.layers.Parameter;
 import org.tatami.layers.SymbolicTensor;
 import org.tatami.losses.Loss;
-import org.tatami.losses.MeanSquaredError;
-import org.tatami.metrics.Accuracy;
+import org.tatami.metrics.Mean;
+import org.tatami.metrics.Metric;
 import org.tatami.optimizers.Optimizer;
 import org.tatami.tensor.IntTensor;
 import org.tatami.tensor.Shape;
@@ -59,13 +60,22 @@ public class Model extends Layer implements TrainingControl {
     private Optimizer optimizer;
     private Loss[] losses;
     private float[] lossWeights;
-    private boolean accuracy;
+    /** What compile was given as metrics: names and Metric objects, for every output. */
+    private List<Object> metrics = List.of();
+    /** Or the metrics of each output by name, as Keras's {@code metrics={...}}; null when not given so. */
+    private Map<String, List<Object>> metricsByOutput;
     private Engine engine;
     /** The trainable flags the engine was planned for: freezing changes which gradients it computes. */
     private List<Boolean> engineTrainable;
-    private SplittableRandom shuffleRandom;
+    private TrainingRandom trainingRandom;
     private History history;
     private volatile boolean stopTraining;
+    /** The running fit, its own callbacks, a backup they asked for and one being resumed; null outside fit. */
+    private FitState running;
+    private List<Callback> runningCallbacks;
+    private Path backupRequest;
+    private BackupWriter backupWriter;
+    private Backup resuming;
 
     /** A model from one input to one output. */
     public Model(SymbolicTensor inputs, SymbolicTensor outputs) {
@@ -397,16 +407,18 @@ public class Model extends Layer implements TrainingControl {
     // ---- compile / fit / evaluate / predict ----
 
     /**
-     * Sets the optimizer, one loss for every output and the metrics ({@code "accuracy"} is the one
-     * metric offered, computed for every output), as Keras's {@code compile}.
+     * Sets the optimizer, one loss for every output and the metrics, as Keras's {@code compile}: metric
+     * names ({@code "accuracy"}, {@code "precision"}, ... see {@link Metric#of}) or {@link Metric}
+     * objects, computed for every output ({@code "accuracy"}, with several outputs, for those with a
+     * classifying loss only).
      */
-    public void compile(Optimizer opt, Loss lossFunction, String... metrics) {
+    public void compile(Optimizer opt, Loss lossFunction, Object... metrics) {
         compile(opt, (List<Loss>) null, null, metrics);
         this.losses = new Loss[] {lossFunction};
     }
 
     /** {@code compile("adam", "sparse_categorical_crossentropy", "accuracy")} with Keras's defaults. */
-    public void compile(String opt, String lossFunction, String... metrics) {
+    public void compile(String opt, String lossFunction, Object... metrics) {
         compile(Optimizer.of(opt), Loss.of(lossFunction), metrics);
     }
 
@@ -414,12 +426,8 @@ public class Model extends Layer implements TrainingControl {
      * One loss per output, in the order of the outputs, and the weights of their sum ({@code null}: all
      * 1), as Keras's {@code compile(loss=[...], loss_weights=[...])}.
      */
-    public void compile(Optimizer opt, List<Loss> perOutput, List<Double> weights, String... metrics) {
-        for (String m : metrics) {
-            if (!m.equals("accuracy") && !m.equals("acc")) {
-                throw new IllegalArgumentException("unknown metric '" + m + "': expected accuracy");
-            }
-        }
+    public void compile(Optimizer opt, List<Loss> perOutput, List<Double> weights, Object... metrics) {
+        List<Object> specs = checkMetrics(metrics);
         if (perOutput != null && perOutput.isEmpty()) {
             throw new IllegalArgumentException("compile: the list of losses is empty");
         }
@@ -436,11 +444,74 @@ public class Model extends Layer implements TrainingControl {
                 lossWeights[i] = weights.get(i).floatValue();
             }
         }
-        this.accuracy = metrics.length > 0;
+        this.metrics = specs;
+        this.metricsByOutput = null;
+    }
+
+    /**
+     * Each output's own metrics, by output name, as Keras's {@code compile(metrics={"classes": ["accuracy"],
+     * "value": ["mae"]})}; outputs not named get none. With one loss for all outputs give
+     * {@code List.of(loss)}.
+     */
+    public void compile(Optimizer opt, List<Loss> perOutput, List<Double> weights,
+                        Map<String, ? extends List<?>> metricsPerOutput) {
+        Map<String, List<Object>> byOutput = byOutput(metricsPerOutput);
+        compile(opt, perOutput, weights);
+        this.metricsByOutput = byOutput;
+    }
+
+    /** Losses, loss weights and metrics by output name, as Keras's {@code compile(loss={...}, ..., metrics={...})}. */
+    public void compile(Optimizer opt, Map<String, Loss> perOutput, Map<String, Double> weights,
+                        Map<String, ? extends List<?>> metricsPerOutput) {
+        Map<String, List<Object>> byOutput = byOutput(metricsPerOutput);
+        compile(opt, perOutput, weights);
+        this.metricsByOutput = byOutput;
+    }
+
+    private Map<String, List<Object>> byOutput(Map<String, ? extends List<?>> given) {
+        List<String> names = outputNames();
+        Map<String, List<Object>> out = new LinkedHashMap<>();
+        for (String k : given.keySet()) {
+            if (!names.contains(k)) {
+                throw new IllegalArgumentException("compile: metrics for '" + k + "', which is not an output; the"
+                        + " outputs are " + names);
+            }
+        }
+        for (String n : names) {
+            if (given.containsKey(n)) {
+                out.put(n, checkMetrics(given.get(n).toArray()));
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** Names resolved (so that a wrong one fails now), objects kept; two metrics may not share a name. */
+    private static List<Object> checkMetrics(Object[] given) {
+        Set<String> names = new HashSet<>();
+        for (Object m : given) {
+            Metric metric;
+            if (m instanceof String name) {
+                metric = Metric.of(name);
+            } else if (m instanceof Metric object) {
+                metric = object;
+            } else {
+                throw new IllegalArgumentException("compile: a metric is a name or a Metric, got "
+                        + (m == null ? "null" : m.getClass().getName()));
+            }
+            if (metric instanceof Mean) {
+                throw new IllegalArgumentException("compile: Mean averages the values given to its updateState, not"
+                        + " a function of targets and predictions; use a MeanMetricWrapper");
+            }
+            if (!names.add(metric.name())) {
+                throw new IllegalArgumentException("compile: two metrics are named '" + metric.name()
+                        + "'; give one another name with name(...)");
+            }
+        }
+        return List.of(given);
     }
 
     /** Losses and loss weights by output name, as Keras's {@code compile(loss={...}, loss_weights={...})}. */
-    public void compile(Optimizer opt, Map<String, Loss> perOutput, Map<String, Double> weights, String... metrics) {
+    public void compile(Optimizer opt, Map<String, Loss> perOutput, Map<String, Double> weights, Object... metrics) {
         List<String> names = outputNames();
         for (String k : perOutput.keySet()) {
             if (!names.contains(k)) {
@@ -492,9 +563,14 @@ public class Model extends Layer implements TrainingControl {
         return out;
     }
 
-    /** The metric names compile was given, for summaries and model files. */
-    public List<String> metrics() {
-        return accuracy ? List.of("accuracy") : List.of();
+    /** The metrics compile was given for every output, names and {@link Metric} objects, for model files. */
+    public List<Object> metrics() {
+        return metrics;
+    }
+
+    /** The metrics compile was given per output, by output name; or null when given for every output. */
+    public Map<String, List<Object>> metricsByOutput() {
+        return metricsByOutput;
     }
 
     private Loss[] resolvedLosses() {
@@ -521,17 +597,27 @@ public class Model extends Layer implements TrainingControl {
         return lossWeights;
     }
 
-    /** What a training step optimizes: the losses, their weights, the accuracies. */
+    /** What a training step optimizes and measures: the losses, their weights, each output's metrics. */
     Engine.Objective objective() {
         Loss[] ls = resolvedLosses();
-        Accuracy[] accs = new Accuracy[ls.length];
-        for (int k = 0; k < ls.length && accuracy; k++) {
-            // With several outputs, accuracy is reported for the classifying ones (a cross-entropy loss) only.
-            boolean classifies = !(ls[k] instanceof MeanSquaredError);
-            int width = engine().outputWidth(k);
-            accs[k] = ls.length == 1 || classifies ? Accuracy.forTargets(ls[k].targetWidth(width), width) : null;
+        Metric[][] perOutput = new Metric[ls.length][];
+        for (int k = 0; k < ls.length; k++) {
+            List<Metric> list = new ArrayList<>();
+            List<Object> specs = metricsByOutput == null ? metrics
+                    : metricsByOutput.getOrDefault(outputNames().get(k), List.of());
+            for (Object spec : specs) {
+                Metric m = spec instanceof Metric object ? object : Metric.of((String) spec);
+                // "accuracy" given for every output of several is reported for the classifying ones only.
+                boolean accuracy = spec.equals("accuracy") || spec.equals("acc");
+                if (ls.length == 1 || metricsByOutput != null || !accuracy || ls[k].classifies()) {
+                    int width = engine().outputWidth(k);
+                    m.checkShapes(ls[k].targetWidth(width), width);
+                    list.add(m);
+                }
+            }
+            perOutput[k] = list.toArray(new Metric[0]);
         }
-        return new Engine.Objective(ls, resolvedWeights(), accs);
+        return new Engine.Objective(ls, resolvedWeights(), perOutput);
     }
 
     private void requireCompiled(String what) {
@@ -604,15 +690,12 @@ public class Model extends Layer implements TrainingControl {
             valWeights = options.sampleWeight() == null ? null : Arrays.copyOfRange(weights, splitAt, samples);
             trainSamples = splitAt;
         }
-        if (shuffleRandom == null) {
-            shuffleRandom = Tatami.newRandom();
-        }
         float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
         float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
         int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
         Supplier<Map<String, Double>> validation = validation(options, valX, valY, valWeights);
         try (Batches batches = new ArrayBatches(xs, ys, weights, targetSizes, trainSamples, options.batchSize(),
-                options.shuffle() ? shuffleRandom : null)) {
+                options.shuffle() ? trainingRandom() : null)) {
             return train(batches, validation, options);
         }
     }
@@ -658,70 +741,168 @@ public class Model extends Layer implements TrainingControl {
         return () -> evaluate(x, y, weights);
     }
 
-    /** The training loop: epochs of batches, each step's update, the callbacks, the validation, the History. */
+    /**
+     * The training loop: epochs of batches, each step's update, the callbacks, the validation, the History.
+     * It runs from where {@link FitState} stands, which a backup may have set to the middle of an epoch.
+     */
     private History train(Batches batches, Supplier<Map<String, Double>> validation, FitOptions options) {
         Engine e = engine();
         Engine.Objective objective = objective();
-        int outs = e.outputs();
         List<Callback> callbacks = options.callbacksWithProgress();
-        long noiseSeed = Tatami.newRandom().nextLong();
         List<Boolean> trains = trainsPerArray(e);
         List<float[]> params = trainableArrays();
+        TrainingRandom random = trainingRandom();
         int steps = batches.steps();
-        // Numbers the steps of the whole run, for the per-step noise seeds (dropout).
-        long globalStep = (long) options.initialEpoch() * Math.max(steps, 0);
-        History newHistory = new History();
+        FitState state = new FitState(objective, batches.samples(), options.batchSize(), steps,
+                options.initialEpoch());
         stopTraining = false;
-        callbacks.forEach(c -> c.setModel(this));
-        callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps, batches.samples()));
-        for (int epoch = options.initialEpoch(); epoch < options.epochs() && !stopTraining; epoch++) {
-            final int ep = epoch;
-            callbacks.forEach(c -> c.onEpochBegin(ep));
-            batches.startEpoch();
-            double[] lossSums = new double[outs];
-            long[] correct = new long[outs];
-            long seen = 0;
-            // The weights' penalties at each step, times its samples: Keras reports their mean in the loss.
-            double penalties = 0;
-            Map<String, Double> logs = new LinkedHashMap<>();
-            boolean cutShort = false;
-            for (int step = 0; batches.next(); step++) {
-                if (stopTraining) {
-                    cutShort = true;
+        running = state;
+        runningCallbacks = options.callbacks();
+        try {
+            callbacks.forEach(c -> c.setModel(this));
+            callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps, batches.samples()));
+            if (resuming != null) {
+                try {
+                    resuming.resume(state, runningCallbacks);
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            }
+            while (state.epoch < options.epochs() && !stopTraining) {
+                final int ep = state.epoch;
+                long start = System.nanoTime();
+                callbacks.forEach(c -> c.onEpochBegin(ep));
+                boolean resumed = state.midEpoch();
+                if (resumed && state.resumeLearningRate != null) {
+                    // The rate the epoch ran with when the backup was written, whatever onEpochBegin set.
+                    optimizer.setLearningRate(state.resumeLearningRate);
+                }
+                batches.startEpoch(resumed ? random.epochs - 1 : random.startEpoch());
+                batches.skip(state.step);
+                Map<String, Double> logs = new LinkedHashMap<>(metricsOf(e, objective, state.lossSums, state.metrics,
+                        state.penalties, state.seen));
+                boolean cutShort = false;
+                while (batches.next()) {
+                    if (stopTraining) {
+                        cutShort = true;
+                        break;
+                    }
+                    Engine.Totals t = e.trainStep(batches.xs, batches.ys, batches.weights, batches.targetSizes(),
+                            batches.order, batches.from, batches.count, batches.count, objective,
+                            random.nextStepSeed());
+                    List<float[]> gradients = e.gradients();
+                    // The weights' penalties at each step, times its samples: Keras reports their mean in the loss.
+                    double penalty = Regularization.addGradients(e.layers(), gradients) * batches.count;
+                    optimizer.apply(params, trainable(trains, gradients));
+                    Regularization.constrain(e.layers());
+                    state.add(t, batches.count, penalty);
+                    logs.clear();
+                    logs.putAll(metricsOf(e, objective, state.lossSums, state.metrics, state.penalties, state.seen));
+                    final int s = state.step;
+                    callbacks.forEach(c -> c.onBatchEnd(s, logs));
+                    writeRequestedBackup(state, seconds(start));
+                }
+                if (cutShort) {
+                    // Unlike Keras, History holds whole epochs only: a part of one would pass for an epoch.
                     break;
                 }
-                long seed = noiseSeed + 0x632BE59BD9B4E019L * globalStep++;
-                Engine.Totals t = e.trainStep(batches.xs, batches.ys, batches.weights, batches.targetSizes(),
-                        batches.order, batches.from, batches.count, batches.count, objective, seed);
-                List<float[]> gradients = e.gradients();
-                penalties += Regularization.addGradients(e.layers(), gradients) * batches.count;
-                optimizer.apply(params, trainable(trains, gradients));
-                Regularization.constrain(e.layers());
-                for (int k = 0; k < outs; k++) {
-                    lossSums[k] += t.loss()[k];
-                    correct[k] += t.correct()[k];
+                if (validation != null) {
+                    validation.get().forEach((k, v) -> logs.put("val_" + k, v));
                 }
-                seen += batches.count;
-                logs.clear();
-                logs.putAll(metricsOf(e, objective, lossSums, correct, penalties, seen));
-                final int s = step + 1;
-                callbacks.forEach(c -> c.onBatchEnd(s, logs));
+                double rate = optimizer.learningRate();
+                // As Keras's History (the last callback), the logs are recorded after the callbacks have seen
+                // them: what they add (ReduceLROnPlateau's learning_rate) is in the History.
+                callbacks.forEach(c -> c.onEpochEnd(ep, logs));
+                logs.putIfAbsent("learning_rate", rate);
+                state.endEpoch(logs, seconds(start));
+                writeRequestedBackup(state, 0);
             }
-            if (cutShort) {
-                // Unlike Keras, History holds whole epochs only: a part of one would pass for an epoch.
-                break;
+            closeBackupWriter();
+            if (options.epochs() > 0) {
+                // As Keras's fit: with use_ema the weights become their moving averages now.
+                optimizer.finalizeVariableValues(params);
             }
-            if (validation != null) {
-                validation.get().forEach((k, v) -> logs.put("val_" + k, v));
+            callbacks.forEach(Callback::onTrainEnd);
+        } catch (RuntimeException | Error ex) {
+            try {
+                closeBackupWriter();
+            } catch (RuntimeException late) {
+                ex.addSuppressed(late);
             }
-            // As Keras's History (the last callback), the logs are recorded after the callbacks have seen
-            // them: what they add (ReduceLROnPlateau's learning_rate) is in the History.
-            callbacks.forEach(c -> c.onEpochEnd(ep, logs));
-            newHistory.append(ep, logs);
+            throw ex;
+        } finally {
+            running = null;
+            runningCallbacks = null;
+            backupRequest = null;
+            resuming = null;
         }
-        callbacks.forEach(Callback::onTrainEnd);
-        this.history = newHistory;
-        return newHistory;
+        this.history = state.history;
+        return state.history;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    /** Writes the backup a callback asked for during this batch or epoch end, if one did. */
+    private void writeRequestedBackup(FitState state, double epochSeconds) {
+        Path file = backupRequest;
+        if (file == null) {
+            return;
+        }
+        backupRequest = null;
+        if (backupWriter == null) {
+            backupWriter = new BackupWriter();
+        }
+        backupWriter.write(file, Backup.entries(this, state, trainingRandom, runningCallbacks,
+                state.secondsBefore + epochSeconds));
+    }
+
+    /** Waits for the backup being written, so that it is on disk before the callbacks see the end of training. */
+    private void closeBackupWriter() {
+        BackupWriter w = backupWriter;
+        backupWriter = null;
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    @Override
+    public void requestBackup(Path file) {
+        if (running == null) {
+            throw new IllegalStateException("model '" + name() + "': a backup can only be asked for during fit");
+        }
+        backupRequest = file;
+    }
+
+    @Override
+    public String restoreBackup(Path file) throws IOException {
+        if (running == null) {
+            throw new IllegalStateException("model '" + name() + "': a backup can only be restored when fit starts");
+        }
+        resuming = Backup.restore(this, running, runningCallbacks, file);
+        return resuming.position();
+    }
+
+    /** The random streams of training, as a backup or a model file restores them. */
+    void setTrainingRandom(TrainingRandom random) {
+        this.trainingRandom = random;
+    }
+
+    /** The random streams of training, or null before the first training step: what a model file saves. */
+    TrainingRandom savedTrainingRandom() {
+        return trainingRandom;
+    }
+
+    /**
+     * The random streams of this model's training (each epoch's shuffle, each step's noise), drawn from the
+     * session's when first needed; training spread over machines draws from them as fit does.
+     */
+    public TrainingRandom trainingRandom() {
+        if (trainingRandom == null) {
+            trainingRandom = new TrainingRandom(Tatami.newRandom().nextLong(), 0, 0);
+        }
+        return trainingRandom;
     }
 
     /** Keras's {@code model.stop_training}: asks a running {@code fit} to stop before its next batch. */
@@ -736,12 +917,12 @@ public class Model extends Layer implements TrainingControl {
     }
 
     /**
-     * Keras's figures from per-output sums over {@code samples} samples: loss, and per output when
-     * several. The loss includes the weights' penalties, {@code penalties} being their sum weighed by
-     * samples.
+     * Keras's figures from per-output sums over {@code samples} samples and metric states: the loss, each
+     * output's loss when several, then the metrics (named {@code <output>_<metric>} when several outputs).
+     * The loss includes the weights' penalties, {@code penalties} being their sum weighed by samples.
      */
-    private Map<String, Double> metricsOf(Engine e, Engine.Objective objective, double[] lossSums, long[] correct,
-                                          double penalties, long samples) {
+    private Map<String, Double> metricsOf(Engine e, Engine.Objective objective, double[] lossSums,
+                                          double[][][] states, double penalties, long samples) {
         Map<String, Double> logs = new LinkedHashMap<>();
         int outs = lossSums.length;
         double total = penalties / Math.max(samples, 1);
@@ -756,12 +937,66 @@ public class Model extends Layer implements TrainingControl {
             logs.put(names.get(k) + "_loss", means[k]);
         }
         for (int k = 0; k < outs; k++) {
-            if (objective.accuracies()[k] != null) {
-                double acc = (double) correct[k] / Math.max(samples * e.outputRows(k), 1);
-                logs.put(outs > 1 ? names.get(k) + "_accuracy" : "accuracy", acc);
+            Metric[] ms = objective.metrics()[k];
+            for (int m = 0; m < ms.length; m++) {
+                logs.put(outs > 1 ? names.get(k) + "_" + ms[m].name() : ms[m].name(), ms[m].result(states[k][m]));
             }
         }
         return logs;
+    }
+
+    /**
+     * One training step on the whole of {@code x} and {@code y}, in order, as Keras's {@code train_on_batch}:
+     * returns the batch's loss and metrics (as Keras 3 now does, not a running mean over earlier calls).
+     */
+    public Map<String, Double> trainOnBatch(Tensor x, Tensor y) {
+        return trainOnBatch(List.of(x), List.of(y));
+    }
+
+    public Map<String, Double> trainOnBatch(Tensor x, IntTensor y) {
+        return trainOnBatch(x, y.toFloat());
+    }
+
+    /** {@link #trainOnBatch(Tensor, Tensor)} for a model with several inputs and outputs. */
+    public Map<String, Double> trainOnBatch(List<Tensor> x, List<Tensor> y) {
+        requireCompiled("train_on_batch");
+        buildFrom(x);
+        Engine e = engine();
+        int samples = checkData("x", x, "y", y);
+        Engine.Objective objective = objective();
+        int[] order = new int[samples];
+        TrainingRandom.identity(order);
+        int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
+        Engine.Totals t = e.trainStep(x.stream().map(Tensor::data).toArray(float[][]::new),
+                y.stream().map(Tensor::data).toArray(float[][]::new), null, targetSizes, order, 0, samples, samples,
+                objective, trainingRandom().nextStepSeed());
+        List<float[]> gradients = e.gradients();
+        double penalty = Regularization.addGradients(e.layers(), gradients) * samples;
+        optimizer.apply(trainableArrays(), trainable(trainsPerArray(e), gradients));
+        Regularization.constrain(e.layers());
+        return metricsOf(e, objective, t.loss(), t.metrics(), penalty, samples);
+    }
+
+    /** Loss and metrics on one batch, without training, as Keras's {@code test_on_batch}. */
+    public Map<String, Double> testOnBatch(Tensor x, Tensor y) {
+        return evaluate(x, y);
+    }
+
+    public Map<String, Double> testOnBatch(Tensor x, IntTensor y) {
+        return evaluate(x, y);
+    }
+
+    public Map<String, Double> testOnBatch(List<Tensor> x, List<Tensor> y) {
+        return evaluate(x, y);
+    }
+
+    /** The outputs for one batch, as Keras's {@code predict_on_batch}. */
+    public Tensor predictOnBatch(Tensor x) {
+        return predict(x);
+    }
+
+    public List<Tensor> predictOnBatch(List<Tensor> x) {
+        return predict(x);
     }
 
     /** The arrays that belong to trainable parameters: the optimizer sees only those. */
@@ -800,8 +1035,9 @@ public class Model extends Layer implements TrainingControl {
         }
         List<Boolean> trains = trainsPerArray(e);
         List<float[]> grads;
+        Engine.Objective objective = objective();
         double[] loss = new double[e.outputs()];
-        long[] correct = new long[e.outputs()];
+        double[][][] metricStates = objective.newStates();
         if (samples.length == 0) {
             grads = trainableArrays().stream().map(p -> new float[p.length]).toList();
         } else {
@@ -809,13 +1045,13 @@ public class Model extends Layer implements TrainingControl {
             float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
             int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(n, 1)).toArray();
             Engine.Totals t = e.trainStep(xs, ys, null, targetSizes, samples, 0, samples.length, batchSize,
-                    objective(), seed);
+                    objective, seed);
             loss = t.loss();
-            correct = t.correct();
+            metricStates = t.metrics();
             // Copies: the engine reuses its gradient buffers in the next step.
             grads = trainable(trains, e.gradients()).stream().map(float[]::clone).toList();
         }
-        return new Gradients(loss, correct, samples.length, grads.toArray(float[][]::new));
+        return new Gradients(loss, metricStates, samples.length, grads.toArray(float[][]::new));
     }
 
     /**
@@ -867,11 +1103,11 @@ public class Model extends Layer implements TrainingControl {
 
     /**
      * The logs {@link #fit} reports (loss, accuracy, per output with several) for figures summed over
-     * {@code samples} samples, as {@link Gradients} holds them: per output the loss and the correct predictions.
+     * {@code samples} samples, as {@link Gradients} holds them: per output the loss and each metric's state.
      */
-    public Map<String, Double> logs(double[] lossSums, long[] correct, long samples) {
+    public Map<String, Double> logs(double[] lossSums, double[][][] metricStates, long samples) {
         requireCompiled("logs");
-        return metricsOf(engine(), objective(), lossSums, correct,
+        return metricsOf(engine(), objective(), lossSums, metricStates,
                 Regularization.penalty(engine().layers()) * samples, samples);
     }
 
@@ -922,9 +1158,8 @@ public class Model extends Layer implements TrainingControl {
         float[][] xs = x.stream().map(Tensor::data).toArray(float[][]::new);
         float[][] ys = y.stream().map(Tensor::data).toArray(float[][]::new);
         int[] targetSizes = y.stream().mapToInt(t -> t.size() / Math.max(samples, 1)).toArray();
-        Engine.Totals t = e.infer(xs, samples, ys, sampleWeights, targetSizes, objective.losses(),
-                objective.accuracies(), null);
-        return metricsOf(e, objective, t.loss(), t.correct(), Regularization.penalty(e.layers()) * samples, samples);
+        Engine.Totals t = e.infer(xs, samples, ys, sampleWeights, targetSizes, objective, null);
+        return metricsOf(e, objective, t.loss(), t.metrics(), Regularization.penalty(e.layers()) * samples, samples);
     }
 
     /**
@@ -937,7 +1172,7 @@ public class Model extends Layer implements TrainingControl {
         Engine e = engine();
         Engine.Objective objective = objective();
         double[] loss = new double[e.outputs()];
-        long[] correct = new long[e.outputs()];
+        double[][][] states = objective.newStates();
         long samples = 0;
         try (Dataset.ElementIterator it = data.iterator()) {
             while (it.hasNext()) {
@@ -946,11 +1181,13 @@ public class Model extends Layer implements TrainingControl {
                 float[] weights = SampleWeights.of(null, el.sampleWeight(), el.ys(), n);
                 int[] targetSizes = el.ys().stream().mapToInt(t -> t.size() / n).toArray();
                 Engine.Totals t = e.infer(el.xs().stream().map(Tensor::data).toArray(float[][]::new), n,
-                        el.ys().stream().map(Tensor::data).toArray(float[][]::new), weights, targetSizes,
-                        objective.losses(), objective.accuracies(), null);
+                        el.ys().stream().map(Tensor::data).toArray(float[][]::new), weights, targetSizes, objective,
+                        null);
                 for (int k = 0; k < loss.length; k++) {
                     loss[k] += t.loss()[k];
-                    correct[k] += t.correct()[k];
+                    for (int m = 0; m < states[k].length; m++) {
+                        Engine.addInto(states[k][m], t.metrics()[k][m]);
+                    }
                 }
                 samples += n;
             }
@@ -958,7 +1195,7 @@ public class Model extends Layer implements TrainingControl {
         if (samples == 0) {
             throw new IllegalArgumentException("evaluate: the Dataset gave no batch: it is empty");
         }
-        return metricsOf(e, objective, loss, correct, Regularization.penalty(e.layers()) * samples, samples);
+        return metricsOf(e, objective, loss, states, Regularization.penalty(e.layers()) * samples, samples);
     }
 
     /** The model's output for every batch of a Dataset, in order, for a model with one output; targets are ignored. */
@@ -990,7 +1227,7 @@ public class Model extends Layer implements TrainingControl {
                     out[k] = new float[Math.multiplyExact(n, e.outputSize(k))];
                     parts.get(k).add(out[k]);
                 }
-                e.infer(el.xs().stream().map(Tensor::data).toArray(float[][]::new), n, null, null, null, null, null,
+                e.infer(el.xs().stream().map(Tensor::data).toArray(float[][]::new), n, null, null, null, null,
                         out);
                 samples = Math.addExact(samples, n);
             }
@@ -1062,7 +1299,7 @@ public class Model extends Layer implements TrainingControl {
             out[k] = t.data();
             result.add(t);
         }
-        e.infer(x.stream().map(Tensor::data).toArray(float[][]::new), samples, null, null, null, null, null, out);
+        e.infer(x.stream().map(Tensor::data).toArray(float[][]::new), samples, null, null, null, null, out);
         return result;
     }
 

@@ -18,16 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.tatami.config.ModelConfigException;
-import org.tatami.io.AtomicFiles;
 import org.tatami.io.FiniteJson;
 import org.tatami.io.Safetensors;
 import org.tatami.io.SafetensorsFile;
 import org.tatami.io.Version;
 import org.tatami.io.ZipParts;
 import org.tatami.losses.Loss;
+import org.tatami.metrics.Metric;
 import org.tatami.config.Fields;
 import org.tatami.optimizers.Optimizer;
 import org.tatami.tensor.Limits;
@@ -61,23 +59,14 @@ public final class ModelFile {
         byte[] config = ModelConfig.toJson(model).getBytes(StandardCharsets.UTF_8);
         byte[] weights = Safetensors.toBytes(model.namedWeights(), Map.of("format", "tatami"));
         byte[] metadata = GSON.toJson(metadata(model)).getBytes(StandardCharsets.UTF_8);
-        byte[] optimizer = compiled(model) ? optimizerState(model) : null;
-        AtomicFiles.write(file, out -> {
-            ZipOutputStream zip = new ZipOutputStream(out);
-            put(zip, METADATA, metadata);
-            put(zip, CONFIG, config);
-            put(zip, WEIGHTS, weights);
-            if (optimizer != null) {
-                put(zip, OPTIMIZER, optimizer);
-            }
-            zip.finish();
-        });
-    }
-
-    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
-        zip.putNextEntry(new ZipEntry(name));
-        zip.write(bytes);
-        zip.closeEntry();
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put(METADATA, metadata);
+        entries.put(CONFIG, config);
+        entries.put(WEIGHTS, weights);
+        if (compiled(model)) {
+            entries.put(OPTIMIZER, optimizerState(model));
+        }
+        ZipParts.write(file, entries);
     }
 
     private static Map<String, Object> metadata(Model model) {
@@ -95,18 +84,38 @@ public final class ModelFile {
             compile.put("optimizer", opt);
             // One loss for every output, as compile(optimizer, loss) gives it; else one per output, weighted.
             if (model.isBuilt() && !oneLoss(model)) {
-                compile.put("loss", model.losses().stream().map(ModelFile::lossConfig).toList());
+                compile.put("loss", model.losses().stream().map(Loss::serialize).toList());
                 compile.put("loss_weights", model.lossWeights());
             } else {
-                compile.put("loss", lossConfig(model.loss()));
+                compile.put("loss", model.loss().serialize());
             }
-            compile.put("metrics", model.metrics());
+            if (model.metricsByOutput() != null) {
+                Map<String, Object> byOutput = new LinkedHashMap<>();
+                model.metricsByOutput().forEach((k, v) -> byOutput.put(k, serialized(v)));
+                compile.put("metrics", byOutput);
+            } else {
+                compile.put("metrics", serialized(model.metrics()));
+            }
             m.put("compile_config", compile);
         }
         if (model.history() != null) {
             m.put("history", model.history().history());
+            m.put("epoch_seconds", model.history().seconds());
+        }
+        TrainingRandom random = model.savedTrainingRandom();
+        if (random != null) {
+            // The random streams of training, so that fit goes on drawing what it would have drawn.
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("seed", random.seed);
+            r.put("epochs", random.epochs);
+            r.put("steps", random.steps);
+            m.put("training_random", r);
         }
         return m;
+    }
+
+    private static List<Object> serialized(List<Object> metrics) {
+        return metrics.stream().map(m -> m instanceof Metric o ? o.serialize() : m).toList();
     }
 
     private static boolean compiled(Model model) {
@@ -114,9 +123,9 @@ public final class ModelFile {
     }
 
     /** Every weight's optimizer state that exists (none before its first update), and the step count. */
-    private static byte[] optimizerState(Model model) {
+    static byte[] optimizerState(Model model) {
         Optimizer optimizer = model.optimizer();
-        List<String> slots = optimizer.slotNames();
+        List<String> slots = optimizer.stateNames();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         model.namedWeights().forEach((weight, value) -> {
             float[][] state = optimizer.state(value.data());
@@ -167,6 +176,9 @@ public final class ModelFile {
         if (compiled) {
             compile(model, meta.getAsJsonObject("compile_config"), name);
         }
+        if (meta.has("training_random")) {
+            model.setTrainingRandom(trainingRandom(meta.get("training_random"), name + "/" + METADATA));
+        }
         if (parts.containsKey(OPTIMIZER)) {
             if (!compiled) {
                 throw new ModelFileException(name + ": " + OPTIMIZER + " without a compile_config in " + METADATA);
@@ -215,6 +227,16 @@ public final class ModelFile {
         return parts;
     }
 
+    private static TrainingRandom trainingRandom(JsonElement e, String where) throws ModelFileException {
+        try {
+            JsonObject r = e.getAsJsonObject();
+            return new TrainingRandom(r.get("seed").getAsLong(), r.get("epochs").getAsLong(), r.get("steps").getAsLong());
+        } catch (RuntimeException ex) {
+            throw new ModelFileException(where + ": training_random must be {\"seed\", \"epochs\", \"steps\"} of"
+                    + " whole numbers (epochs and steps >= 0), got " + Fields.describe(e), ex);
+        }
+    }
+
     private static int formatVersion(JsonObject meta, String where) throws ModelFileException {
         JsonElement v = meta.get("format_version");
         if (v == null) {
@@ -248,17 +270,34 @@ public final class ModelFile {
             Optimizer optimizer = Optimizer.fromConfig(opt.get("class_name").getAsString(),
                     Fields.of(name + "/" + METADATA, "compile_config.optimizer.config.", "the optimizer's config",
                             opt.get("config")));
-            List<String> metrics = new ArrayList<>();
-            c.getAsJsonArray("metrics").forEach(m -> metrics.add(m.getAsString()));
-            String[] metricNames = metrics.toArray(new String[0]);
-            if (c.get("loss").isJsonArray()) {
-                List<Loss> losses = new ArrayList<>();
-                c.getAsJsonArray("loss").forEach(l -> losses.add(readLoss(l)));
-                List<Double> weights = new ArrayList<>();
-                c.getAsJsonArray("loss_weights").forEach(w -> weights.add(w.getAsDouble()));
-                model.compile(optimizer, losses, weights, metricNames);
+            JsonElement m = c.get("metrics");
+            Map<String, List<Object>> byOutput = null;
+            List<Object> metrics = new ArrayList<>();
+            if (m.isJsonObject()) {
+                byOutput = new LinkedHashMap<>();
+                for (Map.Entry<String, JsonElement> e : m.getAsJsonObject().entrySet()) {
+                    List<Object> list = new ArrayList<>();
+                    e.getValue().getAsJsonArray().forEach(x -> list.add(readMetric(x, name)));
+                    byOutput.put(e.getKey(), list);
+                }
             } else {
-                model.compile(optimizer, readLoss(c.get("loss")), metricNames);
+                m.getAsJsonArray().forEach(x -> metrics.add(readMetric(x, name)));
+            }
+            List<Loss> losses = new ArrayList<>();
+            List<Double> weights = null;
+            if (c.get("loss").isJsonArray()) {
+                c.getAsJsonArray("loss").forEach(l -> losses.add(readLoss(l, name)));
+                weights = new ArrayList<>();
+                for (JsonElement w : c.getAsJsonArray("loss_weights")) {
+                    weights.add(w.getAsDouble());
+                }
+            } else {
+                losses.add(readLoss(c.get("loss"), name));
+            }
+            if (byOutput != null) {
+                model.compile(optimizer, losses, weights, byOutput);
+            } else {
+                model.compile(optimizer, losses, weights, metrics.toArray());
             }
         } catch (RuntimeException e) {
             throw new ModelFileException(name + "/" + METADATA + ": bad compile_config: " + e.getMessage(), e);
@@ -269,7 +308,7 @@ public final class ModelFile {
      * Gives the model's new optimizer the saved step count and state, after checking every tensor
      * against the model's weights and the optimizer's slots; nothing is set if anything is wrong.
      */
-    private static void restoreOptimizer(Model model, byte[] bytes, String where) throws IOException {
+    static void restoreOptimizer(Model model, byte[] bytes, String where) throws IOException {
         SafetensorsFile file = Safetensors.read(bytes, where);
         Optimizer optimizer = model.optimizer();
         String saved = file.metadata().get("optimizer");
@@ -288,7 +327,7 @@ public final class ModelFile {
                     + file.metadata().get("iterations"));
         }
         Map<String, Tensor> weights = model.namedWeights();
-        List<String> slots = optimizer.slotNames();
+        List<String> slots = optimizer.stateNames();
         Map<String, float[][]> states = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : file.tensors().entrySet()) {
             String key = e.getKey();
@@ -317,32 +356,31 @@ public final class ModelFile {
         optimizer.setIterations(iterations);
     }
 
-    /**
-     * A loss as Keras's compile config holds it: its name, or, when it has a setting beyond the
-     * defaults ({@code from_logits}), Keras's serialized loss object.
-     */
-    private static Object lossConfig(Loss loss) {
-        if (!loss.fromLogits()) {
-            return loss.name();
+    /** A metric of a compile config: a name as it is, or Keras's serialized metric object. */
+    private static Object readMetric(JsonElement e, String name) {
+        if (e.isJsonPrimitive()) {
+            return e.getAsString();
         }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("name", loss.name());
-        config.put("reduction", "sum_over_batch_size");
-        config.put("from_logits", true);
-        Map<String, Object> object = new LinkedHashMap<>();
-        object.put("module", "keras.losses");
-        object.put("class_name", loss.getClass().getSimpleName());
-        object.put("config", config);
-        object.put("registered_name", null);
-        return object;
+        Fields m = Fields.of(name + "/" + METADATA, "compile_config.metrics.", "a metric", e);
+        String className = m.string("class_name");
+        String registered = m.string("registered_name", null);
+        m.take("module");
+        Fields config = m.objectOrEmpty("config");
+        m.finish();
+        return Metric.fromConfig(className, registered, config);
     }
 
-    private static Loss readLoss(JsonElement e) {
+    /** A loss of a compile config: a name, or Keras's serialized loss object with its config. */
+    private static Loss readLoss(JsonElement e, String name) {
         if (e.isJsonPrimitive()) {
             return Loss.of(e.getAsString());
         }
-        JsonObject config = e.getAsJsonObject().getAsJsonObject("config");
-        JsonElement fromLogits = config.get("from_logits");
-        return Loss.of(config.get("name").getAsString(), fromLogits != null && fromLogits.getAsBoolean());
+        Fields l = Fields.of(name + "/" + METADATA, "compile_config.loss.", "a loss", e);
+        String className = l.string("class_name");
+        l.take("module");
+        l.expectNull("registered_name", "a loss of one's own is saved by its name");
+        Fields config = l.objectOrEmpty("config");
+        l.finish();
+        return Loss.fromConfig(className, config);
     }
 }

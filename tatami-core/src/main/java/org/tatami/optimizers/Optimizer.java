@@ -1,6 +1,6 @@
 package org.tatami.optimizers;
 
-import com.google.gson.JsonPrimitive;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +16,8 @@ import org.tatami.optimizers.schedules.LearningRateSchedule;
  * is kept per parameter array. Each step, as Keras's {@code apply}: the learning rate is taken (a
  * schedule's value at {@link #iterations()}), the gradients are clipped ({@code clipnorm},
  * {@code global_clipnorm} or {@code clipvalue}), the parameters decay ({@code weight_decay}), the
- * optimizer's own rule moves them, and the step count goes up by one.
+ * optimizer's own rule moves them, with {@code use_ema} their moving average follows, and the step count
+ * goes up by one.
  */
 public abstract class Optimizer {
     private float learningRate;
@@ -26,9 +27,14 @@ public abstract class Optimizer {
     private Float clipnorm;
     private Float clipvalue;
     private Float globalClipnorm;
+    private boolean useEma;
+    private float emaMomentum = 0.99f;
+    private Integer emaOverwriteFrequency;
     private long iterations;
     /** State per parameter array, so that freezing or unfreezing layers between fits keeps each one's. */
     private final Map<float[], float[][]> slots = new IdentityHashMap<>();
+    /** With use_ema, each parameter array's moving average (Keras's "average" variables). */
+    private final Map<float[], float[]> averages = new IdentityHashMap<>();
 
     protected Optimizer(float learningRate) {
         setLearningRate(learningRate);
@@ -99,6 +105,50 @@ public abstract class Optimizer {
         return this;
     }
 
+    /**
+     * Keras's {@code use_ema}: keeps an exponential moving average of the weights, which {@code fit} puts in
+     * place of the weights when it ends ({@link #finalizeVariableValues}).
+     */
+    public Optimizer useEma(boolean on) {
+        this.useEma = on;
+        return this;
+    }
+
+    /** Keras's {@code ema_momentum}, 0.99 by default: {@code average = momentum * average + (1 - momentum) * weight}. */
+    public Optimizer emaMomentum(double momentum) {
+        if (!(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("`ema_momentum` must be in the range [0, 1]. Received: ema_momentum="
+                    + momentum);
+        }
+        this.emaMomentum = (float) momentum;
+        return this;
+    }
+
+    /**
+     * Keras's {@code ema_overwrite_frequency}: every this many steps the weights are replaced by their
+     * moving average; null (the default) only at the end of {@code fit}.
+     */
+    public Optimizer emaOverwriteFrequency(Integer steps) {
+        if (steps != null && steps < 1) {
+            throw new IllegalArgumentException("`ema_overwrite_frequency` must be an integer >= 1 or None. Received:"
+                    + " ema_overwrite_frequency=" + steps);
+        }
+        this.emaOverwriteFrequency = steps;
+        return this;
+    }
+
+    public boolean useEma() {
+        return useEma;
+    }
+
+    public float emaMomentum() {
+        return emaMomentum;
+    }
+
+    public Integer emaOverwriteFrequency() {
+        return emaOverwriteFrequency;
+    }
+
     /** Null when not set, as Keras's None. */
     public Float weightDecay() {
         return weightDecay;
@@ -161,7 +211,41 @@ public abstract class Optimizer {
             float[] p = params.get(i);
             update(p, grads.get(i), slots.computeIfAbsent(p, k -> newSlots(k.length)), lr, step);
         }
+        if (useEma) {
+            updateAverages(params);
+            if (emaOverwriteFrequency != null && step % emaOverwriteFrequency == 0) {
+                finalizeVariableValues(params);
+            }
+        }
         iterations = step;
+    }
+
+    /** Keras's moving average: at the first step the weights themselves (momentum 0), then the blend. */
+    private void updateAverages(List<float[]> params) {
+        float momentum = iterations == 0 ? 0f : emaMomentum;
+        float rest = 1 - momentum;
+        for (float[] p : params) {
+            float[] average = averages.computeIfAbsent(p, k -> new float[k.length]);
+            for (int i = 0; i < p.length; i++) {
+                average[i] = momentum * average[i] + rest * p[i];
+            }
+        }
+    }
+
+    /**
+     * Keras's {@code finalize_variable_values}: with use_ema, the weights become their moving averages
+     * ({@code fit} calls it when it ends); without, nothing happens.
+     */
+    public void finalizeVariableValues(List<float[]> params) {
+        if (!useEma) {
+            return;
+        }
+        for (float[] p : params) {
+            float[] average = averages.get(p);
+            if (average != null) {
+                System.arraycopy(average, 0, p, 0, p.length);
+            }
+        }
     }
 
     /** Keras's {@code _clip_gradients}: at most one of the three is set. */
@@ -219,34 +303,57 @@ public abstract class Optimizer {
     /** Updates {@code param} in place with learning rate {@code lr}; {@code step} counts from 1. */
     protected abstract void update(float[] param, float[] grad, float[][] state, float lr, long step);
 
-    /** A copy of the state of {@code param} (one array per {@link #slotNames()}), or null before its first update. */
+    /** The names of {@link #state} arrays: the slots, then {@code average} with use_ema. */
+    public List<String> stateNames() {
+        List<String> names = new ArrayList<>(slotNames());
+        if (useEma) {
+            names.add("average");
+        }
+        return names;
+    }
+
+    /**
+     * A copy of the state of {@code param}, one array per {@link #stateNames()} (the slots, then the moving
+     * average with use_ema), or null before its first update.
+     */
     public float[][] state(float[] param) {
         float[][] s = slots.get(param);
         if (s == null) {
             return null;
         }
-        float[][] copy = new float[s.length][];
+        float[][] copy = new float[stateNames().size()][];
         for (int i = 0; i < s.length; i++) {
             copy[i] = s[i].clone();
+        }
+        if (useEma) {
+            float[] average = averages.get(param);
+            copy[s.length] = average == null ? new float[param.length] : average.clone();
         }
         return copy;
     }
 
-    /** Sets the state of {@code param}, as a checkpoint restores it: one array per slot, each its size. */
+    /** Sets the state of {@code param}, as a checkpoint restores it: one array per {@link #stateNames()}, each its size. */
     public void setState(float[] param, float[][] state) {
-        if (state.length != slotNames().size()) {
-            throw new IllegalArgumentException(className() + " keeps " + slotNames() + " per parameter, got "
+        List<String> names = stateNames();
+        if (state.length != names.size()) {
+            throw new IllegalArgumentException(className() + " keeps " + names + " per parameter, got "
                     + state.length + " array(s)");
         }
-        float[][] s = new float[state.length][];
         for (int i = 0; i < state.length; i++) {
             if (state[i].length != param.length) {
-                throw new IllegalArgumentException(slotNames().get(i) + " has " + state[i].length
+                throw new IllegalArgumentException(names.get(i) + " has " + state[i].length
                         + " values for a parameter of " + param.length);
             }
+        }
+        int own = slotNames().size();
+        float[][] s = new float[own][];
+        for (int i = 0; i < own; i++) {
             s[i] = state[i].clone();
         }
         slots.put(param, s);
+        if (useEma) {
+            averages.put(param, state[own].clone());
+        }
     }
 
     /** Keras's class name: {@code Adam}, {@code SGD}, {@code RMSprop}, ... */
@@ -266,9 +373,9 @@ public abstract class Optimizer {
         c.put("clipnorm", decimal(clipnorm));
         c.put("global_clipnorm", decimal(globalClipnorm));
         c.put("clipvalue", decimal(clipvalue));
-        c.put("use_ema", false);
-        c.put("ema_momentum", 0.99);
-        c.put("ema_overwrite_frequency", null);
+        c.put("use_ema", useEma);
+        c.put("ema_momentum", decimal(emaMomentum));
+        c.put("ema_overwrite_frequency", emaOverwriteFrequency);
         c.put("loss_scale_factor", null);
         c.put("gradient_accumulation_steps", null);
         return c;
@@ -321,9 +428,9 @@ public abstract class Optimizer {
         clipvalue = optional(c, "clipvalue");
         globalClipnorm = optional(c, "global_clipnorm");
         oneClip(clipnorm, clipvalue, globalClipnorm);
-        c.expect("use_ema", new JsonPrimitive(false), "tatami keeps no moving average of the weights");
-        // Keras writes these whether or not use_ema is on; without it they change nothing.
-        c.number("ema_momentum", 0.99);
+        useEma(c.bool("use_ema", false));
+        emaMomentum(c.number("ema_momentum", 0.99));
+        emaOverwriteFrequency(c.isNull("ema_overwrite_frequency") ? null : c.integer("ema_overwrite_frequency"));
         c.take("ema_overwrite_frequency");
         c.expectNull("loss_scale_factor", "tatami trains in float32, without loss scaling");
         c.expectNull("gradient_accumulation_steps", "tatami updates after every batch");

@@ -228,15 +228,23 @@ public final class Tensor {
         int rows = data.length / k;
         int[] out = new int[rows];
         for (int r = 0; r < rows; r++) {
-            int best = 0;
-            for (int j = 1; j < k; j++) {
-                if (data[r * k + j] > data[r * k + best]) {
-                    best = j;
-                }
-            }
-            out[r] = best;
+            out[r] = argmax(data, r * k, k);
         }
         return IntTensor.of(out, Arrays.copyOf(shape, shape.length - 1));
+    }
+
+    /**
+     * The index of the largest of {@code v[offset .. offset + width)}, the first one on ties: the rule every
+     * prediction, metric and score in tatami picks its class by.
+     */
+    public static int argmax(float[] v, int offset, int width) {
+        int best = 0;
+        for (int j = 1; j < width; j++) {
+            if (v[offset + j] > v[offset + best]) {
+                best = j;
+            }
+        }
+        return best;
     }
 
     /** Bit-for-bit equality of shape and values. */

@@ -136,6 +136,16 @@ class KerasCallbacksTest {
         public void saveWeights(Path file) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public void requestBackup(Path file) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String restoreBackup(Path file) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     /** Feeds {@code key} values epoch by epoch; returns the epoch (from 0) at which a stop was asked, or -1. */
@@ -173,6 +183,11 @@ class KerasCallbacksTest {
         // min_delta: 0.75 is not better than 0.8 by more than 0.1
         assertEquals(2, feed(new EarlyStopping().minDelta(0.1), new Control(), "val_loss", 1.0, 0.8, 0.75, 0.1));
         assertEquals(-1, feed(new EarlyStopping(), new Control(), "val_loss", 1.0, 0.8, 0.75, 0.1));
+        // mode "auto": AUC, precision and recall improve upwards, as Keras's metrics of direction "up".
+        for (String metric : List.of("val_auc", "precision", "val_recall", "val_sparse_top_k_categorical_accuracy")) {
+            assertEquals(-1, feed(new EarlyStopping().monitor(metric), new Control(), metric, 0.5, 0.6, 0.7), metric);
+            assertEquals(1, feed(new EarlyStopping().monitor(metric), new Control(), metric, 0.7, 0.6, 0.5), metric);
+        }
     }
 
     @Test
@@ -260,6 +275,23 @@ class KerasCallbacksTest {
         Model last = Model.load(dir.resolve("run").resolve(
                 String.format(java.util.Locale.ROOT, "ckpt-03-%.2f.tatami", h.get("val_loss").get(2))));
         assertArrayEquals(flat(m.getWeights()), flat(last.getWeights()));
+    }
+
+    /** save_freq=2 with 3 batches per epoch: batches counted across epochs, {batch} from 1, as Keras. */
+    @Test
+    void checkpointEveryNBatches() throws IOException {
+        Sequential m = model(0.05);
+        String pattern = dir.resolve("batches").resolve("w-{epoch}-{batch}.safetensors").toString();
+        fit(m, 2, true, new ModelCheckpoint(pattern).saveWeightsOnly(true).saveFreq(2));
+        try (Stream<Path> files = Files.list(dir.resolve("batches"))) {
+            assertEquals(List.of("w-1-2.safetensors", "w-2-1.safetensors", "w-2-3.safetensors"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        Sequential other = model(0.05);
+        other.loadWeights(dir.resolve("batches").resolve("w-2-3.safetensors"));
+        assertArrayEquals(flat(m.getWeights()), flat(other.getWeights()));
+        assertThrows(IllegalArgumentException.class, () -> new ModelCheckpoint("x.tatami").saveFreq("batch"));
+        assertThrows(IllegalArgumentException.class, () -> new ModelCheckpoint("x.tatami").saveFreq(0));
     }
 
     @Test

@@ -83,6 +83,51 @@ class LossGradientTest {
         assertEquals(3.166666666666667, loss.compute(pred, target, 2, 3, null, 1f), 1e-12);
     }
 
+    @Test
+    void binaryCrossentropy() {
+        // -ln(0.75) per element, averaged over the row.
+        float[] p = {0.25f, 0.75f};
+        assertEquals(0.2876820724517809, new BinaryCrossentropy().compute(p, new float[] {0, 1}, 1, 2, null, 1f), 1e-12);
+        // Smoothing 0.2: targets 0.1 and 0.9; each element -(0.1 ln 0.25 + 0.9 ln 0.75) (0.2 is held as the
+        // float32 0.2000000030, as Keras holds it: 2e-9 off).
+        assertEquals(0.3975433013185919, new BinaryCrossentropy(false, 0.2).compute(p, new float[] {0, 1}, 1, 2, null,
+                1f), 1e-8);
+        // Keras's documented example: bce([0, 1, 0, 0], [-18.6, 0.51, 2.94, -12.8], from_logits) = 0.865, and
+        // the same over two rows of two is 0.865 per row.
+        float[] z = {-18.6f, 0.51f, 2.94f, -12.8f};
+        assertEquals(0.865, new BinaryCrossentropy(true).compute(z, new float[] {0, 1, 0, 0}, 1, 4, null, 1f), 5e-4);
+        assertEquals(2 * 0.865, new BinaryCrossentropy(true).compute(z, new float[] {0, 1, 0, 0}, 2, 2, null, 1f), 1e-3);
+        // Large logits stay finite.
+        assertEquals(1000.0, new BinaryCrossentropy(true).compute(new float[] {-1000}, new float[] {1}, 1, 1, null, 1f),
+                1e-9);
+    }
+
+    @Test
+    void categoricalLabelSmoothing() {
+        // Smoothing 0.3 over 3 classes: [0, 1, 0] becomes [0.1, 0.8, 0.1];
+        // -(0.1 ln 0.125 + 0.8 ln 0.625 + 0.1 ln 0.25).
+        float[] p = {0.125f, 0.625f, 0.25f};
+        assertEquals(0.7225764936765611, new CategoricalCrossentropy(false, 0.3).compute(p, new float[] {0, 1, 0}, 1, 3,
+                null, 1f), 1e-7);
+        assertEquals(new CategoricalCrossentropy(false, 0.3).compute(p, new float[] {0, 1, 0}, 1, 3, null, 1f),
+                new CategoricalCrossentropy().compute(p, new float[] {0.1f, 0.8f, 0.1f}, 1, 3, null, 1f), 1e-7);
+        assertThrows(IllegalArgumentException.class, () -> new CategoricalCrossentropy(false, 1.5));
+    }
+
+    @Test
+    void huberAndMeanAbsoluteError() {
+        // Errors 0.5, 3, -2 with delta 1: 0.125, 3 - 0.5, 2 - 0.5; mean 1.375.
+        assertEquals(1.375, new Huber().compute(new float[] {0.5f, 3, -2}, new float[3], 1, 3, null, 1f), 1e-12);
+        // Keras's documented example: 0.155.
+        float[] pred = {0.6f, 0.4f, 0.4f, 0.6f};
+        float[] target = {0, 1, 0, 0};
+        assertEquals(2 * 0.155, new Huber().compute(pred, target, 2, 2, null, 1f), 1e-7);
+        // delta 2, error 5: 2 * 5 - 2.
+        assertEquals(8.0, new Huber(2).compute(new float[] {5}, new float[] {0}, 1, 1, null, 1f), 1e-12);
+        // Keras's documented example for mae: [[0, 1], [0, 0]] against [[1, 1], [1, 0]] is 0.5 per row.
+        assertEquals(1.0, new MeanAbsoluteError().compute(new float[] {1, 1, 1, 0}, target, 2, 2, null, 1f), 1e-12);
+    }
+
     /** Keras clips probabilities to [1e-7, 1 - 1e-7]; where the clip is active the gradient is zero. */
     @Test
     void clippedProbabilities() {
@@ -115,6 +160,35 @@ class LossGradientTest {
         float[] targets = {0, 0, 1, 0, 0.25f, 0.5f, 0, 0.5f, 0.1f, 0.2f, 0.3f, 0.2f};
         checkGradient(new CategoricalCrossentropy(), probabilities(rnd, 12), targets, 3, 4, H);
         checkGradient(new CategoricalCrossentropy(true), uniform(rnd, 12, -3, 3), targets, 3, 4, H);
+    }
+
+    @Test
+    void binaryAndSmoothedGradients() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        float[] targets = {0, 1, 1, 0, 0.25f, 0.5f, 0, 0.5f, 1, 0, 0.3f, 1};
+        // Within [0.1, 0.9]: -ln(1 - p) curves as sharply near 1 as -ln(p) near 0.
+        checkGradient(new BinaryCrossentropy(), uniform(rnd, 12, 0.1, 0.9), targets, 3, 4, H);
+        checkGradient(new BinaryCrossentropy(false, 0.1), uniform(rnd, 12, 0.1, 0.9), targets, 3, 4, H);
+        checkGradient(new BinaryCrossentropy(true, 0.2), uniform(rnd, 12, -3, 3), targets, 3, 4, H);
+        float[] oneHot = {0, 0, 1, 0, 1, 0, 0, 0, 0, 0.5f, 0.5f, 0};
+        checkGradient(new CategoricalCrossentropy(false, 0.1), probabilities(rnd, 12), oneHot, 3, 4, H);
+        checkGradient(new CategoricalCrossentropy(true, 0.25), uniform(rnd, 12, -3, 3), oneHot, 3, 4, H);
+        float[] z = uniform(rnd, 12, -2, 2);
+        checkFused(new CategoricalCrossentropy(false, 0.2), z, oneHot);
+    }
+
+    /**
+     * Huber and MAE are piecewise quadratic and linear: central differences with h = 0.01 are exact
+     * but for float rounding of the shifted predictions, provided no kink (|e| = delta, e = 0) lies within
+     * h; the errors here stay 0.05 away from them.
+     */
+    @Test
+    void huberAndAbsoluteErrorGradients() {
+        float[] pred = {0.3f, -0.4f, 2.5f, -1.7f, 0.9f, 1.2f};
+        float[] target = {0, 0, 0, 0.2f, 0.1f, -1};
+        checkGradient(new Huber(), pred, target, 2, 3, 0.01);
+        checkGradient(new Huber(0.5), pred, target, 2, 3, 0.01);
+        checkGradient(new MeanAbsoluteError(), pred, target, 2, 3, 0.01);
     }
 
     /**

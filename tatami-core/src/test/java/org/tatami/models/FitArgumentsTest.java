@@ -182,24 +182,24 @@ class FitArgumentsTest {
     }
 
     /**
-     * Epochs are numbered from initial_epoch, and resuming there continues the run to the bit (without
-     * shuffling: each fit starts its shuffled order afresh, as it did before initial_epoch).
+     * Epochs are numbered from initial_epoch, and resuming there continues the run to the bit, shuffled:
+     * the model's training streams count epochs and steps across fits.
      */
     @Test
     void initialEpochNumbersTheEpochsAndResumes() {
         Sequential straight = model(8, 0.01, true);
-        History all = straight.fit(X, Y, new FitOptions().batchSize(32).epochs(3).shuffle(false).verbose(0));
+        History all = straight.fit(X, Y, new FitOptions().batchSize(32).epochs(3).verbose(0));
 
         Sequential resumed = model(8, 0.01, true);
-        resumed.fit(X, Y, new FitOptions().batchSize(32).epochs(1).shuffle(false).verbose(0));
+        resumed.fit(X, Y, new FitOptions().batchSize(32).epochs(1).verbose(0));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        History rest = resumed.fit(X, Y, new FitOptions().batchSize(32).epochs(3).initialEpoch(1).shuffle(false)
+        History rest = resumed.fit(X, Y, new FitOptions().batchSize(32).epochs(3).initialEpoch(1)
                 .verbose(0)
                 .callbacks(new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), false)));
         assertWeightsEqual(straight, resumed);
         assertEquals(List.of(1, 2), rest.epoch());
         assertEquals(all.get("loss").subList(1, 3), rest.get("loss"));
-        assertTrue(rest.toCsv().startsWith("epoch,loss,accuracy\n1,"), rest.toCsv());
+        assertTrue(rest.toCsv().startsWith("epoch,loss,accuracy,learning_rate,seconds\n1,"), rest.toCsv());
         String printed = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(printed.startsWith("Epoch 2/3\n") && printed.contains("\nEpoch 3/3\n"), printed);
         assertEquals(0, resumed.fit(X, Y, new FitOptions().epochs(3).initialEpoch(3).verbose(0)).epochs());

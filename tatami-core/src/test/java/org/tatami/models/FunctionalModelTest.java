@@ -195,7 +195,7 @@ class FunctionalModelTest {
                 Map.of("classes", ys.get(0), "value", ys.get(1)),
                 new FitOptions().batchSize(30).epochs(3).verbose(0).validationData(xs, ys));
         assertEquals(List.of("loss", "classes_loss", "value_loss", "classes_accuracy", "val_loss", "val_classes_loss",
-                "val_value_loss", "val_classes_accuracy"), List.copyOf(h.history().keySet()));
+                "val_value_loss", "val_classes_accuracy", "learning_rate"), List.copyOf(h.history().keySet()));
         Map<String, Double> eval = model.evaluate(xs, ys);
         assertEquals(eval.get("classes_loss") + 0.5 * eval.get("value_loss"), eval.get("loss"), 1e-9,
                 "the loss is the weighted sum");

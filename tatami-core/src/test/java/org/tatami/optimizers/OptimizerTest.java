@@ -335,13 +335,47 @@ class OptimizerTest {
                 "use_ema", "ema_momentum", "ema_overwrite_frequency", "loss_scale_factor",
                 "gradient_accumulation_steps", "beta_1", "beta_2", "epsilon", "amsgrad"), List.copyOf(adam.keySet()));
         assertEquals("SGD", new SGD().config().get("name"));
+        Optimizer withEma = new Adam().useEma(true).emaMomentum(0.95).emaOverwriteFrequency(7);
+        Optimizer emaBack = Optimizer.fromConfig("Adam", Fields.of("t", "", "c", gson.toJsonTree(withEma.config())));
+        assertTrue(emaBack.useEma());
+        assertEquals(0.95f, emaBack.emaMomentum());
+        assertEquals(7, emaBack.emaOverwriteFrequency());
         // Options tatami does not implement are refused, not dropped.
-        JsonObject ema = gson.toJsonTree(new Adam().config()).getAsJsonObject();
-        ema.addProperty("use_ema", true);
-        assertThrows(ModelConfigException.class, () -> Optimizer.fromConfig("Adam", Fields.of("t", "", "c", ema)));
+        JsonObject scaled = gson.toJsonTree(new Adam().config()).getAsJsonObject();
+        scaled.addProperty("loss_scale_factor", 128);
+        assertThrows(ModelConfigException.class, () -> Optimizer.fromConfig("Adam", Fields.of("t", "", "c", scaled)));
         JsonObject noDecay = gson.toJsonTree(new AdamW().config()).getAsJsonObject();
         noDecay.add("weight_decay", JsonNull.INSTANCE);
         assertThrows(ModelConfigException.class, () -> Optimizer.fromConfig("AdamW", Fields.of("t", "", "c", noDecay)));
+    }
+
+    /**
+     * Keras's use_ema, by hand with SGD(0.1), gradient 1, momentum 0.9 and an overwrite every 3 steps: the
+     * average is the weight after the first step (momentum 0 there), then 0.9 average + 0.1 weight.
+     * Steps: weight 0.9, 0.8, 0.7, average 0.9, 0.89, 0.871 (and the weight becomes 0.871 at step 3);
+     * step 4: weight 0.771, average 0.9 * 0.871 + 0.1 * 0.771 = 0.861, which fit's end puts in place.
+     */
+    @Test
+    void emaFollowsTheWeightsAsKeras() {
+        float[] p = {1f};
+        Optimizer sgd = new SGD(0.1).useEma(true).emaMomentum(0.9).emaOverwriteFrequency(3);
+        double[] weights = {0.9, 0.8, 0.871, 0.771};
+        double[] averages = {0.9, 0.89, 0.871, 0.861};
+        for (int step = 0; step < 4; step++) {
+            sgd.apply(List.of(p), List.of(new float[] {1f}));
+            assertEquals(weights[step], p[0], 1e-6, "weight after step " + (step + 1));
+            assertEquals(List.of("average"), sgd.stateNames());
+            assertEquals(averages[step], sgd.state(p)[0][0], 1e-6, "average after step " + (step + 1));
+        }
+        sgd.finalizeVariableValues(List.of(p));
+        assertEquals(0.861, p[0], 1e-6);
+        float[] q = {1f};
+        Optimizer plain = new SGD(0.1);
+        plain.apply(List.of(q), List.of(new float[] {1f}));
+        plain.finalizeVariableValues(List.of(q));
+        assertEquals(0.9f, q[0], "without use_ema nothing is swapped in");
+        assertThrows(IllegalArgumentException.class, () -> new SGD().emaMomentum(1.5));
+        assertThrows(IllegalArgumentException.class, () -> new SGD().emaOverwriteFrequency(0));
     }
 
     // ---- references in double ----

@@ -13,7 +13,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.tatami.activations.ActivationFunction;
-import org.tatami.metrics.Accuracy;
 import org.tatami.tensor.Tensor;
 
 /**
@@ -104,7 +103,7 @@ final class Scoring implements MapPartitionsFunction<Row, Row> {
             }
             if (valid.get(i)) {
                 int off = k++ * classes;
-                values[row.length()] = (double) Accuracy.argmax(probs, off, classes);
+                values[row.length()] = (double) Tensor.argmax(probs, off, classes);
                 if (probabilities) {
                     double[] p = new double[classes];
                     for (int c = 0; c < classes; c++) {

@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -14,15 +13,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
-import org.tatami.Tatami;
 import org.tatami.callbacks.Callback;
 import org.tatami.layers.BatchStatistics;
 import org.tatami.layers.Layer;
-import org.tatami.models.EpochOrder;
 import org.tatami.models.FitOptions;
 import org.tatami.models.Gradients;
 import org.tatami.models.History;
 import org.tatami.models.Model;
+import org.tatami.models.TrainingRandom;
 import org.tatami.tensor.Shape;
 import org.tatami.tensor.Tensor;
 
@@ -50,16 +48,14 @@ import org.tatami.tensor.Tensor;
  *   <li>a task that fails, or runs on an executor that is lost, is run again by Spark on the same
  *       weights and rows (a lost partition is read again from the data), giving the same gradients.</li>
  * </ul>
- * Random draws (shuffling, dropout) come from tatami's session, as a fresh model's first {@code fit}
- * takes them. Layers that use the batch's statistics in training (BatchNormalization) are refused: their
+ * Random draws (shuffling, dropout) come from the model's training streams
+ * ({@code Model.trainingRandom()}), as its {@code fit} takes them. Layers that use the batch's statistics in training (BatchNormalization) are refused: their
  * statistics would be per share, and their moving averages would stay on the executors.
  */
 public final class SparkTrainer implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Spreads the shares' dropout seeds; the first share keeps the step's seed, as a one-partition fit. */
     private static final long SHARE_SEED = 0xD1B54A32D192ED03L;
-    /** fit's step seeds: noiseSeed + STEP_SEED * (global step). */
-    private static final long STEP_SEED = 0x632BE59BD9B4E019L;
 
     private String inputCol = "features";
     private String labelCol = "label";
@@ -105,8 +101,6 @@ public final class SparkTrainer implements Serializable {
                     + " memory; on Spark, give validation rows to fit and weigh nothing");
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        SplittableRandom shuffleRandom = Tatami.newRandom();
-        long noiseSeed = Tatami.newRandom().nextLong();
         Broadcast<ModelBytes> file = sc.broadcast(ModelBytes.of(model));
         JavaRDD<Shard> shards = shards(data, model);
         JavaRDD<Shard> valShards = validation == null ? null : shards(validation, model);
@@ -115,7 +109,7 @@ public final class SparkTrainer implements Serializable {
             if (valShards != null) {
                 valShards.count();
             }
-            return run(model, sc, file, shards, offsets(sizes), valShards, options, shuffleRandom, noiseSeed);
+            return run(model, sc, file, shards, offsets(sizes), valShards, options);
         } finally {
             shards.unpersist(false);
             if (valShards != null) {
@@ -126,8 +120,7 @@ public final class SparkTrainer implements Serializable {
     }
 
     private History run(Model model, JavaSparkContext sc, Broadcast<ModelBytes> file, JavaRDD<Shard> shards,
-                        long[] offsets, JavaRDD<Shard> valShards, FitOptions options, SplittableRandom shuffleRandom,
-                        long noiseSeed) {
+                        long[] offsets, JavaRDD<Shard> valShards, FitOptions options) {
         int samples = Math.toIntExact(offsets[offsets.length - 1]);
         if (samples == 0) {
             throw new IllegalArgumentException("the training data has no rows");
@@ -139,19 +132,21 @@ public final class SparkTrainer implements Serializable {
         int[] order = new int[samples];
         Arrays.setAll(order, i -> i);
         History history = new History();
+        // The model's own random streams, drawn as fit draws them: one partition trains as fit does.
+        TrainingRandom random = model.trainingRandom();
         model.stopTraining(false);
         callbacks.forEach(c -> c.setModel(model));
         callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps, samples));
-        // Numbers the steps of the whole run, for the per-step noise seeds (dropout), as fit does.
-        long globalStep = (long) options.initialEpoch() * steps;
         for (int epoch = options.initialEpoch(); epoch < options.epochs() && !model.stopTraining(); epoch++) {
             int ep = epoch;
+            long start = System.nanoTime();
             callbacks.forEach(c -> c.onEpochBegin(ep));
+            long shuffle = random.startEpoch();
             if (options.shuffle()) {
-                EpochOrder.shuffle(order, shuffleRandom);
+                random.shuffle(order, shuffle);
             }
             double[] lossSums = new double[outs];
-            long[] correct = new long[outs];
+            double[][][] metrics = null;
             Map<String, Double> logs = new LinkedHashMap<>();
             boolean cutShort = false;
             for (int step = 0; step < steps; step++) {
@@ -161,16 +156,16 @@ public final class SparkTrainer implements Serializable {
                 }
                 int from = step * batch;
                 int count = Math.min(batch, samples - from);
-                long seed = noiseSeed + STEP_SEED * globalStep++;
+                long seed = random.nextStepSeed();
                 sc.setJobDescription("tatami: epoch " + (epoch + 1) + ", step " + (step + 1));
                 Gradients g = step(model, sc, file, shards, shares(order, from, count, offsets), count, seed);
                 model.applyGradients(g);
                 for (int k = 0; k < outs; k++) {
                     lossSums[k] += g.lossSums()[k];
-                    correct[k] += g.correct()[k];
                 }
+                metrics = addStates(metrics, g.metrics());
                 logs.clear();
-                logs.putAll(model.logs(lossSums, correct, from + count));
+                logs.putAll(model.logs(lossSums, metrics, from + count));
                 int s = step + 1;
                 callbacks.forEach(c -> c.onBatchEnd(s, logs));
             }
@@ -183,12 +178,40 @@ public final class SparkTrainer implements Serializable {
                     : options.validationDataset() != null ? model.evaluate(options.validationDataset())
                     : Map.of();
             val.forEach((k, v) -> logs.put("val_" + k, v));
+            double rate = model.optimizer().learningRate();
             callbacks.forEach(c -> c.onEpochEnd(ep, logs));
-            history.append(ep, logs);
+            logs.putIfAbsent("learning_rate", rate);
+            history.append(ep, logs, (System.nanoTime() - start) / 1e9);
         }
         sc.setJobDescription(null);
+        if (options.epochs() > 0) {
+            // As fit: with use_ema the weights become their moving averages now.
+            model.optimizer().finalizeVariableValues(model.trainableWeights().stream().map(Tensor::data).toList());
+        }
         callbacks.forEach(Callback::onTrainEnd);
         return history;
+    }
+
+    /** The epoch's metric states so far plus a step's, added in step order; {@code sum} null at the first step. */
+    private static double[][][] addStates(double[][][] sum, double[][][] step) {
+        if (sum == null) {
+            double[][][] copy = new double[step.length][][];
+            for (int k = 0; k < step.length; k++) {
+                copy[k] = new double[step[k].length][];
+                for (int m = 0; m < step[k].length; m++) {
+                    copy[k][m] = step[k][m].clone();
+                }
+            }
+            return copy;
+        }
+        for (int k = 0; k < sum.length; k++) {
+            for (int m = 0; m < sum[k].length; m++) {
+                for (int i = 0; i < sum[k][m].length; i++) {
+                    sum[k][m][i] += step[k][m][i];
+                }
+            }
+        }
+        return sum;
     }
 
     /** One step's gradients: each partition's share on the executors, added on the driver in partition order. */

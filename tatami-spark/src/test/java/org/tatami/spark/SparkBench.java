@@ -23,7 +23,6 @@ import org.tatami.callbacks.Callback;
 import org.tatami.data.Images;
 import org.tatami.data.Invert;
 import org.tatami.data.Mnist;
-import org.tatami.metrics.Accuracy;
 import org.tatami.models.FitOptions;
 import org.tatami.models.History;
 import org.tatami.models.Model;
@@ -321,7 +320,7 @@ public final class SparkBench {
     private static int[] argMax(float[] p) {
         int[] out = new int[p.length / 10];
         for (int i = 0; i < out.length; i++) {
-            out[i] = Accuracy.argmax(p, i * 10, 10);
+            out[i] = Tensor.argmax(p, i * 10, 10);
         }
         return out;
     }

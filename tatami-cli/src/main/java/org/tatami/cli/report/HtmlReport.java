@@ -195,14 +195,15 @@ public final class HtmlReport {
             for (String metric : h.keySet()) {
                 out("<th class=\"num\">").text(metric).out("</th>");
             }
-            out("</tr></thead>\n<tbody>\n");
+            out("<th class=\"num\">seconds</th></tr></thead>\n<tbody>\n");
             // Epochs numbered from 0, as the DataFrame the seed notebook builds from history.history.
             for (int e = 0; e < r.history().epochs(); e++) {
                 out("<tr><td class=\"num\">").out(Integer.toString(e)).out("</td>");
                 for (List<Double> values : h.values()) {
                     out("<td class=\"num\">").text(metric(values.get(e))).out("</td>");
                 }
-                out("</tr>\n");
+                out("<td class=\"num\">").text(String.format(Locale.ROOT, "%.2f", r.history().seconds().get(e)))
+                        .out("</td></tr>\n");
             }
             out("</tbody>\n</table>\n</div>\n</section>\n");
         }
