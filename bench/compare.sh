@@ -13,12 +13,15 @@ rounds of each engine's seconds per epoch, inference images/s (batches of 1000),
 and peak RSS, with the ratios tatami/torch, and this machine's FMA peak.
 
 options:
-  --epochs N        training epochs per run of seed and convnet (default 2); seconds per epoch is the
+  --epochs N        training epochs per training run (default 2); seconds per epoch is the
                     median over the epochs after the first when there are several
   --rounds N        runs of each engine per workload (default 2)
-  --workloads LIST  comma-separated, from seed,convnet,inference,resnet (default: seed,convnet,
-                    inference); inference trains the seed model for 1 epoch, then measures
-                    inference only; resnet is ModelZoo.resnet() against bench/peers/resnet_workload.py
+  --workloads LIST  comma-separated, from seed,convnet,inference,resnet,fashion (default: seed,
+                    convnet,inference); inference trains the seed model for 1 epoch, then measures
+                    inference only; resnet is ModelZoo.resnet() against bench/peers/resnet_workload.py;
+                    fashion is the FashionResNet example's training (ModelZoo.fashionResnet() with
+                    flips and shifts, CosineDecay, validation_split 0.1 on Fashion-MNIST) against
+                    bench/peers/fashion_workload.py
   --peer-blas B     the BLAS under the PyTorch peer: reference (default, Debian's python3-torch as
                     installed) or openblas (Debian's libopenblas0-openmp unpacked into a cache
                     folder with apt-get download, once, and put in front with LD_LIBRARY_PATH, with
@@ -31,12 +34,14 @@ options:
 environment:
   PEERS_DIR     the peer scripts (default: ../shared/peers beside the repository)
   MNIST_DIR     the MNIST folder the peer reads (default: the copy bundled in tatami-core)
+  FASHION_MNIST_DIR  the Fashion-MNIST folder both engines read for fashion (default: Debian's
+                dataset-fashion-mnist, /usr/share/datasets/fashion-mnist)
   TORCH_PYTHON  a Python with torch (default: /usr/bin/python3, for Debian's python3-torch)
   JAVA_OPTS     extra JVM options for tatami's runs (e.g. -XX:MaxVectorSize=16 for 4-float vectors)
   OPENBLAS_DIR  where --peer-blas openblas unpacks OpenBLAS (default: ${XDG_CACHE_HOME:-~/.cache}/tatami-openblas)
   BENCH_LOCK    the lock file shared by timed runs (default: /tmp/cpu-bench.lock)
 
-exit status: 0 done; 1 a run failed; 2 bad option, or the peer scripts or torch are missing
+exit status: 0 done; 1 a run failed; 2 bad option, or the peer scripts, torch or Fashion-MNIST are missing
 (Debian's python3-torch is installed with apt-get when it is missing and the script runs as root).
 USAGE
 }
@@ -72,8 +77,12 @@ for n in "$EPOCHS" "$ROUNDS" "$THREADS"; do
 done
 IFS=, read -r -a WORKLOAD_LIST <<< "$WORKLOADS"
 for w in "${WORKLOAD_LIST[@]}"; do
-  case "$w" in seed|convnet|inference|resnet) ;; *) die "unknown workload '$w' (expected seed, convnet, inference, resnet)" ;; esac
+  case "$w" in seed|convnet|inference|resnet|fashion) ;; *) die "unknown workload '$w' (expected seed, convnet, inference, resnet, fashion)" ;; esac
 done
+FASHION_DIR=${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
+if [[ ",$WORKLOADS," == *,fashion,* ]] && [ ! -f "$FASHION_DIR/train-images-idx3-ubyte.gz" ]; then
+  die "the fashion workload needs Fashion-MNIST in $FASHION_DIR: apt-get install dataset-fashion-mnist (Debian's package), or set FASHION_MNIST_DIR to a folder of its four IDX .gz files"
+fi
 case "$PEER_BLAS" in reference|openblas) ;; *) die "unknown --peer-blas '$PEER_BLAS' (expected reference or openblas)" ;; esac
 
 export PEERS_DIR=${PEERS_DIR:-$ROOT/../shared/peers}
@@ -135,7 +144,7 @@ run() {
   fi
 }
 
-java_cmd=(java --add-modules jdk.incubator.vector ${JAVA_OPTS:-} -cp "$JAR")
+java_cmd=(java --add-modules jdk.incubator.vector ${JAVA_OPTS:-} ${FASHION_MNIST_DIR:+"-Dtatami.fashionMnist=$FASHION_MNIST_DIR"} -cp "$JAR")
 run "$OUT/peak.log" "${java_cmd[@]}" org.tatami.bench.Peak --threads "$THREADS"
 for w in "${WORKLOAD_LIST[@]}"; do
   case "$w" in
@@ -143,9 +152,10 @@ for w in "${WORKLOAD_LIST[@]}"; do
     convnet) tatami_args=(--workload convnet --epochs "$EPOCHS"); torch_args=(convnet_workload.py --epochs "$EPOCHS") ;;
     inference) tatami_args=(--workload inference --epochs 1); torch_args=(seed_workload.py --epochs 1) ;;
     resnet) tatami_args=(--workload resnet --epochs "$EPOCHS"); torch_args=(resnet_workload.py --epochs "$EPOCHS") ;;
+    fashion) tatami_args=(--workload fashion --epochs "$EPOCHS"); torch_args=(fashion_workload.py --epochs "$EPOCHS") ;;
   esac
   script=$PEERS_DIR/torch/${torch_args[0]}
-  [ "$w" = resnet ] && script=$ROOT/bench/peers/${torch_args[0]}
+  case "$w" in resnet|fashion) script=$ROOT/bench/peers/${torch_args[0]} ;; esac
   for r in $(seq 1 "$ROUNDS"); do
     log=$OUT/$w.tatami.$r.log
     run "$log" "${java_cmd[@]}" org.tatami.bench.EndToEnd "${tatami_args[@]}" --threads "$THREADS"

@@ -9,7 +9,8 @@
 glorot_uniform kernels and zero biases, BatchNorm as Keras's (momentum 0.99, epsilon 1e-3, gamma 1,
 beta 0), Adam(lr=1e-3, eps=1e-7), batch 128, shuffled every epoch, validation on the 10k test set.
 The per-epoch lines and the final JSON line are those of the peers' convnet script, which this
-script's helpers come from (bench_common.py, found beside it or in $PEERS_DIR/torch).
+script's helpers come from (bench_common.py, found beside it or in $PEERS_DIR/torch); fashion_workload.py
+trains the same network through run() below.
 
 Usage:
   flock /tmp/cpu-bench.lock /usr/bin/python3 resnet_workload.py [--epochs 1] [--threads 2]
@@ -66,30 +67,42 @@ class ResNet(nn.Module):
         return self.fc(x.mean(dim=(2, 3)))
 
 
-def main():
+def parse_args(lr):
+    """The command line every workload script takes; lr is the default learning rate."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--batch-size", type=int, default=128)
-    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--lr", type=float, default=lr)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
-    args = ap.parse_args()
+    return ap.parse_args()
 
+
+def load_mnist():
+    """MNIST: training on the 60k training images, validation on the 10k test images, which inference reads."""
+    xtr, ytr, xte, yte = bc.load_mnist()
+    return (xtr, ytr), (xte, yte), xte
+
+
+def run(workload, args, load, make_model, make_optimizer):
+    """Trains make_model() with make_optimizer(model, steps per epoch) on load()'s (train, validation,
+    inference images), printing a line per epoch, then measures inference and prints the JSON line."""
     torch.set_num_threads(args.threads)
     bc.print_env(args.threads)
     bc.seed_everything(args.seed)
 
     t0 = time.perf_counter()
-    xtr, ytr, xte, yte = bc.load_mnist()
+    (xtr, ytr), (xval, yval), xinf = load()
     load_s = time.perf_counter() - t0
-    print(f"data: train {tuple(xtr.shape)} test {tuple(xte.shape)} loaded in {load_s:.2f}s", flush=True)
+    print(f"data: train {tuple(xtr.shape)} validation {tuple(xval.shape)} inference {tuple(xinf.shape)}"
+          f" loaded in {load_s:.2f}s", flush=True)
 
-    model = ResNet()
+    model = make_model()
     bc.keras_glorot_uniform_(model)
     nparams = bc.n_params(model)
     print(f"model: {model}\nparams: {nparams}", flush=True)
     assert nparams == 52106, nparams
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-7)
+    opt = make_optimizer(model, -(-xtr.shape[0] // args.batch_size))
     gen = torch.Generator().manual_seed(args.seed)
 
     epoch_secs, train_secs, others = [], [], []
@@ -98,7 +111,7 @@ def main():
         e0 = time.perf_counter()
         loss, acc = bc.train_one_epoch(model, opt, xtr, ytr, args.batch_size, gen)
         e1 = time.perf_counter()
-        val_loss, val_acc = bc.evaluate(model, xte, yte, args.batch_size)
+        val_loss, val_acc = bc.evaluate(model, xval, yval, args.batch_size)
         e2 = time.perf_counter()
         epoch_secs.append(e2 - e0)
         train_secs.append(e1 - e0)
@@ -109,10 +122,10 @@ def main():
               f"| cpu: own {lap['own'] * bc.NCPU:.2f} cores, others {lap['others'] * bc.NCPU:.2f} cores", flush=True)
 
     probe = bc.CpuProbe()
-    inf = bc.inference_figures(model, xte, batch=1000, repeats=3)
+    inf = bc.inference_figures(model, xinf, batch=1000, repeats=3)
     inf["other_processes_cores_during_inference"] = round(bc.NCPU * probe.lap()["others"], 2)
     out = {
-        "workload": "resnet",
+        "workload": workload,
         "epochs": args.epochs,
         "batch_size": args.batch_size,
         "params": nparams,
@@ -132,6 +145,12 @@ def main():
         "blas": bc.blas_library(),
     }
     bc.emit_json(out)
+
+
+def main():
+    args = parse_args(lr=1e-3)
+    run("resnet", args, load_mnist, ResNet, lambda model, steps: torch.optim.Adam(
+        model.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-7))
 
 
 if __name__ == "__main__":

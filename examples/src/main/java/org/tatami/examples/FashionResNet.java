@@ -2,7 +2,6 @@ package org.tatami.examples;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.tatami.Tatami;
@@ -11,10 +10,6 @@ import org.tatami.callbacks.ModelCheckpoint;
 import org.tatami.data.FashionMnist;
 import org.tatami.data.Mnist;
 import org.tatami.kernels.Parallel;
-import org.tatami.layers.Input;
-import org.tatami.layers.RandomFlip;
-import org.tatami.layers.RandomTranslation;
-import org.tatami.layers.SymbolicTensor;
 import org.tatami.losses.SparseCategoricalCrossentropy;
 import org.tatami.models.FitOptions;
 import org.tatami.models.History;
@@ -26,9 +21,9 @@ import org.tatami.tensor.IntTensor;
 import org.tatami.tensor.Tensor;
 
 /**
- * Fashion-MNIST with the residual network of {@link ModelZoo#resnet()}, trained the way a Keras user
- * would: augmentation layers in front of the model (horizontal flips, shifts of up to 10%), Adam with a
- * {@link CosineDecay} learning rate, {@link EarlyStopping} that restores the best weights and a
+ * Fashion-MNIST with {@link ModelZoo#fashionResnet()} (augmentation layers, horizontal flips and shifts of
+ * up to 10%, in front of the residual network of {@link ModelZoo#resnet()}), trained the way a Keras user
+ * would: Adam with a {@link CosineDecay} learning rate, {@link EarlyStopping} that restores the best weights and a
  * {@link ModelCheckpoint} that keeps the best model, 10% of the training set held out for validation.
  * Ends with the test accuracy.
  *
@@ -38,15 +33,6 @@ import org.tatami.tensor.Tensor;
  */
 public final class FashionResNet {
     private FashionResNet() {
-    }
-
-    /** The augmentation layers, then the residual network as one nested layer. */
-    static Model model() {
-        SymbolicTensor inputs = Input.of(28, 28, 1);
-        SymbolicTensor x = new RandomFlip("horizontal").seed(1).apply(inputs);
-        x = new RandomTranslation(0.1, 0.1).seed(2).apply(x);
-        SymbolicTensor outputs = ModelZoo.resnet().apply(x);
-        return new Model("fashion_resnet", List.of(inputs), List.of(outputs));
     }
 
     public static void main(String[] args) throws Exception {
@@ -63,7 +49,7 @@ public final class FashionResNet {
         Tensor xTest = fashion.test().images().reshape(10000, 28, 28, 1).div(255f);
         IntTensor yTest = fashion.test().labels();
 
-        Model model = model();
+        Model model = ModelZoo.fashionResnet();
         model.summary();
         int batchSize = 128;
         int stepsPerEpoch = (int) Math.ceil(60000 * 0.9 / batchSize);

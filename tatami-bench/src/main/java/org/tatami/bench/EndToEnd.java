@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.tatami.Tatami;
 import org.tatami.callbacks.Callback;
+import org.tatami.data.FashionMnist;
 import org.tatami.data.Mnist;
 import org.tatami.kernels.Simd;
 import org.tatami.losses.SparseCategoricalCrossentropy;
@@ -15,12 +16,13 @@ import org.tatami.models.FitOptions;
 import org.tatami.models.ModelZoo;
 import org.tatami.models.Model;
 import org.tatami.optimizers.Adam;
+import org.tatami.optimizers.schedules.CosineDecay;
 import org.tatami.tensor.IntTensor;
 import org.tatami.tensor.Tensor;
 
 /**
- * Trains a workload on the bundled MNIST and measures it as the peers in {@code shared/peers} do, so
- * that the figures compare line by line: a line per epoch (seconds, train part, validation part, loss,
+ * Trains a workload on the bundled MNIST (Fashion-MNIST for {@code fashion}) and measures it as the peers
+ * do, so that the figures compare line by line: a line per epoch (seconds, train part, validation part, loss,
  * accuracy, and how busy the machine was), then inference throughput and latency, and a final line
  * {@code JSON {...}}.
  *
@@ -31,13 +33,19 @@ import org.tatami.tensor.Tensor;
  *       Dropout(0.5) > Dense(10,softmax), Adam(0.001), batch 128, the same validation;</li>
  *   <li>{@code resnet}: {@code ModelZoo.resnet()}, a graph of three residual blocks with
  *       BatchNormalization, Adam(0.001), batch 128, the same validation;</li>
+ *   <li>{@code fashion}: {@code ModelZoo.fashionResnet()} (random flips and shifts in front of that
+ *       ResNet) on Fashion-MNIST, Adam with CosineDecay(0.002, epochs x steps per epoch), batch 128,
+ *       validation_split 0.1 (trains on the first 54,000 images, validates on the last 6,000), as the
+ *       FashionResNet example trains it;</li>
  *   <li>{@code inference}: the seed model trained for {@code --epochs} epochs (1 by default; 0 keeps the
  *       initial weights), then only the inference figures.</li>
  * </ul>
  */
 public final class EndToEnd {
-    private static final String USAGE = "usage: EndToEnd [--workload seed|convnet|resnet|inference] [--epochs N]"
-            + " [--threads T] [--seed S]";
+    private static final String USAGE = "usage: EndToEnd [--workload seed|convnet|resnet|fashion|inference]"
+            + " [--epochs N] [--threads T] [--seed S]";
+    /** The fashion workload's validation_split, as the FashionResNet example's. */
+    private static final double VALIDATION_SPLIT = 0.1;
     private static final int INFER_BATCH = 1000;
     private static final int INFER_WARMUP_PASSES = 2;
     private static final int INFER_PASSES = 3;
@@ -68,7 +76,7 @@ public final class EndToEnd {
                     default -> throw new IllegalArgumentException("unknown argument " + a + "; " + USAGE);
                 }
             }
-            if (!List.of("seed", "convnet", "resnet", "inference").contains(workload)) {
+            if (!List.of("seed", "convnet", "resnet", "fashion", "inference").contains(workload)) {
                 throw new IllegalArgumentException("unknown workload " + workload + "; " + USAGE);
             }
             int n = epochs != null ? epochs : workload.equals("seed") ? 3 : 1;
@@ -99,24 +107,30 @@ public final class EndToEnd {
                 Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0));
 
         long t0 = System.nanoTime();
-        Dataset data = Dataset.load();
+        boolean fashion = o.workload().equals("fashion");
+        Dataset data = fashion ? Dataset.fashionMnist() : Dataset.mnist();
         Tensor xTrain = data.xTrain();
         IntTensor yTrain = data.yTrain();
         Tensor xTest = data.xTest();
         IntTensor yTest = data.yTest();
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "data: train 60000x28x28x1, test 10000x28x28x1, loaded in %.2fs%n", loadSeconds);
+        // fit's validation_split keeps the first floor(n (1 - split)) samples for training, as Keras does.
+        int trainSamples = fashion ? (int) Math.floor(xTrain.shape(0) * (1.0 - VALIDATION_SPLIT)) : xTrain.shape(0);
+        System.out.printf(Locale.ROOT, "data: train %dx28x28x1%s, test 10000x28x28x1, loaded in %.2fs%n", trainSamples,
+                fashion ? ", validation the last " + (xTrain.shape(0) - trainSamples) : "", loadSeconds);
 
         boolean convnet = o.workload().equals("convnet");
         boolean resnet = o.workload().equals("resnet");
         Model model = model(o.workload());
-        int expectedParams = convnet ? 34_826 : resnet ? 52_490 : 51_840;
+        int expectedParams = convnet ? 34_826 : resnet || fashion ? 52_490 : 51_840;
         if (model.countParams() != expectedParams) {
             throw new IllegalStateException("the " + o.workload() + " model has " + model.countParams()
                     + " parameters, the peers' model has " + expectedParams);
         }
-        model.compile(new Adam(convnet || resnet ? 1e-3 : 0.01), new SparseCategoricalCrossentropy(), "accuracy");
-        int batch = convnet || resnet ? 128 : 4096;
+        int batch = convnet || resnet || fashion ? 128 : 4096;
+        double steps = (double) o.epochs() * Math.ceil((double) trainSamples / batch);
+        Adam adam = fashion ? new Adam(new CosineDecay(2e-3, steps)) : new Adam(convnet || resnet ? 1e-3 : 0.01);
+        model.compile(adam, new SparseCategoricalCrossentropy(), "accuracy");
         boolean inferenceOnly = o.workload().equals("inference");
 
         Map<String, Object> out = new LinkedHashMap<>();
@@ -132,7 +146,11 @@ public final class EndToEnd {
         EpochTimer timer = new EpochTimer(o.epochs());
         FitOptions fit = new FitOptions().batchSize(batch).epochs(o.epochs()).verbose(0).callbacks(timer);
         if (!inferenceOnly) {
-            fit.validationData(xTest, yTest);
+            if (fashion) {
+                fit.validationSplit(VALIDATION_SPLIT);
+            } else {
+                fit.validationData(xTest, yTest);
+            }
             System.out.println("epoch seconds train_s val_s loss acc val_loss val_acc");
         }
         model.fit(xTrain, yTrain, fit);
@@ -145,7 +163,7 @@ public final class EndToEnd {
             out.put("seconds_per_epoch", Env.round(perEpoch, 3));
             out.put("seconds_per_epoch_note", "median over the epochs after the first (the only one if just one);"
                     + " train + validation, data loading excluded");
-            out.put("train_samples_per_second", Env.round(60000 / medianAfterFirst(timer.trainSeconds), 1));
+            out.put("train_samples_per_second", Env.round(trainSamples / medianAfterFirst(timer.trainSeconds), 1));
             out.put("epoch_seconds_all", rounded(timer.epochSeconds, 3));
             out.put("train_seconds_all", rounded(timer.trainSeconds, 3));
             out.put("other_processes_cores_per_epoch", rounded(timer.others, 2));
@@ -167,14 +185,22 @@ public final class EndToEnd {
     }
 
     /**
-     * MNIST as the seed tutorial prepares it: images (N, 28, 28, 1) in [0, 1], scaled in place. Only this
-     * float copy of the images outlives loading, as in the peers, so that peak memory compares.
+     * MNIST or Fashion-MNIST as the seed tutorial prepares it: images (N, 28, 28, 1) in [0, 1], scaled in
+     * place. Only this float copy of the images outlives loading, as in the peers, so that peak memory
+     * compares.
      */
     private record Dataset(Tensor xTrain, IntTensor yTrain, Tensor xTest, IntTensor yTest) {
-        static Dataset load() throws java.io.IOException {
-            Mnist.Data mnist = Mnist.load();
-            return new Dataset(scaled(mnist.train()), mnist.train().labels(), scaled(mnist.test()),
-                    mnist.test().labels());
+        static Dataset mnist() throws java.io.IOException {
+            return of(Mnist.load());
+        }
+
+        /** From Debian's dataset-fashion-mnist, or the folder {@code -Dtatami.fashionMnist} names. */
+        static Dataset fashionMnist() throws java.io.IOException {
+            return of(FashionMnist.load());
+        }
+
+        private static Dataset of(Mnist.Data data) {
+            return new Dataset(scaled(data.train()), data.train().labels(), scaled(data.test()), data.test().labels());
         }
 
         private static Tensor scaled(Mnist.Split split) {
@@ -187,6 +213,7 @@ public final class EndToEnd {
         return switch (workload) {
             case "convnet" -> ModelZoo.mnistConvnet();
             case "resnet" -> ModelZoo.resnet();
+            case "fashion" -> ModelZoo.fashionResnet();
             default -> ModelZoo.seedCnn();
         };
     }

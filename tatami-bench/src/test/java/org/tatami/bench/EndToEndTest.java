@@ -12,6 +12,8 @@ class EndToEndTest {
         assertEquals(51_840, EndToEnd.model("seed").countParams());
         assertEquals(34_826, EndToEnd.model("convnet").countParams());
         assertEquals(52_490, EndToEnd.model("resnet").countParams());
+        assertEquals(52_490, EndToEnd.model("fashion").countParams());
+        assertEquals("fashion_resnet", EndToEnd.model("fashion").name());
     }
 
     @Test
@@ -19,6 +21,8 @@ class EndToEndTest {
         EndToEnd.Options o = EndToEnd.Options.parse(new String[] {"--workload", "convnet", "--epochs", "2",
                 "--threads", "1"});
         assertEquals(new EndToEnd.Options("convnet", 2, 1, 0), o);
+        assertEquals(new EndToEnd.Options("fashion", 1, 2, 0),
+                EndToEnd.Options.parse(new String[] {"--workload", "fashion", "--threads", "2"}));
         assertEquals(0, EndToEnd.Options.parse(new String[] {"--workload", "inference", "--epochs", "0"}).epochs());
         assertThrows(IllegalArgumentException.class, () -> EndToEnd.Options.parse(new String[] {"--workload", "x"}));
         assertThrows(IllegalArgumentException.class, () -> EndToEnd.Options.parse(new String[] {"--epochs"}));

@@ -11,9 +11,11 @@ import org.tatami.layers.Flatten;
 import org.tatami.layers.GlobalAveragePooling2D;
 import org.tatami.layers.Input;
 import org.tatami.layers.MaxPool2D;
+import org.tatami.layers.RandomFlip;
+import org.tatami.layers.RandomTranslation;
 import org.tatami.layers.SymbolicTensor;
 
-/** Ready-made MNIST architectures (untrained, compile them yourself). */
+/** Ready-made architectures for MNIST and Fashion-MNIST (untrained, compile them yourself). */
 public final class ModelZoo {
     private ModelZoo() {
     }
@@ -63,6 +65,21 @@ public final class ModelZoo {
         x = new GlobalAveragePooling2D().apply(x);
         SymbolicTensor outputs = new Dense(10).activation("softmax").apply(x);
         return new Model("resnet", List.of(inputs), List.of(outputs));
+    }
+
+    /**
+     * {@link #resnet()} behind augmentation for Fashion-MNIST, as a Keras user would write it: RandomFlip
+     * ("horizontal", seed 1) > RandomTranslation(0.1, 0.1, seed 2: shifts of up to 10% of the height and
+     * width, bilinear, reflected at the borders) > the residual network as one nested layer; 52,490
+     * parameters, as {@link #resnet()}. The augmentation acts in training only: at inference the model
+     * computes what its nested {@code resnet} does.
+     */
+    public static Model fashionResnet() {
+        SymbolicTensor inputs = Input.of(28, 28, 1);
+        SymbolicTensor x = new RandomFlip("horizontal").seed(1).apply(inputs);
+        x = new RandomTranslation(0.1, 0.1).seed(2).apply(x);
+        SymbolicTensor outputs = resnet().apply(x);
+        return new Model("fashion_resnet", List.of(inputs), List.of(outputs));
     }
 
     /** conv-BN-ReLU-conv-BN, added to the shortcut (a 1x1 convolution when the channels change), then ReLU. */
