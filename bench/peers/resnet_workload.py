@@ -84,7 +84,7 @@ def load_mnist():
     return (xtr, ytr), (xte, yte), xte
 
 
-def run(workload, args, load, make_model, make_optimizer):
+def run(workload, args, load, make_model, make_optimizer, params=52106):
     """Trains make_model() with make_optimizer(model, steps per epoch) on load()'s (train, validation,
     inference images), printing a line per epoch, then measures inference and prints the JSON line."""
     torch.set_num_threads(args.threads)
@@ -101,7 +101,7 @@ def run(workload, args, load, make_model, make_optimizer):
     bc.keras_glorot_uniform_(model)
     nparams = bc.n_params(model)
     print(f"model: {model}\nparams: {nparams}", flush=True)
-    assert nparams == 52106, nparams
+    assert nparams == params, f"{nparams} trainable parameters, expected {params}"
     opt = make_optimizer(model, -(-xtr.shape[0] // args.batch_size))
     gen = torch.Generator().manual_seed(args.seed)
 

@@ -68,17 +68,26 @@ public final class ModelZoo {
     }
 
     /**
-     * {@link #resnet()} behind augmentation for Fashion-MNIST, as a Keras user would write it: RandomFlip
-     * ("horizontal", seed 1) > RandomTranslation(0.1, 0.1, seed 2: shifts of up to 10% of the height and
-     * width, bilinear, reflected at the borders) > the residual network as one nested layer; 52,490
-     * parameters, as {@link #resnet()}. The augmentation acts in training only: at inference the model
-     * computes what its nested {@code resnet} does.
+     * A residual network for Fashion-MNIST behind augmentation, as a Keras user would write it:
+     * RandomFlip("horizontal", seed 1) > RandomTranslation(0.1, 0.1, seed 2: shifts of up to 10% of the
+     * height and width, bilinear, reflected at the borders) > Conv2D(16, 3x3, relu) > MaxPool2D(2) > two
+     * residual blocks of 32 filters > MaxPool2D(2) > a residual block of 64 > Flatten > Dense(10,
+     * softmax); 114,442 parameters. Unlike {@link #resnet()} it ends wider and flattened rather than
+     * averaged: garments are told apart by where their parts are (a collar, a sleeve, a strap), which a
+     * global average throws away. The augmentation acts in training only.
      */
     public static Model fashionResnet() {
         SymbolicTensor inputs = Input.of(28, 28, 1);
         SymbolicTensor x = new RandomFlip("horizontal").seed(1).apply(inputs);
         x = new RandomTranslation(0.1, 0.1).seed(2).apply(x);
-        SymbolicTensor outputs = resnet().apply(x);
+        x = new Conv2D(16, 3).activation("relu").apply(x);
+        x = new MaxPool2D(2).apply(x);
+        x = residualBlock(x, 32);
+        x = residualBlock(x, 32);
+        x = new MaxPool2D(2).apply(x);
+        x = residualBlock(x, 64);
+        x = new Flatten().apply(x);
+        SymbolicTensor outputs = new Dense(10).activation("softmax").apply(x);
         return new Model("fashion_resnet", List.of(inputs), List.of(outputs));
     }
 
