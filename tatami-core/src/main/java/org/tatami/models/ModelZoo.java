@@ -56,13 +56,7 @@ public final class ModelZoo {
      */
     public static Model resnet() {
         SymbolicTensor inputs = Input.of(28, 28, 1);
-        SymbolicTensor x = new Conv2D(16, 3).activation("relu").apply(inputs);
-        x = new MaxPool2D(2).apply(x);
-        x = residualBlock(x, 32);
-        x = residualBlock(x, 32);
-        x = new MaxPool2D(2).apply(x);
-        x = residualBlock(x, 32);
-        x = new GlobalAveragePooling2D().apply(x);
+        SymbolicTensor x = new GlobalAveragePooling2D().apply(residualStages(inputs, 32));
         SymbolicTensor outputs = new Dense(10).activation("softmax").apply(x);
         return new Model("resnet", List.of(inputs), List.of(outputs));
     }
@@ -80,15 +74,22 @@ public final class ModelZoo {
         SymbolicTensor inputs = Input.of(28, 28, 1);
         SymbolicTensor x = new RandomFlip("horizontal").seed(1).apply(inputs);
         x = new RandomTranslation(0.1, 0.1).seed(2).apply(x);
+        x = new Flatten().apply(residualStages(x, 64));
+        SymbolicTensor outputs = new Dense(10).activation("softmax").apply(x);
+        return new Model("fashion_resnet", List.of(inputs), List.of(outputs));
+    }
+
+    /**
+     * The trunk both ResNets share: Conv2D(16, 3x3, relu) > MaxPool2D(2) > two residual blocks of 32
+     * filters > MaxPool2D(2) > a residual block of {@code lastFilters}.
+     */
+    private static SymbolicTensor residualStages(SymbolicTensor x, int lastFilters) {
         x = new Conv2D(16, 3).activation("relu").apply(x);
         x = new MaxPool2D(2).apply(x);
         x = residualBlock(x, 32);
         x = residualBlock(x, 32);
         x = new MaxPool2D(2).apply(x);
-        x = residualBlock(x, 64);
-        x = new Flatten().apply(x);
-        SymbolicTensor outputs = new Dense(10).activation("softmax").apply(x);
-        return new Model("fashion_resnet", List.of(inputs), List.of(outputs));
+        return residualBlock(x, lastFilters);
     }
 
     /** conv-BN-ReLU-conv-BN, added to the shortcut (a 1x1 convolution when the channels change), then ReLU. */
