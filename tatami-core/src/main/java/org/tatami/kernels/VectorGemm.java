@@ -13,7 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors) and a sliver of A ({@value #ROWS} rows, zero-padded, interleaved step by step). The tile's
  * loop then reads both at constant strides, which lets the JIT drop its bounds checks and keeps the
  * loop to loads, broadcasts and fused multiply-adds, whatever the strides and layout (A or A^T) of the
- * caller's arrays. A tile at the bottom or right edge of C runs on a copy of C padded to a whole tile.
+ * caller's arrays. When C has at most {@link #IN_PLACE_COLUMNS} columns, whole slivers of A are read
+ * where they lie instead. A tile at the bottom or right edge of C runs on a copy of C padded to a
+ * whole tile.
  *
  * <p>Every element of C is the same chain of fused multiply-adds over k in ascending order, started
  * from 0 or from C, however the product is blocked: k runs in passes of at most {@link #DEPTH} steps,
@@ -62,6 +64,14 @@ final class VectorGemm {
         return L;
     }
 
+    /**
+     * Up to this many columns of C, a sliver of A is read where it lies ({@link #inPlaceTile}) rather
+     * than packed: packing a sliver costs about as much as one tile's multiply-adds, so for products
+     * with few columns (the forward product and kernel gradient of a convolution with 16-64 filters) it
+     * took a third of the time; with more columns it pays for itself (measured at 4 and 8 lanes).
+     */
+    static final int IN_PLACE_COLUMNS = 64;
+
     /** One thread's packing buffers. */
     private static final class Packs {
         final float[] b = new float[DEPTH * WIDTH];
@@ -86,14 +96,25 @@ final class VectorGemm {
                 packB(kc, nc, b, bOff + p0 * ldb + j0, ldb, packs.b);
                 for (int i0 = 0; i0 < m; i0 += ROWS) {
                     int rows = Math.min(ROWS, m - i0);
-                    packA(kc, rows, a, aOff + i0 * aRow + p0 * aCol, aRow, aCol, packs.a);
+                    int ai = aOff + i0 * aRow + p0 * aCol;
+                    boolean inPlace = rows == ROWS && nc <= IN_PLACE_COLUMNS && (aRow == 1 || aCol == 1);
+                    boolean packed = false;
                     for (int q = 0; q * COLS < nc; q++) {
                         int cols = Math.min(COLS, nc - q * COLS);
                         int ci = cOff + i0 * ldc + j0 + q * COLS;
+                        int bi = q * kc * COLS;
+                        if (inPlace && cols == COLS) {
+                            inPlaceTile(kc, a, ai, aRow, aCol, packs.b, bi, c, ci, ldc, fromC);
+                            continue;
+                        }
+                        if (!packed) {
+                            packA(kc, rows, a, ai, aRow, aCol, packs.a);
+                            packed = true;
+                        }
                         if (rows == ROWS && cols == COLS) {
-                            tile(VECTORS, kc, packs.a, packs.b, q * kc * COLS, c, ci, ldc, fromC);
+                            tile(VECTORS, kc, packs.a, packs.b, bi, c, ci, ldc, fromC);
                         } else {
-                            edgeTile(rows, cols, kc, packs, q * kc * COLS, c, ci, ldc, fromC);
+                            edgeTile(rows, cols, kc, packs, bi, c, ci, ldc, fromC);
                         }
                     }
                 }
@@ -389,6 +410,302 @@ final class VectorGemm {
         s2.intoArray(c, c2);
         s3.intoArray(c, c3);
         s4.intoArray(c, c4);
+    }
+
+    /**
+     * A whole tile over a sliver of A read where it lies, element (r, p) at
+     * {@code a[aOff + r * aRow + p * aCol]}: row-major (aCol 1) or transposed (aRow 1). The same
+     * multiply-adds in the same order as {@link #tile}. Kernels of their own because the packed
+     * ones, given a stride instead of the constant {@link #STEP}, ran a tenth slower.
+     */
+    private static void inPlaceTile(int kc, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, float[] c,
+                                    int cOff, int ldc, boolean fromC) {
+        if (aRow == 1) {
+            if (VECTORS == 4) {
+                columnMajorTile5x4(kc, a, aOff, aCol, b, bOff, c, cOff, ldc, fromC);
+            } else {
+                columnMajorTile5x2(kc, a, aOff, aCol, b, bOff, c, cOff, ldc, fromC);
+            }
+        } else if (VECTORS == 4) {
+            rowMajorTile5x4(kc, a, aOff, aRow, b, bOff, c, cOff, ldc, fromC);
+        } else {
+            rowMajorTile5x2(kc, a, aOff, aRow, b, bOff, c, cOff, ldc, fromC);
+        }
+    }
+
+    // The whole-width kernels again for A read in place: row-major, a[aOff + r * aRow + p], and
+    // transposed, a[aOff + p * aCol + r].
+
+    private static void rowMajorTile5x4(int kc, float[] a, int aOff, int aRow, float[] b, int bOff, float[] c,
+                                        int cOff, int ldc, boolean fromC) {
+        int c0 = cOff;
+        int c1 = cOff + ldc;
+        int c2 = cOff + 2 * ldc;
+        int c3 = cOff + 3 * ldc;
+        int c4 = cOff + 4 * ldc;
+        FloatVector s00 = load(c, c0, fromC);
+        FloatVector s01 = load(c, c0 + L, fromC);
+        FloatVector s02 = load(c, c0 + 2 * L, fromC);
+        FloatVector s03 = load(c, c0 + 3 * L, fromC);
+        FloatVector s10 = load(c, c1, fromC);
+        FloatVector s11 = load(c, c1 + L, fromC);
+        FloatVector s12 = load(c, c1 + 2 * L, fromC);
+        FloatVector s13 = load(c, c1 + 3 * L, fromC);
+        FloatVector s20 = load(c, c2, fromC);
+        FloatVector s21 = load(c, c2 + L, fromC);
+        FloatVector s22 = load(c, c2 + 2 * L, fromC);
+        FloatVector s23 = load(c, c2 + 3 * L, fromC);
+        FloatVector s30 = load(c, c3, fromC);
+        FloatVector s31 = load(c, c3 + L, fromC);
+        FloatVector s32 = load(c, c3 + 2 * L, fromC);
+        FloatVector s33 = load(c, c3 + 3 * L, fromC);
+        FloatVector s40 = load(c, c4, fromC);
+        FloatVector s41 = load(c, c4 + L, fromC);
+        FloatVector s42 = load(c, c4 + 2 * L, fromC);
+        FloatVector s43 = load(c, c4 + 3 * L, fromC);
+        int a0 = aOff;
+        int a1 = aOff + aRow;
+        int a2 = aOff + 2 * aRow;
+        int a3 = aOff + 3 * aRow;
+        int a4 = aOff + 4 * aRow;
+        for (int p = 0; p < kc; p++) {
+            int bp = bOff + p * (4 * L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            s02 = x.fma(b2, s02);
+            s03 = x.fma(b3, s03);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            s12 = x.fma(b2, s12);
+            s13 = x.fma(b3, s13);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            s22 = x.fma(b2, s22);
+            s23 = x.fma(b3, s23);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            s32 = x.fma(b2, s32);
+            s33 = x.fma(b3, s33);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            s42 = x.fma(b2, s42);
+            s43 = x.fma(b3, s43);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s02.intoArray(c, c0 + 2 * L);
+        s03.intoArray(c, c0 + 3 * L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s12.intoArray(c, c1 + 2 * L);
+        s13.intoArray(c, c1 + 3 * L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s22.intoArray(c, c2 + 2 * L);
+        s23.intoArray(c, c2 + 3 * L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s32.intoArray(c, c3 + 2 * L);
+        s33.intoArray(c, c3 + 3 * L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+        s42.intoArray(c, c4 + 2 * L);
+        s43.intoArray(c, c4 + 3 * L);
+    }
+
+    private static void columnMajorTile5x4(int kc, float[] a, int aOff, int aCol, float[] b, int bOff, float[] c,
+                                           int cOff, int ldc, boolean fromC) {
+        int c0 = cOff;
+        int c1 = cOff + ldc;
+        int c2 = cOff + 2 * ldc;
+        int c3 = cOff + 3 * ldc;
+        int c4 = cOff + 4 * ldc;
+        FloatVector s00 = load(c, c0, fromC);
+        FloatVector s01 = load(c, c0 + L, fromC);
+        FloatVector s02 = load(c, c0 + 2 * L, fromC);
+        FloatVector s03 = load(c, c0 + 3 * L, fromC);
+        FloatVector s10 = load(c, c1, fromC);
+        FloatVector s11 = load(c, c1 + L, fromC);
+        FloatVector s12 = load(c, c1 + 2 * L, fromC);
+        FloatVector s13 = load(c, c1 + 3 * L, fromC);
+        FloatVector s20 = load(c, c2, fromC);
+        FloatVector s21 = load(c, c2 + L, fromC);
+        FloatVector s22 = load(c, c2 + 2 * L, fromC);
+        FloatVector s23 = load(c, c2 + 3 * L, fromC);
+        FloatVector s30 = load(c, c3, fromC);
+        FloatVector s31 = load(c, c3 + L, fromC);
+        FloatVector s32 = load(c, c3 + 2 * L, fromC);
+        FloatVector s33 = load(c, c3 + 3 * L, fromC);
+        FloatVector s40 = load(c, c4, fromC);
+        FloatVector s41 = load(c, c4 + L, fromC);
+        FloatVector s42 = load(c, c4 + 2 * L, fromC);
+        FloatVector s43 = load(c, c4 + 3 * L, fromC);
+        for (int p = 0; p < kc; p++) {
+            int bp = bOff + p * (4 * L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            int ap = aOff + p * aCol;
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            s02 = x.fma(b2, s02);
+            s03 = x.fma(b3, s03);
+            x = FloatVector.broadcast(S, a[ap + 1]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            s12 = x.fma(b2, s12);
+            s13 = x.fma(b3, s13);
+            x = FloatVector.broadcast(S, a[ap + 2]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            s22 = x.fma(b2, s22);
+            s23 = x.fma(b3, s23);
+            x = FloatVector.broadcast(S, a[ap + 3]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            s32 = x.fma(b2, s32);
+            s33 = x.fma(b3, s33);
+            x = FloatVector.broadcast(S, a[ap + 4]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            s42 = x.fma(b2, s42);
+            s43 = x.fma(b3, s43);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s02.intoArray(c, c0 + 2 * L);
+        s03.intoArray(c, c0 + 3 * L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s12.intoArray(c, c1 + 2 * L);
+        s13.intoArray(c, c1 + 3 * L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s22.intoArray(c, c2 + 2 * L);
+        s23.intoArray(c, c2 + 3 * L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s32.intoArray(c, c3 + 2 * L);
+        s33.intoArray(c, c3 + 3 * L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+        s42.intoArray(c, c4 + 2 * L);
+        s43.intoArray(c, c4 + 3 * L);
+    }
+
+    private static void rowMajorTile5x2(int kc, float[] a, int aOff, int aRow, float[] b, int bOff, float[] c,
+                                        int cOff, int ldc, boolean fromC) {
+        int c0 = cOff;
+        int c1 = cOff + ldc;
+        int c2 = cOff + 2 * ldc;
+        int c3 = cOff + 3 * ldc;
+        int c4 = cOff + 4 * ldc;
+        FloatVector s00 = load(c, c0, fromC);
+        FloatVector s01 = load(c, c0 + L, fromC);
+        FloatVector s10 = load(c, c1, fromC);
+        FloatVector s11 = load(c, c1 + L, fromC);
+        FloatVector s20 = load(c, c2, fromC);
+        FloatVector s21 = load(c, c2 + L, fromC);
+        FloatVector s30 = load(c, c3, fromC);
+        FloatVector s31 = load(c, c3 + L, fromC);
+        FloatVector s40 = load(c, c4, fromC);
+        FloatVector s41 = load(c, c4 + L, fromC);
+        int a0 = aOff;
+        int a1 = aOff + aRow;
+        int a2 = aOff + 2 * aRow;
+        int a3 = aOff + 3 * aRow;
+        int a4 = aOff + 4 * aRow;
+        for (int p = 0; p < kc; p++) {
+            int bp = bOff + p * (2 * L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+    }
+
+    private static void columnMajorTile5x2(int kc, float[] a, int aOff, int aCol, float[] b, int bOff, float[] c,
+                                           int cOff, int ldc, boolean fromC) {
+        int c0 = cOff;
+        int c1 = cOff + ldc;
+        int c2 = cOff + 2 * ldc;
+        int c3 = cOff + 3 * ldc;
+        int c4 = cOff + 4 * ldc;
+        FloatVector s00 = load(c, c0, fromC);
+        FloatVector s01 = load(c, c0 + L, fromC);
+        FloatVector s10 = load(c, c1, fromC);
+        FloatVector s11 = load(c, c1 + L, fromC);
+        FloatVector s20 = load(c, c2, fromC);
+        FloatVector s21 = load(c, c2 + L, fromC);
+        FloatVector s30 = load(c, c3, fromC);
+        FloatVector s31 = load(c, c3 + L, fromC);
+        FloatVector s40 = load(c, c4, fromC);
+        FloatVector s41 = load(c, c4 + L, fromC);
+        for (int p = 0; p < kc; p++) {
+            int bp = bOff + p * (2 * L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            int ap = aOff + p * aCol;
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(S, a[ap + 1]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(S, a[ap + 2]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(S, a[ap + 3]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            x = FloatVector.broadcast(S, a[ap + 4]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
     }
 
     /**
