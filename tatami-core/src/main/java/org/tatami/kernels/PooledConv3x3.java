@@ -58,10 +58,11 @@ public final class PooledConv3x3 {
     /**
      * Pooled output {@code y}, NHWC (n, (h-2)/2, (w-2)/2, filters), from n images {@code x} of h x w,
      * a kernel stored as Keras's (3, 3, 1, filters) and a bias (or null). {@code scratch}, from
-     * {@link #createScratch}, keeps what {@link #backward} needs.
+     * {@link #createScratch}, keeps what {@link #backward} needs when {@code training}; inference skips
+     * those stores (four vectors per window vector and filter, 10 KB per 28x28 image).
      */
     public static void forward(float[] x, int n, int h, int w, float[] kernel, float[] bias, int filters,
-                               float[] y, float[][] scratch) {
+                               float[] y, float[][] scratch, boolean training) {
         float[] s = scratch[0];
         float[] windows = scratch[1];
         float[] lanes = scratch[2];
@@ -119,10 +120,12 @@ public final class PooledConv3x3 {
                                 w02.fma(f1, w01.fma(o1, w00.fma(e1, zero))))))))).add(bf);
                         FloatVector ob = w22.fma(p3, w21.fma(f3, w20.fma(o3, w12.fma(p2, w11.fma(f2, w10.fma(o2,
                                 w02.fma(p1, w01.fma(f1, w00.fma(o1, zero))))))))).add(bf);
-                        et.intoArray(windows, saved);
-                        ot.intoArray(windows, saved + L);
-                        eb.intoArray(windows, saved + 2 * L);
-                        ob.intoArray(windows, saved + 3 * L);
+                        if (training) {
+                            et.intoArray(windows, saved);
+                            ot.intoArray(windows, saved + L);
+                            eb.intoArray(windows, saved + 2 * L);
+                            ob.intoArray(windows, saved + 3 * L);
+                        }
                         FloatVector t = et.blend(ot, ot.compare(VectorOperators.GT, et));
                         FloatVector u = eb.blend(ob, ob.compare(VectorOperators.GT, eb));
                         FloatVector best = t.blend(u, u.compare(VectorOperators.GT, t));

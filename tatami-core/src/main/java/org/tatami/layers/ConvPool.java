@@ -68,13 +68,16 @@ public final class ConvPool {
                 (int[]) pool.createScratch(maxBatch));
     }
 
-    /** The pooled output {@code y} of n samples from the convolution's input {@code x}. */
-    public void forward(float[] x, float[] y, int n, Object scratch) {
+    /**
+     * The pooled output {@code y} of n samples from the convolution's input {@code x}; {@code training}
+     * keeps in the scratch what {@link #backward} needs.
+     */
+    public void forward(float[] x, float[] y, int n, Object scratch, boolean training) {
         Scratch fs = (Scratch) scratch;
         Geometry c = conv.geometry();
         if (vectors) {
             PooledConv3x3.forward(x, n, c.h(), c.w(), conv.kernelData(), conv.biasData(), conv.filters(), y,
-                    fs.vectors);
+                    fs.vectors, training);
             return;
         }
         Convolution.Scratch s = fs.conv;

@@ -99,10 +99,18 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++, r++) {
                     int o = r * patch;
+                    int ix0 = ox * sw - padLeft;
+                    boolean inside = dw == 1 && ix0 >= 0 && ix0 + kw <= w;
                     for (int ky = 0; ky < kh; ky++) {
                         int iy = oy * sh - padTop + ky * dh;
+                        if (inside && iy >= 0 && iy < h) {
+                            // The window row's kw pixels are adjacent in NHWC: one run to add.
+                            Elementwise.addInto(dx, xb + (iy * w + ix0) * c, cols, o, kw * c);
+                            o += kw * c;
+                            continue;
+                        }
                         for (int kx = 0; kx < kw; kx++, o += c) {
-                            int ix = ox * sw - padLeft + kx * dw;
+                            int ix = ix0 + kx * dw;
                             if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
                                 Elementwise.addInto(dx, xb + (iy * w + ix) * c, cols, o, c);
                             }

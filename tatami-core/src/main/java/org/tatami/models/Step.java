@@ -93,7 +93,7 @@ abstract sealed class Step {
 
         @Override
         void forward(float[][] xs, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
-            fused.forward(xs[0], y, n, scratch);
+            fused.forward(xs[0], y, n, scratch, training);
         }
 
         @Override

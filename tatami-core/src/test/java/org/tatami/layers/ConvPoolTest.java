@@ -79,11 +79,14 @@ class ConvPoolTest {
         float[] y2 = new float[dy.length];
         float[] dx2 = inputGradient ? new float[x.length] : null;
         float[][] g2 = grads(conv);
+        float[] inferred = new float[dy.length];
         Object fs = fused.createScratch(n);
-        fused.forward(x, y2, n, fs);
+        fused.forward(x, inferred, n, fs, false);
+        fused.forward(x, y2, n, fs, true);
         fused.backward(x, y2, dy, dx2, n, fs, g2);
 
         assertArrayEquals(y1, y2, "pooled output");
+        assertArrayEquals(y1, inferred, "pooled output at inference");
         if (inputGradient) {
             assertArrayEquals(dx1, dx2, "input gradient");
         }

@@ -80,7 +80,7 @@ public class ConvPoolBench {
     @Benchmark
     public float[] forward() {
         if (mode.equals("fused")) {
-            fused.forward(x, y, CHUNK, fusedScratch);
+            fused.forward(x, y, CHUNK, fusedScratch, true);
         } else {
             conv.forward(x, convOut, CHUNK, convScratch, true, random);
             pool.forward(convOut, y, CHUNK, poolScratch, true, random);
