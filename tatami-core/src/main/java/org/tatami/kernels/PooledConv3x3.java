@@ -262,9 +262,10 @@ public final class PooledConv3x3 {
             int src = r * w;
             int even = r * 2 * rs;
             int odd = even + rs;
-            for (int c = 0; c + 1 < w; c += 2) {
-                scratch[even + c / 2] = x[src + c];
-                scratch[odd + c / 2] = x[src + c + 1];
+            // Indices linear in the loop counter, so that the JIT drops the bounds checks.
+            for (int i = 0; i < w / 2; i++) {
+                scratch[even + i] = x[src + 2 * i];
+                scratch[odd + i] = x[src + 2 * i + 1];
             }
             if (w % 2 == 1) {
                 scratch[even + w / 2] = x[src + w - 1];
