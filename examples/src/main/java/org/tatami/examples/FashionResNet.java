@@ -58,7 +58,7 @@ public final class FashionResNet {
         long start = System.nanoTime();
         History history = model.fit(xTrain, yTrain, new FitOptions().batchSize(batchSize).epochs(epochs)
                 .validationSplit(0.1)
-                .callbacks(new EarlyStopping().monitor("val_accuracy").patience(4).restoreBestWeights(true),
+                .callbacks(new EarlyStopping().monitor("val_accuracy").patience(8).restoreBestWeights(true),
                         new ModelCheckpoint(best).monitor("val_accuracy").saveBestOnly(true)));
         double seconds = (System.nanoTime() - start) / 1e9;
         int ran = history.get("loss").size();
