@@ -107,7 +107,8 @@ final class VectorGemm {
                 for (int i0 = 0; i0 < m; i0 += ROWS) {
                     int rows = Math.min(ROWS, m - i0);
                     int ai = aOff + i0 * aRow + p0 * aCol;
-                    boolean inPlace = rows == ROWS && nc <= IN_PLACE_COLUMNS && (aRow == 1 || aCol == 1);
+                    // A is row-major (aCol 1) or transposed (aRow 1): Gemm gives no other layout.
+                    boolean inPlace = rows == ROWS && nc <= IN_PLACE_COLUMNS;
                     boolean packed = false;
                     for (int q = 0; q * COLS < nc; q++) {
                         int cols = Math.min(COLS, nc - q * COLS);
