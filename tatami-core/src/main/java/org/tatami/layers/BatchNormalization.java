@@ -9,6 +9,7 @@ import org.tatami.config.KerasValues;
 import org.tatami.initializers.Constant;
 import org.tatami.initializers.Initializer;
 import org.tatami.initializers.Zeros;
+import org.tatami.kernels.BatchNorm;
 import org.tatami.tensor.Shape;
 
 /**
@@ -237,26 +238,22 @@ public final class BatchNormalization extends Layer implements BatchStatistics {
         return (float) (1 / Math.sqrt(variance + epsilon));
     }
 
-    /** partial = {rows, mean per channel, sum of squared deviations per channel}, summed in double, in row order. */
+    /**
+     * partial = {rows, mean per channel, sum of squared deviations from that mean per channel}, the
+     * mean rounded to float (as forward uses it); the sums in {@link BatchNorm}'s order.
+     */
     @Override
     public void partialForward(float[] x, int n, double[] partial) {
         int rows = n * rowsPerSample;
         Arrays.fill(partial, 0);
         partial[0] = rows;
-        for (int r = 0; r < rows; r++) {
-            for (int ch = 0; ch < channels; ch++) {
-                partial[1 + ch] += x[r * channels + ch];
-            }
-        }
+        BatchNorm.sums(x, rows, channels, partial, 1);
+        float[] mean = new float[channels];
         for (int ch = 0; ch < channels; ch++) {
-            partial[1 + ch] /= Math.max(rows, 1);
+            mean[ch] = (float) (partial[1 + ch] / Math.max(rows, 1));
+            partial[1 + ch] = mean[ch];
         }
-        for (int r = 0; r < rows; r++) {
-            for (int ch = 0; ch < channels; ch++) {
-                double d = x[r * channels + ch] - partial[1 + ch];
-                partial[1 + channels + ch] += d * d;
-            }
-        }
+        BatchNorm.squaredDeviations(x, rows, channels, mean, partial, 1 + channels);
     }
 
     /** Chan's pairwise combination of (count, mean, squared deviations), chunk after chunk. */
@@ -295,13 +292,7 @@ public final class BatchNormalization extends Layer implements BatchStatistics {
     @Override
     public void normalize(float[] x, float[] y, int n, Object state) {
         State st = (State) state;
-        int rows = n * rowsPerSample;
-        for (int r = 0; r < rows; r++) {
-            int o = r * channels;
-            for (int ch = 0; ch < channels; ch++) {
-                y[o + ch] = x[o + ch] * st.factor[ch] + st.shift[ch];
-            }
-        }
+        BatchNorm.scaleShift(x, y, n * rowsPerSample, channels, st.factor, st.shift);
     }
 
     @Override
@@ -321,15 +312,8 @@ public final class BatchNormalization extends Layer implements BatchStatistics {
     @Override
     public void partialBackward(float[] x, float[] dy, int n, Object state, double[] partial, float[][] grads) {
         State st = (State) state;
-        int rows = n * rowsPerSample;
         Arrays.fill(partial, 0);
-        for (int r = 0; r < rows; r++) {
-            int o = r * channels;
-            for (int ch = 0; ch < channels; ch++) {
-                partial[ch] += dy[o + ch];
-                partial[channels + ch] += (double) dy[o + ch] * ((x[o + ch] - st.mean[ch]) * st.invStd[ch]);
-            }
-        }
+        BatchNorm.gradientSums(x, dy, n * rowsPerSample, channels, st.mean, st.invStd, partial);
         int p = 0;
         if (scale) {
             for (int ch = 0; ch < channels; ch++) {
@@ -363,14 +347,8 @@ public final class BatchNormalization extends Layer implements BatchStatistics {
     @Override
     public void inputGradient(float[] x, float[] dy, float[] dx, int n, Object state) {
         State st = (State) state;
-        int rows = n * rowsPerSample;
-        for (int r = 0; r < rows; r++) {
-            int o = r * channels;
-            for (int ch = 0; ch < channels; ch++) {
-                float xhat = (x[o + ch] - st.mean[ch]) * st.invStd[ch];
-                dx[o + ch] = st.factor[ch] * (dy[o + ch] - st.meanDy[ch] - xhat * st.meanDyXhat[ch]);
-            }
-        }
+        BatchNorm.inputGradient(x, dy, dx, n * rowsPerSample, channels, st.mean, st.invStd, st.factor, st.meanDy,
+                st.meanDyXhat);
     }
 
     @Override
