@@ -51,37 +51,40 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int
      * kernel's own order; positions in the padding are zero.
      */
     void im2col(float[] x, int n, float[] cols) {
+        im2col(x, 0, n * oh * ow, cols);
+    }
+
+    /** Rows {@code [r0, r1)} of {@link #im2col}'s matrix, row r0 at the start of {@code cols}. */
+    void im2col(float[] x, int r0, int r1, float[] cols) {
         int patch = kh * kw * c;
         int run = kw * c;
-        int r = 0;
-        for (int b = 0; b < n; b++) {
+        for (int r = r0; r < r1; r++) {
+            int b = r / (oh * ow);
+            int oy = r % (oh * ow) / ow;
+            int ox = r % ow;
             int xb = b * h * w * c;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++, r++) {
-                    int o = r * patch;
-                    int ix0 = ox * sw - padLeft;
-                    boolean inside = dw == 1 && ix0 >= 0 && ix0 + kw <= w;
-                    for (int ky = 0; ky < kh; ky++, o += run) {
-                        int iy = oy * sh - padTop + ky * dh;
-                        if (iy < 0 || iy >= h) {
-                            Arrays.fill(cols, o, o + run, 0f);
-                        } else if (inside) {
-                            // The kw pixels of a window row are adjacent in NHWC: one run to copy.
-                            int src = xb + (iy * w + ix0) * c;
-                            if (run >= RUN_COPY) {
-                                System.arraycopy(x, src, cols, o, run);
-                            } else {
-                                for (int t = 0; t < run; t++) {
-                                    cols[o + t] = x[src + t];
-                                }
-                            }
-                        } else {
-                            for (int kx = 0; kx < kw; kx++) {
-                                int ix = ix0 + kx * dw;
-                                for (int ch = 0; ch < c; ch++) {
-                                    cols[o + kx * c + ch] = ix < 0 || ix >= w ? 0f : x[xb + (iy * w + ix) * c + ch];
-                                }
-                            }
+            int o = (r - r0) * patch;
+            int ix0 = ox * sw - padLeft;
+            boolean inside = dw == 1 && ix0 >= 0 && ix0 + kw <= w;
+            for (int ky = 0; ky < kh; ky++, o += run) {
+                int iy = oy * sh - padTop + ky * dh;
+                if (iy < 0 || iy >= h) {
+                    Arrays.fill(cols, o, o + run, 0f);
+                } else if (inside) {
+                    // The kw pixels of a window row are adjacent in NHWC: one run to copy.
+                    int src = xb + (iy * w + ix0) * c;
+                    if (run >= RUN_COPY) {
+                        System.arraycopy(x, src, cols, o, run);
+                    } else {
+                        for (int t = 0; t < run; t++) {
+                            cols[o + t] = x[src + t];
+                        }
+                    }
+                } else {
+                    for (int kx = 0; kx < kw; kx++) {
+                        int ix = ix0 + kx * dw;
+                        for (int ch = 0; ch < c; ch++) {
+                            cols[o + kx * c + ch] = ix < 0 || ix >= w ? 0f : x[xb + (iy * w + ix) * c + ch];
                         }
                     }
                 }
@@ -92,29 +95,35 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int
     /** The adjoint of {@link #im2col}: sums each patch row back into the image positions it came from. */
     void col2im(float[] cols, int n, float[] dx) {
         Arrays.fill(dx, 0, n * h * w * c, 0f);
+        addCol2im(cols, 0, n * oh * ow, dx);
+    }
+
+    /**
+     * Adds rows {@code [r0, r1)} of a patch matrix (row r0 at the start of {@code cols}) into the image
+     * positions they came from; called on consecutive ranges from 0, it adds in {@link #col2im}'s order.
+     */
+    void addCol2im(float[] cols, int r0, int r1, float[] dx) {
         int patch = kh * kw * c;
-        int r = 0;
-        for (int b = 0; b < n; b++) {
+        for (int r = r0; r < r1; r++) {
+            int b = r / (oh * ow);
+            int oy = r % (oh * ow) / ow;
+            int ox = r % ow;
             int xb = b * h * w * c;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++, r++) {
-                    int o = r * patch;
-                    int ix0 = ox * sw - padLeft;
-                    boolean inside = dw == 1 && ix0 >= 0 && ix0 + kw <= w;
-                    for (int ky = 0; ky < kh; ky++) {
-                        int iy = oy * sh - padTop + ky * dh;
-                        if (inside && iy >= 0 && iy < h) {
-                            // The window row's kw pixels are adjacent in NHWC: one run to add.
-                            Elementwise.addInto(dx, xb + (iy * w + ix0) * c, cols, o, kw * c);
-                            o += kw * c;
-                            continue;
-                        }
-                        for (int kx = 0; kx < kw; kx++, o += c) {
-                            int ix = ix0 + kx * dw;
-                            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                                Elementwise.addInto(dx, xb + (iy * w + ix) * c, cols, o, c);
-                            }
-                        }
+            int o = (r - r0) * patch;
+            int ix0 = ox * sw - padLeft;
+            boolean inside = dw == 1 && ix0 >= 0 && ix0 + kw <= w;
+            for (int ky = 0; ky < kh; ky++) {
+                int iy = oy * sh - padTop + ky * dh;
+                if (inside && iy >= 0 && iy < h) {
+                    // The window row's kw pixels are adjacent in NHWC: one run to add.
+                    Elementwise.addInto(dx, xb + (iy * w + ix0) * c, cols, o, kw * c);
+                    o += kw * c;
+                    continue;
+                }
+                for (int kx = 0; kx < kw; kx++, o += c) {
+                    int ix = ix0 + kx * dw;
+                    if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                        Elementwise.addInto(dx, xb + (iy * w + ix) * c, cols, o, c);
                     }
                 }
             }
