@@ -58,10 +58,14 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int
     void im2col(float[] x, int r0, int r1, float[] cols) {
         int patch = kh * kw * c;
         int run = kw * c;
-        for (int r = r0; r < r1; r++) {
-            int b = r / (oh * ow);
-            int oy = r % (oh * ow) / ow;
-            int ox = r % ow;
+        int b = r0 / (oh * ow);
+        int oy = r0 % (oh * ow) / ow;
+        int ox = r0 % ow;
+        for (int r = r0; r < r1; r++, ox = next(ox, ow)) {
+            if (ox == 0 && r > r0) {
+                oy = next(oy, oh);
+                b += oy == 0 ? 1 : 0;
+            }
             int xb = b * h * w * c;
             int o = (r - r0) * patch;
             int ix0 = ox * sw - padLeft;
@@ -92,6 +96,11 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int
         }
     }
 
+    /** i + 1, or 0 at the end of a count of {@code count}: the output position after one. */
+    private static int next(int i, int count) {
+        return i + 1 == count ? 0 : i + 1;
+    }
+
     /** The adjoint of {@link #im2col}: sums each patch row back into the image positions it came from. */
     void col2im(float[] cols, int n, float[] dx) {
         Arrays.fill(dx, 0, n * h * w * c, 0f);
@@ -104,10 +113,14 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int
      */
     void addCol2im(float[] cols, int r0, int r1, float[] dx) {
         int patch = kh * kw * c;
-        for (int r = r0; r < r1; r++) {
-            int b = r / (oh * ow);
-            int oy = r % (oh * ow) / ow;
-            int ox = r % ow;
+        int b = r0 / (oh * ow);
+        int oy = r0 % (oh * ow) / ow;
+        int ox = r0 % ow;
+        for (int r = r0; r < r1; r++, ox = next(ox, ow)) {
+            if (ox == 0 && r > r0) {
+                oy = next(oy, oh);
+                b += oy == 0 ? 1 : 0;
+            }
             int xb = b * h * w * c;
             int o = (r - r0) * patch;
             int ix0 = ox * sw - padLeft;
