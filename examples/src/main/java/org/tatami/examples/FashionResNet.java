@@ -22,12 +22,12 @@ import org.tatami.tensor.Tensor;
 
 /**
  * Fashion-MNIST with {@link ModelZoo#fashionResnet()} (augmentation layers, horizontal flips and shifts of
- * up to 10%, in front of the residual network of {@link ModelZoo#resnet()}), trained the way a Keras user
+ * up to 10%, in front of a residual network of {@link ModelZoo#resnet()}'s blocks), trained the way a Keras user
  * would: Adam with a {@link CosineDecay} learning rate, {@link EarlyStopping} that restores the best weights and a
  * {@link ModelCheckpoint} that keeps the best model, 10% of the training set held out for validation.
  * Ends with the test accuracy.
  *
- * <p>Arguments: {@code [epochs] [threads] [checkpoint file]}; defaults: 20 epochs, all cores,
+ * <p>Arguments: {@code [epochs] [threads] [checkpoint file]}; defaults: 30 epochs, all cores,
  * {@code fashion-resnet-best.tatami} in a temporary folder. Needs Debian's {@code dataset-fashion-mnist}
  * (or {@code -Dtatami.fashionMnist=FOLDER}).
  */
@@ -36,7 +36,7 @@ public final class FashionResNet {
     }
 
     public static void main(String[] args) throws Exception {
-        int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         if (args.length > 1) {
             Tatami.setThreads(Integer.parseInt(args[1]));
         }

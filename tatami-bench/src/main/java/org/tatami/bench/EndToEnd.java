@@ -34,7 +34,7 @@ import org.tatami.tensor.Tensor;
  *   <li>{@code resnet}: {@code ModelZoo.resnet()}, a graph of three residual blocks with
  *       BatchNormalization, Adam(0.001), batch 128, the same validation;</li>
  *   <li>{@code fashion}: {@code ModelZoo.fashionResnet()} (random flips and shifts in front of a
- *       ResNet like that one, wider at the end and flattened) on Fashion-MNIST, Adam with CosineDecay(0.002, epochs x steps per epoch), batch 128,
+ *       ResNet of the same blocks, wider, flattened into Dense(128)) on Fashion-MNIST, Adam with CosineDecay(0.002, epochs x steps per epoch), batch 128,
  *       validation_split 0.1 (trains on the first 54,000 images, validates on the last 6,000), as the
  *       FashionResNet example trains it;</li>
  *   <li>{@code inference}: the seed model trained for {@code --epochs} epochs (1 by default; 0 keeps the

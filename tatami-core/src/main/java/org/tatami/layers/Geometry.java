@@ -76,22 +76,27 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int
                     Arrays.fill(cols, o, o + run, 0f);
                 } else if (inside) {
                     // The kw pixels of a window row are adjacent in NHWC: one run to copy.
-                    int src = xb + (iy * w + ix0) * c;
-                    if (run >= RUN_COPY) {
-                        System.arraycopy(x, src, cols, o, run);
-                    } else {
-                        for (int t = 0; t < run; t++) {
-                            cols[o + t] = x[src + t];
-                        }
-                    }
+                    copy(x, xb + (iy * w + ix0) * c, cols, o, run);
                 } else {
                     for (int kx = 0; kx < kw; kx++) {
                         int ix = ix0 + kx * dw;
-                        for (int ch = 0; ch < c; ch++) {
-                            cols[o + kx * c + ch] = ix < 0 || ix >= w ? 0f : x[xb + (iy * w + ix) * c + ch];
+                        if (ix < 0 || ix >= w) {
+                            Arrays.fill(cols, o + kx * c, o + (kx + 1) * c, 0f);
+                        } else {
+                            copy(x, xb + (iy * w + ix) * c, cols, o + kx * c, c);
                         }
                     }
                 }
+            }
+        }
+    }
+
+    private static void copy(float[] src, int from, float[] dst, int to, int length) {
+        if (length >= RUN_COPY) {
+            System.arraycopy(src, from, dst, to, length);
+        } else {
+            for (int t = 0; t < length; t++) {
+                dst[to + t] = src[from + t];
             }
         }
     }

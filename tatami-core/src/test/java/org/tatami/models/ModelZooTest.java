@@ -16,7 +16,7 @@ class ModelZooTest {
         List<String> layers = model.layers().stream().map(Layer::className).toList();
         assertEquals(List.of("InputLayer", "RandomFlip", "RandomTranslation", "Conv2D", "MaxPooling2D"),
                 layers.subList(0, 5));
-        assertEquals(List.of("Flatten", "Dense"), layers.subList(layers.size() - 2, layers.size()));
+        assertEquals(List.of("Flatten", "Dense", "Dense"), layers.subList(layers.size() - 3, layers.size()));
         assertEquals(2, layers.stream().filter("MaxPooling2D"::equals).count());
         assertEquals(3, layers.stream().filter("Add"::equals).count());
         assertEquals("horizontal", model.layers().get(1).config().get("mode"));
@@ -24,7 +24,8 @@ class ModelZooTest {
         assertEquals(0.1, model.layers().get(2).config().get("height_factor"));
         assertEquals(0.1, model.layers().get(2).config().get("width_factor"));
         assertEquals(2, model.layers().get(2).config().get("seed"));
-        assertArrayEquals(new int[] {6, 6, 64}, model.layers().get(layers.size() - 2).inputShape());
-        assertEquals(114_442, model.countParams());
+        assertEquals("constant", model.layers().get(2).config().get("fill_mode"));
+        assertArrayEquals(new int[] {6, 6, 64}, model.layers().get(layers.size() - 3).inputShape());
+        assertEquals(391_946, model.countParams());
     }
 }
