@@ -125,7 +125,7 @@ public final class EndToEnd {
         boolean convnet = o.workload().equals("convnet");
         boolean resnet = o.workload().equals("resnet");
         Model model = model(o.workload());
-        int expectedParams = convnet ? 34_826 : resnet ? 52_490 : fashion ? 114_442 : 51_840;
+        int expectedParams = convnet ? 34_826 : resnet ? 52_490 : fashion ? 391_946 : 51_840;
         if (model.countParams() != expectedParams) {
             throw new IllegalStateException("the " + o.workload() + " model has " + model.countParams()
                     + " parameters, the peers' model has " + expectedParams);

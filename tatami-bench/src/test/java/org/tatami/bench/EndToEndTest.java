@@ -12,7 +12,7 @@ class EndToEndTest {
         assertEquals(51_840, EndToEnd.model("seed").countParams());
         assertEquals(34_826, EndToEnd.model("convnet").countParams());
         assertEquals(52_490, EndToEnd.model("resnet").countParams());
-        assertEquals(114_442, EndToEnd.model("fashion").countParams());
+        assertEquals(391_946, EndToEnd.model("fashion").countParams());
         assertEquals("fashion_resnet", EndToEnd.model("fashion").name());
     }
 
