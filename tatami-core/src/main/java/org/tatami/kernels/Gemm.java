@@ -43,6 +43,55 @@ public final class Gemm {
         }
     }
 
+    /**
+     * A (k, n) B packed once for many products {@code A * B} with it (a layer's kernel over the blocks of
+     * a chunk): the panels the SIMD kernels read, which {@link #nn(int, int, int, float[], int, int,
+     * PackedB, float[], int, int, boolean)} would otherwise pack again on every call. B must not change
+     * while its packed copy is in use (the plain-Java path reads B itself).
+     */
+    public static final class PackedB {
+        private final int k;
+        private final int n;
+        private final float[] b;
+        private final int bOff;
+        private final int ldb;
+        private final float[] panels;
+
+        private PackedB(int k, int n, float[] b, int bOff, int ldb, float[] panels) {
+            this.k = k;
+            this.n = n;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.panels = panels;
+        }
+    }
+
+    /** B [k,n] packed for {@code nn} products; {@code reuse} (or null) lends its memory when large enough. */
+    public static PackedB pack(int k, int n, float[] b, int bOff, int ldb, PackedB reuse) {
+        if (!Simd.ENABLED) {
+            return new PackedB(k, n, b, bOff, ldb, null);
+        }
+        int size = VectorGemm.packedSize(k, n);
+        float[] panels = reuse != null && reuse.panels != null && reuse.panels.length >= size ? reuse.panels
+                : new float[size];
+        VectorGemm.packAll(k, n, b, bOff, ldb, panels);
+        return new PackedB(k, n, b, bOff, ldb, panels);
+    }
+
+    /** {@code C[m,n] (+)= A[m,k] * B[k,n]} with B packed by {@link #pack}: the same bits as packing it here. */
+    public static void nn(int m, int n, int k, float[] a, int aOff, int lda, PackedB b, float[] c, int cOff, int ldc,
+                          boolean accumulate) {
+        if (b.k != k || b.n != n) {
+            throw new IllegalArgumentException("packed B is " + b.k + "x" + b.n + ", the product needs " + k + "x" + n);
+        }
+        if (Simd.ENABLED) {
+            VectorGemm.multiplyPacked(m, n, k, a, aOff, lda, b.panels, c, cOff, ldc, accumulate);
+        } else {
+            ScalarGemm.multiply(m, n, k, a, aOff, lda, 1, b.b, b.bOff, b.ldb, c, cOff, ldc, accumulate);
+        }
+    }
+
     static void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
                          int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         if (Simd.ENABLED) {

@@ -92,18 +92,65 @@ final class VectorGemm {
 
     static void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
                          int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        multiply(m, n, k, a, aOff, aRow, aCol, b, bOff, ldb, null, c, cOff, ldc, accumulate);
+    }
+
+    /** {@code C (+)= A * B} for a row-major A, with B's panels as {@link #packAll} wrote them. */
+    static void multiplyPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] panels, float[] c, int cOff,
+                               int ldc, boolean accumulate) {
+        multiply(m, n, k, a, aOff, lda, 1, null, 0, 0, panels, c, cOff, ldc, accumulate);
+    }
+
+    /** Floats {@link #packAll} writes for a (k, n) B. */
+    static int packedSize(int k, int n) {
+        return (n + COLS - 1) / COLS * COLS * k;
+    }
+
+    /**
+     * B's panels for every pass of a product with a row-major A, one after another in the order
+     * {@link #multiply} uses them: packed once, read by any number of products with the same B.
+     */
+    static void packAll(int k, int n, float[] b, int bOff, int ldb, float[] panels) {
+        int depth = depth(n, 1);
+        int o = 0;
+        for (int j0 = 0; j0 < n; j0 += WIDTH) {
+            int nc = Math.min(WIDTH, n - j0);
+            for (int p0 = 0; p0 < k; p0 += depth) {
+                int kc = Math.min(depth, k - p0);
+                packB(kc, nc, b, bOff + p0 * ldb + j0, ldb, panels, o);
+                o += packedSize(kc, nc);
+            }
+        }
+    }
+
+    private static int depth(int n, int aCol) {
+        return n <= IN_PLACE_COLUMNS && aCol == 1 ? LONG_DEPTH : DEPTH;
+    }
+
+    /** The product, packing B pass by pass, or with {@code panels} from {@link #packAll} when not null. */
+    private static void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
+                                 int ldb, float[] panels, float[] c, int cOff, int ldc, boolean accumulate) {
         if (m == 0 || n == 0) {
             return;
         }
         Packs packs = PACKS.get();
-        int depth = n <= IN_PLACE_COLUMNS && aCol == 1 ? LONG_DEPTH : DEPTH;
+        int depth = depth(n, aCol);
+        int next = 0;
         for (int j0 = 0; j0 < n; j0 += WIDTH) {
             int nc = Math.min(WIDTH, n - j0);
             int p0 = 0;
             do {
                 int kc = Math.min(depth, k - p0);
                 boolean fromC = accumulate || p0 > 0;
-                packB(kc, nc, b, bOff + p0 * ldb + j0, ldb, packs.b);
+                float[] pb = packs.b;
+                int base = 0;
+                if (panels == null) {
+                    packB(kc, nc, b, bOff + p0 * ldb + j0, ldb, pb, 0);
+                } else {
+                    pb = panels;
+                    base = next;
+                    next += packedSize(kc, nc);
+                }
                 for (int i0 = 0; i0 < m; i0 += ROWS) {
                     int rows = Math.min(ROWS, m - i0);
                     int ai = aOff + i0 * aRow + p0 * aCol;
@@ -113,9 +160,9 @@ final class VectorGemm {
                     for (int q = 0; q * COLS < nc; q++) {
                         int cols = Math.min(COLS, nc - q * COLS);
                         int ci = cOff + i0 * ldc + j0 + q * COLS;
-                        int bi = q * kc * COLS;
+                        int bi = base + q * kc * COLS;
                         if (inPlace && cols == COLS) {
-                            inPlaceTile(kc, a, ai, aRow, aCol, packs.b, bi, c, ci, ldc, fromC);
+                            inPlaceTile(kc, a, ai, aRow, aCol, pb, bi, c, ci, ldc, fromC);
                             continue;
                         }
                         if (!packed) {
@@ -123,9 +170,9 @@ final class VectorGemm {
                             packed = true;
                         }
                         if (rows == ROWS && cols == COLS) {
-                            tile(VECTORS, kc, packs.a, packs.b, bi, c, ci, ldc, fromC);
+                            tile(VECTORS, kc, packs.a, pb, bi, c, ci, ldc, fromC);
                         } else {
-                            edgeTile(rows, cols, kc, packs, bi, c, ci, ldc, fromC);
+                            edgeTile(rows, cols, kc, packs, pb, bi, c, ci, ldc, fromC);
                         }
                     }
                 }
@@ -135,15 +182,15 @@ final class VectorGemm {
     }
 
     /** A tile with fewer rows or columns than a whole one, computed on a padded copy of its part of C. */
-    private static void edgeTile(int rows, int cols, int kc, Packs packs, int bOff, float[] c, int ci, int ldc,
-                                 boolean fromC) {
+    private static void edgeTile(int rows, int cols, int kc, Packs packs, float[] b, int bOff, float[] c, int ci,
+                                 int ldc, boolean fromC) {
         float[] t = packs.tile;
         if (fromC) {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(c, ci + r * ldc, t, r * COLS, cols);
             }
         }
-        tile((cols + L - 1) / L, kc, packs.a, packs.b, bOff, t, 0, COLS, fromC);
+        tile((cols + L - 1) / L, kc, packs.a, b, bOff, t, 0, COLS, fromC);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(t, r * COLS, c, ci + r * ldc, cols);
         }
@@ -153,11 +200,11 @@ final class VectorGemm {
      * B[p0.., j0..] (kc x nc) as panels of COLS columns, each kc rows of COLS floats (the last panel as
      * wide as its whole vectors), columns past nc zero.
      */
-    private static void packB(int kc, int nc, float[] b, int bOff, int ldb, float[] pack) {
+    private static void packB(int kc, int nc, float[] b, int bOff, int ldb, float[] pack, int packOff) {
         for (int q = 0; q * COLS < nc; q++) {
             int cols = Math.min(COLS, nc - q * COLS);
             int width = (cols + L - 1) / L * L;
-            int o = q * kc * COLS;
+            int o = packOff + q * kc * COLS;
             int src = bOff + q * COLS;
             int whole = cols / L * L;
             for (int p = 0; p < kc; p++, o += width, src += ldb) {

@@ -77,20 +77,22 @@ final class Convolution {
     }
 
     /**
-     * Scratch: a block of the im2col matrix (reused for its gradient); for the transposed path, the
-     * whole matrix, and the output (and its gradient) with filters as rows.
+     * Scratch: a block of the im2col matrix (reused for its gradient) and the kernel packed for the
+     * blocks' products (forward, input gradient); for the transposed path, the whole matrix, and the
+     * output (and its gradient) with filters as rows.
      */
-    record Scratch(float[] cols, float[] outT, float[] ones) {
+    record Scratch(float[] cols, float[] outT, float[] ones, Gemm.PackedB[] kernels) {
     }
 
     Scratch createScratch(int maxBatch) {
         int rows = maxBatch * g.oh() * g.ow();
         if (!transposed()) {
-            return new Scratch(new float[Math.min(rows, blockRows() + blockRows() / 4) * patch()], null, null);
+            return new Scratch(new float[Math.min(rows, blockRows() + blockRows() / 4) * patch()], null, null,
+                    new Gemm.PackedB[2]);
         }
         float[] ones = new float[rows];
         Arrays.fill(ones, 1f);
-        return new Scratch(new float[rows * patch()], new float[rows * filters], ones);
+        return new Scratch(new float[rows * patch()], new float[rows * filters], ones, null);
     }
 
     void forward(float[] x, float[] y, int n, Scratch s) {
@@ -100,10 +102,12 @@ final class Convolution {
             productT(x, n, s);
             layer.untransposeBiasAndActivate(s.outT, y, rows);
         } else {
+            Gemm.PackedB kernel = Gemm.pack(p, filters, layer.kernelData(), 0, filters, s.kernels[0]);
+            s.kernels[0] = kernel;
             for (int r0 = 0, m; r0 < rows; r0 += m) {
                 m = blockAt(r0, rows);
                 g.im2col(x, r0, r0 + m, s.cols);
-                Gemm.nn(m, filters, p, s.cols, 0, p, layer.kernelData(), 0, filters, y, r0 * filters, filters, false);
+                Gemm.nn(m, filters, p, s.cols, 0, p, kernel, y, r0 * filters, filters, false);
             }
             layer.addBiasAndActivate(y, rows);
         }
@@ -123,8 +127,11 @@ final class Convolution {
             return;
         }
         layer.biasGradient(dy, rows, grads);
+        Gemm.PackedB kernelT = null;
         if (dx != null) {
             Arrays.fill(dx, 0, n * g.h() * g.w() * g.c(), 0f);
+            kernelT = Gemm.pack(filters, p, layer.kernelT(), 0, p, s.kernels[1]);
+            s.kernels[1] = kernelT;
         }
         // Block by block, the im2col rows made again (cheaper than keeping the whole matrix from forward
         // and reading it back from memory); the kernel gradient's sums continue from block to block in
@@ -134,7 +141,7 @@ final class Convolution {
             g.im2col(x, r0, r0 + m, s.cols);
             Gemm.tn(p, filters, m, s.cols, 0, p, dy, r0 * filters, filters, grads[0], 0, filters, r0 > 0);
             if (dx != null) {
-                Gemm.nn(m, p, filters, dy, r0 * filters, filters, layer.kernelT(), 0, p, s.cols, 0, p, false);
+                Gemm.nn(m, p, filters, dy, r0 * filters, filters, kernelT, s.cols, 0, p, false);
                 g.addCol2im(s.cols, r0, r0 + m, dx);
             }
         }

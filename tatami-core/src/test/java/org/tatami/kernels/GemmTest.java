@@ -2,6 +2,7 @@ package org.tatami.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -118,6 +119,36 @@ class GemmTest {
                 assertArrayEquals(whole, rows);
             }
         }
+    }
+
+    /**
+     * A B packed once by {@link Gemm#pack} gives the bits of packing it in each product, for shapes
+     * across every packing boundary (partial column panels, B wider than a packed block, k across
+     * passes of both depths), with an offset B and C, and accumulating; a packed B of another shape is
+     * refused.
+     */
+    @Test
+    void packedBGivesTheBitsOfPackingEachTime() {
+        SplittableRandom rnd = new SplittableRandom(4);
+        int[][] sizes = {{7, 3, 5}, {12, 2 * Simd.lanes() + 3, 40}, {11, 64, VectorGemm.LONG_DEPTH + 7},
+            {6, 65, VectorGemm.DEPTH + 9}, {5, VectorGemm.WIDTH + 19, 33}};
+        Gemm.PackedB reuse = null;
+        for (int[] size : sizes) {
+            int m = size[0];
+            int n = size[1];
+            int k = size[2];
+            float[] a = random(rnd, m * k);
+            float[] b = random(rnd, 3 + k * n);
+            float[] expected = random(rnd, 2 + m * n);
+            float[] c = expected.clone();
+            Gemm.nn(m, n, k, a, 0, k, b, 3, n, expected, 2, n, true);
+            reuse = Gemm.pack(k, n, b, 3, n, reuse);
+            Gemm.nn(m, n, k, a, 0, k, reuse, c, 2, n, true);
+            assertArrayEquals(expected, c, m + "x" + n + "x" + k);
+        }
+        Gemm.PackedB packed = reuse;
+        assertThrows(IllegalArgumentException.class,
+                () -> Gemm.nn(1, 2, 3, new float[3], 0, 3, packed, new float[2], 0, 2, false));
     }
 
     /**
