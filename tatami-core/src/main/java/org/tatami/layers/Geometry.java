@@ -58,17 +58,11 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int
     void im2col(float[] x, int r0, int r1, float[] cols) {
         int patch = kh * kw * c;
         int run = kw * c;
-        int b = r0 / (oh * ow);
-        int oy = r0 % (oh * ow) / ow;
-        int ox = r0 % ow;
-        for (int r = r0; r < r1; r++, ox = next(ox, ow)) {
-            if (ox == 0 && r > r0) {
-                oy = next(oy, oh);
-                b += oy == 0 ? 1 : 0;
-            }
-            int xb = b * h * w * c;
-            int o = (r - r0) * patch;
-            int ix0 = ox * sw - padLeft;
+        for (Position at = new Position(r0, oh, ow); at.r < r1; at.step()) {
+            int xb = at.b * h * w * c;
+            int o = (at.r - r0) * patch;
+            int oy = at.oy;
+            int ix0 = at.ox * sw - padLeft;
             boolean inside = dw == 1 && ix0 >= 0 && ix0 + kw <= w;
             for (int ky = 0; ky < kh; ky++, o += run) {
                 int iy = oy * sh - padTop + ky * dh;
@@ -101,9 +95,34 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int
         }
     }
 
-    /** i + 1, or 0 at the end of a count of {@code count}: the output position after one. */
-    private static int next(int i, int count) {
-        return i + 1 == count ? 0 : i + 1;
+    /** Row r of the patch matrix and its output position (sample b, row oy, column ox), stepped row by row. */
+    private static final class Position {
+        private final int oh;
+        private final int ow;
+        int r;
+        int b;
+        int oy;
+        int ox;
+
+        Position(int r, int oh, int ow) {
+            this.oh = oh;
+            this.ow = ow;
+            this.r = r;
+            b = r / (oh * ow);
+            oy = r % (oh * ow) / ow;
+            ox = r % ow;
+        }
+
+        void step() {
+            r++;
+            if (++ox == ow) {
+                ox = 0;
+                if (++oy == oh) {
+                    oy = 0;
+                    b++;
+                }
+            }
+        }
     }
 
     /** The adjoint of {@link #im2col}: sums each patch row back into the image positions it came from. */
@@ -118,17 +137,11 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int
      */
     void addCol2im(float[] cols, int r0, int r1, float[] dx) {
         int patch = kh * kw * c;
-        int b = r0 / (oh * ow);
-        int oy = r0 % (oh * ow) / ow;
-        int ox = r0 % ow;
-        for (int r = r0; r < r1; r++, ox = next(ox, ow)) {
-            if (ox == 0 && r > r0) {
-                oy = next(oy, oh);
-                b += oy == 0 ? 1 : 0;
-            }
-            int xb = b * h * w * c;
-            int o = (r - r0) * patch;
-            int ix0 = ox * sw - padLeft;
+        for (Position at = new Position(r0, oh, ow); at.r < r1; at.step()) {
+            int xb = at.b * h * w * c;
+            int o = (at.r - r0) * patch;
+            int oy = at.oy;
+            int ix0 = at.ox * sw - padLeft;
             boolean inside = dw == 1 && ix0 >= 0 && ix0 + kw <= w;
             for (int ky = 0; ky < kh; ky++) {
                 int iy = oy * sh - padTop + ky * dh;
