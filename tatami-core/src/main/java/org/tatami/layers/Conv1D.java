@@ -133,6 +133,11 @@ public final class Conv1D extends KernelLayer<Conv1D> {
         return conv.readsTransposedKernel(training);
     }
 
+    /** Whether this layer convolves directly with vectors along the filters ({@link org.tatami.kernels.DirectConv}). */
+    boolean directByFilters() {
+        return conv.directByFilters();
+    }
+
     @Override
     public Object createScratch(int maxBatch) {
         return conv.createScratch(maxBatch);

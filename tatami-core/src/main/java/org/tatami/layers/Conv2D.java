@@ -79,6 +79,11 @@ public final class Conv2D extends ConvLayer<Conv2D> {
         return conv.direct();
     }
 
+    /** Whether this layer convolves directly with vectors along the filters ({@link org.tatami.kernels.DirectConv}). */
+    boolean directByFilters() {
+        return conv.directByFilters();
+    }
+
     Geometry geometry() {
         return conv.geometry();
     }

@@ -2,13 +2,14 @@ package org.tatami.layers;
 
 import java.util.Arrays;
 import org.tatami.kernels.CpuOptions;
+import org.tatami.kernels.DirectConv;
 import org.tatami.kernels.DirectConv3x3;
 import org.tatami.kernels.Gemm;
 
 /**
  * The arithmetic of a convolution layer (Conv2D, Conv1D as a convolution of height 1) on its
  * geometry: im2col followed by one matrix product, so the kernel (patch, filters) is used as stored;
- * transposed when there are fewer filters than vector lanes; or, for the shape where that loses,
+ * transposed when there are fewer filters than vector lanes; or, for the shapes where that loses,
  * directly from the images. The layer's kernel, bias and activation are read through the layer.
  */
 final class Convolution {
@@ -16,6 +17,8 @@ final class Convolution {
     private final Geometry g;
     private final int filters;
     private final boolean direct;
+    /** The direct path with vectors along the filters (few channels, no padding), or null. */
+    private final DirectConv byFilters;
 
     /**
      * @param direct whether to convolve directly from the images ({@link DirectConv3x3}: one channel,
@@ -26,6 +29,23 @@ final class Convolution {
         this.g = g;
         this.filters = filters;
         this.direct = direct;
+        byFilters = !transposed() && readsNoPadding(g) && g.c() <= DIRECT_CHANNELS && DirectConv.fits(filters, g.ow())
+                && CpuOptions.current().conv().equals("auto")
+                ? new DirectConv(g.h(), g.w(), g.c(), g.kh(), g.kw(), g.sh(), g.sw(), g.dh(), g.dw(), g.oh(), g.ow())
+                : null;
+    }
+
+    /**
+     * Up to this many channels, a convolution that reads no padding runs {@link DirectConv}: its im2col
+     * rows, kh x kw x channels floats, are too short for the product to run well, and making them costs
+     * more than the multiply-adds (the first layer of a ResNet on one-channel images: 9 floats a row).
+     */
+    private static final int DIRECT_CHANNELS = 4;
+
+    /** Whether every window lies inside the image (no padding, no partial window at the end). */
+    private static boolean readsNoPadding(Geometry g) {
+        return g.padTop() == 0 && g.padLeft() == 0 && (g.oh() - 1) * g.sh() + Geometry.span(g.kh(), g.dh()) <= g.h()
+                && (g.ow() - 1) * g.sw() + Geometry.span(g.kw(), g.dw()) <= g.w();
     }
 
     Geometry geometry() {
@@ -34,6 +54,10 @@ final class Convolution {
 
     boolean direct() {
         return direct;
+    }
+
+    boolean directByFilters() {
+        return byFilters != null;
     }
 
     private int patch() {
@@ -101,6 +125,13 @@ final class Convolution {
         if (transposed()) {
             productT(x, n, s);
             layer.untransposeBiasAndActivate(s.outT, y, rows);
+        } else if (byFilters != null) {
+            // Image by image, bias and activation while the image's output is still in cache.
+            int positions = g.oh() * g.ow();
+            for (int b = 0; b < n; b++) {
+                byFilters.forward(x, b, b + 1, layer.kernelData(), filters, y);
+                layer.addBiasAndActivate(y, b * positions, (b + 1) * positions);
+            }
         } else {
             Gemm.PackedB kernel = Gemm.pack(p, filters, layer.kernelData(), 0, filters, s.kernels[0]);
             s.kernels[0] = kernel;
@@ -108,8 +139,8 @@ final class Convolution {
                 m = blockAt(r0, rows);
                 g.im2col(x, r0, r0 + m, s.cols);
                 Gemm.nn(m, filters, p, s.cols, 0, p, kernel, y, r0 * filters, filters, false);
+                layer.addBiasAndActivate(y, r0, r0 + m);
             }
-            layer.addBiasAndActivate(y, rows);
         }
     }
 
@@ -127,6 +158,12 @@ final class Convolution {
             return;
         }
         layer.biasGradient(dy, rows, grads);
+        if (byFilters != null) {
+            byFilters.kernelGradient(x, dy, n, filters, grads[0]);
+            if (dx == null) {
+                return;
+            }
+        }
         Gemm.PackedB kernelT = null;
         if (dx != null) {
             Arrays.fill(dx, 0, n * g.h() * g.w() * g.c(), 0f);
@@ -138,8 +175,10 @@ final class Convolution {
         // row order, so they are the bits of one product over all rows.
         for (int r0 = 0, m; r0 < rows; r0 += m) {
             m = blockAt(r0, rows);
-            g.im2col(x, r0, r0 + m, s.cols);
-            Gemm.tn(p, filters, m, s.cols, 0, p, dy, r0 * filters, filters, grads[0], 0, filters, r0 > 0);
+            if (byFilters == null) {
+                g.im2col(x, r0, r0 + m, s.cols);
+                Gemm.tn(p, filters, m, s.cols, 0, p, dy, r0 * filters, filters, grads[0], 0, filters, r0 > 0);
+            }
             if (dx != null) {
                 Gemm.nn(m, p, filters, dy, r0 * filters, filters, kernelT, s.cols, 0, p, false);
                 g.addCol2im(s.cols, r0, r0 + m, dx);

@@ -183,14 +183,19 @@ public abstract class KernelLayer<T extends KernelLayer<T>> extends ChainedLayer
      * that the output is read from memory once for both.
      */
     protected final void addBiasAndActivate(float[] y, int rows) {
+        addBiasAndActivate(y, 0, rows);
+    }
+
+    /** {@link #addBiasAndActivate(float[], int)} on rows [r0, r1) of y: a block a product just wrote, still in cache. */
+    protected final void addBiasAndActivate(float[] y, int r0, int r1) {
         int w = outputs();
         int block = Math.max(1, BLOCK_VALUES / w);
-        for (int r0 = 0; r0 < rows; r0 += block) {
-            int r1 = Math.min(rows, r0 + block);
+        for (int b0 = r0; b0 < r1; b0 += block) {
+            int b1 = Math.min(r1, b0 + block);
             if (bias != null) {
-                Elementwise.addToRows(y, r0, r1, w, bias.value().data());
+                Elementwise.addToRows(y, b0, b1, w, bias.value().data());
             }
-            fusedActivation().forward(y, r0 * w, r1 - r0, w);
+            fusedActivation().forward(y, b0 * w, b1 - b0, w);
         }
     }
 

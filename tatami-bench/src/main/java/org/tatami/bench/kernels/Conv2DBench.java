@@ -26,12 +26,15 @@ import org.tatami.layers.Parameter;
  *       no input gradient; convolved directly from the images;</li>
  *   <li>{@code seed_im2col}: the same through im2col and matrix products ({@code CpuOptions} conv "im2col"),
  *       to show which wins for the shape;</li>
+ *   <li>{@code stem}: Conv2D(32, 3x3) on 28x28x1, the Fashion-MNIST ResNet's first layer: convolved
+ *       directly with vectors along the filters ({@code DirectConv}); {@code stem_im2col} the same
+ *       through im2col and matrix products;</li>
  *   <li>{@code convnet}: Conv2D(64, 3x3) on 13x13x32, the convnet's second convolution, backward
  *       with the input gradient.</li>
  * </ul>
  * Work: the products only, 2·rows·filters·(9·channels) FLOP each, rows = 64·out_h·out_w; forward has
  * one, backward two (kernel and input gradient) or one (seed). The copies and the bias are not counted,
- * so they show as a lower rate. Seed: 2.34 MFLOP per call; convnet: 285 MFLOP forward, 571 backward.
+ * so they show as a lower rate. Seed: 2.34 MFLOP per call; stem: 25.0 MFLOP; convnet: 285 MFLOP forward, 571 backward.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -42,7 +45,7 @@ import org.tatami.layers.Parameter;
 public class Conv2DBench {
     static final int CHUNK = 64;
 
-    @Param({"seed", "seed_im2col", "convnet"})
+    @Param({"seed", "seed_im2col", "stem", "stem_im2col", "convnet"})
     public String shape;
 
     private Conv2D layer;
@@ -58,9 +61,15 @@ public class Conv2DBench {
     private static int[] geometry(String shape) {
         return switch (shape) {
             case "seed", "seed_im2col" -> new int[] {28, 28, 1, 3};
+            case "stem", "stem_im2col" -> new int[] {28, 28, 1, 32};
             case "convnet" -> new int[] {13, 13, 32, 64};
             default -> throw new IllegalArgumentException("unknown shape " + shape);
         };
+    }
+
+    /** Whether the shape is a network's first layer, which backward computes no input gradient for. */
+    private static boolean firstLayer(String shape) {
+        return shape.startsWith("seed") || shape.startsWith("stem");
     }
 
     @Setup
@@ -83,7 +92,7 @@ public class Conv2DBench {
         y = new float[outSize];
         dy = Data.uniform(outSize, 3);
         // The engine asks no input gradient of the model's first layer.
-        dx = shape.startsWith("seed") ? null : new float[x.length];
+        dx = firstLayer(shape) ? null : new float[x.length];
         grads = layer.parameters().stream().map(Parameter::value).map(t -> new float[t.size()])
                 .toArray(float[][]::new);
         random = new SplittableRandom(4);
@@ -108,7 +117,7 @@ public class Conv2DBench {
         int[] g = geometry(params.get("shape"));
         double rows = (double) CHUNK * (g[0] - 2) * (g[1] - 2);
         double product = 2 * rows * g[3] * 9 * g[2];
-        boolean inputGradient = !params.get("shape").startsWith("seed");
+        boolean inputGradient = !firstLayer(params.get("shape"));
         return switch (method) {
             case "forward" -> Work.flops(product);
             case "backward" -> Work.flops(inputGradient ? 2 * product : product);
