@@ -13,6 +13,13 @@ public final class Dense extends KernelLayer<Dense> {
     private int in;
     // Dense acts on the last axis: every other axis is a batch of rows.
     private int rowsPerSample;
+    /**
+     * The kernel (and in training its transpose) packed for the products by {@link #prepare}, once per
+     * training step or predict call rather than once per chunk and product (for Dense(128) on 2,304
+     * inputs, 1.2 MB copied each time).
+     */
+    private Gemm.PackedB packedKernel;
+    private Gemm.PackedB packedKernelT;
 
     public Dense(int units) {
         if (units <= 0) {
@@ -73,13 +80,22 @@ public final class Dense extends KernelLayer<Dense> {
         return training;
     }
 
+    @Override
+    public void prepare(boolean training) {
+        super.prepare(training);
+        packedKernel = Gemm.pack(in, units, kernelData(), 0, units, packedKernel);
+        if (training) {
+            packedKernelT = Gemm.pack(units, in, kernelT(), 0, in, packedKernelT);
+        }
+    }
+
     // Every product is the matrix kernel's chain of fused multiply-adds in a fixed order, whatever the
     // vector width, so Dense gives the same bits at every width (a layer with fewer units than lanes is
     // padded to one vector inside the kernel).
     @Override
     public void forward(float[] x, float[] y, int n, Object scratch, boolean training, SplittableRandom random) {
         int rows = n * rowsPerSample;
-        Gemm.nn(rows, units, in, x, 0, in, kernelData(), 0, units, y, 0, units, false);
+        Gemm.nn(rows, units, in, x, 0, in, packedKernel, y, 0, units, false);
         addBiasAndActivate(y, rows);
     }
 
@@ -89,7 +105,7 @@ public final class Dense extends KernelLayer<Dense> {
         Gemm.tn(in, units, rows, x, 0, in, dy, 0, units, grads[0], 0, units, false);
         biasGradient(dy, rows, grads);
         if (dx != null) {
-            Gemm.nn(rows, in, units, dy, 0, units, kernelT(), 0, in, dx, 0, in, false);
+            Gemm.nn(rows, in, units, dy, 0, units, packedKernelT, dx, 0, in, false);
         }
     }
 
