@@ -65,6 +65,11 @@ public final class Gemm {
             this.ldb = ldb;
             this.panels = panels;
         }
+
+        /** The panels as {@code VectorGemm.packAll} wrote them (null on the plain-Java path). */
+        float[] panels() {
+            return panels;
+        }
     }
 
     /** B [k,n] packed for {@code nn} products; {@code reuse} (or null) lends its memory when large enough. */

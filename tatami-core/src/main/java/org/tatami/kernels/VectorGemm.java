@@ -484,18 +484,31 @@ final class VectorGemm {
             } else {
                 columnMajorTile5x2(kc, a, aOff, aCol, b, bOff, c, cOff, ldc, fromC);
             }
-        } else if (VECTORS == 4) {
-            rowMajorTile5x4(kc, a, aOff, aRow, b, bOff, c, cOff, ldc, fromC);
         } else {
-            rowMajorTile5x2(kc, a, aOff, aRow, b, bOff, c, cOff, ldc, fromC);
+            rowsTile(kc, a, aOff, aOff + aRow, aOff + 2 * aRow, aOff + 3 * aRow, aOff + 4 * aRow, b, bOff, c, cOff, ldc,
+                    fromC);
         }
     }
 
-    // The whole-width kernels again for A read in place: row-major, a[aOff + r * aRow + p], and
+    /**
+     * A whole tile of five rows of C whose rows of A start anywhere: at a0..a4 (kc floats each), as the
+     * windows of a convolution lie in its image ({@link ImplicitConv}). The multiply-adds of
+     * {@link #tile}, in the same order.
+     */
+    static void rowsTile(int kc, float[] a, int a0, int a1, int a2, int a3, int a4, float[] b, int bOff, float[] c,
+                         int cOff, int ldc, boolean fromC) {
+        if (VECTORS == 4) {
+            rowMajorTile5x4(kc, a, a0, a1, a2, a3, a4, b, bOff, c, cOff, ldc, fromC);
+        } else {
+            rowMajorTile5x2(kc, a, a0, a1, a2, a3, a4, b, bOff, c, cOff, ldc, fromC);
+        }
+    }
+
+    // The whole-width kernels again for A read in place: row-major, row r at a[ar + p], and
     // transposed, a[aOff + p * aCol + r].
 
-    private static void rowMajorTile5x4(int kc, float[] a, int aOff, int aRow, float[] b, int bOff, float[] c,
-                                        int cOff, int ldc, boolean fromC) {
+    private static void rowMajorTile5x4(int kc, float[] a, int a0, int a1, int a2, int a3, int a4, float[] b, int bOff,
+                                        float[] c, int cOff, int ldc, boolean fromC) {
         int c0 = cOff;
         int c1 = cOff + ldc;
         int c2 = cOff + 2 * ldc;
@@ -521,11 +534,6 @@ final class VectorGemm {
         FloatVector s41 = load(c, c4 + L, fromC);
         FloatVector s42 = load(c, c4 + 2 * L, fromC);
         FloatVector s43 = load(c, c4 + 3 * L, fromC);
-        int a0 = aOff;
-        int a1 = aOff + aRow;
-        int a2 = aOff + 2 * aRow;
-        int a3 = aOff + 3 * aRow;
-        int a4 = aOff + 4 * aRow;
         for (int p = 0; p < kc; p++) {
             int bp = bOff + p * (4 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
@@ -662,8 +670,8 @@ final class VectorGemm {
         s43.intoArray(c, c4 + 3 * L);
     }
 
-    private static void rowMajorTile5x2(int kc, float[] a, int aOff, int aRow, float[] b, int bOff, float[] c,
-                                        int cOff, int ldc, boolean fromC) {
+    private static void rowMajorTile5x2(int kc, float[] a, int a0, int a1, int a2, int a3, int a4, float[] b, int bOff,
+                                        float[] c, int cOff, int ldc, boolean fromC) {
         int c0 = cOff;
         int c1 = cOff + ldc;
         int c2 = cOff + 2 * ldc;
@@ -679,11 +687,6 @@ final class VectorGemm {
         FloatVector s31 = load(c, c3 + L, fromC);
         FloatVector s40 = load(c, c4, fromC);
         FloatVector s41 = load(c, c4 + L, fromC);
-        int a0 = aOff;
-        int a1 = aOff + aRow;
-        int a2 = aOff + 2 * aRow;
-        int a3 = aOff + 3 * aRow;
-        int a4 = aOff + 4 * aRow;
         for (int p = 0; p < kc; p++) {
             int bp = bOff + p * (2 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bp);

@@ -138,6 +138,16 @@ public final class Conv1D extends KernelLayer<Conv1D> {
         return conv.directByFilters();
     }
 
+    /** The convolution's geometry: a height of 1. */
+    Geometry geometry() {
+        return conv.geometry();
+    }
+
+    /** Whether the forward product and the input gradient read their windows in place ({@link org.tatami.kernels.ImplicitConv}). */
+    boolean implicit() {
+        return conv.implicit();
+    }
+
     @Override
     public Object createScratch(int maxBatch) {
         return conv.createScratch(maxBatch);

@@ -84,6 +84,11 @@ public final class Conv2D extends ConvLayer<Conv2D> {
         return conv.directByFilters();
     }
 
+    /** Whether the forward product and the input gradient read their windows in place ({@link org.tatami.kernels.ImplicitConv}). */
+    boolean implicit() {
+        return conv.implicit();
+    }
+
     Geometry geometry() {
         return conv.geometry();
     }

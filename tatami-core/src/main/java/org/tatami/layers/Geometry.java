@@ -26,6 +26,16 @@ record Geometry(int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int
                 padding.padBefore(in[0], spanH, sh, oh), padding.padBefore(in[1], spanW, sw, ow));
     }
 
+    /** The height of the image padded so that every window of a stride-1 convolution lies inside it. */
+    int paddedH() {
+        return oh - 1 + span(kh, dh);
+    }
+
+    /** The width of the image padded so that every window of a stride-1 convolution lies inside it. */
+    int paddedW() {
+        return ow - 1 + span(kw, dw);
+    }
+
     /** The rows or columns a window of {@code taps} spans with dilation {@code dilation}. */
     static int span(int taps, int dilation) {
         return (taps - 1) * dilation + 1;

@@ -73,6 +73,23 @@ class GradientCheckTest {
         assertPasses(reluCheck(() -> new Conv2D(2, 3).activation("relu"), new int[] {3, 20, 1}, 3));
     }
 
+    /**
+     * Stride 1 with 16 to 64 channels and filters: the windows read in place ({@code ImplicitConv}), the input
+     * gradient as the convolution of the padded output gradient with the flipped kernel.
+     */
+    @Test
+    void conv2dImplicit() {
+        Conv2D fitsEveryWidth = new Conv2D(64, 2).padding("same");
+        GradientCheck.Result check = check(fitsEveryWidth, new int[] {3, 4, 64}, 2, 40);
+        assertEquals(Simd.ENABLED, fitsEveryWidth.implicit(), "implicit path taken");
+        assertPasses(check);
+        assertPasses(check(new Conv2D(16, 3).padding("same"), new int[] {4, 5, 16}, 2, 41));
+        assertPasses(check(new Conv2D(16, 2, 3).dilationRate(2, 1).padding("same"), new int[] {5, 5, 16}, 2, 42));
+        assertPasses(check(new Conv1D(16, 3).padding("causal"), new int[] {7, 16}, 2, 43));
+        // Dilated along the width: the flipped convolution through an im2col matrix instead.
+        assertPasses(check(new Conv2D(16, 3).dilationRate(1, 2).padding("same"), new int[] {4, 6, 16}, 2, 44));
+    }
+
     /** Dilated kernels, on the transposed path (few filters) and the direct one (more filters than lanes). */
     @Test
     void dilatedConvolutions() {
