@@ -30,7 +30,7 @@ class KernelWorkTest {
                 }
             }
         }
-        assertEquals(21, checked);
+        assertEquals(25, checked);
     }
 
     @Test
@@ -42,6 +42,8 @@ class KernelWorkTest {
                 Map.of("shape", "convnet")).amount());
         assertEquals(2_336_256, KernelWork.of(Conv2DBench.class.getName() + ".backward",
                 Map.of("shape", "seed")).amount());
+        assertEquals(24_920_064, KernelWork.of(Conv2DBench.class.getName() + ".backward",
+                Map.of("shape", "stem_im2col")).amount());
         assertEquals(28.0 * 51_840, KernelWork.of(AdamBench.class.getName() + ".step", Map.of()).amount());
         assertNull(KernelWork.of("org.example.Other.run", Map.of()));
     }
