@@ -49,7 +49,10 @@ final class Convolution {
         int spanH = Geometry.span(g.kh(), g.dh());
         int spanW = Geometry.span(g.kw(), g.dw());
         boolean unitStride = !transposed() && g.sh() == 1 && g.sw() == 1;
-        implicit = unitStride && byFilters == null && g.dw() == 1 && auto
+        // Where the windows read padding, which im2col fills window by window at the borders: 2-4%
+        // faster forward on "same" 3x3 convolutions of 13x13 and 6x6 x 32 at 8 lanes. On a valid one it
+        // measured as fast as im2col at 8 lanes and 4% slower at 4 (three passes of the tile per window).
+        implicit = unitStride && byFilters == null && g.dw() == 1 && auto && !readsNoPadding(g)
                 && ImplicitConv.fits(g.kw() * g.c(), patch(), filters, g.oh() * g.ow())
                 ? new ImplicitConv(g.paddedH(), g.paddedW(), g.c(), g.kh(), g.kw(), g.dh(), g.oh(), g.ow())
                 : null;

@@ -35,7 +35,7 @@ class ConvolutionPathsTest {
     }
 
     /**
-     * The ResNet's block convolutions ("same", 32 and 64 channels), a dilated one and a 1x1.
+     * The ResNet's block convolutions ("same", 32 and 64 channels), a dilated one and a causal Conv1D.
      * The path needs the filters (and channels) in whole tiles of two or four vectors and the patch in one
      * pass; the last shape fits at every width.
      */
@@ -45,7 +45,6 @@ class ConvolutionPathsTest {
         check(() -> new Conv2D(32, 3).padding("same").useBias(false), 3, 13, 13, 32, Path.IMPLICIT);
         check(() -> new Conv2D(64, 3).padding("same").useBias(false), 2, 6, 6, 32, Path.IMPLICIT);
         check(() -> new Conv2D(32, 2, 3).dilationRate(2, 1).padding("same"), 2, 7, 9, 16, Path.IMPLICIT);
-        check(() -> new Conv2D(64, 1), 3, 6, 6, 32, Path.IMPLICIT);
         check(() -> new Conv1D(32, 3).padding("causal"), 3, 1, 20, 16, Path.IMPLICIT);
     }
 
@@ -54,7 +53,9 @@ class ConvolutionPathsTest {
         // "same" padding with one channel: the direct path reads no padding; a stride of 2: not implicit.
         check(() -> new Conv2D(32, 5).padding("same").useBias(false), 1, 5, 7, 1, Path.IM2COL);
         check(() -> new Conv2D(32, 3).strides(2).padding("same"), 2, 9, 9, 32, Path.IM2COL);
-        // Valid: the forward product is implicit, the input gradient adds the im2col matrix's back.
+        // Valid: im2col forward (as fast), and the input gradient adds the im2col matrix's back; 1x1: im2col
+        // forward, the input gradient as the flipped convolution.
+        check(() -> new Conv2D(64, 1), 3, 6, 6, 32, Path.IM2COL);
         check(() -> new Conv2D(64, 3).activation("relu"), 5, 13, 13, 32, Path.IM2COL);
         // A dilated width: the flipped convolution's windows are not runs, so it goes through im2col.
         check(() -> new Conv2D(32, 3).dilationRate(1, 2).padding("same"), 2, 7, 9, 32, Path.IM2COL);
