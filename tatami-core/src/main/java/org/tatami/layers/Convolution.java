@@ -189,8 +189,7 @@ final class Convolution {
         } else {
             Gemm.PackedB kernel = Gemm.pack(p, filters, layer.kernelData(), 0, filters, s.kernels[0]);
             s.kernels[0] = kernel;
-            float[] xp = implicit == null ? null : padded(x, n, g.h(), g.w(), g.c(), g.padTop(), g.padLeft(),
-                    g.paddedH(), g.paddedW(), s);
+            float[] xp = implicit == null ? null : padded(x, n, g, s);
             for (int r0 = 0, m; r0 < rows; r0 += m) {
                 m = blockAt(r0, rows);
                 if (implicit != null) {
@@ -204,13 +203,16 @@ final class Convolution {
         }
     }
 
-    /** x as padded images of hp x wp in the scratch, or x itself when it needs no padding. */
-    private static float[] padded(float[] x, int n, int h, int w, int c, int top, int left, int hp, int wp,
-                                  Scratch s) {
-        if (top == 0 && left == 0 && hp == h && wp == w) {
+    /**
+     * x, n images of geometry {@code by}, padded so that every window lies inside (in the scratch), or x
+     * itself when it needs no padding.
+     */
+    private static float[] padded(float[] x, int n, Geometry by, Scratch s) {
+        if (by.padTop() == 0 && by.padLeft() == 0 && by.paddedH() == by.h() && by.paddedW() == by.w()) {
             return x;
         }
-        ImplicitConv.pad(x, n, h, w, c, top, left, hp, wp, s.padded);
+        ImplicitConv.pad(x, n, by.h(), by.w(), by.c(), by.padTop(), by.padLeft(), by.paddedH(), by.paddedW(),
+                s.padded);
         return s.padded;
     }
 
@@ -236,9 +238,7 @@ final class Convolution {
         s.kernels[2] = packed;
         int rows = n * g.h() * g.w();
         if (implicitDx != null) {
-            Geometry f = flipped;
-            float[] dyp = padded(dy, n, f.h(), f.w(), filters, f.padTop(), f.padLeft(), f.paddedH(), f.paddedW(), s);
-            implicitDx.multiply(dyp, 0, rows, packed, c, dx);
+            implicitDx.multiply(padded(dy, n, flipped, s), 0, rows, packed, c, dx);
             return;
         }
         for (int r0 = 0, m; r0 < rows; r0 += m) {
@@ -275,7 +275,8 @@ final class Convolution {
         // Block by block, the im2col rows made again (cheaper than keeping the whole matrix from forward
         // and reading it back from memory); the kernel gradient's sums continue from block to block in
         // row order, so they are the bits of one product over all rows.
-        for (int r0 = 0, m; r0 < rows && (byFilters == null || viaCols); r0 += m) {
+        boolean viaBlocks = byFilters == null || viaCols;
+        for (int r0 = 0, m; viaBlocks && r0 < rows; r0 += m) {
             m = blockAt(r0, rows);
             if (byFilters == null) {
                 g.im2col(x, r0, r0 + m, s.cols);
