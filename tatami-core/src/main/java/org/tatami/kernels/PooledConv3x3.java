@@ -3,6 +3,7 @@ package org.tatami.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * max pooling, forward and backward in one pass of vectors, for the first layer of a network (no input
  * gradient).
  *
- * <p>Each image is first split into its even and its odd columns. A vector then holds the
+ * <p>Each image is first split into its even and its odd columns (while it is in cache, right before
+ * it is convolved; inference reuses one image's room). A vector then holds the
  * convolution at the even (or odd) output columns of L consecutive pooling windows, computed from
  * contiguous loads of those halves; the four values under each window are four such vectors, and the
  * pooling is lane-wise comparisons and blends. The convolution is the same fused multiply-add chain
@@ -18,7 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * row first, left first, a later value only if strictly greater), so the forward output has the bits
  * of the three layers run one by one. The forward pass keeps the four values of every window; the
  * backward pass finds each window's winner again from them, sends the pooled gradient there and sums
- * the kernel and bias gradients at once, in a fixed order.
+ * the kernel and bias gradients at once, in a fixed order. Filters are taken two at a time: the eight
+ * chains of a pair keep the multiply-add units busy where one filter's four would wait on each other.
  *
  * <p>Written out in full, without helper methods or short loops over vectors: on JDK 17 a vector
  * that crosses a call or a loop the JIT does not flatten is boxed, many times slower. Callers check
@@ -27,6 +30,10 @@ import jdk.incubator.vector.VectorSpecies;
 public final class PooledConv3x3 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Lane i takes lane 2i (2i + 1) mod L: a vector's even (odd) lanes in each half. */
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, i -> 2 * i % L);
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(S, i -> (2 * i + 1) % L);
+    private static final VectorMask<Float> SECOND_HALF = VectorMask.fromLong(S, (1L << L) - (1L << (L / 2)));
 
     private PooledConv3x3() {
     }
@@ -52,7 +59,7 @@ public final class PooledConv3x3 {
      */
     public static float[][] createScratch(int n, int h, int w, int filters) {
         return new float[][] {new float[n * h * 2 * stride(w) + L], new float[n * ((h - 2) / 2) * vectors(w) * filters * 4 * L],
-            new float[L]};
+            new float[2 * L]};
     }
 
     /**
@@ -66,19 +73,19 @@ public final class PooledConv3x3 {
         float[] s = scratch[0];
         float[] windows = scratch[1];
         float[] lanes = scratch[2];
-        split(x, n, h, w, s);
         int rs = stride(w);
         int ph = (h - 2) / 2;
         int pw = (w - 2) / 2;
         int vectors = vectors(w);
         FloatVector zero = FloatVector.zero(S);
-        int saved = 0;
+        int i = 0;
         for (int b = 0; b < n; b++) {
+            int image = training ? b * h * 2 * rs : 0;
+            split(x, b * h, h, w, s, image);
             for (int py = 0; py < ph; py++) {
-                for (int v = 0; v < vectors; v++) {
+                for (int v = 0; v < vectors; v++, i++) {
                     int k0 = Math.min(v * L, Math.max(pw - L, 0));
-                    // Input rows 2py .. 2py+3 of the window row, each as even k, odd k, even k+1, odd k+1.
-                    int r0 = (b * h + 2 * py) * 2 * rs + k0;
+                    int r0 = image + 2 * py * 2 * rs + k0;
                     int r1 = r0 + 2 * rs;
                     int r2 = r1 + 2 * rs;
                     int r3 = r2 + 2 * rs;
@@ -100,38 +107,125 @@ public final class PooledConv3x3 {
                     FloatVector p3 = FloatVector.fromArray(S, s, r3 + rs + 1);
                     int out = ((b * ph + py) * pw + k0) * filters;
                     int count = Math.min(L, pw - k0);
-                    for (int f = 0; f < filters; f++, saved += 4 * L) {
+                    // Two filters at a time: eight independent chains hide the multiply-add latency that
+                    // four would not. An odd last filter is paired with itself.
+                    for (int f = 0; f < filters; f += 2) {
+                        int g = Math.min(f + 1, filters - 1);
                         FloatVector w00 = FloatVector.broadcast(S, kernel[f]);
+                        FloatVector v00 = FloatVector.broadcast(S, kernel[g]);
+                        FloatVector et = w00.fma(e0, zero);
+                        FloatVector ot = w00.fma(o0, zero);
+                        FloatVector eb = w00.fma(e1, zero);
+                        FloatVector ob = w00.fma(o1, zero);
+                        FloatVector gt = v00.fma(e0, zero);
+                        FloatVector qt = v00.fma(o0, zero);
+                        FloatVector gb = v00.fma(e1, zero);
+                        FloatVector qb = v00.fma(o1, zero);
                         FloatVector w01 = FloatVector.broadcast(S, kernel[filters + f]);
+                        FloatVector v01 = FloatVector.broadcast(S, kernel[filters + g]);
+                        et = w01.fma(o0, et);
+                        ot = w01.fma(f0, ot);
+                        eb = w01.fma(o1, eb);
+                        ob = w01.fma(f1, ob);
+                        gt = v01.fma(o0, gt);
+                        qt = v01.fma(f0, qt);
+                        gb = v01.fma(o1, gb);
+                        qb = v01.fma(f1, qb);
                         FloatVector w02 = FloatVector.broadcast(S, kernel[2 * filters + f]);
+                        FloatVector v02 = FloatVector.broadcast(S, kernel[2 * filters + g]);
+                        et = w02.fma(f0, et);
+                        ot = w02.fma(p0, ot);
+                        eb = w02.fma(f1, eb);
+                        ob = w02.fma(p1, ob);
+                        gt = v02.fma(f0, gt);
+                        qt = v02.fma(p0, qt);
+                        gb = v02.fma(f1, gb);
+                        qb = v02.fma(p1, qb);
                         FloatVector w10 = FloatVector.broadcast(S, kernel[3 * filters + f]);
+                        FloatVector v10 = FloatVector.broadcast(S, kernel[3 * filters + g]);
+                        et = w10.fma(e1, et);
+                        ot = w10.fma(o1, ot);
+                        eb = w10.fma(e2, eb);
+                        ob = w10.fma(o2, ob);
+                        gt = v10.fma(e1, gt);
+                        qt = v10.fma(o1, qt);
+                        gb = v10.fma(e2, gb);
+                        qb = v10.fma(o2, qb);
                         FloatVector w11 = FloatVector.broadcast(S, kernel[4 * filters + f]);
+                        FloatVector v11 = FloatVector.broadcast(S, kernel[4 * filters + g]);
+                        et = w11.fma(o1, et);
+                        ot = w11.fma(f1, ot);
+                        eb = w11.fma(o2, eb);
+                        ob = w11.fma(f2, ob);
+                        gt = v11.fma(o1, gt);
+                        qt = v11.fma(f1, qt);
+                        gb = v11.fma(o2, gb);
+                        qb = v11.fma(f2, qb);
                         FloatVector w12 = FloatVector.broadcast(S, kernel[5 * filters + f]);
+                        FloatVector v12 = FloatVector.broadcast(S, kernel[5 * filters + g]);
+                        et = w12.fma(f1, et);
+                        ot = w12.fma(p1, ot);
+                        eb = w12.fma(f2, eb);
+                        ob = w12.fma(p2, ob);
+                        gt = v12.fma(f1, gt);
+                        qt = v12.fma(p1, qt);
+                        gb = v12.fma(f2, gb);
+                        qb = v12.fma(p2, qb);
                         FloatVector w20 = FloatVector.broadcast(S, kernel[6 * filters + f]);
+                        FloatVector v20 = FloatVector.broadcast(S, kernel[6 * filters + g]);
+                        et = w20.fma(e2, et);
+                        ot = w20.fma(o2, ot);
+                        eb = w20.fma(e3, eb);
+                        ob = w20.fma(o3, ob);
+                        gt = v20.fma(e2, gt);
+                        qt = v20.fma(o2, qt);
+                        gb = v20.fma(e3, gb);
+                        qb = v20.fma(o3, qb);
                         FloatVector w21 = FloatVector.broadcast(S, kernel[7 * filters + f]);
+                        FloatVector v21 = FloatVector.broadcast(S, kernel[7 * filters + g]);
+                        et = w21.fma(o2, et);
+                        ot = w21.fma(f2, ot);
+                        eb = w21.fma(o3, eb);
+                        ob = w21.fma(f3, ob);
+                        gt = v21.fma(o2, gt);
+                        qt = v21.fma(f2, qt);
+                        gb = v21.fma(o3, gb);
+                        qb = v21.fma(f3, qb);
                         FloatVector w22 = FloatVector.broadcast(S, kernel[8 * filters + f]);
+                        FloatVector v22 = FloatVector.broadcast(S, kernel[8 * filters + g]);
                         FloatVector bf = FloatVector.broadcast(S, bias == null ? 0f : bias[f]);
-                        // Each the im2col chain over taps (0,0), (0,1), ..., (2,2), from zero, then the bias.
-                        FloatVector et = w22.fma(f2, w21.fma(o2, w20.fma(e2, w12.fma(f1, w11.fma(o1, w10.fma(e1,
-                                w02.fma(f0, w01.fma(o0, w00.fma(e0, zero))))))))).add(bf);
-                        FloatVector ot = w22.fma(p2, w21.fma(f2, w20.fma(o2, w12.fma(p1, w11.fma(f1, w10.fma(o1,
-                                w02.fma(p0, w01.fma(f0, w00.fma(o0, zero))))))))).add(bf);
-                        FloatVector eb = w22.fma(f3, w21.fma(o3, w20.fma(e3, w12.fma(f2, w11.fma(o2, w10.fma(e2,
-                                w02.fma(f1, w01.fma(o1, w00.fma(e1, zero))))))))).add(bf);
-                        FloatVector ob = w22.fma(p3, w21.fma(f3, w20.fma(o3, w12.fma(p2, w11.fma(f2, w10.fma(o2,
-                                w02.fma(p1, w01.fma(f1, w00.fma(o1, zero))))))))).add(bf);
+                        FloatVector bg = FloatVector.broadcast(S, bias == null ? 0f : bias[g]);
+                        et = w22.fma(f2, et).add(bf);
+                        ot = w22.fma(p2, ot).add(bf);
+                        eb = w22.fma(f3, eb).add(bf);
+                        ob = w22.fma(p3, ob).add(bf);
+                        gt = v22.fma(f2, gt).add(bg);
+                        qt = v22.fma(p2, qt).add(bg);
+                        gb = v22.fma(f3, gb).add(bg);
+                        qb = v22.fma(p3, qb).add(bg);
                         if (training) {
+                            int saved = (i * filters + f) * 4 * L;
                             et.intoArray(windows, saved);
                             ot.intoArray(windows, saved + L);
                             eb.intoArray(windows, saved + 2 * L);
                             ob.intoArray(windows, saved + 3 * L);
+                            saved = (i * filters + g) * 4 * L;
+                            gt.intoArray(windows, saved);
+                            qt.intoArray(windows, saved + L);
+                            gb.intoArray(windows, saved + 2 * L);
+                            qb.intoArray(windows, saved + 3 * L);
                         }
                         FloatVector t = et.blend(ot, ot.compare(VectorOperators.GT, et));
                         FloatVector u = eb.blend(ob, ob.compare(VectorOperators.GT, eb));
                         FloatVector best = t.blend(u, u.compare(VectorOperators.GT, t));
-                        zero.blend(best, best.compare(VectorOperators.GT, 0f)).intoArray(lanes, 0);
+                        zero.blend(best, best.compare(VectorOperators.GT, zero)).intoArray(lanes, 0);
+                        t = gt.blend(qt, qt.compare(VectorOperators.GT, gt));
+                        u = gb.blend(qb, qb.compare(VectorOperators.GT, gb));
+                        best = t.blend(u, u.compare(VectorOperators.GT, t));
+                        zero.blend(best, best.compare(VectorOperators.GT, zero)).intoArray(lanes, L);
                         for (int k = 0; k < count; k++) {
                             y[out + k * filters + f] = lanes[k];
+                            y[out + k * filters + g] = lanes[L + k];
                         }
                     }
                 }
@@ -255,21 +349,38 @@ public final class PooledConv3x3 {
         }
     }
 
-    /** Writes each image row as its even columns, then its odd columns, each half {@code stride} long. */
-    private static void split(float[] x, int n, int h, int w, float[] scratch) {
+    /**
+     * Writes rows r0 .. r0+h-1 of x, each as its even columns, then its odd columns, each half
+     * {@code stride} long, from {@code at} on. Rows of an even width of two vectors or more are split
+     * by vectors: two loads, each half gathered by a lane shuffle, a blend of the two; the last pair of
+     * vectors of a row overlaps the one before it where the width is not a multiple of two vectors.
+     */
+    private static void split(float[] x, int r0, int h, int w, float[] scratch, int at) {
         int rs = stride(w);
-        for (int r = 0; r < n * h; r++) {
-            int src = r * w;
-            int even = r * 2 * rs;
+        boolean vectors = w % 2 == 0 && w >= 2 * L;
+        for (int r = 0; r < h; r++) {
+            int src = (r0 + r) * w;
+            int even = at + r * 2 * rs;
             int odd = even + rs;
-            // Indices linear in the loop counter, so that the JIT drops the bounds checks.
-            for (int i = 0; i < w / 2; i++) {
-                scratch[even + i] = x[src + 2 * i];
-                scratch[odd + i] = x[src + 2 * i + 1];
-            }
-            if (w % 2 == 1) {
-                scratch[even + w / 2] = x[src + w - 1];
+            if (vectors) {
+                for (int c = 0; c < w; c += 2 * L) {
+                    int from = Math.min(c, w - 2 * L);
+                    FloatVector a = FloatVector.fromArray(S, x, src + from);
+                    FloatVector b = FloatVector.fromArray(S, x, src + from + L);
+                    a.rearrange(EVENS).blend(b.rearrange(EVENS), SECOND_HALF).intoArray(scratch, even + from / 2);
+                    a.rearrange(ODDS).blend(b.rearrange(ODDS), SECOND_HALF).intoArray(scratch, odd + from / 2);
+                }
+            } else {
+                // Indices linear in the loop counter, so that the JIT drops the bounds checks.
+                for (int i = 0; i < w / 2; i++) {
+                    scratch[even + i] = x[src + 2 * i];
+                    scratch[odd + i] = x[src + 2 * i + 1];
+                }
+                if (w % 2 == 1) {
+                    scratch[even + w / 2] = x[src + w - 1];
+                }
             }
         }
     }
+
 }
