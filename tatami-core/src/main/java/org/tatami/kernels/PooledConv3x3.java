@@ -1,5 +1,6 @@
 package org.tatami.kernels;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -18,9 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * pooling is lane-wise comparisons and blends. The convolution is the same fused multiply-add chain
  * over (ky, kx) as the im2col product and the window's winner is chosen as MaxPool2D chooses it (top
  * row first, left first, a later value only if strictly greater), so the forward output has the bits
- * of the three layers run one by one. The forward pass keeps the four values of every window; the
- * backward pass finds each window's winner again from them, sends the pooled gradient there and sums
- * the kernel and bias gradients at once, in a fixed order. Filters are taken two at a time: the eight
+ * of the three layers run one by one. In training the forward pass keeps each window's route (which
+ * of its four values won, or none past the ReLU); the backward pass sends the pooled gradient along it
+ * and sums the kernel and bias gradients at once, in a fixed order. Filters are taken two at a time: the eight
  * chains of a pair keep the multiply-add units busy where one filter's four would wait on each other.
  *
  * <p>Written out in full, without helper methods or short loops over vectors: on JDK 17 a vector
@@ -30,6 +31,10 @@ import jdk.incubator.vector.VectorSpecies;
 public final class PooledConv3x3 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Vectors of sums per filter in the backward pass: nine taps and the bias. */
+    private static final int SUMS = 10;
+    /** Floats of split images, routes and gradients that the backward pass keeps in cache at once (256 KB). */
+    private static final int BLOCK_FLOATS = 1 << 16;
     /** Lane i takes lane 2i (2i + 1) mod L: a vector's even (odd) lanes in each half. */
     private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, i -> 2 * i % L);
     private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(S, i -> (2 * i + 1) % L);
@@ -55,29 +60,40 @@ public final class PooledConv3x3 {
 
     /**
      * Working memory for up to n images of h x w: their split columns (zero-filled, so lanes past a
-     * row's end read zeros), and the four convolution values of every window for the backward pass.
+     * row's end read zeros), the route of every window for the backward pass, a vector of lanes for
+     * each of two filters, the backward pass's sums, and a block's pooled gradients.
      */
     public static float[][] createScratch(int n, int h, int w, int filters) {
-        return new float[][] {new float[n * h * 2 * stride(w) + L], new float[n * ((h - 2) / 2) * vectors(w) * filters * 4 * L],
-            new float[2 * L]};
+        return new float[][] {new float[n * h * 2 * stride(w) + L], new float[n * ((h - 2) / 2) * vectors(w) * filters * L],
+            new float[2 * L], new float[filters * SUMS * L],
+            new float[Math.min(n, blockImages(h, w, filters)) * ((h - 2) / 2) * vectors(w) * filters * L]};
+    }
+
+    /** Images per block of the backward pass: their split columns, routes and gradients fill its cache budget. */
+    private static int blockImages(int h, int w, int filters) {
+        return Math.max(1, BLOCK_FLOATS / (h * 2 * stride(w) + 2 * ((h - 2) / 2) * vectors(w) * filters * L));
     }
 
     /**
      * Pooled output {@code y}, NHWC (n, (h-2)/2, (w-2)/2, filters), from n images {@code x} of h x w,
      * a kernel stored as Keras's (3, 3, 1, filters) and a bias (or null). {@code scratch}, from
      * {@link #createScratch}, keeps what {@link #backward} needs when {@code training}; inference skips
-     * those stores (four vectors per window vector and filter, 10 KB per 28x28 image).
+     * those stores (a vector of routes per window vector and filter, 2.5 KB per 28x28 image at 8 lanes).
      */
     public static void forward(float[] x, int n, int h, int w, float[] kernel, float[] bias, int filters,
                                float[] y, float[][] scratch, boolean training) {
         float[] s = scratch[0];
-        float[] windows = scratch[1];
+        float[] routes = scratch[1];
         float[] lanes = scratch[2];
         int rs = stride(w);
         int ph = (h - 2) / 2;
         int pw = (w - 2) / 2;
         int vectors = vectors(w);
         FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        FloatVector three = FloatVector.broadcast(S, 3f);
+        FloatVector dead = FloatVector.broadcast(S, -1f);
         int i = 0;
         for (int b = 0; b < n; b++) {
             int image = training ? b * h * 2 * rs : 0;
@@ -203,26 +219,34 @@ public final class PooledConv3x3 {
                         qt = v22.fma(p2, qt).add(bg);
                         gb = v22.fma(f3, gb).add(bg);
                         qb = v22.fma(p3, qb).add(bg);
+                        // Each window's maximum chosen as MaxPool2D chooses it, through the ReLU; in training,
+                        // also its route: where its gradient goes (0, 1, 2, 3: top-even, top-odd, bottom-even,
+                        // bottom-odd; -1: stopped by the ReLU). A quarter of the memory of the four values,
+                        // and the backward pass compares nothing but the route.
+                        VectorMask<Float> topOdd = ot.compare(VectorOperators.GT, et);
+                        VectorMask<Float> bottomOdd = ob.compare(VectorOperators.GT, eb);
+                        FloatVector t = et.blend(ot, topOdd);
+                        FloatVector u = eb.blend(ob, bottomOdd);
+                        VectorMask<Float> bottomWins = u.compare(VectorOperators.GT, t);
+                        FloatVector best = t.blend(u, bottomWins);
+                        VectorMask<Float> live = best.compare(VectorOperators.GT, zero);
+                        zero.blend(best, live).intoArray(lanes, 0);
                         if (training) {
-                            int saved = (i * filters + f) * 4 * L;
-                            et.intoArray(windows, saved);
-                            ot.intoArray(windows, saved + L);
-                            eb.intoArray(windows, saved + 2 * L);
-                            ob.intoArray(windows, saved + 3 * L);
-                            saved = (i * filters + g) * 4 * L;
-                            gt.intoArray(windows, saved);
-                            qt.intoArray(windows, saved + L);
-                            gb.intoArray(windows, saved + 2 * L);
-                            qb.intoArray(windows, saved + 3 * L);
+                            dead.blend(zero.blend(one, topOdd).blend(two.blend(three, bottomOdd), bottomWins), live)
+                                    .intoArray(routes, (i * filters + f) * L);
                         }
-                        FloatVector t = et.blend(ot, ot.compare(VectorOperators.GT, et));
-                        FloatVector u = eb.blend(ob, ob.compare(VectorOperators.GT, eb));
-                        FloatVector best = t.blend(u, u.compare(VectorOperators.GT, t));
-                        zero.blend(best, best.compare(VectorOperators.GT, zero)).intoArray(lanes, 0);
-                        t = gt.blend(qt, qt.compare(VectorOperators.GT, gt));
-                        u = gb.blend(qb, qb.compare(VectorOperators.GT, gb));
-                        best = t.blend(u, u.compare(VectorOperators.GT, t));
-                        zero.blend(best, best.compare(VectorOperators.GT, zero)).intoArray(lanes, L);
+                        topOdd = qt.compare(VectorOperators.GT, gt);
+                        bottomOdd = qb.compare(VectorOperators.GT, gb);
+                        t = gt.blend(qt, topOdd);
+                        u = gb.blend(qb, bottomOdd);
+                        bottomWins = u.compare(VectorOperators.GT, t);
+                        best = t.blend(u, bottomWins);
+                        live = best.compare(VectorOperators.GT, zero);
+                        zero.blend(best, live).intoArray(lanes, L);
+                        if (training) {
+                            dead.blend(zero.blend(one, topOdd).blend(two.blend(three, bottomOdd), bottomWins), live)
+                                    .intoArray(routes, (i * filters + g) * L);
+                        }
                         for (int k = 0; k < count; k++) {
                             y[out + k * filters + f] = lanes[k];
                             y[out + k * filters + g] = lanes[L + k];
@@ -237,95 +261,48 @@ public final class PooledConv3x3 {
      * From the pooled output's gradient {@code dy} (NHWC, as {@link #forward}'s output), right after
      * {@link #forward} on the same images and scratch: the kernel gradient (3, 3, 1, filters) into
      * {@code kernelGrad} and the bias gradient into {@code biasGrad} (unless null).
+     *
+     * <p>Each filter's sums run over the window vectors in order. The images are taken in blocks that
+     * stay in cache while every filter reads them, each filter's sums kept between blocks: the order,
+     * and so the bits, are those of one pass per filter over all images.
      */
     public static void backward(int n, int h, int w, int filters, float[] dy, float[] kernelGrad, float[] biasGrad,
                                 float[][] scratch) {
         float[] s = scratch[0];
-        float[] windows = scratch[1];
-        float[] lanes = scratch[2];
+        float[] routes = scratch[1];
+        float[] sums = scratch[3];
+        float[] grads = scratch[4];
         int rs = stride(w);
         int ph = (h - 2) / 2;
         int pw = (w - 2) / 2;
         int vectors = vectors(w);
+        int perImage = ph * vectors;
+        int block = blockImages(h, w, filters);
         FloatVector zero = FloatVector.zero(S);
-        for (int f = 0; f < filters; f++) {
-            FloatVector s00 = zero;
-            FloatVector s01 = zero;
-            FloatVector s02 = zero;
-            FloatVector s10 = zero;
-            FloatVector s11 = zero;
-            FloatVector s12 = zero;
-            FloatVector s20 = zero;
-            FloatVector s21 = zero;
-            FloatVector s22 = zero;
-            FloatVector sb = zero;
-            // One flat loop over every vector of windows, with no call and no inner loop between the
-            // updates of the sums: only then do they stay in registers (else the JIT boxes them).
-            int b = 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        FloatVector three = FloatVector.broadcast(S, 3f);
+        Arrays.fill(sums, 0f);
+        for (int b0 = 0; b0 < n; b0 += block) {
+            int base = b0 * perImage;
+            int end = Math.min(n, b0 + block) * perImage;
+            // The block's pooled gradients laid out as its routes, zero for lanes past a row's end and
+            // for windows the previous (overlapping) vector already counted: the loop below then reads
+            // them as vectors, never a vector just written by scalar stores (which stalls).
+            int b = b0;
             int py = 0;
             int v = 0;
-            for (int i = 0, total = n * ph * vectors; i < total; i++) {
+            for (int i = base; i < end; i++) {
                 int k0 = Math.min(v * L, Math.max(pw - L, 0));
-                // The gradients of this vector's windows; zero for lanes past the row's end and for
-                // windows the previous (overlapping) vector already counted.
-                int out = ((b * ph + py) * pw + k0) * filters + f;
+                int out = ((b * ph + py) * pw + k0) * filters;
                 int from = Math.min(v * L, pw) - k0;
                 int to = Math.min(L, pw - k0);
-                for (int k = 0; k < L; k++) {
-                    lanes[k] = k >= from && k < to ? dy[out + k * filters] : 0f;
+                for (int f = 0; f < filters; f++) {
+                    int at = ((i - base) * filters + f) * L;
+                    for (int k = 0; k < L; k++) {
+                        grads[at + k] = k >= from && k < to ? dy[out + k * filters + f] : 0f;
+                    }
                 }
-                int saved = (i * filters + f) * 4 * L;
-                FloatVector et = FloatVector.fromArray(S, windows, saved);
-                FloatVector ot = FloatVector.fromArray(S, windows, saved + L);
-                FloatVector eb = FloatVector.fromArray(S, windows, saved + 2 * L);
-                FloatVector ob = FloatVector.fromArray(S, windows, saved + 3 * L);
-                VectorMask<Float> topOdd = ot.compare(VectorOperators.GT, et);
-                VectorMask<Float> bottomOdd = ob.compare(VectorOperators.GT, eb);
-                FloatVector t = et.blend(ot, topOdd);
-                FloatVector u = eb.blend(ob, bottomOdd);
-                VectorMask<Float> bottomWins = u.compare(VectorOperators.GT, t);
-                FloatVector best = t.blend(u, bottomWins);
-                // Through the ReLU (zero where the window's maximum is not positive), then to the winner.
-                FloatVector d = zero.blend(FloatVector.fromArray(S, lanes, 0), best.compare(VectorOperators.GT, 0f));
-                FloatVector dt = d.blend(zero, bottomWins);
-                FloatVector db = zero.blend(d, bottomWins);
-                FloatVector det = dt.blend(zero, topOdd);
-                FloatVector dot = zero.blend(dt, topOdd);
-                FloatVector deb = db.blend(zero, bottomOdd);
-                FloatVector dob = zero.blend(db, bottomOdd);
-                sb = sb.add(d);
-                // Tap (ky, kx) sums, over a window's four positions, gradient x the input under the tap:
-                // even columns read (even k, odd k, even k+1) of input row ky, odd columns (odd k,
-                // even k+1, odd k+1); the bottom positions read the row below.
-                int r0 = (b * h + 2 * py) * 2 * rs + k0;
-                int r1 = r0 + 2 * rs;
-                int r2 = r1 + 2 * rs;
-                int r3 = r2 + 2 * rs;
-                FloatVector e0 = FloatVector.fromArray(S, s, r0);
-                FloatVector o0 = FloatVector.fromArray(S, s, r0 + rs);
-                FloatVector f0 = FloatVector.fromArray(S, s, r0 + 1);
-                FloatVector p0 = FloatVector.fromArray(S, s, r0 + rs + 1);
-                FloatVector e1 = FloatVector.fromArray(S, s, r1);
-                FloatVector o1 = FloatVector.fromArray(S, s, r1 + rs);
-                FloatVector f1 = FloatVector.fromArray(S, s, r1 + 1);
-                FloatVector p1 = FloatVector.fromArray(S, s, r1 + rs + 1);
-                s00 = dob.fma(o1, deb.fma(e1, dot.fma(o0, det.fma(e0, s00))));
-                s01 = dob.fma(f1, deb.fma(o1, dot.fma(f0, det.fma(o0, s01))));
-                s02 = dob.fma(p1, deb.fma(f1, dot.fma(p0, det.fma(f0, s02))));
-                FloatVector e2 = FloatVector.fromArray(S, s, r2);
-                FloatVector o2 = FloatVector.fromArray(S, s, r2 + rs);
-                FloatVector f2 = FloatVector.fromArray(S, s, r2 + 1);
-                FloatVector p2 = FloatVector.fromArray(S, s, r2 + rs + 1);
-                s10 = dob.fma(o2, deb.fma(e2, dot.fma(o1, det.fma(e1, s10))));
-                s11 = dob.fma(f2, deb.fma(o2, dot.fma(f1, det.fma(o1, s11))));
-                s12 = dob.fma(p2, deb.fma(f2, dot.fma(p1, det.fma(f1, s12))));
-                FloatVector e3 = FloatVector.fromArray(S, s, r3);
-                FloatVector o3 = FloatVector.fromArray(S, s, r3 + rs);
-                FloatVector f3 = FloatVector.fromArray(S, s, r3 + 1);
-                FloatVector p3 = FloatVector.fromArray(S, s, r3 + rs + 1);
-                s20 = dob.fma(o3, deb.fma(e3, dot.fma(o2, det.fma(e2, s20))));
-                s21 = dob.fma(f3, deb.fma(o3, dot.fma(f2, det.fma(o2, s21))));
-                s22 = dob.fma(p3, deb.fma(f3, dot.fma(p2, det.fma(f2, s22))));
                 if (++v == vectors) {
                     v = 0;
                     if (++py == ph) {
@@ -334,17 +311,93 @@ public final class PooledConv3x3 {
                     }
                 }
             }
-            kernelGrad[f] = Lanes.sum(s00);
-            kernelGrad[filters + f] = Lanes.sum(s01);
-            kernelGrad[2 * filters + f] = Lanes.sum(s02);
-            kernelGrad[3 * filters + f] = Lanes.sum(s10);
-            kernelGrad[4 * filters + f] = Lanes.sum(s11);
-            kernelGrad[5 * filters + f] = Lanes.sum(s12);
-            kernelGrad[6 * filters + f] = Lanes.sum(s20);
-            kernelGrad[7 * filters + f] = Lanes.sum(s21);
-            kernelGrad[8 * filters + f] = Lanes.sum(s22);
+            for (int f = 0; f < filters; f++) {
+                int at = f * SUMS * L;
+                FloatVector s00 = FloatVector.fromArray(S, sums, at);
+                FloatVector s01 = FloatVector.fromArray(S, sums, at + L);
+                FloatVector s02 = FloatVector.fromArray(S, sums, at + 2 * L);
+                FloatVector s10 = FloatVector.fromArray(S, sums, at + 3 * L);
+                FloatVector s11 = FloatVector.fromArray(S, sums, at + 4 * L);
+                FloatVector s12 = FloatVector.fromArray(S, sums, at + 5 * L);
+                FloatVector s20 = FloatVector.fromArray(S, sums, at + 6 * L);
+                FloatVector s21 = FloatVector.fromArray(S, sums, at + 7 * L);
+                FloatVector s22 = FloatVector.fromArray(S, sums, at + 8 * L);
+                FloatVector sb = FloatVector.fromArray(S, sums, at + 9 * L);
+                // One flat loop over the block's vectors of windows, with no call and no inner loop
+                // between the updates of the sums: only then do they stay in registers (else the JIT
+                // boxes them).
+                b = b0;
+                py = 0;
+                v = 0;
+                for (int i = base; i < end; i++) {
+                    int k0 = Math.min(v * L, Math.max(pw - L, 0));
+                    // Through the ReLU (nothing where the route is -1), then to the window's winner.
+                    FloatVector route = FloatVector.fromArray(S, routes, (i * filters + f) * L);
+                    FloatVector d = zero.blend(FloatVector.fromArray(S, grads, ((i - base) * filters + f) * L),
+                            route.compare(VectorOperators.GE, zero));
+                    FloatVector det = zero.blend(d, route.compare(VectorOperators.EQ, zero));
+                    FloatVector dot = zero.blend(d, route.compare(VectorOperators.EQ, one));
+                    FloatVector deb = zero.blend(d, route.compare(VectorOperators.EQ, two));
+                    FloatVector dob = zero.blend(d, route.compare(VectorOperators.EQ, three));
+                    sb = sb.add(d);
+                    // Tap (ky, kx) sums, over a window's four positions, gradient x the input under the tap:
+                    // even columns read (even k, odd k, even k+1) of input row ky, odd columns (odd k,
+                    // even k+1, odd k+1); the bottom positions read the row below.
+                    int r0 = (b * h + 2 * py) * 2 * rs + k0;
+                    int r1 = r0 + 2 * rs;
+                    int r2 = r1 + 2 * rs;
+                    int r3 = r2 + 2 * rs;
+                    FloatVector e0 = FloatVector.fromArray(S, s, r0);
+                    FloatVector o0 = FloatVector.fromArray(S, s, r0 + rs);
+                    FloatVector f0 = FloatVector.fromArray(S, s, r0 + 1);
+                    FloatVector p0 = FloatVector.fromArray(S, s, r0 + rs + 1);
+                    FloatVector e1 = FloatVector.fromArray(S, s, r1);
+                    FloatVector o1 = FloatVector.fromArray(S, s, r1 + rs);
+                    FloatVector f1 = FloatVector.fromArray(S, s, r1 + 1);
+                    FloatVector p1 = FloatVector.fromArray(S, s, r1 + rs + 1);
+                    s00 = dob.fma(o1, deb.fma(e1, dot.fma(o0, det.fma(e0, s00))));
+                    s01 = dob.fma(f1, deb.fma(o1, dot.fma(f0, det.fma(o0, s01))));
+                    s02 = dob.fma(p1, deb.fma(f1, dot.fma(p0, det.fma(f0, s02))));
+                    FloatVector e2 = FloatVector.fromArray(S, s, r2);
+                    FloatVector o2 = FloatVector.fromArray(S, s, r2 + rs);
+                    FloatVector f2 = FloatVector.fromArray(S, s, r2 + 1);
+                    FloatVector p2 = FloatVector.fromArray(S, s, r2 + rs + 1);
+                    s10 = dob.fma(o2, deb.fma(e2, dot.fma(o1, det.fma(e1, s10))));
+                    s11 = dob.fma(f2, deb.fma(o2, dot.fma(f1, det.fma(o1, s11))));
+                    s12 = dob.fma(p2, deb.fma(f2, dot.fma(p1, det.fma(f1, s12))));
+                    FloatVector e3 = FloatVector.fromArray(S, s, r3);
+                    FloatVector o3 = FloatVector.fromArray(S, s, r3 + rs);
+                    FloatVector f3 = FloatVector.fromArray(S, s, r3 + 1);
+                    FloatVector p3 = FloatVector.fromArray(S, s, r3 + rs + 1);
+                    s20 = dob.fma(o3, deb.fma(e3, dot.fma(o2, det.fma(e2, s20))));
+                    s21 = dob.fma(f3, deb.fma(o3, dot.fma(f2, det.fma(o2, s21))));
+                    s22 = dob.fma(p3, deb.fma(f3, dot.fma(p2, det.fma(f2, s22))));
+                    if (++v == vectors) {
+                        v = 0;
+                        if (++py == ph) {
+                            py = 0;
+                            b++;
+                        }
+                    }
+                }
+                s00.intoArray(sums, at);
+                s01.intoArray(sums, at + L);
+                s02.intoArray(sums, at + 2 * L);
+                s10.intoArray(sums, at + 3 * L);
+                s11.intoArray(sums, at + 4 * L);
+                s12.intoArray(sums, at + 5 * L);
+                s20.intoArray(sums, at + 6 * L);
+                s21.intoArray(sums, at + 7 * L);
+                s22.intoArray(sums, at + 8 * L);
+                sb.intoArray(sums, at + 9 * L);
+            }
+        }
+        for (int f = 0; f < filters; f++) {
+            for (int tap = 0; tap < 9; tap++) {
+                kernelGrad[tap * filters + f] = Lanes.sum(FloatVector.fromArray(S, sums, (f * SUMS + tap) * L));
+            }
             if (biasGrad != null) {
-                biasGrad[f] = Lanes.sum(sb);
+                biasGrad[f] = Lanes.sum(FloatVector.fromArray(S, sums, (f * SUMS + 9) * L));
             }
         }
     }
