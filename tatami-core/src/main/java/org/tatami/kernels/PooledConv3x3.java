@@ -78,7 +78,7 @@ public final class PooledConv3x3 {
      * Pooled output {@code y}, NHWC (n, (h-2)/2, (w-2)/2, filters), from n images {@code x} of h x w,
      * a kernel stored as Keras's (3, 3, 1, filters) and a bias (or null). {@code scratch}, from
      * {@link #createScratch}, keeps what {@link #backward} needs when {@code training}; inference skips
-     * those stores (a vector of routes per window vector and filter, 2.5 KB per 28x28 image at 8 lanes).
+     * those stores (a vector of routes per window vector and filter: 2.5 KB per 28x28 image and 3 filters at 8 lanes).
      */
     public static void forward(float[] x, int n, int h, int w, float[] kernel, float[] bias, int filters,
                                float[] y, float[][] scratch, boolean training) {

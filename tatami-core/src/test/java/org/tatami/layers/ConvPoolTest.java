@@ -26,16 +26,20 @@ class ConvPoolTest {
      * gradients in another order, so it agrees to rounding, except with small-integer data, where
      * every sum is exact and ties between window values are everywhere (the winner rule is tested).
      */
-    @ParameterizedTest(name = "{0}x{1} images, {2} filters, bias {3}, input gradient {4}, integers {5}")
+    @ParameterizedTest(name = "{6} {0}x{1} images, {2} filters, bias {3}, input gradient {4}, integers {5}")
     @CsvSource({
-        "28, 28, 3, true, false, false",
-        "28, 28, 3, true, false, true",
-        "9, 40, 2, false, false, false",
-        "11, 29, 5, true, false, true",
-        "7, 38, 4, true, false, false",
-        "28, 28, 3, true, true, false",
-        "10, 12, 2, true, true, true"})
-    void fusedStepMatchesTheLayers(int h, int w, int filters, boolean bias, boolean inputGradient, boolean integers) {
+        "28, 28, 3, true, false, false, 3",
+        "28, 28, 3, true, false, true, 3",
+        "9, 40, 2, false, false, false, 3",
+        "11, 29, 5, true, false, true, 3",
+        "7, 38, 4, true, false, false, 3",
+        "28, 28, 3, true, true, false, 3",
+        "10, 12, 2, true, true, true, 3",
+        // more images than the vector way's backward pass takes in one block
+        "28, 28, 3, true, false, true, 100",
+        "28, 28, 2, false, false, false, 100"})
+    void fusedStepMatchesTheLayers(int h, int w, int filters, boolean bias, boolean inputGradient, boolean integers,
+                                    int n) {
         SplittableRandom random = new SplittableRandom(h * 100 + w);
         Conv2D conv = new Conv2D(filters, 3).activation("relu").useBias(bias);
         conv.build(h, w, 1);
@@ -57,7 +61,6 @@ class ConvPoolTest {
         assertNotNull(fused);
         assertEquals(Simd.ENABLED && !inputGradient, fused.vectorized(), "way chosen");
 
-        int n = 3;
         float[] x = values(random, n * h * w, integers);
         float[] dy = values(random, n * pool.outputShape()[0] * pool.outputShape()[1] * filters, integers);
         int convSize = n * conv.outputShape()[0] * conv.outputShape()[1] * filters;
