@@ -40,9 +40,13 @@ abstract class DropoutLayer extends Layer {
             Arrays.fill(mask, 0, len, 1f);
             return false;
         }
-        float keep = 1f / (1f - rate);
+        int keep = Float.floatToRawIntBits(1f / (1f - rate));
+        int threshold = Float.floatToRawIntBits(rate);
         for (int i = 0; i < len; i++) {
-            mask[i] = random.nextFloat() < rate ? 0f : keep;
+            // draw < rate, without a branch (it would be mispredicted at every other entry): both are
+            // floats in [0, 1), which order as their bits do, so the difference's sign bit says it.
+            int dropped = (Float.floatToRawIntBits(random.nextFloat()) - threshold) >> 31;
+            mask[i] = Float.intBitsToFloat(keep & ~dropped);
         }
         return true;
     }
