@@ -49,8 +49,12 @@ public final class MaxPool2x2 {
         }
     }
 
-    /** {@code dx} from the output's gradient {@code dy}: each window's gradient goes to its winner. */
-    public static void backward(float[] x, float[] dy, int n, int h, int w, int c, float[] dx) {
+    /**
+     * {@code dx} from the output's gradient {@code dy}: each window's gradient goes to its winner.
+     * {@code throughRelu}: x is a ReLU's output and dx is wanted w.r.t. the ReLU's input, so a window
+     * whose winner is not positive passes nothing (as the ReLU's derivative would then make of it).
+     */
+    public static void backward(float[] x, float[] dy, int n, int h, int w, int c, float[] dx, boolean throughRelu) {
         int oh = h / 2;
         int ow = w / 2;
         if (2 * oh < h || 2 * ow < w) {
@@ -75,6 +79,9 @@ public final class MaxPool2x2 {
                         FloatVector u = x2.blend(x3, bottomRight);
                         VectorMask<Float> bottom = u.compare(VectorOperators.GT, t);
                         FloatVector g = FloatVector.fromArray(S, dy, o);
+                        if (throughRelu) {
+                            g = zero.blend(g, t.blend(u, bottom).compare(VectorOperators.GT, zero));
+                        }
                         FloatVector gt = g.blend(zero, bottom);
                         FloatVector gb = zero.blend(g, bottom);
                         gt.blend(zero, right).intoArray(dx, i + ch);

@@ -2,33 +2,39 @@ package org.tatami.layers;
 
 import java.util.Arrays;
 import org.tatami.activations.ActivationFunction;
+import org.tatami.kernels.MaxPool2x2;
 import org.tatami.kernels.PooledConv3x3;
 
 /**
- * A Conv2D with ReLU held transposed (fewer filters than vector lanes) followed by a 2x2, stride-2
- * MaxPool2D, run by the engine as one step: the convolution's full output is never copied to NHWC,
- * activated, or read again by the pooling, and the backward pass sends each pooled gradient straight
- * to its position. Two ways:
+ * A Conv2D with ReLU followed by a 2x2, stride-2 MaxPool2D, run by the engine as one step. Three ways:
  * <ul>
- *   <li>the network's first layer, convolved directly (one channel, 3x3): everything in one pass of
- *       vectors, {@link PooledConv3x3};</li>
- *   <li>otherwise: the convolution's product as the layer computes it, then bias, ReLU and pooling in
- *       one scalar pass that keeps where each pooled value came from.</li>
+ *   <li>the network's first layer with fewer filters than vector lanes (held transposed), convolved
+ *       directly (one channel, 3x3): everything in one pass of vectors, {@link PooledConv3x3};</li>
+ *   <li>other convolutions held transposed: the convolution's product as the layer computes it, then
+ *       bias, ReLU and pooling in one scalar pass that keeps where each pooled value came from, so the
+ *       full output is never copied to NHWC, activated, or read again by the pooling;</li>
+ *   <li>filters that fill whole vectors: the convolution as the layer computes it (bias and ReLU on
+ *       each block of its output), pooled by {@link MaxPool2x2}, whose backward pass sends each
+ *       window's gradient to its winner only where the winner is positive: the ReLU's derivative at
+ *       once, without a pass of its own over the convolution's full-size gradient.</li>
  * </ul>
- * The ReLU commutes with the maximum, so both pick the same positions as the layers, ties included:
+ * The ReLU commutes with the maximum, so all pick the same positions as the layers, ties included:
  * the forward output has the same bits as the layers one after the other (NaN aside), and so have the
- * gradients of the second way; the first sums its gradients in another (fixed) order. The
+ * gradients of the last two ways; the first sums its gradients in another (fixed) order. The
  * engine's planner decides where it applies.
  */
 public final class ConvPool {
+    /** How the step runs, see the class comment. */
+    enum Way { VECTORS, TRANSPOSED, CHANNELS }
+
     private final Conv2D conv;
     private final MaxPool2D pool;
-    private final boolean vectors;
+    private final Way way;
 
-    private ConvPool(Conv2D conv, MaxPool2D pool, boolean vectors) {
+    private ConvPool(Conv2D conv, MaxPool2D pool, Way way) {
         this.conv = conv;
         this.pool = pool;
-        this.vectors = vectors;
+        this.way = way;
     }
 
     /**
@@ -37,35 +43,44 @@ public final class ConvPool {
      * first layer of a model).
      */
     public static ConvPool of(Layer first, Layer second, boolean inputGradient) {
-        if (!(first instanceof Conv2D conv) || !(second instanceof MaxPool2D pool) || !conv.transposed()
-                || conv.activation() != ActivationFunction.RELU) {
-            return null;
-        }
-        if (!pool.twoByTwo()) {
+        if (!(first instanceof Conv2D conv) || !(second instanceof MaxPool2D pool)
+                || conv.activation() != ActivationFunction.RELU || !pool.twoByTwo()) {
             return null;
         }
         Geometry c = conv.geometry();
+        if (!conv.transposed()) {
+            return MaxPool2x2.fits(conv.filters()) ? new ConvPool(conv, pool, Way.CHANNELS) : null;
+        }
         boolean vectors = conv.direct() && !inputGradient && PooledConv3x3.fits(c.h(), c.w());
-        return new ConvPool(conv, pool, vectors);
+        return new ConvPool(conv, pool, vectors ? Way.VECTORS : Way.TRANSPOSED);
     }
 
-    /** Whether this step runs as one pass of vectors ({@link PooledConv3x3}). */
-    boolean vectorized() {
-        return vectors;
+    /** Which way this step runs. */
+    Way way() {
+        return way;
     }
 
-    /** What a chunk needs: {@link PooledConv3x3}'s, or the layers' own scratch. */
-    private record Scratch(float[][] vectors, Convolution.Scratch conv, int[] from) {
+    /**
+     * What a chunk needs: {@link PooledConv3x3}'s; or the convolution's scratch and, for the transposed
+     * way, where each pooled value came from, for the other, the convolution's output and its gradient.
+     */
+    private record Scratch(float[][] vectors, Convolution.Scratch conv, int[] from, float[] out, float[] dOut) {
     }
 
     /** Working memory for chunks of up to {@code maxBatch} samples. */
     public Object createScratch(int maxBatch) {
         Geometry c = conv.geometry();
-        if (vectors) {
-            return new Scratch(PooledConv3x3.createScratch(maxBatch, c.h(), c.w(), conv.filters()), null, null);
-        }
-        return new Scratch(null, (Convolution.Scratch) conv.createScratch(maxBatch),
-                (int[]) pool.createScratch(maxBatch));
+        return switch (way) {
+            case VECTORS -> new Scratch(PooledConv3x3.createScratch(maxBatch, c.h(), c.w(), conv.filters()), null,
+                    null, null, null);
+            case TRANSPOSED -> new Scratch(null, (Convolution.Scratch) conv.createScratch(maxBatch),
+                    (int[]) pool.createScratch(maxBatch), null, null);
+            case CHANNELS -> {
+                int size = maxBatch * c.oh() * c.ow() * conv.filters();
+                yield new Scratch(null, (Convolution.Scratch) conv.createScratch(maxBatch), null, new float[size],
+                        new float[size]);
+            }
+        };
     }
 
     /**
@@ -75,9 +90,15 @@ public final class ConvPool {
     public void forward(float[] x, float[] y, int n, Object scratch, boolean training) {
         Scratch fs = (Scratch) scratch;
         Geometry c = conv.geometry();
-        if (vectors) {
+        if (way == Way.VECTORS) {
             PooledConv3x3.forward(x, n, c.h(), c.w(), conv.kernelData(), conv.biasData(), conv.filters(), y,
                     fs.vectors, training);
+            return;
+        }
+        if (way == Way.CHANNELS) {
+            // The layer applies its bias and ReLU itself (block by block); a convolution draws nothing.
+            conv.forward(x, fs.out, n, fs.conv, training, null);
+            MaxPool2x2.forward(fs.out, n, c.oh(), c.ow(), conv.filters(), y);
             return;
         }
         Convolution.Scratch s = fs.conv;
@@ -135,7 +156,12 @@ public final class ConvPool {
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch, float[][] grads) {
         Scratch fs = (Scratch) scratch;
         Geometry c = conv.geometry();
-        if (vectors) {
+        if (way == Way.CHANNELS) {
+            MaxPool2x2.backward(fs.out, dy, n, c.oh(), c.ow(), conv.filters(), fs.dOut, true);
+            conv.backward(x, fs.out, fs.dOut, dx, n, fs.conv, grads);
+            return;
+        }
+        if (way == Way.VECTORS) {
             if (dx != null) {
                 throw new IllegalStateException(conv.name() + ": this fused step gives no input gradient");
             }

@@ -125,7 +125,7 @@ public final class MaxPool2D extends Pooling2D<MaxPool2D> {
             return;
         }
         if (vectors()) {
-            MaxPool2x2.backward(x, dy, n, g.h(), g.w(), g.c(), dx);
+            MaxPool2x2.backward(x, dy, n, g.h(), g.w(), g.c(), dx, false);
             return;
         }
         int[] argmax = (int[]) scratch;

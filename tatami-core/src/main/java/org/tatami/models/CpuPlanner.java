@@ -9,9 +9,9 @@ import org.tatami.layers.Layer;
 
 /**
  * Turns a graph's ops into the CPU engine's steps. Most ops become one step each; the fusion rules
- * replace patterns of ops with one step. The rule today: a Conv2D (ReLU, few filters) whose only reader
- * is a 2x2 MaxPool2D, and whose output the model does not return, runs with the pool as one
- * {@link ConvPool} step. {@link CpuOptions#fuse()} switches the rules off.
+ * replace patterns of ops with one step. The rule today: a Conv2D with ReLU whose only reader is a 2x2
+ * MaxPool2D, and whose output the model does not return, runs with the pool as one {@link ConvPool}
+ * step (where its filters are few, or fill whole vectors). {@link CpuOptions#fuse()} switches the rules off.
  */
 final class CpuPlanner {
     private CpuPlanner() {

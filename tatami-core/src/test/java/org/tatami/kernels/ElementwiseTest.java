@@ -16,7 +16,7 @@ class ElementwiseTest {
     @Test
     void rowPassesAreTheScalarAdditionsBitForBit() {
         SplittableRandom random = new SplittableRandom(6);
-        for (int w = 1; w <= 3 * Simd.lanes() + 1; w++) {
+        for (int w = 1; w <= 9 * Simd.lanes() + 1; w++) {
             float[] x = random(random, ROWS * w + 3);
             float[] b = random(random, w);
 
