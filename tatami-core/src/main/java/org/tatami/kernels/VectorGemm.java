@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors) and a sliver of A ({@value #ROWS} rows, zero-padded, interleaved step by step). The tile's
  * loop then reads both at constant strides, which lets the JIT drop its bounds checks and keeps the
  * loop to loads, broadcasts and fused multiply-adds, whatever the strides and layout (A or A^T) of the
- * caller's arrays. When C has at most {@link #IN_PLACE_COLUMNS} columns, whole slivers of A are read
+ * caller's arrays. When C has few columns ({@link #A_IN_PLACE_COLUMNS}), whole slivers of A are read
  * where they lie instead. A tile at the bottom or right edge of C runs on a copy of C padded to a
  * whole tile.
  *
@@ -66,17 +66,28 @@ final class VectorGemm {
     }
 
     /**
-     * Up to this many columns of C, a sliver of A is read where it lies ({@link #inPlaceTile}) rather
-     * than packed: packing a sliver costs about as much as one tile's multiply-adds, so for products
-     * with few columns (the forward product and kernel gradient of a convolution with 16-64 filters) it
-     * took a third of the time; with more columns it pays for itself (measured at 4 and 8 lanes).
+     * The most columns of C for which a sliver of A may be read where it lies ({@link #inPlaceTile})
+     * rather than packed, here and in {@link ImplicitConv}: packing a sliver costs about as much as one
+     * tile's multiply-adds, so for products with few columns (the forward product and kernel gradient
+     * of a convolution with 16-64 filters) it took a third of the time; with more columns it pays for
+     * itself.
      */
     static final int IN_PLACE_COLUMNS = 64;
 
     /**
-     * Steps of k per pass when a row-major A is read in place: one pass over the whole patch of a
-     * convolution (up to this long) keeps each tile's sums in registers from start to end, 10-20%
-     * faster than passes of {@link #DEPTH} for patches of 288 and 576. The packed B panels of a pass,
+     * Up to this many columns a product reads A in place. At 4 lanes a tile is 8 columns and 64 columns
+     * make 8 tiles, over which the packing is spread well enough: one thread, a 165-row block of a
+     * Conv2D(64)'s im2col matrix, 31.3 GFLOP/s packed against 29.3 in place forward (30.3 against 28.9
+     * for the kernel gradient); the two are even at 48 columns, and in place is ahead at 32 and 16 (28.9
+     * against 27.2, 28.6 against 22.1). At 8 lanes in place stays ahead at 64 (68.3 against 59.4).
+     */
+    private static final int A_IN_PLACE_COLUMNS = L <= 4 ? 48 : IN_PLACE_COLUMNS;
+
+    /**
+     * Steps of k per pass for a row-major A and at most {@link #IN_PLACE_COLUMNS} columns (packed or
+     * read in place): one pass over the whole patch of a convolution (up to this long) keeps each
+     * tile's sums in registers from start to end, 10-20% faster than passes of {@link #DEPTH} for
+     * patches of 288 and 576. The packed B panels of a pass,
      * LONG_DEPTH x {@link #IN_PLACE_COLUMNS} floats, fit the buffer of DEPTH x WIDTH.
      */
     static final int LONG_DEPTH = DEPTH * WIDTH / IN_PLACE_COLUMNS;
@@ -155,7 +166,7 @@ final class VectorGemm {
                     int rows = Math.min(ROWS, m - i0);
                     int ai = aOff + i0 * aRow + p0 * aCol;
                     // A is row-major (aCol 1) or transposed (aRow 1): Gemm gives no other layout.
-                    boolean inPlace = rows == ROWS && nc <= IN_PLACE_COLUMNS;
+                    boolean inPlace = rows == ROWS && nc <= A_IN_PLACE_COLUMNS;
                     boolean packed = false;
                     for (int q = 0; q * COLS < nc; q++) {
                         int cols = Math.min(COLS, nc - q * COLS);
