@@ -1,6 +1,7 @@
 package org.tatami.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -63,9 +64,10 @@ public final class DirectConv {
 
     /**
      * {@code y[b][oy][ox][f] = sum over the patch of kernel[ky][kx][ch][f] * x[b][oy*sh + ky*dh][ox*sw + kx*dw][ch]}
-     * for images [b0, b1).
+     * for images [b0, b1), then plus {@code bias[f]} (unless null) and through a ReLU if {@code relu}:
+     * the same operations as the passes that otherwise follow, on the tile while it is in registers.
      */
-    public void forward(float[] x, int b0, int b1, float[] kernel, int filters, float[] y) {
+    public void forward(float[] x, int b0, int b1, float[] kernel, float[] bias, boolean relu, int filters, float[] y) {
         int step = sw * c;
         for (int b = b0; b < b1; b++) {
             for (int oy = 0; oy < oh; oy++) {
@@ -74,7 +76,7 @@ public final class DirectConv {
                 for (int f = 0; f < filters; f += 2 * L) {
                     for (int g = 0; g < ow; g += POSITIONS) {
                         int ox = Math.min(g, ow - POSITIONS);
-                        forwardTile(x, in + ox * step, step, kernel, f, filters, y, (out + ox) * filters + f);
+                        forwardTile(x, in + ox * step, step, kernel, bias, relu, f, filters, y, (out + ox) * filters + f);
                     }
                 }
             }
@@ -82,7 +84,8 @@ public final class DirectConv {
     }
 
     /** Four positions (x0, x0 + step, ...) by two vectors of filters from kOff: y at yOff, rows filters apart. */
-    private void forwardTile(float[] x, int x0, int step, float[] kernel, int kOff, int filters, float[] y, int yOff) {
+    private void forwardTile(float[] x, int x0, int step, float[] kernel, float[] bias, boolean relu, int kOff,
+                             int filters, float[] y, int yOff) {
         FloatVector s00 = FloatVector.zero(S);
         FloatVector s01 = s00;
         FloatVector s10 = s00;
@@ -111,6 +114,29 @@ public final class DirectConv {
             v = FloatVector.broadcast(S, x[x3 + o]);
             s30 = v.fma(k0, s30);
             s31 = v.fma(k1, s31);
+        }
+        if (bias != null) {
+            FloatVector b0 = FloatVector.fromArray(S, bias, kOff);
+            FloatVector b1 = FloatVector.fromArray(S, bias, kOff + L);
+            s00 = s00.add(b0);
+            s01 = s01.add(b1);
+            s10 = s10.add(b0);
+            s11 = s11.add(b1);
+            s20 = s20.add(b0);
+            s21 = s21.add(b1);
+            s30 = s30.add(b0);
+            s31 = s31.add(b1);
+        }
+        if (relu) {
+            FloatVector zero = FloatVector.zero(S);
+            s00 = zero.blend(s00, s00.compare(VectorOperators.GT, zero));
+            s01 = zero.blend(s01, s01.compare(VectorOperators.GT, zero));
+            s10 = zero.blend(s10, s10.compare(VectorOperators.GT, zero));
+            s11 = zero.blend(s11, s11.compare(VectorOperators.GT, zero));
+            s20 = zero.blend(s20, s20.compare(VectorOperators.GT, zero));
+            s21 = zero.blend(s21, s21.compare(VectorOperators.GT, zero));
+            s30 = zero.blend(s30, s30.compare(VectorOperators.GT, zero));
+            s31 = zero.blend(s31, s31.compare(VectorOperators.GT, zero));
         }
         s00.intoArray(y, yOff);
         s01.intoArray(y, yOff + L);

@@ -1,6 +1,7 @@
 package org.tatami.layers;
 
 import java.util.Arrays;
+import org.tatami.activations.ActivationFunction;
 import org.tatami.kernels.CpuOptions;
 import org.tatami.kernels.DirectConv;
 import org.tatami.kernels.DirectConv3x3;
@@ -180,11 +181,17 @@ final class Convolution {
             productT(x, n, s);
             layer.untransposeBiasAndActivate(s.outT, y, rows);
         } else if (byFilters != null) {
-            // Image by image, bias and activation while the image's output is still in cache.
+            // Bias and a ReLU (or none) in the tiles; another activation image by image, while the image's
+            // output is still in cache.
+            ActivationFunction activation = layer.fusedActivation();
+            boolean inTiles = activation == ActivationFunction.RELU || activation == ActivationFunction.LINEAR;
             int positions = g.oh() * g.ow();
             for (int b = 0; b < n; b++) {
-                byFilters.forward(x, b, b + 1, layer.kernelData(), filters, y);
-                layer.addBiasAndActivate(y, b * positions, (b + 1) * positions);
+                byFilters.forward(x, b, b + 1, layer.kernelData(), inTiles ? layer.biasData() : null,
+                        activation == ActivationFunction.RELU, filters, y);
+                if (!inTiles) {
+                    layer.addBiasAndActivate(y, b * positions, (b + 1) * positions);
+                }
             }
         } else {
             Gemm.PackedB kernel = Gemm.pack(p, filters, layer.kernelData(), 0, filters, s.kernels[0]);

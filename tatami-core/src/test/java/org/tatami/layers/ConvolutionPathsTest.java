@@ -32,6 +32,9 @@ class ConvolutionPathsTest {
         check(() -> new Conv2D(64, 3).strides(2), 2, 15, 13, 3, Path.DIRECT);
         check(() -> new Conv2D(32, 2, 3).dilationRate(2), 2, 9, 17, 2, Path.DIRECT);
         check(() -> new Conv1D(32, 5).strides(3), 4, 1, 50, 1, Path.DIRECT);
+        // bias and ReLU are applied in the tiles, any other activation in a pass after them
+        check(() -> new Conv2D(32, 3).activation("sigmoid"), 2, 9, 12, 1, Path.DIRECT);
+        check(() -> new Conv2D(32, 3).activation("relu").useBias(false), 2, 9, 12, 2, Path.DIRECT);
     }
 
     /**
