@@ -27,8 +27,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Four lanes, whatever the machine's width: the first four of a packed step of A. */
-    private static final VectorSpecies<Float> FOUR = FloatVector.SPECIES_128;
     /**
      * Vector registers the JIT allocates: 32 with AVX-512 (16 lanes) and on AArch64 (NEON, SVE), 16 with
      * AVX2 and narrower x86 vectors. (An AVX-512 machine capped to fewer lanes is counted as 16: correct,
@@ -234,11 +232,20 @@ final class VectorGemm {
 
     /** A's rows i0.. (rows of them) over kc steps of k, step by step: pack[p * STEP + r], missing rows zero. */
     private static void packA(int kc, int rows, float[] a, int aOff, int aRow, int aCol, float[] pack) {
-        if (aRow == 1 && rows == ROWS) {
-            // A transposed: a step's five values are adjacent, four of them one 4-lane copy.
-            for (int p = 0, src = aOff; p < kc; p++, src += aCol) {
-                FloatVector.fromArray(FOUR, a, src).intoArray(pack, p * STEP);
-                pack[p * STEP + 4] = a[src + 4];
+        if (aRow == 1 && rows == ROWS && L <= STEP) {
+            // A transposed: a step's five values are adjacent, so one vector copies them (at 4 lanes, four
+            // of them), with whatever follows them into the step's padding, never read.
+            int p = 0;
+            for (int src = aOff; p < kc && src + L <= a.length; p++, src += aCol) {
+                FloatVector.fromArray(S, a, src).intoArray(pack, p * STEP);
+                for (int r = L; r < ROWS; r++) {
+                    pack[p * STEP + r] = a[src + r];
+                }
+            }
+            for (int src = aOff + p * aCol; p < kc; p++, src += aCol) {
+                for (int r = 0; r < ROWS; r++) {
+                    pack[p * STEP + r] = a[src + r];
+                }
             }
             return;
         }
