@@ -139,8 +139,8 @@ public final class Idx {
             }
             int next = (int) Math.min(n, 2L * buf.length);
             // The old buffer stays alive during the copy, and a large array needs contiguous room: ask for twice.
-            Limits.requireHeap(2L * next, what);
-            buf = Arrays.copyOf(buf, next);
+            byte[] old = buf;
+            buf = Limits.allocate(2L * next, what, () -> Arrays.copyOf(old, next));
         }
     }
 

@@ -60,8 +60,9 @@ public final class IdxArray {
         if (outShape.length > 0) {
             outShape[0] = to - from;
         }
-        Limits.requireHeap(4L * (to - from) * row, "IDX data of shape " + Shape.toString(outShape) + " as float32");
-        float[] out = new float[(to - from) * row];
+        int length = (to - from) * row;
+        float[] out = Limits.allocate(4L * length, "IDX data of shape " + Shape.toString(outShape) + " as float32",
+                () -> new float[length]);
         int first = from * row;
         ByteBuffer buf = ByteBuffer.wrap(data); // big-endian, as IDX
         switch (type) {
@@ -105,8 +106,8 @@ public final class IdxArray {
             throw new IllegalStateException("toIntTensor() needs integer IDX data, this array holds "
                     + type.description() + " values; use toTensor()");
         }
-        Limits.requireHeap(4L * size(), "IDX data of shape " + Shape.toString(shape()) + " as int32");
-        int[] out = new int[size()];
+        int[] out = Limits.allocate(4L * size(), "IDX data of shape " + Shape.toString(shape()) + " as int32",
+                () -> new int[size()]);
         ByteBuffer buf = ByteBuffer.wrap(data); // big-endian, as IDX
         switch (type) {
             case UINT8 -> {

@@ -1,6 +1,7 @@
 package org.tatami.tensor;
 
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * How much a file or an option may make tatami allocate, checked before the allocation, so that a
@@ -49,12 +50,29 @@ public final class Limits {
         }
         // Garbage counts as used until it is collected: collect once before refusing.
         System.gc();
-        long free = free();
-        if (bytes > free) {
-            throw new IllegalArgumentException(what + " needs " + bytes(bytes) + " of memory, the JVM heap has "
-                    + bytes(free) + " free of " + bytes(Runtime.getRuntime().maxMemory())
-                    + ": give the JVM more heap with JAVA_OPTS=-Xmx<size>");
+        if (bytes > free()) {
+            throw refusal(bytes, what, "");
         }
+    }
+
+    /**
+     * {@link #requireHeap}, then the allocation. The heap may have the room in total but not in one piece
+     * (a large array takes whole contiguous regions): the allocation's OutOfMemoryError then gives the
+     * same refusal.
+     */
+    public static <T> T allocate(long bytes, String what, Supplier<T> allocation) {
+        requireHeap(bytes, what);
+        try {
+            return allocation.get();
+        } catch (OutOfMemoryError e) {
+            throw refusal(bytes, what, ", not in one piece");
+        }
+    }
+
+    private static IllegalArgumentException refusal(long bytes, String what, String how) {
+        return new IllegalArgumentException(what + " needs " + bytes(bytes) + " of memory, the JVM heap has "
+                + bytes(free()) + " free of " + bytes(Runtime.getRuntime().maxMemory()) + how
+                + ": give the JVM more heap with JAVA_OPTS=-Xmx<size>");
     }
 
     /** A byte count for people: {@code 12.5 GiB}, {@code 3.0 MiB}, {@code 512 bytes}. */
