@@ -232,18 +232,12 @@ final class VectorGemm {
 
     /** A's rows i0.. (rows of them) over kc steps of k, step by step: pack[p * STEP + r], missing rows zero. */
     private static void packA(int kc, int rows, float[] a, int aOff, int aRow, int aCol, float[] pack) {
-        if (aRow == 1 && rows == ROWS && L <= STEP) {
+        if (aRow == 1 && rows == ROWS && L <= STEP && aOff + (kc - 1) * aCol + L <= a.length) {
             // A transposed: a step's five values are adjacent, so one vector copies them (at 4 lanes, four
             // of them), with whatever follows them into the step's padding, never read.
-            int p = 0;
-            for (int src = aOff; p < kc && src + L <= a.length; p++, src += aCol) {
+            for (int p = 0, src = aOff; p < kc; p++, src += aCol) {
                 FloatVector.fromArray(S, a, src).intoArray(pack, p * STEP);
                 for (int r = L; r < ROWS; r++) {
-                    pack[p * STEP + r] = a[src + r];
-                }
-            }
-            for (int src = aOff + p * aCol; p < kc; p++, src += aCol) {
-                for (int r = 0; r < ROWS; r++) {
                     pack[p * STEP + r] = a[src + r];
                 }
             }

@@ -47,10 +47,10 @@ public final class ConvPool {
                 || conv.activation() != ActivationFunction.RELU || !pool.twoByTwo()) {
             return null;
         }
-        Geometry c = conv.geometry();
         if (!conv.transposed()) {
             return MaxPool2x2.fits(conv.filters()) ? new ConvPool(conv, pool, Way.CHANNELS) : null;
         }
+        Geometry c = conv.geometry();
         boolean vectors = conv.direct() && !inputGradient && PooledConv3x3.fits(c.h(), c.w());
         return new ConvPool(conv, pool, vectors ? Way.VECTORS : Way.TRANSPOSED);
     }
