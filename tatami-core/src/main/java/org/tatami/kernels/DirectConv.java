@@ -1,6 +1,7 @@
 package org.tatami.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -76,16 +77,52 @@ public final class DirectConv {
                 for (int f = 0; f < filters; f += 2 * L) {
                     for (int g = 0; g < ow; g += POSITIONS) {
                         int ox = Math.min(g, ow - POSITIONS);
-                        forwardTile(x, in + ox * step, step, kernel, bias, relu, f, filters, y, (out + ox) * filters + f);
+                        int x0 = in + ox * step;
+                        forwardTile(x, x0, x0 + step, x0 + 2 * step, x0 + 3 * step, kernel, bias, relu, f, filters,
+                                y, (out + ox) * filters + f, false, null);
                     }
                 }
             }
         }
     }
 
-    /** Four positions (x0, x0 + step, ...) by two vectors of filters from kOff: y at yOff, rows filters apart. */
-    private void forwardTile(float[] x, int x0, int step, float[] kernel, float[] bias, boolean relu, int kOff,
-                             int filters, float[] y, int yOff) {
+    /**
+     * The output with bias and ReLU, pooled 2x2 with stride 2 as MaxPool2D pools it, for images [b0, b1):
+     * {@code y} (n, oh/2, ow/2, filters); an odd last row or column is neither computed nor pooled. Each
+     * tile is one window, its four positions' sums compared before the ReLU (which commutes with the
+     * maximum, so the same winner and value as the layers one after the other). {@code routes}, unless
+     * null, gets for each pooled value which of the four won (0 top left, 1 top right, 2 bottom left, 3
+     * bottom right), or -1 where the winner is not positive and the ReLU passes no gradient: all that
+     * {@link #kernelGradientPooled} needs.
+     */
+    public void forwardPooled(float[] x, int b0, int b1, float[] kernel, float[] bias, int filters, float[] y,
+                              float[] routes) {
+        int ph = oh / 2;
+        int pw = ow / 2;
+        int step = sw * c;
+        int down = sh * w * c;
+        for (int b = b0; b < b1; b++) {
+            for (int py = 0; py < ph; py++) {
+                int in = (b * h + 2 * py * sh) * w * c;
+                int out = (b * ph + py) * pw;
+                for (int f = 0; f < filters; f += 2 * L) {
+                    for (int px = 0; px < pw; px++) {
+                        int x0 = in + 2 * px * step;
+                        forwardTile(x, x0, x0 + step, x0 + down, x0 + down + step, kernel, bias, true, f, filters, y,
+                                (out + px) * filters + f, true, routes);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Four positions (from x0, x1, x2, x3) by two vectors of filters from kOff. Unpooled: y at yOff, rows
+     * filters apart. Pooled (the four a window, top left, top right, bottom left, bottom right): its
+     * maximum at yOff, and where it came from in routes at yOff unless null.
+     */
+    private void forwardTile(float[] x, int x0, int x1, int x2, int x3, float[] kernel, float[] bias, boolean relu,
+                             int kOff, int filters, float[] y, int yOff, boolean pooled, float[] routes) {
         FloatVector s00 = FloatVector.zero(S);
         FloatVector s01 = s00;
         FloatVector s10 = s00;
@@ -94,9 +131,6 @@ public final class DirectConv {
         FloatVector s21 = s00;
         FloatVector s30 = s00;
         FloatVector s31 = s00;
-        int x1 = x0 + step;
-        int x2 = x1 + step;
-        int x3 = x2 + step;
         for (int t = 0; t < taps.length; t++) {
             int o = taps[t];
             int k = kOff + t * filters;
@@ -127,8 +161,38 @@ public final class DirectConv {
             s30 = s30.add(b0);
             s31 = s31.add(b1);
         }
+        FloatVector zero = FloatVector.zero(S);
+        if (pooled) {
+            // MaxPool2D's rule, as in MaxPool2x2: top row first, left first, later only if strictly greater.
+            VectorMask<Float> right0 = s10.compare(VectorOperators.GT, s00);
+            VectorMask<Float> right1 = s11.compare(VectorOperators.GT, s01);
+            VectorMask<Float> lowerRight0 = s30.compare(VectorOperators.GT, s20);
+            VectorMask<Float> lowerRight1 = s31.compare(VectorOperators.GT, s21);
+            FloatVector t0 = s00.blend(s10, right0);
+            FloatVector t1 = s01.blend(s11, right1);
+            FloatVector u0 = s20.blend(s30, lowerRight0);
+            FloatVector u1 = s21.blend(s31, lowerRight1);
+            VectorMask<Float> bottom0 = u0.compare(VectorOperators.GT, t0);
+            VectorMask<Float> bottom1 = u1.compare(VectorOperators.GT, t1);
+            FloatVector m0 = t0.blend(u0, bottom0);
+            FloatVector m1 = t1.blend(u1, bottom1);
+            VectorMask<Float> positive0 = m0.compare(VectorOperators.GT, zero);
+            VectorMask<Float> positive1 = m1.compare(VectorOperators.GT, zero);
+            zero.blend(m0, positive0).intoArray(y, yOff);
+            zero.blend(m1, positive1).intoArray(y, yOff + L);
+            if (routes != null) {
+                FloatVector one = FloatVector.broadcast(S, 1f);
+                FloatVector two = FloatVector.broadcast(S, 2f);
+                FloatVector three = FloatVector.broadcast(S, 3f);
+                FloatVector none = FloatVector.broadcast(S, -1f);
+                FloatVector r0 = zero.blend(one, right0).blend(two.blend(three, lowerRight0), bottom0);
+                FloatVector r1 = zero.blend(one, right1).blend(two.blend(three, lowerRight1), bottom1);
+                none.blend(r0, positive0).intoArray(routes, yOff);
+                none.blend(r1, positive1).intoArray(routes, yOff + L);
+            }
+            return;
+        }
         if (relu) {
-            FloatVector zero = FloatVector.zero(S);
             s00 = zero.blend(s00, s00.compare(VectorOperators.GT, zero));
             s01 = zero.blend(s01, s01.compare(VectorOperators.GT, zero));
             s10 = zero.blend(s10, s10.compare(VectorOperators.GT, zero));
@@ -157,11 +221,77 @@ public final class DirectConv {
         java.util.Arrays.fill(grad, 0, taps.length * filters, 0f);
         int rows = n * oh * ow;
         for (int r0 = 0; r0 < rows; r0 += BLOCK) {
+            gradientTiles(x, dy, 0, r0, Math.min(rows, r0 + BLOCK), filters, grad);
+        }
+    }
+
+    /** Floats of the scratch {@link #kernelGradientPooled} needs. */
+    public static int pooledScratch(int filters) {
+        return BLOCK * filters;
+    }
+
+    /**
+     * The kernel gradient and, unless {@code biasGrad} is null, the bias gradient (both overwritten) of
+     * the convolution whose output {@link #forwardPooled} pooled, from the pooled output's gradient
+     * {@code dy} and the routes: each block of the output's gradient (the winner's pooled gradient
+     * where the ReLU passes it, 0 elsewhere) is made in {@code block} ({@link #pooledScratch} floats)
+     * and used while in cache. The same sums in the same order as {@link #kernelGradient} and
+     * Elementwise.sumRows on the whole output's gradient: the same bits.
+     */
+    public void kernelGradientPooled(float[] x, float[] dy, float[] routes, int n, int filters, float[] grad,
+                                     float[] biasGrad, float[] block) {
+        java.util.Arrays.fill(grad, 0, taps.length * filters, 0f);
+        if (biasGrad != null) {
+            java.util.Arrays.fill(biasGrad, 0, filters, 0f);
+        }
+        int rows = n * oh * ow;
+        for (int r0 = 0; r0 < rows; r0 += BLOCK) {
             int r1 = Math.min(rows, r0 + BLOCK);
-            for (int t = 0; t < taps.length; t += TAPS) {
-                for (int f = 0; f < filters; f += 2 * L) {
-                    gradientTile(x, dy, r0, r1, t, f, filters, grad);
+            unpool(dy, routes, r0, r1, filters, block, biasGrad);
+            gradientTiles(x, block, r0, r0, r1, filters, grad);
+        }
+    }
+
+    /**
+     * Rows [r0, r1) of the output's gradient into {@code block} from its first float, each added to
+     * {@code biasGrad} (unless null) in turn.
+     */
+    private void unpool(float[] dy, float[] routes, int r0, int r1, int filters, float[] block, float[] biasGrad) {
+        int ph = oh / 2;
+        int pw = ow / 2;
+        FloatVector zero = FloatVector.zero(S);
+        int ox = r0 % ow;
+        int oy = r0 / ow % oh;
+        int b = r0 / (ow * oh);
+        for (int r = r0, o = 0; r < r1; r++, o += filters) {
+            boolean pooled = oy < 2 * ph && ox < 2 * pw;
+            int p = ((b * ph + (oy >> 1)) * pw + (ox >> 1)) * filters;
+            FloatVector which = FloatVector.broadcast(S, (float) (2 * (oy & 1) + (ox & 1)));
+            for (int f = 0; f < filters; f += L) {
+                FloatVector d = pooled
+                        ? zero.blend(FloatVector.fromArray(S, dy, p + f),
+                                FloatVector.fromArray(S, routes, p + f).compare(VectorOperators.EQ, which))
+                        : zero;
+                d.intoArray(block, o + f);
+                if (biasGrad != null) {
+                    FloatVector.fromArray(S, biasGrad, f).add(d).intoArray(biasGrad, f);
                 }
+            }
+            if (++ox == ow) {
+                ox = 0;
+                if (++oy == oh) {
+                    oy = 0;
+                    b++;
+                }
+            }
+        }
+    }
+
+    /** Every tile of taps and filters over positions [r0, r1), whose dy row r is at (r - dyRow0) * filters. */
+    private void gradientTiles(float[] x, float[] dy, int dyRow0, int r0, int r1, int filters, float[] grad) {
+        for (int t = 0; t < taps.length; t += TAPS) {
+            for (int f = 0; f < filters; f += 2 * L) {
+                gradientTile(x, dy, dyRow0, r0, r1, t, f, filters, grad);
             }
         }
     }
@@ -170,7 +300,8 @@ public final class DirectConv {
      * Taps t0.. (up to five) by two vectors of filters from f, over positions [r0, r1): one flat loop
      * stepping the window's first pixel, so that the ten sums stay in registers.
      */
-    private void gradientTile(float[] x, float[] dy, int r0, int r1, int t0, int f, int filters, float[] grad) {
+    private void gradientTile(float[] x, float[] dy, int dyRow0, int r0, int r1, int t0, int f, int filters,
+                              float[] grad) {
         // A short last tile repeats its last tap: the repeats compute and store that tap's sums again.
         int last = Math.min(TAPS, taps.length - t0) - 1;
         int o0 = taps[t0];
@@ -199,7 +330,7 @@ public final class DirectConv {
         int in = ((b * h + oy * sh) * w + ox * sw) * c;
         int step = sw * c;
         for (int r = r0; r < r1; r++) {
-            int d = r * filters + f;
+            int d = (r - dyRow0) * filters + f;
             FloatVector d0 = FloatVector.fromArray(S, dy, d);
             FloatVector d1 = FloatVector.fromArray(S, dy, d + L);
             FloatVector v = FloatVector.broadcast(S, x[in + o0]);

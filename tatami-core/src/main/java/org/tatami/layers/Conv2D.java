@@ -108,6 +108,16 @@ public final class Conv2D extends ConvLayer<Conv2D> {
         conv.backward(x, dy, dx, n, (Convolution.Scratch) scratch, grads);
     }
 
+    /** The direct path's pooled output (see {@link Convolution#forwardPooled}), for the fused ConvPool step. */
+    void forwardPooled(float[] x, float[] y, int n, float[] routes) {
+        conv.forwardPooled(x, y, n, routes);
+    }
+
+    /** The direct path's gradients from the pooled ones (see {@link Convolution#gradientsPooled}). */
+    void gradientsPooled(float[] x, float[] dy, float[] routes, int n, float[] block, float[][] grads) {
+        conv.gradientsPooled(x, dy, routes, n, block, grads);
+    }
+
     /** The transposed path's product (see {@link Convolution#productT}), for the fused ConvPool step. */
     void productT(float[] x, int n, Convolution.Scratch s) {
         conv.productT(x, n, s);

@@ -2,11 +2,12 @@ package org.tatami.layers;
 
 import java.util.Arrays;
 import org.tatami.activations.ActivationFunction;
+import org.tatami.kernels.DirectConv;
 import org.tatami.kernels.MaxPool2x2;
 import org.tatami.kernels.PooledConv3x3;
 
 /**
- * A Conv2D with ReLU followed by a 2x2, stride-2 MaxPool2D, run by the engine as one step. Three ways:
+ * A Conv2D with ReLU followed by a 2x2, stride-2 MaxPool2D, run by the engine as one step. Four ways:
  * <ul>
  *   <li>the network's first layer with fewer filters than vector lanes (held transposed), convolved
  *       directly (one channel, 3x3): everything in one pass of vectors, {@link PooledConv3x3};</li>
@@ -16,16 +17,20 @@ import org.tatami.kernels.PooledConv3x3;
  *   <li>filters that fill whole vectors: the convolution as the layer computes it (bias and ReLU on
  *       each block of its output), pooled by {@link MaxPool2x2}, whose backward pass sends each
  *       window's gradient to its winner only where the winner is positive: the ReLU's derivative at
- *       once, without a pass of its own over the convolution's full-size gradient.</li>
+ *       once, without a pass of its own over the convolution's full-size gradient;</li>
+ *   <li>of those, the network's first layer convolved directly ({@link DirectConv}): each tile of its
+ *       forward pass is one pooling window, so only the pooled output is written, with which of the
+ *       window's four won; backward makes the convolution's gradient from those block by block, in
+ *       cache, as the kernel gradient reads it.</li>
  * </ul>
  * The ReLU commutes with the maximum, so all pick the same positions as the layers, ties included:
  * the forward output has the same bits as the layers one after the other (NaN aside), and so have the
- * gradients of the last two ways; the first sums its gradients in another (fixed) order. The
+ * gradients of the last three ways; the first sums its gradients in another (fixed) order. The
  * engine's planner decides where it applies.
  */
 public final class ConvPool {
     /** How the step runs, see the class comment. */
-    enum Way { VECTORS, TRANSPOSED, CHANNELS }
+    enum Way { VECTORS, TRANSPOSED, CHANNELS, DIRECT }
 
     private final Conv2D conv;
     private final MaxPool2D pool;
@@ -48,6 +53,9 @@ public final class ConvPool {
             return null;
         }
         if (!conv.transposed()) {
+            if (conv.directByFilters() && !inputGradient) {
+                return new ConvPool(conv, pool, Way.DIRECT);
+            }
             return MaxPool2x2.fits(conv.filters()) ? new ConvPool(conv, pool, Way.CHANNELS) : null;
         }
         Geometry c = conv.geometry();
@@ -62,7 +70,8 @@ public final class ConvPool {
 
     /**
      * What a chunk needs: {@link PooledConv3x3}'s; or the convolution's scratch and, for the transposed
-     * way, where each pooled value came from, for the other, the convolution's output and its gradient.
+     * way, where each pooled value came from, for the channels way, the convolution's output and its
+     * gradient; for the direct way, the routes in {@code out} and a block of the gradient in {@code dOut}.
      */
     private record Scratch(float[][] vectors, Convolution.Scratch conv, int[] from, float[] out, float[] dOut) {
     }
@@ -80,6 +89,8 @@ public final class ConvPool {
                 yield new Scratch(null, (Convolution.Scratch) conv.createScratch(maxBatch), null, new float[size],
                         new float[size]);
             }
+            case DIRECT -> new Scratch(null, null, null, new float[maxBatch * pool.g.oh() * pool.g.ow() * conv.filters()],
+                    new float[DirectConv.pooledScratch(conv.filters())]);
         };
     }
 
@@ -93,6 +104,10 @@ public final class ConvPool {
         if (way == Way.VECTORS) {
             PooledConv3x3.forward(x, n, c.h(), c.w(), conv.kernelData(), conv.biasData(), conv.filters(), y,
                     fs.vectors, training);
+            return;
+        }
+        if (way == Way.DIRECT) {
+            conv.forwardPooled(x, y, n, training ? fs.out : null);
             return;
         }
         if (way == Way.CHANNELS) {
@@ -156,15 +171,18 @@ public final class ConvPool {
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Object scratch, float[][] grads) {
         Scratch fs = (Scratch) scratch;
         Geometry c = conv.geometry();
+        if (way == Way.DIRECT) {
+            requireNoInputGradient(dx);
+            conv.gradientsPooled(x, dy, fs.out, n, fs.dOut, grads);
+            return;
+        }
         if (way == Way.CHANNELS) {
             MaxPool2x2.backward(fs.out, dy, n, c.oh(), c.ow(), conv.filters(), fs.dOut, true);
             conv.backward(x, fs.out, fs.dOut, dx, n, fs.conv, grads);
             return;
         }
         if (way == Way.VECTORS) {
-            if (dx != null) {
-                throw new IllegalStateException(conv.name() + ": this fused step gives no input gradient");
-            }
+            requireNoInputGradient(dx);
             PooledConv3x3.backward(n, c.h(), c.w(), conv.filters(), dy, grads[0], conv.useBias() ? grads[1] : null,
                     fs.vectors);
             return;
@@ -181,5 +199,11 @@ public final class ConvPool {
             }
         }
         conv.gradientsT(x, dx, n, s, grads);
+    }
+
+    private void requireNoInputGradient(float[] dx) {
+        if (dx != null) {
+            throw new IllegalStateException(conv.name() + ": this fused step gives no input gradient");
+        }
     }
 }

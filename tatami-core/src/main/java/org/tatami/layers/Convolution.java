@@ -299,6 +299,23 @@ final class Convolution {
         }
     }
 
+    /**
+     * The direct path's output with bias and ReLU, pooled 2x2 (see {@link DirectConv#forwardPooled}):
+     * for the fused ConvPool step, which gives it {@code routes} when training.
+     */
+    void forwardPooled(float[] x, float[] y, int n, float[] routes) {
+        byFilters.forwardPooled(x, 0, n, layer.kernelData(), layer.biasData(), filters, y, routes);
+    }
+
+    /**
+     * The direct path's parameter gradients from the pooled output's gradient and the routes of
+     * {@link #forwardPooled}, in a block of {@link DirectConv#pooledScratch} floats.
+     */
+    void gradientsPooled(float[] x, float[] dy, float[] routes, int n, float[] block, float[][] grads) {
+        byFilters.kernelGradientPooled(x, dy, routes, n, filters, grads[0], layer.biasData() == null ? null : grads[1],
+                block);
+    }
+
     /** The transposed path's product: the output before bias and activation, (filters, rows), in s.outT. */
     void productT(float[] x, int n, Scratch s) {
         if (direct) {

@@ -37,9 +37,13 @@ class ConvPoolTest {
         // more images than the vector way's backward pass takes in one block
         "28, 28, 3, true, false, true, 100",
         "28, 28, 2, false, false, false, 100",
-        // filters that fill vectors at every width: the convolution direct, or through im2col with an
-        // odd output (its last row and column are not pooled)
+        // filters that fill vectors at every width: the convolution direct (pooled in its tiles, or,
+        // with an input gradient, pooled after it), or through im2col; odd outputs (their last row and
+        // column are not pooled)
         "28, 28, 32, true, false, false, 3",
+        "27, 27, 32, false, false, true, 3",
+        "27, 25, 32, true, false, false, 2",
+        "28, 28, 32, true, true, false, 2",
         "13, 13, 64, true, true, false, 2",
         "12, 12, 16, false, true, true, 2"})
     void fusedStepMatchesTheLayers(int h, int w, int filters, boolean bias, boolean inputGradient, boolean integers,
@@ -64,7 +68,8 @@ class ConvPoolTest {
                 assertNull(fused, "not held transposed, and the filters do not fill whole vectors");
                 assumeTrue(false, filters + " filters at " + Simd.lanes() + " lanes: no fused step");
             }
-            assertEquals(ConvPool.Way.CHANNELS, fused.way(), "way chosen");
+            assertEquals(conv.directByFilters() && !inputGradient ? ConvPool.Way.DIRECT : ConvPool.Way.CHANNELS,
+                    fused.way(), "way chosen");
         } else {
             assertEquals(Simd.ENABLED && !inputGradient ? ConvPool.Way.VECTORS : ConvPool.Way.TRANSPOSED, fused.way(),
                     "way chosen");
@@ -126,10 +131,13 @@ class ConvPoolTest {
         wide.build(28, 28, 1);
         MaxPool2D pool32 = new MaxPool2D(2);
         pool32.build(wide.outputShape());
-        ConvPool channels = ConvPool.of(wide, pool32, false);
+        ConvPool direct = ConvPool.of(wide, pool32, false);
+        ConvPool channels = ConvPool.of(wide, pool32, true);
         if (Simd.ENABLED) {
-            assertEquals(ConvPool.Way.CHANNELS, channels.way(), "filters that fill vectors");
+            assertEquals(ConvPool.Way.DIRECT, direct.way(), "a first layer whose filters fill vectors");
+            assertEquals(ConvPool.Way.CHANNELS, channels.way(), "the same with an input gradient");
         } else {
+            assertNull(direct, "filters that fill vectors, without the vector path");
             assertNull(channels, "filters that fill vectors, without the vector path");
         }
         Conv2D relu = new Conv2D(3, 3).activation("relu");
