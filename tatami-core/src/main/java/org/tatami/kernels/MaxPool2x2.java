@@ -57,14 +57,19 @@ public final class MaxPool2x2 {
     public static void backward(float[] x, float[] dy, int n, int h, int w, int c, float[] dx, boolean throughRelu) {
         int oh = h / 2;
         int ow = w / 2;
-        if (2 * oh < h || 2 * ow < w) {
-            java.util.Arrays.fill(dx, 0, n * h * w * c, 0f);
-        }
         FloatVector zero = FloatVector.zero(S);
         int o = 0;
         for (int b = 0; b < n; b++) {
+            // An odd last row or column is in no window: its gradient is 0.
+            if (2 * oh < h) {
+                java.util.Arrays.fill(dx, ((b * h + h - 1) * w) * c, (b + 1) * h * w * c, 0f);
+            }
             for (int oy = 0; oy < oh; oy++) {
                 int top = ((b * h + 2 * oy) * w) * c;
+                if (2 * ow < w) {
+                    java.util.Arrays.fill(dx, top + (w - 1) * c, top + w * c, 0f);
+                    java.util.Arrays.fill(dx, top + (2 * w - 1) * c, top + 2 * w * c, 0f);
+                }
                 for (int ox = 0; ox < ow; ox++) {
                     int i = top + 2 * ox * c;
                     int j = i + w * c;

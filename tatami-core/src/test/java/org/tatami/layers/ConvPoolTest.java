@@ -25,31 +25,33 @@ class ConvPoolTest {
      * gradients in another order, so it agrees to rounding, except with small-integer data, where
      * every sum is exact and ties between window values are everywhere (the winner rule is tested).
      */
-    @ParameterizedTest(name = "{6} {0}x{1} images, {2} filters, bias {3}, input gradient {4}, integers {5}")
+    @ParameterizedTest(name = "{6} {0}x{1} images, {2} filters of {7}x{7}, bias {3}, input gradient {4}, integers {5}")
     @CsvSource({
-        "28, 28, 3, true, false, false, 3",
-        "28, 28, 3, true, false, true, 3",
-        "9, 40, 2, false, false, false, 3",
-        "11, 29, 5, true, false, true, 3",
-        "7, 38, 4, true, false, false, 3",
-        "28, 28, 3, true, true, false, 3",
-        "10, 12, 2, true, true, true, 3",
+        "28, 28, 3, true, false, false, 3, 3",
+        "28, 28, 3, true, false, true, 3, 3",
+        "9, 40, 2, false, false, false, 3, 3",
+        "11, 29, 5, true, false, true, 3, 3",
+        "7, 38, 4, true, false, false, 3, 3",
+        "28, 28, 3, true, true, false, 3, 3",
+        "10, 12, 2, true, true, true, 3, 3",
         // more images than the vector way's backward pass takes in one block
-        "28, 28, 3, true, false, true, 100",
-        "28, 28, 2, false, false, false, 100",
+        "28, 28, 3, true, false, true, 100, 3",
+        "28, 28, 2, false, false, false, 100, 3",
         // filters that fill vectors at every width: the convolution direct (pooled in its tiles, or,
         // with an input gradient, pooled after it), or through im2col; odd outputs (their last row and
         // column are not pooled)
-        "28, 28, 32, true, false, false, 3",
-        "27, 27, 32, false, false, true, 3",
-        "27, 25, 32, true, false, false, 2",
-        "28, 28, 32, true, true, false, 2",
-        "13, 13, 64, true, true, false, 2",
-        "12, 12, 16, false, true, true, 2"})
+        "28, 28, 32, true, false, false, 3, 3",
+        "27, 27, 32, false, false, true, 3, 3",
+        "27, 25, 32, true, false, false, 2, 3",
+        "28, 28, 32, true, true, false, 2, 3",
+        // a 5x5 kernel, convolved directly and pooled in its tiles
+        "28, 28, 32, true, false, false, 3, 5",
+        "13, 13, 64, true, true, false, 2, 3",
+        "12, 12, 16, false, true, true, 2, 3"})
     void fusedStepMatchesTheLayers(int h, int w, int filters, boolean bias, boolean inputGradient, boolean integers,
-                                    int n) {
+                                    int n, int kernel) {
         SplittableRandom random = new SplittableRandom(h * 100 + w);
-        Conv2D conv = new Conv2D(filters, 3).activation("relu").useBias(bias);
+        Conv2D conv = new Conv2D(filters, kernel).activation("relu").useBias(bias);
         conv.build(h, w, 1);
         MaxPool2D pool = new MaxPool2D(2);
         pool.build(conv.outputShape());
