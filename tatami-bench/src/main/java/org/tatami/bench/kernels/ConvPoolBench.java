@@ -20,11 +20,13 @@ import org.tatami.layers.ConvPool;
 import org.tatami.layers.MaxPool2D;
 
 /**
- * The seed model's Conv2D(3, 3x3, relu) + MaxPool2D(2) on one 64-sample chunk, as the engine runs
- * them: {@code fused}, one step ({@link ConvPool}, for a first layer: one pass of vectors); {@code layers}, the two layers one after the other
- * with the ReLU between (conv forward, pool forward; pool backward, ReLU backward, conv backward).
- * Work as in {@link Conv2DBench}: the convolution's multiply-adds only, 2.34 MFLOP per call, so the
- * rates compare the two ways directly.
+ * A first layer Conv2D(filters, 3x3, relu) + MaxPool2D(2) on one 64-sample chunk of 28x28 images, as
+ * the engine runs them: the seed's 3 filters, the convnet's 32. {@code fused}, one step
+ * ({@link ConvPool}: one pass of vectors for 3 filters, the direct convolution pooled in its tiles for
+ * 32); {@code layers}, the two layers one after the other with the ReLU between (conv forward, pool
+ * forward; pool backward, ReLU backward, conv backward). Work as in {@link Conv2DBench}: the
+ * convolution's multiply-adds only, 0.78 MFLOP per filter and call, so the rates compare the two ways
+ * directly.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -38,6 +40,9 @@ public class ConvPoolBench {
 
     @Param({"fused", "layers"})
     public String mode;
+
+    @Param({"3", "32"})
+    public int filters;
 
     private Conv2D conv;
     private MaxPool2D pool;
@@ -55,24 +60,24 @@ public class ConvPoolBench {
 
     @Setup
     public void setup() {
-        conv = new Conv2D(3, 3).activation("relu");
+        conv = new Conv2D(filters, 3).activation("relu");
         conv.build(new int[] {28, 28, 1}, new SplittableRandom(1));
         pool = new MaxPool2D(2);
-        pool.build(new int[] {26, 26, 3}, new SplittableRandom(1));
+        pool.build(new int[] {26, 26, filters}, new SplittableRandom(1));
         fused = ConvPool.of(conv, pool, false);
         if (fused == null) {
-            throw new IllegalStateException("the seed's Conv2D + MaxPool2D do not fuse here");
+            throw new IllegalStateException("Conv2D(" + filters + ") + MaxPool2D do not fuse here");
         }
         conv.prepare(true);
         convScratch = conv.createScratch(CHUNK);
         poolScratch = pool.createScratch(CHUNK);
         fusedScratch = fused.createScratch(CHUNK);
         x = Data.uniform(CHUNK * 28 * 28, 2);
-        convOut = new float[CHUNK * 26 * 26 * 3];
+        convOut = new float[CHUNK * 26 * 26 * filters];
         dConvOut = new float[convOut.length];
-        y = new float[CHUNK * 13 * 13 * 3];
+        y = new float[CHUNK * 13 * 13 * filters];
         dy = Data.uniform(y.length, 3);
-        grads = new float[][] {new float[27], new float[3]};
+        grads = new float[][] {new float[9 * filters], new float[filters]};
         random = new SplittableRandom(4);
         forward();
     }
@@ -94,14 +99,14 @@ public class ConvPoolBench {
             fused.backward(x, y, dy, null, CHUNK, fusedScratch, grads);
         } else {
             pool.backward(convOut, y, dy, dConvOut, CHUNK, poolScratch, NO_GRADS);
-            ActivationFunction.RELU.backward(convOut, dConvOut, 0, convOut.length / 3, 3);
+            ActivationFunction.RELU.backward(convOut, dConvOut, 0, convOut.length / filters, filters);
             conv.backward(x, convOut, dConvOut, null, CHUNK, convScratch, grads);
         }
         return grads;
     }
 
     static Work work(String method, Map<String, String> params) {
-        double product = 2.0 * CHUNK * 26 * 26 * 3 * 9;
+        double product = 2.0 * CHUNK * 26 * 26 * Integer.parseInt(params.get("filters")) * 9;
         return switch (method) {
             case "forward", "backward" -> Work.flops(product);
             default -> null;
