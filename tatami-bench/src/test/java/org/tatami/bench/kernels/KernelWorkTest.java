@@ -30,7 +30,7 @@ class KernelWorkTest {
                 }
             }
         }
-        assertEquals(25, checked);
+        assertEquals(29, checked);
     }
 
     @Test
@@ -42,6 +42,10 @@ class KernelWorkTest {
                 Map.of("shape", "convnet")).amount());
         assertEquals(2_336_256, KernelWork.of(Conv2DBench.class.getName() + ".backward",
                 Map.of("shape", "seed")).amount());
+        assertEquals(2_336_256, KernelWork.of(ConvPoolBench.class.getName() + ".forward",
+                Map.of("mode", "fused", "filters", "3")).amount());
+        assertEquals(24_920_064, KernelWork.of(ConvPoolBench.class.getName() + ".backward",
+                Map.of("mode", "layers", "filters", "32")).amount());
         assertEquals(24_920_064, KernelWork.of(Conv2DBench.class.getName() + ".backward",
                 Map.of("shape", "stem_im2col")).amount());
         assertEquals(28.0 * 51_840, KernelWork.of(AdamBench.class.getName() + ".step", Map.of()).amount());
