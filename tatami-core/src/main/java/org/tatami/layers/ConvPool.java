@@ -71,9 +71,10 @@ public final class ConvPool {
     /**
      * What a chunk needs: {@link PooledConv3x3}'s; or the convolution's scratch and, for the transposed
      * way, where each pooled value came from, for the channels way, the convolution's output and its
-     * gradient; for the direct way, the routes in {@code out} and a block of the gradient in {@code dOut}.
+     * gradient; for the direct way, each pooled value's route and a block of the convolution's gradient.
      */
-    private record Scratch(float[][] vectors, Convolution.Scratch conv, int[] from, float[] out, float[] dOut) {
+    private record Scratch(float[][] vectors, Convolution.Scratch conv, int[] from, float[] out, float[] dOut,
+                           float[] routes, float[] block) {
     }
 
     /** Working memory for chunks of up to {@code maxBatch} samples. */
@@ -81,15 +82,16 @@ public final class ConvPool {
         Geometry c = conv.geometry();
         return switch (way) {
             case VECTORS -> new Scratch(PooledConv3x3.createScratch(maxBatch, c.h(), c.w(), conv.filters()), null,
-                    null, null, null);
+                    null, null, null, null, null);
             case TRANSPOSED -> new Scratch(null, (Convolution.Scratch) conv.createScratch(maxBatch),
-                    (int[]) pool.createScratch(maxBatch), null, null);
+                    (int[]) pool.createScratch(maxBatch), null, null, null, null);
             case CHANNELS -> {
                 int size = maxBatch * c.oh() * c.ow() * conv.filters();
                 yield new Scratch(null, (Convolution.Scratch) conv.createScratch(maxBatch), null, new float[size],
-                        new float[size]);
+                        new float[size], null, null);
             }
-            case DIRECT -> new Scratch(null, null, null, new float[maxBatch * pool.g.oh() * pool.g.ow() * conv.filters()],
+            case DIRECT -> new Scratch(null, null, null, null, null,
+                    new float[maxBatch * pool.g.oh() * pool.g.ow() * conv.filters()],
                     new float[DirectConv.pooledScratch(conv.filters())]);
         };
     }
@@ -107,7 +109,7 @@ public final class ConvPool {
             return;
         }
         if (way == Way.DIRECT) {
-            conv.forwardPooled(x, y, n, training ? fs.out : null);
+            conv.forwardPooled(x, y, n, training ? fs.routes : null);
             return;
         }
         if (way == Way.CHANNELS) {
@@ -173,7 +175,7 @@ public final class ConvPool {
         Geometry c = conv.geometry();
         if (way == Way.DIRECT) {
             requireNoInputGradient(dx);
-            conv.gradientsPooled(x, dy, fs.out, n, fs.dOut, grads);
+            conv.gradientsPooled(x, dy, fs.routes, n, fs.block, grads);
             return;
         }
         if (way == Way.CHANNELS) {
