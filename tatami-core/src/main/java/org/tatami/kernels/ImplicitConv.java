@@ -53,6 +53,14 @@ public final class ImplicitConv {
     }
 
     /**
+     * Whether the windows of a product with this many outputs are packed (one pass of the tiles, as after
+     * im2col but without that matrix) rather than read in place (a pass per window row).
+     */
+    public static boolean packs(int outputs) {
+        return !VectorGemm.readsAInPlace(outputs);
+    }
+
+    /**
      * Rows [r0, r1) of the output (position r at {@code y[r * outputs]}, r1 - r0 at least five): the
      * windows of xp times the kernel (patch, outputs) packed by {@link Gemm#pack}. The last tile
      * overlaps the one before it and writes the same values again where they overlap.
@@ -74,12 +82,19 @@ public final class ImplicitConv {
         }
     }
 
-    /** The five rows' tiles across the outputs, window row by window row. */
+    /**
+     * The five rows' tiles across the outputs: where the product reads A in place, window row by window
+     * row, each a pass of the tile continuing the sums; otherwise the windows packed, in one pass.
+     */
     private void tiles(float[] xp, int a0, int a1, int a2, int a3, int a4, float[] panels, int outputs, float[] y,
                        int yOff) {
         int run = kw * c;
         int patch = kh * run;
         int down = dh * wp * c;
+        if (packs(outputs)) {
+            VectorGemm.windowTiles(kh, run, down, xp, a0, a1, a2, a3, a4, panels, outputs, y, yOff, outputs);
+            return;
+        }
         for (int q = 0; q < outputs; q += VectorGemm.COLS) {
             int panel = q * patch;
             for (int ky = 0, o = 0; ky < kh; ky++, o += down) {

@@ -244,21 +244,7 @@ final class VectorGemm {
             return;
         }
         if (aCol == 1 && rows == ROWS) {
-            // A row-major: step by step, the five rows' values in turn, so that a step's stores are
-            // adjacent (row by row they land a step apart): the Conv2D(64) forward product at 4 lanes,
-            // packing included, 32.0 GFLOP/s against 30.3.
-            int a1 = aOff + aRow;
-            int a2 = aOff + 2 * aRow;
-            int a3 = aOff + 3 * aRow;
-            int a4 = aOff + 4 * aRow;
-            for (int p = 0; p < kc; p++) {
-                int o = p * STEP;
-                pack[o] = a[aOff + p];
-                pack[o + 1] = a[a1 + p];
-                pack[o + 2] = a[a2 + p];
-                pack[o + 3] = a[a3 + p];
-                pack[o + 4] = a[a4 + p];
-            }
+            packRows(kc, a, aOff, aOff + aRow, aOff + 2 * aRow, aOff + 3 * aRow, aOff + 4 * aRow, pack, 0);
             return;
         }
         for (int r = 0; r < ROWS; r++) {
@@ -271,6 +257,48 @@ final class VectorGemm {
                     pack[p * STEP + r] = 0f;
                 }
             }
+        }
+    }
+
+    /**
+     * Five rows of A of kc floats each, at a0..a4, into a packed sliver from step {@code step0}: step by
+     * step, the five rows' values in turn, so that a step's stores are adjacent (row by row they land a
+     * step apart: the Conv2D(64) forward product at 4 lanes, packing included, ran at 30.3 GFLOP/s
+     * against 32.0 this way).
+     */
+    private static void packRows(int kc, float[] a, int a0, int a1, int a2, int a3, int a4, float[] pack,
+                                 int step0) {
+        for (int p = 0; p < kc; p++) {
+            int o = (step0 + p) * STEP;
+            pack[o] = a[a0 + p];
+            pack[o + 1] = a[a1 + p];
+            pack[o + 2] = a[a2 + p];
+            pack[o + 3] = a[a3 + p];
+            pack[o + 4] = a[a4 + p];
+        }
+    }
+
+    /** Whether a product with this many columns of C reads whole slivers of A in place rather than packed. */
+    static boolean readsAInPlace(int columns) {
+        return columns <= A_IN_PLACE_COLUMNS;
+    }
+
+    /**
+     * Five rows of C (at yOff, ldc apart) from five rows of A that are windows of an image, as {@link
+     * ImplicitConv} reads them: row r is kh runs of {@code run} floats, at ar + ky * down. The windows are
+     * packed once into a sliver (no im2col matrix in between), then every whole tile of the
+     * {@code columns} runs over the whole patch in one pass, on B's panels as {@link #packAll} wrote them
+     * for one pass: the multiply-adds of {@link #multiply}, in the same order.
+     */
+    static void windowTiles(int kh, int run, int down, float[] x, int a0, int a1, int a2, int a3, int a4,
+                            float[] panels, int columns, float[] c, int cOff, int ldc) {
+        float[] pack = PACKS.get().a;
+        for (int ky = 0, o = 0; ky < kh; ky++, o += down) {
+            packRows(run, x, a0 + o, a1 + o, a2 + o, a3 + o, a4 + o, pack, ky * run);
+        }
+        int patch = kh * run;
+        for (int q = 0; q < columns; q += COLS) {
+            tile(VECTORS, patch, pack, panels, q * patch, c, cOff + q, ldc, false);
         }
     }
 

@@ -51,9 +51,12 @@ final class Convolution {
         int spanW = Geometry.span(g.kw(), g.dw());
         boolean unitStride = !transposed() && g.sh() == 1 && g.sw() == 1;
         // Where the windows read padding, which im2col fills window by window at the borders: 2-4%
-        // faster forward on "same" 3x3 convolutions of 13x13 and 6x6 x 32 at 8 lanes. On a valid one it
-        // measured as fast as im2col at 8 lanes and 4% slower at 4 (three passes of the tile per window).
-        implicit = unitStride && byFilters == null && g.dw() == 1 && auto && !readsNoPadding(g)
+        // faster forward on "same" 3x3 convolutions of 13x13 and 6x6 x 32 at 8 lanes. On a valid one
+        // read in place it measured as fast as im2col at 8 lanes and 4% slower at 4 (three passes of the
+        // tile per window); where the windows are packed (64 filters at 4 lanes), the same packing and
+        // tiles as after im2col, without writing and reading that matrix.
+        implicit = unitStride && byFilters == null && g.dw() == 1 && auto
+                && (!readsNoPadding(g) || ImplicitConv.packs(filters))
                 && ImplicitConv.fits(g.kw() * g.c(), patch(), filters, g.oh() * g.ow())
                 ? new ImplicitConv(g.paddedH(), g.paddedW(), g.c(), g.kh(), g.kw(), g.dh(), g.oh(), g.ow())
                 : null;
@@ -158,8 +161,8 @@ final class Convolution {
     Scratch createScratch(int maxBatch) {
         int rows = maxBatch * g.oh() * g.ow();
         if (!transposed()) {
-            int padded = Math.max(implicit == null ? 0 : maxBatch * g.paddedH() * g.paddedW() * g.c(),
-                    implicitDx == null ? 0 : maxBatch * flipped.paddedH() * flipped.paddedW() * filters);
+            int padded = Math.max(implicit == null || !padded(g) ? 0 : maxBatch * g.paddedH() * g.paddedW() * g.c(),
+                    implicitDx == null || !padded(flipped) ? 0 : maxBatch * flipped.paddedH() * flipped.paddedW() * filters);
             int cols = Math.min(rows, blockRows(patch()) + blockRows(patch()) / 4) * patch();
             if (flipped != null) {
                 int dxRows = maxBatch * g.h() * g.w();
@@ -215,12 +218,17 @@ final class Convolution {
      * itself when it needs no padding.
      */
     private static float[] padded(float[] x, int n, Geometry by, Scratch s) {
-        if (by.padTop() == 0 && by.padLeft() == 0 && by.paddedH() == by.h() && by.paddedW() == by.w()) {
+        if (!padded(by)) {
             return x;
         }
         ImplicitConv.pad(x, n, by.h(), by.w(), by.c(), by.padTop(), by.padLeft(), by.paddedH(), by.paddedW(),
                 s.padded);
         return s.padded;
+    }
+
+    /** Whether images of geometry {@code by} take a padded copy for the implicit paths. */
+    private static boolean padded(Geometry by) {
+        return by.padTop() != 0 || by.padLeft() != 0 || by.paddedH() != by.h() || by.paddedW() != by.w();
     }
 
     /** dx as the convolution {@link #flipped} describes. */
