@@ -61,6 +61,7 @@ class ConvolutionPathsTest {
         // gradient as the flipped convolution, so the implicit path wherever the forward packs.
         check(() -> new Conv2D(64, 1), 3, 6, 6, 32, ImplicitConv.packs(64) ? Path.IMPLICIT : Path.IM2COL);
         check(() -> new Conv2D(64, 3).activation("relu"), 5, 13, 13, 32, Path.IM2COL);
+        check(() -> new Conv1D(64, 3), 3, 1, 20, 16, Path.IM2COL);
         // A dilated width: the flipped convolution's windows are not runs, so it goes through im2col.
         check(() -> new Conv2D(32, 3).dilationRate(1, 2).padding("same"), 2, 7, 9, 32, Path.IM2COL);
     }
