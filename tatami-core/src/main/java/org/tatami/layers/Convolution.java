@@ -161,8 +161,10 @@ final class Convolution {
     Scratch createScratch(int maxBatch) {
         int rows = maxBatch * g.oh() * g.ow();
         if (!transposed()) {
-            int padded = Math.max(implicit == null || !padded(g) ? 0 : maxBatch * g.paddedH() * g.paddedW() * g.c(),
-                    implicitDx == null || !padded(flipped) ? 0 : maxBatch * flipped.paddedH() * flipped.paddedW() * filters);
+            int padded = Math.max(
+                    implicit == null || !needsPadding(g) ? 0 : maxBatch * g.paddedH() * g.paddedW() * g.c(),
+                    implicitDx == null || !needsPadding(flipped) ? 0
+                            : maxBatch * flipped.paddedH() * flipped.paddedW() * filters);
             int cols = Math.min(rows, blockRows(patch()) + blockRows(patch()) / 4) * patch();
             if (flipped != null) {
                 int dxRows = maxBatch * g.h() * g.w();
@@ -218,7 +220,7 @@ final class Convolution {
      * itself when it needs no padding.
      */
     private static float[] padded(float[] x, int n, Geometry by, Scratch s) {
-        if (!padded(by)) {
+        if (!needsPadding(by)) {
             return x;
         }
         ImplicitConv.pad(x, n, by.h(), by.w(), by.c(), by.padTop(), by.padLeft(), by.paddedH(), by.paddedW(),
@@ -227,7 +229,7 @@ final class Convolution {
     }
 
     /** Whether images of geometry {@code by} take a padded copy for the implicit paths. */
-    private static boolean padded(Geometry by) {
+    private static boolean needsPadding(Geometry by) {
         return by.padTop() != 0 || by.padLeft() != 0 || by.paddedH() != by.h() || by.paddedW() != by.w();
     }
 
