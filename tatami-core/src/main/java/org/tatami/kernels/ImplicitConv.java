@@ -44,11 +44,11 @@ public final class ImplicitConv {
 
     /**
      * Whether a product with windows rows of {@code run} floats, this patch, outputs and rows per image
-     * runs here: SIMD on, window rows long enough, the outputs in whole tiles that read A in place, the
+     * runs here: SIMD on, window rows long enough, the outputs in tiles that can read A in place, the
      * whole patch in one pass, at least one tile of rows.
      */
     public static boolean fits(int run, int patch, int outputs, int rowsPerImage) {
-        return Simd.ENABLED && run >= MIN_RUN && outputs % VectorGemm.COLS == 0
+        return Simd.ENABLED && run >= MIN_RUN && VectorGemm.inPlaceTiles(outputs)
                 && outputs <= VectorGemm.IN_PLACE_COLUMNS && patch <= VectorGemm.LONG_DEPTH && rowsPerImage >= ROWS;
     }
 
@@ -97,9 +97,11 @@ public final class ImplicitConv {
         }
         for (int q = 0; q < outputs; q += VectorGemm.COLS) {
             int panel = q * patch;
+            // The last panel is as wide as its tile: 2 vectors for 32 outputs at 16 lanes.
+            int width = Math.min(VectorGemm.COLS, outputs - q);
             for (int ky = 0, o = 0; ky < kh; ky++, o += down) {
-                VectorGemm.rowsTile(run, xp, a0 + o, a1 + o, a2 + o, a3 + o, a4 + o, panels,
-                        panel + ky * run * VectorGemm.COLS, y, yOff + q, outputs, ky > 0);
+                VectorGemm.rowsTile(width / VectorGemm.lanes(), run, xp, a0 + o, a1 + o, a2 + o, a3 + o, a4 + o, panels,
+                        panel + ky * run * width, y, yOff + q, outputs, ky > 0);
             }
         }
     }

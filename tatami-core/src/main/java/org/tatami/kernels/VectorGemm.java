@@ -172,16 +172,17 @@ final class VectorGemm {
                         int cols = Math.min(COLS, nc - q * COLS);
                         int ci = cOff + i0 * ldc + j0 + q * COLS;
                         int bi = base + q * kc * COLS;
-                        if (inPlace && cols == COLS) {
-                            inPlaceTile(kc, a, ai, aRow, aCol, pb, bi, c, ci, ldc, fromC);
+                        if (inPlace && readsInPlace(cols)) {
+                            inPlaceTile(cols / L, kc, a, ai, aRow, aCol, pb, bi, c, ci, ldc, fromC);
                             continue;
                         }
                         if (!packed) {
                             packA(kc, rows, a, ai, aRow, aCol, packs.a);
                             packed = true;
                         }
-                        if (rows == ROWS && cols == COLS) {
-                            tile(VECTORS, kc, packs.a, pb, bi, c, ci, ldc, fromC);
+                        if (rows == ROWS && cols % L == 0) {
+                            // Whole vectors (a narrower last tile included) need no padded copy of C.
+                            tile(cols / L, kc, packs.a, pb, bi, c, ci, ldc, fromC);
                         } else {
                             edgeTile(rows, cols, kc, packs, pb, bi, c, ci, ldc, fromC);
                         }
@@ -284,6 +285,22 @@ final class VectorGemm {
     }
 
     /**
+     * Whether a tile this many columns wide has a kernel that reads A in place: a whole tile, or two
+     * vectors (the last tile of 32 columns at 16 lanes, such as a whole Conv2D(32)).
+     */
+    private static boolean readsInPlace(int cols) {
+        return cols == COLS || cols == 2 * L;
+    }
+
+    /**
+     * Whether every tile of a product with this many columns reads A in place ({@link #readsInPlace}):
+     * whole tiles, and perhaps a last one of two vectors.
+     */
+    static boolean inPlaceTiles(int columns) {
+        return columns % COLS == 0 || readsInPlace(columns % COLS);
+    }
+
+    /**
      * Five rows of C (at yOff, ldc apart) from five rows of A that are windows of an image, as {@link
      * ImplicitConv} reads them: row r is kh runs of {@code run} floats, at ar + ky * down. The windows are
      * packed once into a sliver (no im2col matrix in between), then every whole tile of the
@@ -298,7 +315,7 @@ final class VectorGemm {
         }
         int patch = kh * run;
         for (int q = 0; q < columns; q += COLS) {
-            tile(VECTORS, patch, pack, panels, q * patch, c, cOff + q, ldc, false);
+            tile(Math.min(COLS, columns - q) / L, patch, pack, panels, q * patch, c, cOff + q, ldc, false);
         }
     }
 
@@ -539,33 +556,33 @@ final class VectorGemm {
     }
 
     /**
-     * A whole tile over a sliver of A read where it lies, element (r, p) at
-     * {@code a[aOff + r * aRow + p * aCol]}: row-major (aCol 1) or transposed (aRow 1). The same
+     * A tile of 4 or 2 vectors ({@link #readsInPlace}) over a sliver of A read where it lies, element (r, p)
+     * at {@code a[aOff + r * aRow + p * aCol]}: row-major (aCol 1) or transposed (aRow 1). The same
      * multiply-adds in the same order as {@link #tile}. Kernels of their own because the packed
      * ones, given a stride instead of the constant {@link #STEP}, ran a tenth slower.
      */
-    private static void inPlaceTile(int kc, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, float[] c,
-                                    int cOff, int ldc, boolean fromC) {
+    private static void inPlaceTile(int vectors, int kc, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
+                                    float[] c, int cOff, int ldc, boolean fromC) {
         if (aRow == 1) {
-            if (VECTORS == 4) {
+            if (vectors == 4) {
                 columnMajorTile5x4(kc, a, aOff, aCol, b, bOff, c, cOff, ldc, fromC);
             } else {
                 columnMajorTile5x2(kc, a, aOff, aCol, b, bOff, c, cOff, ldc, fromC);
             }
         } else {
-            rowsTile(kc, a, aOff, aOff + aRow, aOff + 2 * aRow, aOff + 3 * aRow, aOff + 4 * aRow, b, bOff, c, cOff, ldc,
-                    fromC);
+            rowsTile(vectors, kc, a, aOff, aOff + aRow, aOff + 2 * aRow, aOff + 3 * aRow, aOff + 4 * aRow, b, bOff, c,
+                    cOff, ldc, fromC);
         }
     }
 
     /**
-     * A whole tile of five rows of C whose rows of A start anywhere: at a0..a4 (kc floats each), as the
-     * windows of a convolution lie in its image ({@link ImplicitConv}). The multiply-adds of
-     * {@link #tile}, in the same order.
+     * A tile of 4 or 2 vectors ({@link #readsInPlace}) of five rows of C whose rows of A start anywhere:
+     * at a0..a4 (kc floats each), as the windows of a convolution lie in its image ({@link ImplicitConv}).
+     * The multiply-adds of {@link #tile}, in the same order.
      */
-    static void rowsTile(int kc, float[] a, int a0, int a1, int a2, int a3, int a4, float[] b, int bOff, float[] c,
-                         int cOff, int ldc, boolean fromC) {
-        if (VECTORS == 4) {
+    static void rowsTile(int vectors, int kc, float[] a, int a0, int a1, int a2, int a3, int a4, float[] b, int bOff,
+                         float[] c, int cOff, int ldc, boolean fromC) {
+        if (vectors == 4) {
             rowMajorTile5x4(kc, a, a0, a1, a2, a3, a4, b, bOff, c, cOff, ldc, fromC);
         } else {
             rowMajorTile5x2(kc, a, a0, a1, a2, a3, a4, b, bOff, c, cOff, ldc, fromC);

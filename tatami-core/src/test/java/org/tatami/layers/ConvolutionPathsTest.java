@@ -39,8 +39,9 @@ class ConvolutionPathsTest {
 
     /**
      * The ResNet's block convolutions ("same", 32 and 64 channels), a dilated one and a causal Conv1D.
-     * The path needs the filters (and channels) in whole tiles of two or four vectors and the patch in one
-     * pass; the last shape fits at every width.
+     * The path needs the filters (and channels) in tiles that read A in place (whole tiles of two or four
+     * vectors, the last perhaps of two: 32 at 16 lanes) and the patch in one pass; the last shape fits at
+     * every width.
      */
     @Test
     void implicit() {
