@@ -30,11 +30,14 @@ import org.tatami.layers.Parameter;
  *       directly with vectors along the filters ({@code DirectConv}); {@code stem_im2col} the same
  *       through im2col and matrix products;</li>
  *   <li>{@code convnet}: Conv2D(64, 3x3) on 13x13x32, the convnet's second convolution, backward
- *       with the input gradient.</li>
+ *       with the input gradient;</li>
+ *   <li>{@code resnet}: Conv2D(32, 3x3, "same") on 13x13x32, the convolution of {@code ModelZoo.resnet()}'s
+ *       first residual blocks, backward with the input gradient.</li>
  * </ul>
  * Work: the products only, 2·rows·filters·(9·channels) FLOP each, rows = 64·out_h·out_w; forward has
  * one, backward two (kernel and input gradient) or one (seed). The copies and the bias are not counted,
- * so they show as a lower rate. Seed: 2.34 MFLOP per call; stem: 25.0 MFLOP; convnet: 285 MFLOP forward, 571 backward.
+ * so they show as a lower rate. Seed: 2.34 MFLOP per call; stem: 25.0 MFLOP; convnet: 285 MFLOP forward,
+ * 571 backward; resnet: 199 MFLOP forward, 399 backward.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -45,7 +48,7 @@ import org.tatami.layers.Parameter;
 public class Conv2DBench {
     static final int CHUNK = 64;
 
-    @Param({"seed", "seed_im2col", "stem", "stem_im2col", "convnet"})
+    @Param({"seed", "seed_im2col", "stem", "stem_im2col", "convnet", "resnet"})
     public String shape;
 
     private Conv2D layer;
@@ -63,8 +66,14 @@ public class Conv2DBench {
             case "seed", "seed_im2col" -> new int[] {28, 28, 1, 3};
             case "stem", "stem_im2col" -> new int[] {28, 28, 1, 32};
             case "convnet" -> new int[] {13, 13, 32, 64};
+            case "resnet" -> new int[] {13, 13, 32, 32};
             default -> throw new IllegalArgumentException("unknown shape " + shape);
         };
+    }
+
+    /** Whether the shape's convolution keeps its input's size (padding "same") rather than reading no padding. */
+    private static boolean same(String shape) {
+        return shape.equals("resnet");
     }
 
     /** Whether the shape is a network's first layer, which backward computes no input gradient for. */
@@ -75,7 +84,7 @@ public class Conv2DBench {
     @Setup
     public void setup() {
         int[] g = geometry(shape);
-        layer = new Conv2D(g[3], 3).activation("relu");
+        layer = new Conv2D(g[3], 3).activation("relu").padding(same(shape) ? "same" : "valid");
         CpuOptions before = CpuOptions.current();
         if (shape.endsWith("_im2col")) {
             CpuOptions.set(new CpuOptions(before.fuse(), "im2col"));
@@ -115,7 +124,8 @@ public class Conv2DBench {
 
     static Work work(String method, Map<String, String> params) {
         int[] g = geometry(params.get("shape"));
-        double rows = (double) CHUNK * (g[0] - 2) * (g[1] - 2);
+        int border = same(params.get("shape")) ? 0 : 2;
+        double rows = (double) CHUNK * (g[0] - border) * (g[1] - border);
         double product = 2 * rows * g[3] * 9 * g[2];
         boolean inputGradient = !firstLayer(params.get("shape"));
         return switch (method) {
