@@ -23,9 +23,10 @@ options:
                     flips and shifts, CosineDecay, validation_split 0.1 on Fashion-MNIST) against
                     bench/peers/fashion_workload.py
   --peer-blas B     the BLAS under the PyTorch peer: reference (default, Debian's python3-torch as
-                    installed) or openblas (Debian's libopenblas0-openmp unpacked into a cache
-                    folder with apt-get download, once, and put in front with LD_LIBRARY_PATH, with
-                    glibc's malloc thresholds raised: the fastest PyTorch set-up for these machines)
+                    installed) or openblas (Debian's libopenblas0-openmp and libtcmalloc-minimal4
+                    unpacked into a cache folder with apt-get download, once; OpenBLAS put in front
+                    with LD_LIBRARY_PATH and tcmalloc preloaded: the fastest PyTorch set-up found
+                    for these machines)
   --threads T       threads of both engines (default: all processors)
   --out DIR         folder for the runs' logs (default: a new temporary folder)
   --no-build        use tatami-bench/target/benchmarks.jar as it is instead of building it
@@ -101,23 +102,33 @@ fi
   || die "$TORCH_PYTHON cannot import torch: on Debian, apt-get install -y python3-torch python3-numpy (or set TORCH_PYTHON)"
 export MNIST_DIR=${MNIST_DIR:-$ROOT/tatami-core/src/main/resources/org/tatami/data/mnist}
 # The peer's environment: with --peer-blas openblas, OpenBLAS's libblas.so.3 found before the reference
-# one, and glibc's malloc keeping large blocks instead of mapping and unmapping them on every batch.
+# one, and tcmalloc instead of glibc's malloc. PyTorch allocates its large tensors afresh on every batch;
+# glibc maps and unmaps each one, and where page faults are dear (4 us a page on some virtual machines)
+# that made the seed's epoch 9.4 s instead of 0.8 s. Raising glibc's mmap threshold cannot help there:
+# it stops at 32 MiB, below a batch's activations.
 torch_env=()
 if [ "$PEER_BLAS" = openblas ]; then
   OPENBLAS_DIR=${OPENBLAS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tatami-openblas}
-  blas=$(find "$OPENBLAS_DIR" -name libblas.so.3 -path '*openblas-openmp*' 2>/dev/null | head -n 1 || true)
-  if [ -z "$blas" ]; then
-    command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null \
-      || die "--peer-blas openblas needs apt-get and dpkg-deb (Debian or Ubuntu) to fetch libopenblas0-openmp"
-    echo "compare.sh: fetching Debian's libopenblas0-openmp into $OPENBLAS_DIR (once)..." >&2
-    mkdir -p "$OPENBLAS_DIR"
-    (cd "$OPENBLAS_DIR" && apt-get download libopenblas0-openmp && dpkg-deb -x libopenblas0-openmp_*.deb .) >&2 \
-      || die "could not fetch libopenblas0-openmp with apt-get download (run apt-get update first?)"
-    blas=$(find "$OPENBLAS_DIR" -name libblas.so.3 -path '*openblas-openmp*' | head -n 1)
-    [ -n "$blas" ] || die "libopenblas0-openmp in $OPENBLAS_DIR holds no openblas-openmp/libblas.so.3"
-  fi
+  # Finds a library of a Debian package in the cache folder, fetching and unpacking the package once.
+  cached_library() {
+    local package=$1 name=$2 found
+    found=$(find "$OPENBLAS_DIR" -name "$name" -path "${3:-*}" 2>/dev/null | head -n 1 || true)
+    if [ -z "$found" ]; then
+      command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null \
+        || die "--peer-blas openblas needs apt-get and dpkg-deb (Debian or Ubuntu) to fetch $package"
+      echo "compare.sh: fetching Debian's $package into $OPENBLAS_DIR (once)..." >&2
+      mkdir -p "$OPENBLAS_DIR"
+      (cd "$OPENBLAS_DIR" && apt-get download "$package" && dpkg-deb -x "$package"_*.deb .) >&2 \
+        || die "could not fetch $package with apt-get download (run apt-get update first?)"
+      found=$(find "$OPENBLAS_DIR" -name "$name" -path "${3:-*}" | head -n 1)
+      [ -n "$found" ] || die "$package in $OPENBLAS_DIR holds no $name"
+    fi
+    echo "$found"
+  }
+  blas=$(cached_library libopenblas0-openmp libblas.so.3 '*openblas-openmp*')
+  tcmalloc=$(cached_library libtcmalloc-minimal4 libtcmalloc_minimal.so.4)
   torch_env=(env "LD_LIBRARY_PATH=$(dirname "$blas")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-    MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296)
+    "LD_PRELOAD=$tcmalloc${LD_PRELOAD:+:$LD_PRELOAD}")
 fi
 LOCK=${BENCH_LOCK:-/tmp/cpu-bench.lock}
 JAR=$ROOT/tatami-bench/target/benchmarks.jar
