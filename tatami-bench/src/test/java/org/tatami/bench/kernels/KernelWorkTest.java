@@ -30,7 +30,7 @@ class KernelWorkTest {
                 }
             }
         }
-        assertEquals(29, checked);
+        assertEquals(31, checked);
     }
 
     @Test
@@ -42,6 +42,9 @@ class KernelWorkTest {
                 Map.of("shape", "convnet")).amount());
         assertEquals(2_336_256, KernelWork.of(Conv2DBench.class.getName() + ".backward",
                 Map.of("shape", "seed")).amount());
+        // "same" padding: every one of the 13 x 13 positions is an output row.
+        assertEquals(2.0 * 64 * 169 * 32 * 288, KernelWork.of(Conv2DBench.class.getName() + ".forward",
+                Map.of("shape", "resnet")).amount());
         assertEquals(2_336_256, KernelWork.of(ConvPoolBench.class.getName() + ".forward",
                 Map.of("mode", "fused", "filters", "3")).amount());
         assertEquals(24_920_064, KernelWork.of(ConvPoolBench.class.getName() + ".backward",
