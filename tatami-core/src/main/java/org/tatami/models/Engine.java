@@ -404,6 +404,7 @@ final class Engine {
         }
         boolean[] preActivation = preActivation(objective.losses());
         prepareLayers(true);
+        OrderedGradientSum sum = phased ? null : new OrderedGradientSum(chunkGrads, chunks);
         // Phase k runs steps [bounds[k], bounds[k+1]); a meeting step starts every phase but the first.
         int[] bounds = new int[meetings.length + 2];
         System.arraycopy(meetings, 0, bounds, 1, meetings.length);
@@ -439,6 +440,7 @@ final class Engine {
                         states[c]);
                 if (!phased) {
                     backward(wk, steps.size() - 1, -1, n, chunkGrads[c], preActivation);
+                    sum.finished(c);
                 }
             });
             if (phase + 1 < bounds.length - 1) {
@@ -449,8 +451,8 @@ final class Engine {
         }
         if (phased) {
             backwardPhased(workers, chunks, from, count, bounds, preActivation);
+            sumChunkGradients(chunks);
         }
-        sumChunkGradients(chunks);
         return totals(losses, states);
     }
 
@@ -604,7 +606,8 @@ final class Engine {
     }
 
     // Fixed order: slot 0 += slot 1, += slot 2, ... for every element; parallel over blocks of
-    // elements, never over chunks, so the sums do not depend on the threads.
+    // elements, never over chunks, so the sums do not depend on the threads. For phased steps, whose
+    // chunks end their backward pass together; the others add each chunk as it ends (OrderedGradientSum).
     private void sumChunkGradients(int chunks) {
         List<float[][]> columns = new ArrayList<>();
         List<int[]> blocks = new ArrayList<>();
@@ -741,7 +744,7 @@ final class Engine {
         }
     }
 
-    private static void addInto(float[][] sums, float[][] parts) {
+    static void addInto(float[][] sums, float[][] parts) {
         for (int p = 0; p < sums.length; p++) {
             addInto(sums[p], parts[p], sums[p].length);
         }
