@@ -79,9 +79,12 @@ final class VectorGemm {
      * make 8 tiles, over which the packing is spread well enough: one thread, a 165-row block of a
      * Conv2D(64)'s im2col matrix, 31.3 GFLOP/s packed against 29.3 in place forward (30.3 against 28.9
      * for the kernel gradient); the two are even at 48 columns, and in place is ahead at 32 and 16 (28.9
-     * against 27.2, 28.6 against 22.1). At 8 lanes in place stays ahead at 64 (68.3 against 59.4).
+     * against 27.2, 28.6 against 22.1). At 8 lanes in place stays ahead at 64 (68.3 against 59.4). At 16
+     * lanes, where a tile is 64 columns, it is ahead up to two tiles: a 64-row chunk of Dense(100) on 507
+     * inputs, 137 -> 150 GFLOP/s forward and 136 -> 168 for the kernel gradient; Dense(128) 163 -> 176
+     * and 165 -> 211.
      */
-    private static final int A_IN_PLACE_COLUMNS = L <= 4 ? 48 : IN_PLACE_COLUMNS;
+    private static final int A_IN_PLACE_COLUMNS = L <= 4 ? 48 : L >= 16 ? 2 * IN_PLACE_COLUMNS : IN_PLACE_COLUMNS;
 
     /**
      * Steps of k per pass for a row-major A and at most {@link #IN_PLACE_COLUMNS} columns (packed or
@@ -173,7 +176,11 @@ final class VectorGemm {
                         int ci = cOff + i0 * ldc + j0 + q * COLS;
                         int bi = base + q * kc * COLS;
                         if (inPlace && readsInPlace(cols)) {
-                            inPlaceTile(cols / L, kc, a, ai, aRow, aCol, pb, bi, c, ci, ldc, fromC);
+                            if (cols % L == 0) {
+                                inPlaceTile(cols / L, kc, a, ai, aRow, aCol, pb, bi, c, ci, ldc, fromC);
+                            } else {
+                                inPlaceEdgeTile(cols, kc, a, ai, aRow, aCol, packs, pb, bi, c, ci, ldc, fromC);
+                            }
                             continue;
                         }
                         if (!packed) {
@@ -204,6 +211,24 @@ final class VectorGemm {
         }
         tile((cols + L - 1) / L, kc, packs.a, b, bOff, t, 0, COLS, fromC);
         for (int r = 0; r < rows; r++) {
+            System.arraycopy(t, r * COLS, c, ci + r * ldc, cols);
+        }
+    }
+
+    /**
+     * A tile of five rows whose columns end inside a vector, reading A in place, computed on a padded copy
+     * of its part of C.
+     */
+    private static void inPlaceEdgeTile(int cols, int kc, float[] a, int aOff, int aRow, int aCol, Packs packs,
+                                        float[] b, int bOff, float[] c, int ci, int ldc, boolean fromC) {
+        float[] t = packs.tile;
+        if (fromC) {
+            for (int r = 0; r < ROWS; r++) {
+                System.arraycopy(c, ci + r * ldc, t, r * COLS, cols);
+            }
+        }
+        inPlaceTile((cols + L - 1) / L, kc, a, aOff, aRow, aCol, b, bOff, t, 0, COLS, fromC);
+        for (int r = 0; r < ROWS; r++) {
             System.arraycopy(t, r * COLS, c, ci + r * ldc, cols);
         }
     }
@@ -285,19 +310,23 @@ final class VectorGemm {
     }
 
     /**
-     * Whether a tile this many columns wide has a kernel that reads A in place: a whole tile, or two
-     * vectors (the last tile of 32 columns at 16 lanes, such as a whole Conv2D(32)).
+     * Whether a tile this many columns wide has a kernel that reads A in place: one of 2, 3 or 4 vectors
+     * (its last vector perhaps partly past the columns), as many as a tile has or fewer: with 32
+     * registers a last tile narrower than 64 columns at 16 lanes, such as a whole Conv2D(32) or the
+     * last 36 of Dense(100)'s columns.
      */
     private static boolean readsInPlace(int cols) {
-        return cols == COLS || cols == 2 * L;
+        int vectors = (cols + L - 1) / L;
+        return vectors >= 2 && vectors <= VECTORS;
     }
 
     /**
-     * Whether every tile of a product with this many columns reads A in place ({@link #readsInPlace}):
-     * whole tiles, and perhaps a last one of two vectors.
+     * Whether every tile of a product with this many columns reads A in place ({@link #readsInPlace})
+     * and writes whole vectors of C, as {@link ImplicitConv} needs: whole tiles, and perhaps a last one
+     * of whole vectors.
      */
     static boolean inPlaceTiles(int columns) {
-        return columns % COLS == 0 || readsInPlace(columns % COLS);
+        return columns % COLS == 0 || columns % L == 0 && readsInPlace(columns % COLS);
     }
 
     /**
@@ -556,7 +585,7 @@ final class VectorGemm {
     }
 
     /**
-     * A tile of 4 or 2 vectors ({@link #readsInPlace}) over a sliver of A read where it lies, element (r, p)
+     * A tile of 4, 3 or 2 vectors ({@link #readsInPlace}) over a sliver of A read where it lies, element (r, p)
      * at {@code a[aOff + r * aRow + p * aCol]}: row-major (aCol 1) or transposed (aRow 1). The same
      * multiply-adds in the same order as {@link #tile}. Kernels of their own because the packed
      * ones, given a stride instead of the constant {@link #STEP}, ran a tenth slower.
@@ -564,10 +593,10 @@ final class VectorGemm {
     private static void inPlaceTile(int vectors, int kc, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
                                     float[] c, int cOff, int ldc, boolean fromC) {
         if (aRow == 1) {
-            if (vectors == 4) {
-                columnMajorTile5x4(kc, a, aOff, aCol, b, bOff, c, cOff, ldc, fromC);
-            } else {
-                columnMajorTile5x2(kc, a, aOff, aCol, b, bOff, c, cOff, ldc, fromC);
+            switch (vectors) {
+                case 4 -> columnMajorTile5x4(kc, a, aOff, aCol, b, bOff, c, cOff, ldc, fromC);
+                case 3 -> columnMajorTile5x3(kc, a, aOff, aCol, b, bOff, c, cOff, ldc, fromC);
+                default -> columnMajorTile5x2(kc, a, aOff, aCol, b, bOff, c, cOff, ldc, fromC);
             }
         } else {
             rowsTile(vectors, kc, a, aOff, aOff + aRow, aOff + 2 * aRow, aOff + 3 * aRow, aOff + 4 * aRow, b, bOff, c,
@@ -576,16 +605,16 @@ final class VectorGemm {
     }
 
     /**
-     * A tile of 4 or 2 vectors ({@link #readsInPlace}) of five rows of C whose rows of A start anywhere:
+     * A tile of 4, 3 or 2 vectors ({@link #readsInPlace}) of five rows of C whose rows of A start anywhere:
      * at a0..a4 (kc floats each), as the windows of a convolution lie in its image ({@link ImplicitConv}).
      * The multiply-adds of {@link #tile}, in the same order.
      */
     static void rowsTile(int vectors, int kc, float[] a, int a0, int a1, int a2, int a3, int a4, float[] b, int bOff,
                          float[] c, int cOff, int ldc, boolean fromC) {
-        if (vectors == 4) {
-            rowMajorTile5x4(kc, a, a0, a1, a2, a3, a4, b, bOff, c, cOff, ldc, fromC);
-        } else {
-            rowMajorTile5x2(kc, a, a0, a1, a2, a3, a4, b, bOff, c, cOff, ldc, fromC);
+        switch (vectors) {
+            case 4 -> rowMajorTile5x4(kc, a, a0, a1, a2, a3, a4, b, bOff, c, cOff, ldc, fromC);
+            case 3 -> rowMajorTile5x3(kc, a, a0, a1, a2, a3, a4, b, bOff, c, cOff, ldc, fromC);
+            default -> rowMajorTile5x2(kc, a, a0, a1, a2, a3, a4, b, bOff, c, cOff, ldc, fromC);
         }
     }
 
@@ -753,6 +782,137 @@ final class VectorGemm {
         s41.intoArray(c, c4 + L);
         s42.intoArray(c, c4 + 2 * L);
         s43.intoArray(c, c4 + 3 * L);
+    }
+
+    private static void rowMajorTile5x3(int kc, float[] a, int a0, int a1, int a2, int a3, int a4, float[] b, int bOff,
+                                        float[] c, int cOff, int ldc, boolean fromC) {
+        int c0 = cOff;
+        int c1 = cOff + ldc;
+        int c2 = cOff + 2 * ldc;
+        int c3 = cOff + 3 * ldc;
+        int c4 = cOff + 4 * ldc;
+        FloatVector s00 = load(c, c0, fromC);
+        FloatVector s01 = load(c, c0 + L, fromC);
+        FloatVector s02 = load(c, c0 + 2 * L, fromC);
+        FloatVector s10 = load(c, c1, fromC);
+        FloatVector s11 = load(c, c1 + L, fromC);
+        FloatVector s12 = load(c, c1 + 2 * L, fromC);
+        FloatVector s20 = load(c, c2, fromC);
+        FloatVector s21 = load(c, c2 + L, fromC);
+        FloatVector s22 = load(c, c2 + 2 * L, fromC);
+        FloatVector s30 = load(c, c3, fromC);
+        FloatVector s31 = load(c, c3 + L, fromC);
+        FloatVector s32 = load(c, c3 + 2 * L, fromC);
+        FloatVector s40 = load(c, c4, fromC);
+        FloatVector s41 = load(c, c4 + L, fromC);
+        FloatVector s42 = load(c, c4 + 2 * L, fromC);
+        for (int p = 0; p < kc; p++) {
+            int bp = bOff + p * (3 * L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            s02 = x.fma(b2, s02);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            s12 = x.fma(b2, s12);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            s22 = x.fma(b2, s22);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            s32 = x.fma(b2, s32);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            s42 = x.fma(b2, s42);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s02.intoArray(c, c0 + 2 * L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s12.intoArray(c, c1 + 2 * L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s22.intoArray(c, c2 + 2 * L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s32.intoArray(c, c3 + 2 * L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+        s42.intoArray(c, c4 + 2 * L);
+    }
+
+    private static void columnMajorTile5x3(int kc, float[] a, int aOff, int aCol, float[] b, int bOff, float[] c,
+                                           int cOff, int ldc, boolean fromC) {
+        int c0 = cOff;
+        int c1 = cOff + ldc;
+        int c2 = cOff + 2 * ldc;
+        int c3 = cOff + 3 * ldc;
+        int c4 = cOff + 4 * ldc;
+        FloatVector s00 = load(c, c0, fromC);
+        FloatVector s01 = load(c, c0 + L, fromC);
+        FloatVector s02 = load(c, c0 + 2 * L, fromC);
+        FloatVector s10 = load(c, c1, fromC);
+        FloatVector s11 = load(c, c1 + L, fromC);
+        FloatVector s12 = load(c, c1 + 2 * L, fromC);
+        FloatVector s20 = load(c, c2, fromC);
+        FloatVector s21 = load(c, c2 + L, fromC);
+        FloatVector s22 = load(c, c2 + 2 * L, fromC);
+        FloatVector s30 = load(c, c3, fromC);
+        FloatVector s31 = load(c, c3 + L, fromC);
+        FloatVector s32 = load(c, c3 + 2 * L, fromC);
+        FloatVector s40 = load(c, c4, fromC);
+        FloatVector s41 = load(c, c4 + L, fromC);
+        FloatVector s42 = load(c, c4 + 2 * L, fromC);
+        for (int p = 0; p < kc; p++) {
+            int bp = bOff + p * (3 * L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
+            int ap = aOff + p * aCol;
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            s02 = x.fma(b2, s02);
+            x = FloatVector.broadcast(S, a[ap + 1]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            s12 = x.fma(b2, s12);
+            x = FloatVector.broadcast(S, a[ap + 2]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            s22 = x.fma(b2, s22);
+            x = FloatVector.broadcast(S, a[ap + 3]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            s32 = x.fma(b2, s32);
+            x = FloatVector.broadcast(S, a[ap + 4]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            s42 = x.fma(b2, s42);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s02.intoArray(c, c0 + 2 * L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s12.intoArray(c, c1 + 2 * L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s22.intoArray(c, c2 + 2 * L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s32.intoArray(c, c3 + 2 * L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+        s42.intoArray(c, c4 + 2 * L);
     }
 
     private static void rowMajorTile5x2(int kc, float[] a, int a0, int a1, int a2, int a3, int a4, float[] b, int bOff,
