@@ -91,7 +91,10 @@ final class VectorGemm {
      * read in place): one pass over the whole patch of a convolution (up to this long) keeps each
      * tile's sums in registers from start to end, 10-20% faster than passes of {@link #DEPTH} for
      * patches of 288 and 576. The packed B panels of a pass,
-     * LONG_DEPTH x {@link #IN_PLACE_COLUMNS} floats, fit the buffer of DEPTH x WIDTH.
+     * LONG_DEPTH x {@link #IN_PLACE_COLUMNS} floats, fit the buffer of DEPTH x WIDTH. B packed beforehand
+     * ({@link #packAll}) has no buffer to fit, so its products run so up to {@link #A_IN_PLACE_COLUMNS}
+     * columns: Dense(100)'s forward on 507 inputs at 16 lanes, one pass instead of four, 141-146 -> 166-172
+     * GFLOP/s (a 64-row chunk, one thread).
      */
     static final int LONG_DEPTH = DEPTH * WIDTH / IN_PLACE_COLUMNS;
 
@@ -125,7 +128,7 @@ final class VectorGemm {
      * {@link #multiply} uses them: packed once, read by any number of products with the same B.
      */
     static void packAll(int k, int n, float[] b, int bOff, int ldb, float[] panels) {
-        int depth = depth(n, 1);
+        int depth = depth(n, 1, true);
         int o = 0;
         for (int j0 = 0; j0 < n; j0 += WIDTH) {
             int nc = Math.min(WIDTH, n - j0);
@@ -137,8 +140,9 @@ final class VectorGemm {
         }
     }
 
-    private static int depth(int n, int aCol) {
-        return n <= IN_PLACE_COLUMNS && aCol == 1 ? LONG_DEPTH : DEPTH;
+    /** Steps of k per pass: {@link #LONG_DEPTH} or {@link #DEPTH}, the same for {@link #packAll} and the products on its panels. */
+    private static int depth(int n, int aCol, boolean prepacked) {
+        return aCol == 1 && (n <= IN_PLACE_COLUMNS || prepacked && n <= A_IN_PLACE_COLUMNS) ? LONG_DEPTH : DEPTH;
     }
 
     /** The product, packing B pass by pass, or with {@code panels} from {@link #packAll} when not null. */
@@ -148,7 +152,7 @@ final class VectorGemm {
             return;
         }
         Packs packs = PACKS.get();
-        int depth = depth(n, aCol);
+        int depth = depth(n, aCol, panels != null);
         int next = 0;
         for (int j0 = 0; j0 < n; j0 += WIDTH) {
             int nc = Math.min(WIDTH, n - j0);

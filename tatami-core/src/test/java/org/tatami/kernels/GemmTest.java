@@ -131,7 +131,7 @@ class GemmTest {
     void packedBGivesTheBitsOfPackingEachTime() {
         SplittableRandom rnd = new SplittableRandom(4);
         int[][] sizes = {{7, 3, 5}, {12, 2 * Simd.lanes() + 3, 40}, {11, 64, VectorGemm.LONG_DEPTH + 7},
-            {6, 65, VectorGemm.DEPTH + 9}, {5, VectorGemm.WIDTH + 19, 33}};
+            {6, 65, VectorGemm.DEPTH + 9}, {6, 100, VectorGemm.LONG_DEPTH + 9}, {5, VectorGemm.WIDTH + 19, 33}};
         Gemm.PackedB reuse = null;
         for (int[] size : sizes) {
             int m = size[0];
