@@ -209,14 +209,10 @@ final class VectorGemm {
                                  int ldc, boolean fromC) {
         float[] t = packs.tile;
         if (fromC) {
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(c, ci + r * ldc, t, r * COLS, cols);
-            }
+            toTile(rows, cols, c, ci, ldc, t);
         }
         tile((cols + L - 1) / L, kc, packs.a, b, bOff, t, 0, COLS, fromC);
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(t, r * COLS, c, ci + r * ldc, cols);
-        }
+        fromTile(rows, cols, t, c, ci, ldc);
     }
 
     /**
@@ -227,12 +223,22 @@ final class VectorGemm {
                                         float[] b, int bOff, float[] c, int ci, int ldc, boolean fromC) {
         float[] t = packs.tile;
         if (fromC) {
-            for (int r = 0; r < ROWS; r++) {
-                System.arraycopy(c, ci + r * ldc, t, r * COLS, cols);
-            }
+            toTile(ROWS, cols, c, ci, ldc, t);
         }
         inPlaceTile((cols + L - 1) / L, kc, a, aOff, aRow, aCol, b, bOff, t, 0, COLS, fromC);
-        for (int r = 0; r < ROWS; r++) {
+        fromTile(ROWS, cols, t, c, ci, ldc);
+    }
+
+    /** Rows x cols of C from ci (ldc apart) into the padded tile t, its rows COLS apart. */
+    private static void toTile(int rows, int cols, float[] c, int ci, int ldc, float[] t) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(c, ci + r * ldc, t, r * COLS, cols);
+        }
+    }
+
+    /** The padded tile t's rows x cols back into C from ci. */
+    private static void fromTile(int rows, int cols, float[] t, float[] c, int ci, int ldc) {
+        for (int r = 0; r < rows; r++) {
             System.arraycopy(t, r * COLS, c, ci + r * ldc, cols);
         }
     }
@@ -336,8 +342,8 @@ final class VectorGemm {
     /**
      * Five rows of C (at yOff, ldc apart) from five rows of A that are windows of an image, as {@link
      * ImplicitConv} reads them: row r is kh runs of {@code run} floats, at ar + ky * down. The windows are
-     * packed once into a sliver (no im2col matrix in between), then every whole tile of the
-     * {@code columns} runs over the whole patch in one pass, on B's panels as {@link #packAll} wrote them
+     * packed once into a sliver (no im2col matrix in between), then every tile of the {@code columns}
+     * (whole vectors, the last tile perhaps narrower) runs over the whole patch in one pass, on B's panels as {@link #packAll} wrote them
      * for one pass: the multiply-adds of {@link #multiply}, in the same order.
      */
     static void windowTiles(int kh, int run, int down, float[] x, int a0, int a1, int a2, int a3, int a4,
