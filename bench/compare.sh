@@ -27,6 +27,10 @@ options:
                     unpacked into a cache folder with apt-get download, once; OpenBLAS put in front
                     with LD_LIBRARY_PATH and tcmalloc preloaded: the fastest PyTorch set-up found
                     for these machines)
+  --lanes L         cap both engines' vectors at L floats, 4 (SSE, as wide as ARM's NEON) or 8 (AVX2),
+                    to measure a narrower CPU on a wider one with neither engine using more: tatami
+                    with -XX:MaxVectorSize, the peer with ATEN_CPU_CAPABILITY, ONEDNN_MAX_CPU_ISA and
+                    (with openblas) OPENBLAS_CORETYPE (default: no cap, each engine as it starts)
   --threads T       threads of both engines (default: all processors)
   --out DIR         folder for the runs' logs (default: a new temporary folder)
   --no-build        use tatami-bench/target/benchmarks.jar as it is instead of building it
@@ -38,7 +42,7 @@ environment:
   FASHION_MNIST_DIR  the Fashion-MNIST folder both engines read for fashion (default: Debian's
                 dataset-fashion-mnist, /usr/share/datasets/fashion-mnist)
   TORCH_PYTHON  a Python with torch (default: /usr/bin/python3, for Debian's python3-torch)
-  JAVA_OPTS     extra JVM options for tatami's runs (e.g. -XX:MaxVectorSize=16 for 4-float vectors)
+  JAVA_OPTS     extra JVM options for tatami's runs
   OPENBLAS_DIR  where --peer-blas openblas unpacks OpenBLAS (default: ${XDG_CACHE_HOME:-~/.cache}/tatami-openblas)
   BENCH_LOCK    the lock file shared by timed runs (default: /tmp/cpu-bench.lock)
 
@@ -57,6 +61,7 @@ EPOCHS=2
 ROUNDS=2
 WORKLOADS=seed,convnet,inference
 PEER_BLAS=reference
+LANES=
 THREADS=$(nproc)
 OUT=
 BUILD=1
@@ -67,6 +72,7 @@ while [ $# -gt 0 ]; do
     --workloads) WORKLOADS=${2:?--workloads needs a value}; shift 2 ;;
     --threads) THREADS=${2:?--threads needs a value}; shift 2 ;;
     --peer-blas) PEER_BLAS=${2:?--peer-blas needs a value}; shift 2 ;;
+    --lanes) LANES=${2:?--lanes needs a value}; shift 2 ;;
     --out) OUT=${2:?--out needs a value}; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -85,6 +91,14 @@ if [[ ",$WORKLOADS," == *,fashion,* ]] && [ ! -f "$FASHION_DIR/train-images-idx3
   die "the fashion workload needs Fashion-MNIST in $FASHION_DIR: apt-get install dataset-fashion-mnist (Debian's package), or set FASHION_MNIST_DIR to a folder of its four IDX .gz files"
 fi
 case "$PEER_BLAS" in reference|openblas) ;; *) die "unknown --peer-blas '$PEER_BLAS' (expected reference or openblas)" ;; esac
+# The instruction sets of each width, for the peer's three kernel libraries: PyTorch's own kernels,
+# oneDNN's (its convolutions) and OpenBLAS's (its matrix products).
+case "$LANES" in
+  '') ;;
+  4) aten=default onednn=SSE41 openblas_core=Nehalem aten_shown='NO AVX' ;;
+  8) aten=avx2 onednn=AVX2 openblas_core=Haswell aten_shown=AVX2 ;;
+  *) die "unknown --lanes '$LANES' (expected 4 or 8)" ;;
+esac
 
 export PEERS_DIR=${PEERS_DIR:-$ROOT/../shared/peers}
 if [ ! -f "$PEERS_DIR/torch/seed_workload.py" ] || [ ! -f "$PEERS_DIR/torch/convnet_workload.py" ]; then
@@ -129,6 +143,11 @@ if [ "$PEER_BLAS" = openblas ]; then
   tcmalloc=$(cached_library libtcmalloc-minimal4 libtcmalloc_minimal.so.4)
   torch_env=(env "LD_LIBRARY_PATH=$(dirname "$blas")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     "LD_PRELOAD=$tcmalloc${LD_PRELOAD:+:$LD_PRELOAD}")
+fi
+if [ -n "$LANES" ]; then
+  torch_env=(env "ATEN_CPU_CAPABILITY=$aten" "ONEDNN_MAX_CPU_ISA=$onednn" "${torch_env[@]:1}")
+  if [ "$PEER_BLAS" = openblas ]; then torch_env+=("OPENBLAS_CORETYPE=$openblas_core"); fi
+  JAVA_OPTS="-XX:MaxVectorSize=$((LANES * 4)) ${JAVA_OPTS:-}"
 fi
 LOCK=${BENCH_LOCK:-/tmp/cpu-bench.lock}
 JAR=$ROOT/tatami-bench/target/benchmarks.jar
@@ -176,8 +195,11 @@ for w in "${WORKLOAD_LIST[@]}"; do
     if [ "$PEER_BLAS" = openblas ] && ! grep -q 'openblas' "$log"; then
       die "the PyTorch peer did not load OpenBLAS (its mapped libraries, in $log, name none)" 1
     fi
+    if [ -n "$LANES" ] && ! grep -q "CPU capability usage: $aten_shown\$" "$log"; then
+      die "the PyTorch peer did not take the $LANES-lane cap (its log, $log, names another CPU capability)" 1
+    fi
     echo "$w round $r/$ROUNDS torch:  $(python3 "$ROOT/bench/results.py" summary "$log")" >&2
   done
 done
 
-PEER_BLAS=$PEER_BLAS python3 "$ROOT/bench/results.py" table "$OUT" "$ROUNDS" "$EPOCHS" "$THREADS" "${WORKLOAD_LIST[@]}"
+PEER_BLAS=$PEER_BLAS PEER_LANES=$LANES python3 "$ROOT/bench/results.py" table "$OUT" "$ROUNDS" "$EPOCHS" "$THREADS" "${WORKLOAD_LIST[@]}"

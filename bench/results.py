@@ -57,7 +57,8 @@ def table(out, rounds, epochs, threads, workloads):
           f"{peak['threads']} threads {peak['all_core_gflops']} GFLOP/s ({peak['cpu']})")
     first = result(os.path.join(out, f"{workloads[0]}.tatami.1.log"))
     print(f"tatami: {first['simd_lanes']} float lanes per vector (1: the plain-Java path); "
-          f"PyTorch peer's BLAS: {os.environ.get('PEER_BLAS', 'reference')}")
+          f"PyTorch peer's BLAS: {os.environ.get('PEER_BLAS', 'reference')}"
+          + (f"; both capped at {os.environ['PEER_LANES']} lanes" if os.environ.get('PEER_LANES') else ""))
     training = f", {epochs} epoch(s) per training run" if set(workloads) - {"inference"} else ""
     print(f"{rounds} round(s) per workload{training}, {threads} thread(s); logs in {out}")
     print()
