@@ -39,8 +39,66 @@ public final class PooledConv3x3 {
     private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, i -> 2 * i % L);
     private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(S, i -> (2 * i + 1) % L);
     private static final VectorMask<Float> SECOND_HALF = VectorMask.fromLong(S, (1L << L) - (1L << (L / 2)));
+    /** Lane i holds i. */
+    private static final FloatVector IOTA = FloatVector.zero(S).addIndex(1);
+    // Three filters (the tutorial's first layer) move between their vectors and the NHWC tensors by
+    // lane shuffles with constant indices, which the JIT compiles to a permute each: a pooled row of
+    // L windows is three vectors either way. Read from a table, the same shuffles cost more than the
+    // stores one by one that every other count of filters uses.
+    /** Lane l of the j-th NHWC vector of a row takes lane (jL + l) / 3 of a filter's vector ... */
+    private static final VectorShuffle<Float> NHWC_0 = toNhwc(0);
+    private static final VectorShuffle<Float> NHWC_1 = toNhwc(1);
+    private static final VectorShuffle<Float> NHWC_2 = toNhwc(2);
+    /** ... of filter (jL + l) % 3: the lanes of filters 1 and 2 (filter 0's are the rest). */
+    private static final VectorMask<Float> NHWC_0_1 = nhwcLanesOf(0, 1);
+    private static final VectorMask<Float> NHWC_0_2 = nhwcLanesOf(0, 2);
+    private static final VectorMask<Float> NHWC_1_1 = nhwcLanesOf(1, 1);
+    private static final VectorMask<Float> NHWC_1_2 = nhwcLanesOf(1, 2);
+    private static final VectorMask<Float> NHWC_2_1 = nhwcLanesOf(2, 1);
+    private static final VectorMask<Float> NHWC_2_2 = nhwcLanesOf(2, 2);
+    /** Lane k of filter f's vector takes lane 3k + f - jL of the j-th NHWC vector ... */
+    private static final VectorShuffle<Float> FILTER_0_0 = toFilter(0, 0);
+    private static final VectorShuffle<Float> FILTER_0_1 = toFilter(0, 1);
+    private static final VectorShuffle<Float> FILTER_0_2 = toFilter(0, 2);
+    private static final VectorShuffle<Float> FILTER_1_0 = toFilter(1, 0);
+    private static final VectorShuffle<Float> FILTER_1_1 = toFilter(1, 1);
+    private static final VectorShuffle<Float> FILTER_1_2 = toFilter(1, 2);
+    private static final VectorShuffle<Float> FILTER_2_0 = toFilter(2, 0);
+    private static final VectorShuffle<Float> FILTER_2_1 = toFilter(2, 1);
+    private static final VectorShuffle<Float> FILTER_2_2 = toFilter(2, 2);
+    /** ... where j = (3k + f) / L: the lanes that vectors 1 and 2 give (vector 0 gives the rest). */
+    private static final VectorMask<Float> FILTER_0_FROM_1 = filterLanesFrom(0, 1);
+    private static final VectorMask<Float> FILTER_0_FROM_2 = filterLanesFrom(0, 2);
+    private static final VectorMask<Float> FILTER_1_FROM_1 = filterLanesFrom(1, 1);
+    private static final VectorMask<Float> FILTER_1_FROM_2 = filterLanesFrom(1, 2);
+    private static final VectorMask<Float> FILTER_2_FROM_1 = filterLanesFrom(2, 1);
+    private static final VectorMask<Float> FILTER_2_FROM_2 = filterLanesFrom(2, 2);
 
     private PooledConv3x3() {
+    }
+
+    private static VectorShuffle<Float> toNhwc(int j) {
+        return VectorShuffle.fromOp(S, l -> Math.min((j * L + l) / 3, L - 1));
+    }
+
+    private static VectorMask<Float> nhwcLanesOf(int j, int f) {
+        boolean[] lanes = new boolean[L];
+        for (int l = 0; l < L; l++) {
+            lanes[l] = (j * L + l) % 3 == f;
+        }
+        return VectorMask.fromArray(S, lanes, 0);
+    }
+
+    private static VectorShuffle<Float> toFilter(int f, int j) {
+        return VectorShuffle.fromOp(S, k -> Math.max(0, Math.min(3 * k + f - j * L, L - 1)));
+    }
+
+    private static VectorMask<Float> filterLanesFrom(int f, int j) {
+        boolean[] lanes = new boolean[L];
+        for (int k = 0; k < L; k++) {
+            lanes[k] = (3 * k + f) / L == j;
+        }
+        return VectorMask.fromArray(S, lanes, 0);
     }
 
     /** Whether images of h x w have at least one pooling window and the SIMD path is on. */
@@ -61,11 +119,11 @@ public final class PooledConv3x3 {
     /**
      * Working memory for up to n images of h x w: their split columns (zero-filled, so lanes past a
      * row's end read zeros), the route of every window for the backward pass, a vector of lanes for
-     * each of two filters, the backward pass's sums, and a block's pooled gradients.
+     * each filter, the backward pass's sums, and a block's pooled gradients.
      */
     public static float[][] createScratch(int n, int h, int w, int filters) {
         return new float[][] {new float[n * h * 2 * stride(w) + L], new float[n * ((h - 2) / 2) * vectors(w) * filters * L],
-            new float[2 * L], new float[filters * SUMS * L],
+            new float[Math.max(2, filters) * L], new float[filters * SUMS * L],
             new float[Math.min(n, blockImages(h, w, filters)) * ((h - 2) / 2) * vectors(w) * filters * L]};
     }
 
@@ -94,6 +152,7 @@ public final class PooledConv3x3 {
         FloatVector two = FloatVector.broadcast(S, 2f);
         FloatVector three = FloatVector.broadcast(S, 3f);
         FloatVector dead = FloatVector.broadcast(S, -1f);
+        int size = n * ph * pw * filters;
         int i = 0;
         for (int b = 0; b < n; b++) {
             int image = training ? b * h * 2 * rs : 0;
@@ -123,6 +182,7 @@ public final class PooledConv3x3 {
                     FloatVector p3 = FloatVector.fromArray(S, s, r3 + rs + 1);
                     int out = ((b * ph + py) * pw + k0) * filters;
                     int count = Math.min(L, pw - k0);
+                    boolean shuffled = filters == 3 && out + 3 * L <= size;
                     // Two filters at a time: eight independent chains hide the multiply-add latency that
                     // four would not. An odd last filter is paired with itself.
                     for (int f = 0; f < filters; f += 2) {
@@ -230,7 +290,7 @@ public final class PooledConv3x3 {
                         VectorMask<Float> bottomWins = u.compare(VectorOperators.GT, t);
                         FloatVector best = t.blend(u, bottomWins);
                         VectorMask<Float> live = best.compare(VectorOperators.GT, zero);
-                        zero.blend(best, live).intoArray(lanes, 0);
+                        zero.blend(best, live).intoArray(lanes, f * L);
                         if (training) {
                             dead.blend(zero.blend(one, topOdd).blend(two.blend(three, bottomOdd), bottomWins), live)
                                     .intoArray(routes, (i * filters + f) * L);
@@ -242,15 +302,30 @@ public final class PooledConv3x3 {
                         bottomWins = u.compare(VectorOperators.GT, t);
                         best = t.blend(u, bottomWins);
                         live = best.compare(VectorOperators.GT, zero);
-                        zero.blend(best, live).intoArray(lanes, L);
+                        zero.blend(best, live).intoArray(lanes, g * L);
                         if (training) {
                             dead.blend(zero.blend(one, topOdd).blend(two.blend(three, bottomOdd), bottomWins), live)
                                     .intoArray(routes, (i * filters + g) * L);
                         }
-                        for (int k = 0; k < count; k++) {
-                            y[out + k * filters + f] = lanes[k];
-                            y[out + k * filters + g] = lanes[L + k];
+                        if (!shuffled) {
+                            for (int k = 0; k < count; k++) {
+                                y[out + k * filters + f] = lanes[f * L + k];
+                                y[out + k * filters + g] = lanes[g * L + k];
+                            }
                         }
+                    }
+                    if (shuffled) {
+                        // Lane l of the j-th vector of the NHWC row is window (jL + l) / 3 of filter
+                        // (jL + l) % 3; lanes past the row's end land where the next row is written later.
+                        FloatVector a = FloatVector.fromArray(S, lanes, 0);
+                        FloatVector c = FloatVector.fromArray(S, lanes, L);
+                        FloatVector d = FloatVector.fromArray(S, lanes, 2 * L);
+                        a.rearrange(NHWC_0).blend(c.rearrange(NHWC_0), NHWC_0_1).blend(d.rearrange(NHWC_0), NHWC_0_2)
+                                .intoArray(y, out);
+                        a.rearrange(NHWC_1).blend(c.rearrange(NHWC_1), NHWC_1_1).blend(d.rearrange(NHWC_1), NHWC_1_2)
+                                .intoArray(y, out + L);
+                        a.rearrange(NHWC_2).blend(c.rearrange(NHWC_2), NHWC_2_1).blend(d.rearrange(NHWC_2), NHWC_2_2)
+                                .intoArray(y, out + 2 * L);
                     }
                 }
             }
@@ -278,6 +353,7 @@ public final class PooledConv3x3 {
         int vectors = vectors(w);
         int perImage = ph * vectors;
         int block = blockImages(h, w, filters);
+        int size = n * ph * pw * filters;
         FloatVector zero = FloatVector.zero(S);
         FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector two = FloatVector.broadcast(S, 2f);
@@ -297,10 +373,25 @@ public final class PooledConv3x3 {
                 int out = ((b * ph + py) * pw + k0) * filters;
                 int from = Math.min(v * L, pw) - k0;
                 int to = Math.min(L, pw - k0);
-                for (int f = 0; f < filters; f++) {
-                    int at = ((i - base) * filters + f) * L;
-                    for (int k = 0; k < L; k++) {
-                        grads[at + k] = k >= from && k < to ? dy[out + k * filters + f] : 0f;
+                if (filters == 3 && out + 3 * L <= size) {
+                    // Lane k of filter f's vector is lane 3k + f of the three vectors of the NHWC row.
+                    VectorMask<Float> inRow = IOTA.compare(VectorOperators.GE, (float) from).and(IOTA.compare(VectorOperators.LT, (float) to));
+                    FloatVector d0 = FloatVector.fromArray(S, dy, out);
+                    FloatVector d1 = FloatVector.fromArray(S, dy, out + L);
+                    FloatVector d2 = FloatVector.fromArray(S, dy, out + 2 * L);
+                    int at = (i - base) * 3 * L;
+                    zero.blend(d0.rearrange(FILTER_0_0).blend(d1.rearrange(FILTER_0_1), FILTER_0_FROM_1)
+                            .blend(d2.rearrange(FILTER_0_2), FILTER_0_FROM_2), inRow).intoArray(grads, at);
+                    zero.blend(d0.rearrange(FILTER_1_0).blend(d1.rearrange(FILTER_1_1), FILTER_1_FROM_1)
+                            .blend(d2.rearrange(FILTER_1_2), FILTER_1_FROM_2), inRow).intoArray(grads, at + L);
+                    zero.blend(d0.rearrange(FILTER_2_0).blend(d1.rearrange(FILTER_2_1), FILTER_2_FROM_1)
+                            .blend(d2.rearrange(FILTER_2_2), FILTER_2_FROM_2), inRow).intoArray(grads, at + 2 * L);
+                } else {
+                    for (int f = 0; f < filters; f++) {
+                        int at = ((i - base) * filters + f) * L;
+                        for (int k = 0; k < L; k++) {
+                            grads[at + k] = k >= from && k < to ? dy[out + k * filters + f] : 0f;
+                        }
                     }
                 }
                 if (++v == vectors) {

@@ -37,6 +37,11 @@ class ConvPoolTest {
         // more images than the vector way's backward pass takes in one block
         "28, 28, 3, true, false, true, 100, 3",
         "28, 28, 2, false, false, false, 100, 3",
+        // three filters, whose rows move by lane shuffles: rows of one vector or more, the last vector
+        // overlapping the one before; a single image (no room past the last rows)
+        "9, 40, 3, false, false, true, 3, 3",
+        "7, 38, 3, true, false, false, 5, 3",
+        "11, 29, 3, true, false, true, 1, 3",
         // filters that fill vectors at every width: the convolution direct (pooled in its tiles, or,
         // with an input gradient, pooled after it), or through im2col; odd outputs (their last row and
         // column are not pooled)
