@@ -375,7 +375,8 @@ public final class PooledConv3x3 {
                 int to = Math.min(L, pw - k0);
                 if (filters == 3 && out + 3 * L <= size) {
                     // Lane k of filter f's vector is lane 3k + f of the three vectors of the NHWC row.
-                    VectorMask<Float> inRow = IOTA.compare(VectorOperators.GE, (float) from).and(IOTA.compare(VectorOperators.LT, (float) to));
+                    VectorMask<Float> inRow = IOTA.compare(VectorOperators.GE, (float) from)
+                            .and(IOTA.compare(VectorOperators.LT, (float) to));
                     FloatVector d0 = FloatVector.fromArray(S, dy, out);
                     FloatVector d1 = FloatVector.fromArray(S, dy, out + L);
                     FloatVector d2 = FloatVector.fromArray(S, dy, out + 2 * L);
