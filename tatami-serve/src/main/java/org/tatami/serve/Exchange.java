@@ -69,7 +69,15 @@ final class Exchange {
         }
     }
 
+    /**
+     * Answers with the error. A request refused before its body has all arrived has its connection
+     * closed after the answer, and says so: else the server closes it only after answering (it cannot
+     * skip the rest of an unread body), and a client that reuses it in between loses its next request.
+     */
     void error(HttpError e) {
+        if (!request.consumeAvailable()) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         json(e.status(), JsonOut.error(e.getMessage()));
     }
 

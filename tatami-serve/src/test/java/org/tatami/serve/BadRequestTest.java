@@ -198,6 +198,27 @@ class BadRequestTest {
     }
 
     @Test
+    void refusedBeforeItsBodyClosesTheConnection() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            // Refused by its Content-Type before the body, which has not been sent.
+            out.write(("POST /v1/models/seed:classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
+                    + "Content-Length: 5\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String text = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(text.startsWith("HTTP/1.1 415"), text);
+            assertTrue(text.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), text);
+        }
+        // A refused request whose body was all there leaves its connection open for the next one.
+        for (int i = 0; i < 20; i++) {
+            assertEquals(415, Servers.post(server, "/v1/models/seed:classify", "text/plain",
+                    "hello".getBytes(StandardCharsets.UTF_8)).statusCode());
+            assertEquals(200, Servers.get(server, "/v1/models/seed").statusCode());
+        }
+    }
+
+    @Test
     void stalledClientIsCutOff() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(5000);
