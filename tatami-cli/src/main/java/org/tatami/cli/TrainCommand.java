@@ -8,6 +8,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -47,6 +48,8 @@ final class TrainCommand extends BaseCommand {
 
     /** The seed's learning rate, for Adam; the other optimizers start from Keras's own defaults. */
     private static final double SEED_LEARNING_RATE = 0.01;
+    /** How long the warm-up may go on once the data is loaded (the seed's needs about 2 s on 2 cores). */
+    private static final Duration WARM_UP_PATIENCE = Duration.ofSeconds(5);
 
     @Option(names = "--model", paramLabel = "FILE|NAME",
             description = "Model architecture in Keras's JSON format (model.to_json()), or a built-in: seed (the"
@@ -148,11 +151,13 @@ final class TrainCommand extends BaseCommand {
         Model net = ModelFiles.forTraining(model);
         Datasets.Data d;
         if (net.isBuilt()) {
-            // The shapes are known before the data: the kernels warm up on a throwaway copy while it loads.
+            // The shapes are known before the data: the kernels warm up on a throwaway copy while it
+            // loads, and then for up to a few more seconds, as long as the compiler needs.
             prepare(net);
             WarmUp warmUp = WarmUp.start(net);
             try {
                 d = data.load();
+                warmUp.finish(WARM_UP_PATIENCE);
             } finally {
                 warmUp.close();
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,25 @@ class WarmUpTest {
         }
         assertEquals(plain.nextDraw(), warmed.nextDraw(), "the session's random stream");
         assertEquals(plain.nextName(), warmed.nextName(), "the session's layer names");
+    }
+
+    @Test
+    void runsOnOneThreadAndGivesTheCallersBack() {
+        int threads = Tatami.threads();
+        Sequential model = SeedModel.create();
+        model.compile(new Adam(0.01), new SparseCategoricalCrossentropy(), "accuracy");
+        try {
+            Tatami.setThreads(2);
+            try (WarmUp w = WarmUp.start(model)) {
+                assertEquals(1, Tatami.threads(), "threads while warming up");
+                awaitSteps(w, 1);
+                w.finish(Duration.ofMillis(1));
+                assertEquals(2, Tatami.threads(), "threads after finish");
+            }
+            assertEquals(2, Tatami.threads(), "threads after close");
+        } finally {
+            Tatami.setThreads(threads);
+        }
     }
 
     @Test
