@@ -145,8 +145,8 @@ public final class WarmUp implements AutoCloseable {
 
     /**
      * Lets the warm-up run the rest of its steps, for at most {@code patience}, then stops it as
-     * {@link #close()} does. The seed's 30 epochs take 2.5 s less after its 200 steps (2 s beyond
-     * loading MNIST) than after the 2-3 steps that loading leaves it time for.
+     * {@link #close()} does. For {@code tatami train} on two cores: about 2 s of warm-up beyond loading
+     * MNIST (which leaves it time for only 2-3 steps), and the 30 epochs then 3 s shorter.
      */
     public void finish(Duration patience) {
         try {
