@@ -31,15 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
 class BadRequestTest {
     @TempDir
     static Path dir;
+    static Path file;
     static ModelServer server;
     static StringWriter log = new StringWriter();
     static String input;
 
     @BeforeAll
     static void start() throws Exception {
-        Path file = Servers.seedModel(dir, "seed", 0);
-        server = Servers.start(Servers.options().maxBodyBytes(64 * 1024).idleTimeout(Duration.ofMillis(500))
-                .queueLimit(2), log, file);
+        file = Servers.seedModel(dir, "seed", 0);
+        server = Servers.start(Servers.options().maxBodyBytes(64 * 1024).queueLimit(2), log, file);
         input = server.served("seed").inputName();
     }
 
@@ -220,7 +220,9 @@ class BadRequestTest {
 
     @Test
     void stalledClientIsCutOff() throws Exception {
-        try (Socket s = new Socket("127.0.0.1", server.port())) {
+        // A server of its own with a short idle timeout, so the other tests' connections never meet it.
+        try (ModelServer impatient = Servers.start(Servers.options().idleTimeout(Duration.ofMillis(500)), log, file);
+             Socket s = new Socket("127.0.0.1", impatient.port())) {
             s.setSoTimeout(5000);
             OutputStream out = s.getOutputStream();
             out.write(("POST /v1/models/seed:predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
