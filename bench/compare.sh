@@ -42,7 +42,8 @@ environment:
   FASHION_MNIST_DIR  the Fashion-MNIST folder both engines read for fashion (default: Debian's
                 dataset-fashion-mnist, /usr/share/datasets/fashion-mnist)
   TORCH_PYTHON  a Python with torch (default: /usr/bin/python3, for Debian's python3-torch)
-  JAVA_OPTS     extra JVM options for tatami's runs
+  JAVA_OPTS     extra JVM options for tatami's runs (which get ./tatami's -XX:+UseSerialGC
+                -XX:MaxNewSize=64m unless these choose a collector)
   OPENBLAS_DIR  where --peer-blas openblas unpacks OpenBLAS (default: ${XDG_CACHE_HOME:-~/.cache}/tatami-openblas)
   BENCH_LOCK    the lock file shared by timed runs (default: /tmp/cpu-bench.lock)
 
@@ -174,7 +175,11 @@ run() {
   fi
 }
 
-java_cmd=(java --add-modules jdk.incubator.vector ${JAVA_OPTS:-} ${FASHION_MNIST_DIR:+"-Dtatami.fashionMnist=$FASHION_MNIST_DIR"} -cp "$JAR")
+# The collector and young generation that ./tatami gives every command, so that the RSS column is what a
+# user of the launcher sees; a collector chosen in JAVA_OPTS replaces them (the JVM refuses two).
+gc_flags=(-XX:+UseSerialGC -XX:MaxNewSize=64m)
+if [[ " ${JAVA_OPTS:-} " == *" -XX:+Use"*"GC "* ]]; then gc_flags=(); fi
+java_cmd=(java --add-modules jdk.incubator.vector "${gc_flags[@]}" ${JAVA_OPTS:-} ${FASHION_MNIST_DIR:+"-Dtatami.fashionMnist=$FASHION_MNIST_DIR"} -cp "$JAR")
 run "$OUT/peak.log" "${java_cmd[@]}" org.tatami.bench.Peak --threads "$THREADS"
 for w in "${WORKLOAD_LIST[@]}"; do
   case "$w" in
